@@ -1,0 +1,149 @@
+import type { LockTarget } from './backend/LockBackend.js';
+import { driftFor } from './config.js';
+import { LockLostError, type LockLostReason } from './errors/LockLostError.js';
+import type { LockHost } from './LockHost.js';
+import { RenewalSchedule } from './RenewalSchedule.js';
+import { positiveDuration } from './validate.js';
+
+/** What a new {@link Lock} is made of; built by the locker. */
+export interface LockGrant {
+  readonly target: LockTarget;
+  readonly token: string;
+  readonly fence: number;
+  /** Monotonic time taken before the granting attempt's first byte. */
+  readonly start: number;
+  readonly ttl: number;
+  readonly renew: boolean;
+}
+
+/**
+ * A held lock: a lease on one or more keys, with a fencing token, renewal and loss signalling.
+ *
+ * @example
+ * ```ts
+ * await using lock = await locker.acquire('order:42')
+ * await db.update(order, { fence: lock.fence, signal: lock.signal })
+ * ```
+ */
+export class Lock implements AsyncDisposable {
+  /** The user key (for a multi-key lock: the first key in sorted order). */
+  readonly key: string;
+  /** All user keys of this lock, sorted. */
+  readonly keys: readonly string[];
+  /** The unguessable owner id (128 random bits) that Redis checks on extend and release. */
+  readonly token: string;
+  /** The fencing token: strictly increases with every grant of this key. Pass it to the resource you guard. */
+  readonly fence: number;
+  /** Aborts with a {@link LockLostError} reason the moment this holder can no longer trust it holds the lock. */
+  readonly signal: AbortSignal;
+
+  readonly #host: LockHost;
+  readonly #target: LockTarget;
+  readonly #controller = new AbortController();
+  readonly #schedule: RenewalSchedule;
+  #state: 'held' | 'released' | 'lost' = 'held';
+
+  /** @internal Built by the locker. */
+  constructor(host: LockHost, grant: LockGrant) {
+    this.#host = host;
+    this.#target = grant.target;
+    this.keys = grant.target.keys;
+    this.key = this.keys[0] ?? '';
+    this.token = grant.token;
+    this.fence = grant.fence;
+    this.signal = this.#controller.signal;
+    this.#schedule = new RenewalSchedule(
+      {
+        now: host.config.now,
+        drift: (ttl) => driftFor(ttl, host.config.driftFactor),
+        extend: (ttl) => host.backend.extend(this.#target, this.token, ttl),
+        renewed: (ttl) => host.events.emit('extended', { key: this.key, fence: this.fence, ttl }),
+        failed: (error) => host.events.emit('renewFailed', { key: this.key, fence: this.fence, error }),
+        lost: (reason, cause) => void this.#lose(reason, cause),
+      },
+      grant,
+    );
+  }
+
+  /** When the trusted validity ends, on the locker's monotonic clock (`performance.now()` by default). */
+  get deadline(): number {
+    return this.#schedule.deadline;
+  }
+
+  /** Whether the lock is still held: not released, not lost, and its validity has not run out. */
+  get held(): boolean {
+    return this.#state === 'held' && this.remaining() > 0;
+  }
+
+  /** Milliseconds of trusted validity left; 0 once released, lost or run out. */
+  remaining(): number {
+    return this.#state === 'held' ? Math.max(0, this.#schedule.deadline - this.#host.config.now()) : 0;
+  }
+
+  /**
+   * Extends the lease to `ttl` ms from now (default: this lock's ttl) and keeps that ttl for later renewals.
+   * Rejects with `LockLostError` when the lock is no longer held, `LockRedisError` when Redis fails.
+   */
+  async extend(ttl?: number): Promise<void> {
+    const next = ttl === undefined ? this.#schedule.ttl : positiveDuration('ttl', ttl);
+    this.#throwIfNotHeld();
+    await this.#schedule.extendNow(next);
+    this.#throwIfNotHeld();
+  }
+
+  /**
+   * Releases the lock; resolves whether the lease was still held by this owner. Idempotent: later calls
+   * resolve `false` without a round trip. Rejects with `LockRedisError` when Redis fails (the lease then ends
+   * by its ttl); it never retries.
+   */
+  async release(): Promise<boolean> {
+    if (this.#state === 'released') return false;
+    this.#state = 'released';
+    this.#schedule.stop();
+    this.#host.forget(this);
+    const held = await this.#host.backend.release(this.#target, this.token);
+    this.#host.events.emit('released', { key: this.key, fence: this.fence, held });
+    return held;
+  }
+
+  /** `await using lock = …` releases on scope exit; a failing release is reported as a `redisError` event. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    try {
+      await this.release();
+    } catch (error) {
+      this.#host.events.emit('redisError', { key: this.key, error: error as Error });
+    }
+  }
+
+  /**
+   * @internal Marks the lock lost once: aborts `signal`, runs `onLockLost`, emits `lost`, then releases what
+   * may remain in Redis; resolves when that cleanup is done.
+   */
+  lose(reason: LockLostReason, cause?: unknown): Promise<void> {
+    return this.#lose(reason, cause);
+  }
+
+  #lose(reason: LockLostReason, cause?: unknown): Promise<void> {
+    if (this.#state !== 'held') return Promise.resolve();
+    this.#state = 'lost';
+    this.#schedule.stop();
+    this.#host.forget(this);
+    const error = new LockLostError(this.key, reason, cause === undefined ? undefined : { cause });
+    this.#controller.abort(error);
+    this.#host.events.emit('lost', { key: this.key, fence: this.fence, error });
+    try {
+      this.#host.config.onLockLost?.(error, this);
+    } catch {
+      // A throwing callback must not break loss signalling; the signal and the event already fired.
+    }
+    return this.#host.cleanup(this.#target, this.token);
+  }
+
+  #throwIfNotHeld(): void {
+    if (this.#state !== 'held') {
+      throw this.signal.aborted
+        ? (this.signal.reason as LockLostError)
+        : new LockLostError(this.key, 'expired');
+    }
+  }
+}

@@ -1,0 +1,15 @@
+import type { LockBackend, LockTarget } from './backend/LockBackend.js';
+import type { LockerConfig } from './config.js';
+import type { LockerEvents, TypedEmitter } from './events.js';
+import type { Lock } from './Lock.js';
+
+/** What a held {@link Lock} needs from the locker that granted it. */
+export interface LockHost {
+  readonly backend: LockBackend;
+  readonly config: LockerConfig;
+  readonly events: TypedEmitter<LockerEvents>;
+  /** The lock is no longer held: stop tracking it. */
+  forget(lock: Lock): void;
+  /** Best-effort release nobody awaits (after a loss); failures go to the `redisError` event. */
+  cleanup(target: LockTarget, token: string): Promise<void>;
+}

@@ -1,0 +1,176 @@
+import type { LockBackend, LockTarget } from './backend/LockBackend.js';
+import { acquireLoop } from './acquireLoop.js';
+import type { AcquireConfig, LockerConfig } from './config.js';
+import { resolveAcquireConfig } from './config.js';
+import { LockBusyError } from './errors/LockBusyError.js';
+import { LockRedisError } from './errors/LockRedisError.js';
+import { TypedEmitter, type LockerEvents } from './events.js';
+import { Lock } from './Lock.js';
+import type { LockHost } from './LockHost.js';
+import type { AcquireOptions } from './options.js';
+import { linkSignals } from './raceAbort.js';
+import { lockTarget } from './target.js';
+import { newToken } from './token.js';
+import { validateKeys } from './validate.js';
+import type { WaitStrategy } from './wait/WaitStrategy.js';
+
+/** A key, or several keys locked together (all or none). */
+export type LockKey = string | readonly string[];
+
+/**
+ * Grants locks on one topology. Made by {@link createLocker}; emits the {@link LockerEvents}.
+ *
+ * @example
+ * ```ts
+ * const locker = createLocker(redis)
+ * const total = await locker.using('order:42', async (lock) => charge(order, lock.fence))
+ * ```
+ */
+export class Locker extends TypedEmitter<LockerEvents> {
+  readonly #config: LockerConfig;
+  readonly #backend: LockBackend;
+  readonly #wait: WaitStrategy;
+  readonly #held = new Set<Lock>();
+  readonly #closing = new AbortController();
+  readonly #host: LockHost;
+
+  /** @internal Use {@link createLocker}. */
+  constructor(config: LockerConfig, backend: LockBackend, wait: WaitStrategy) {
+    super();
+    this.#config = config;
+    this.#backend = backend;
+    this.#wait = wait;
+    this.#host = {
+      backend,
+      config,
+      events: this,
+      forget: (lock) => this.#held.delete(lock),
+      cleanup: (target, token) => this.#abandon(target, token),
+    };
+  }
+
+  /**
+   * Acquires the lock on `key` (or on every key of a list), waiting up to `wait` ms in arrival order.
+   * Rejects with `LockBusyError` when `wait` runs out, `signal.reason` when aborted, `LockConfigError` for bad
+   * input (before any command is sent) and `LockRedisError` when Redis fails.
+   *
+   * @example
+   * ```ts
+   * const lock = await locker.acquire('order:42', { ttl: 5_000, wait: 1_000 })
+   * try { await work(lock.signal) } finally { await lock.release() }
+   * ```
+   */
+  async acquire(key: LockKey, options?: AcquireOptions): Promise<Lock> {
+    const keys = validateKeys(key);
+    const config = resolveAcquireConfig(this.#config, options);
+    const lock = await this.#acquire(keys, config);
+    if (lock instanceof Lock) return lock;
+    throw new LockBusyError(keys[0] ?? '', lock.holderTtl, lock.waited);
+  }
+
+  /**
+   * One attempt: the lock, or `null` when it is busy (or others wait ahead in fair mode).
+   *
+   * @example
+   * ```ts
+   * const lock = await locker.tryAcquire('report:daily')
+   * if (!lock) return // someone else runs it
+   * ```
+   */
+  async tryAcquire(key: LockKey, options?: Omit<AcquireOptions, 'wait'>): Promise<Lock | null> {
+    const keys = validateKeys(key);
+    const config = resolveAcquireConfig(this.#config, { ...options, wait: 0 });
+    const lock = await this.#acquire(keys, config);
+    return lock instanceof Lock ? lock : null;
+  }
+
+  /**
+   * Runs `routine` while holding the lock and releases it afterwards. Returns the routine's result or
+   * rethrows its error, also when the release fails (reported as a `redisError` event).
+   *
+   * @example
+   * ```ts
+   * await locker.using('order:42', async (lock) => pay(order, { fence: lock.fence, signal: lock.signal }))
+   * ```
+   */
+  async using<T>(
+    key: LockKey,
+    routine: (lock: Lock) => Promise<T> | T,
+    options?: AcquireOptions,
+  ): Promise<T> {
+    const lock = await this.acquire(key, options);
+    try {
+      return await routine(lock);
+    } finally {
+      await lock[Symbol.asyncDispose]();
+    }
+  }
+
+  /** Locks currently held through this locker. */
+  get heldCount(): number {
+    return this.#held.size;
+  }
+
+  /**
+   * Stops every renewal, releases the held locks (their signals abort with `LockLostError`, reason `closed`)
+   * and makes pending and later acquires reject with `LockRedisError`. Does not disconnect your Redis client.
+   */
+  async close(): Promise<void> {
+    if (this.#closing.signal.aborted) return;
+    this.#closing.abort(new LockRedisError('The locker is closed'));
+    this.#wait.close();
+    await Promise.all([...this.#held].map((lock) => lock.lose('closed')));
+  }
+
+  async #acquire(
+    keys: readonly string[],
+    config: AcquireConfig,
+  ): Promise<Lock | { holderTtl: number; waited: number }> {
+    const target = lockTarget(this.#config.prefix, keys);
+    const token = newToken();
+    const began = this.#config.now();
+    const linked = linkSignals([config.signal, this.#closing.signal]);
+    try {
+      const outcome = await acquireLoop({
+        backend: this.#backend,
+        wait: this.#wait,
+        target,
+        token,
+        config,
+        driftFactor: this.#config.driftFactor,
+        now: this.#config.now,
+        signal: linked.signal,
+        abandon: () => this.#abandon(target, token),
+      });
+      const waited = Math.round(this.#config.now() - began);
+      if (!outcome.granted) {
+        this.emit('busy', { key: target.keys[0] ?? '', waited, holderTtl: outcome.holderTtl });
+        return { holderTtl: outcome.holderTtl, waited };
+      }
+      if (linked.signal.aborted) {
+        await this.#abandon(target, token);
+        throw linked.signal.reason as Error;
+      }
+      const lock = new Lock(this.#host, {
+        target,
+        token,
+        fence: outcome.fence,
+        start: outcome.start,
+        ...config,
+      });
+      this.#held.add(lock);
+      this.emit('acquired', { key: lock.key, fence: lock.fence, waited, attempts: outcome.attempts });
+      return lock;
+    } finally {
+      linked.dispose();
+    }
+  }
+
+  async #abandon(target: LockTarget, token: string): Promise<void> {
+    try {
+      await this.#backend.release(target, token);
+    } catch (error) {
+      this.emit('redisError', { key: target.keys[0] ?? '', error: error as Error });
+    }
+  }
+}

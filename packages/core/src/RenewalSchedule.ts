@@ -1,0 +1,122 @@
+import type { LockLostReason } from './errors/LockLostError.js';
+
+/** Shortest time between two renewals, in ms: a tiny ttl lapses (and says so) rather than spin. */
+export const MIN_RENEW_INTERVAL_MS = 20;
+/** Shortest pause before retrying a failed renewal, in ms. */
+const MIN_RETRY_MS = 5;
+
+/** The lock operations a {@link RenewalSchedule} drives. */
+export interface RenewalHooks {
+  now(): number;
+  drift(ttl: number): number;
+  /** One extend round trip; `false` = the lease is no longer ours. */
+  extend(ttl: number): Promise<boolean>;
+  renewed(ttl: number): void;
+  failed(error: Error): void;
+  lost(reason: LockLostReason, cause?: unknown): void;
+}
+
+/**
+ * Keeps one lease's deadline and its single timer. The timer fires at the next renewal point, or at the
+ * deadline when renewal is off, a renewal is in flight or the last one failed. Reaching the deadline without
+ * a confirmed renewal reports the loss (once) even while Redis never answers.
+ */
+export class RenewalSchedule {
+  #ttl: number;
+  #deadline: number;
+  #renewAt: number;
+  #timer: NodeJS.Timeout | undefined;
+  #inFlight = false;
+  #stopped = false;
+  readonly #hooks: RenewalHooks;
+  readonly #renew: boolean;
+
+  constructor(hooks: RenewalHooks, grant: { start: number; ttl: number; renew: boolean }) {
+    this.#hooks = hooks;
+    this.#renew = grant.renew;
+    this.#ttl = grant.ttl;
+    this.#deadline = grant.start + grant.ttl - hooks.drift(grant.ttl);
+    this.#renewAt = grant.start + this.#period();
+    this.#arm();
+  }
+
+  get ttl(): number {
+    return this.#ttl;
+  }
+
+  get deadline(): number {
+    return this.#deadline;
+  }
+
+  /** Stops the timer for good (release or loss). */
+  stop(): void {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /** An explicit `extend(ttl)`: one round trip now; errors propagate to the caller. */
+  async extendNow(ttl: number): Promise<void> {
+    const start = this.#hooks.now();
+    const extended = await this.#hooks.extend(ttl);
+    this.#confirm(extended, start, ttl);
+  }
+
+  #period(): number {
+    return Math.max(MIN_RENEW_INTERVAL_MS, Math.floor((this.#ttl - this.#hooks.drift(this.#ttl)) / 3));
+  }
+
+  #arm(at = this.#renew && !this.#inFlight ? Math.min(this.#renewAt, this.#deadline) : this.#deadline): void {
+    if (this.#stopped) return;
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => this.#fire(), Math.max(0, Math.ceil(at - this.#hooks.now())));
+  }
+
+  #fire(): void {
+    this.#timer = undefined;
+    if (this.#stopped) return;
+    if (this.#hooks.now() >= this.#deadline) {
+      this.#hooks.lost('expired');
+    } else if (this.#renew && !this.#inFlight) {
+      void this.#renewOnce();
+    } else {
+      this.#arm();
+    }
+  }
+
+  async #renewOnce(): Promise<void> {
+    const start = this.#hooks.now();
+    const ttl = this.#ttl;
+    this.#inFlight = true;
+    this.#arm();
+    try {
+      const extended = await this.#hooks.extend(ttl);
+      this.#inFlight = false;
+      this.#confirm(extended, start, ttl);
+    } catch (error) {
+      this.#inFlight = false;
+      if (this.#stopped) return;
+      this.#hooks.failed(error as Error);
+      const left = this.#deadline - this.#hooks.now();
+      const retryIn = Math.max(
+        MIN_RETRY_MS,
+        Math.floor(Math.min(this.#period(), left / 3) * (0.5 + Math.random() / 2)),
+      );
+      this.#renewAt = this.#hooks.now() + retryIn;
+      this.#arm();
+    }
+  }
+
+  #confirm(extended: boolean, start: number, ttl: number): void {
+    if (this.#stopped) return;
+    if (!extended) {
+      this.#hooks.lost('stolen');
+      return;
+    }
+    this.#ttl = ttl;
+    this.#deadline = start + ttl - this.#hooks.drift(ttl);
+    this.#renewAt = start + this.#period();
+    this.#hooks.renewed(ttl);
+    this.#arm();
+  }
+}

@@ -1,0 +1,88 @@
+import type { AttemptResult, LockBackend, LockTarget } from './backend/LockBackend.js';
+import type { AcquireConfig } from './config.js';
+import { driftFor } from './config.js';
+import { raceAbort } from './raceAbort.js';
+import type { WaitStrategy } from './wait/WaitStrategy.js';
+
+/** A waiter's queue entry lives this long without a new attempt, in ms: a dead waiter blocks no longer. */
+export const QUEUE_ENTRY_MS = 1_500;
+/** A waiter makes an attempt at least this often, in ms, which keeps its queue entry alive. */
+export const HEARTBEAT_MS = 400;
+
+/** Everything one acquire needs. */
+export interface AcquireRun {
+  readonly backend: LockBackend;
+  readonly wait: WaitStrategy;
+  readonly target: LockTarget;
+  readonly token: string;
+  readonly config: AcquireConfig;
+  readonly driftFactor: number;
+  readonly now: () => number;
+  /** Aborts on the caller's signal or when the locker closes. */
+  readonly signal: AbortSignal;
+  /** Leaves the queue and releases a grant that will not be returned; resolves when done or failed. */
+  readonly abandon: () => Promise<void>;
+}
+
+/** How an acquire ended: a valid grant, or the lock stayed busy until `wait` ran out. */
+export type AcquireOutcome =
+  | { readonly granted: true; readonly fence: number; readonly start: number; readonly attempts: number }
+  | { readonly granted: false; readonly holderTtl: number; readonly attempts: number };
+
+/**
+ * Attempts until a grant whose validity (ttl − elapsed − drift, from before the attempt's first byte) is still
+ * positive, or until `wait` runs out. Rejects with `signal.reason` when aborted and with `LockRedisError` when
+ * Redis fails; in every case that returns no lock, nothing of this acquire stays in Redis (as far as Redis
+ * can still be reached).
+ */
+export async function acquireLoop(run: AcquireRun): Promise<AcquireOutcome> {
+  const { backend, config, now, signal } = run;
+  const giveUpAt = now() + config.wait;
+  const enqueue = config.wait > 0 ? QUEUE_ENTRY_MS : 0;
+  const drift = driftFor(config.ttl, run.driftFactor);
+  let attempts = 0;
+  let touched = false;
+  try {
+    signal.throwIfAborted();
+    for (;;) {
+      attempts += 1;
+      const start = now();
+      touched = true;
+      const result: AttemptResult = await raceAbort(
+        backend.attempt({
+          target: run.target,
+          token: run.token,
+          ttl: config.ttl,
+          fair: config.fair,
+          enqueue,
+        }),
+        signal,
+      );
+      let holderTtl = -1;
+      if (result.granted) {
+        if (now() < start + config.ttl - drift)
+          return { granted: true, fence: result.fence, start, attempts };
+        await run.abandon();
+      } else {
+        holderTtl = result.holderTtl;
+        touched = enqueue > 0;
+      }
+      const left = giveUpAt - now();
+      if (left <= 0) {
+        if (touched) await run.abandon();
+        return { granted: false, holderTtl, attempts };
+      }
+      await run.wait.pause({
+        target: run.target,
+        token: run.token,
+        attempt: attempts,
+        holderTtl,
+        atMost: Math.min(left, HEARTBEAT_MS),
+        signal,
+      });
+    }
+  } catch (error) {
+    if (touched) await run.abandon();
+    throw error;
+  }
+}

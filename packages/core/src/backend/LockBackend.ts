@@ -1,0 +1,55 @@
+/** The Redis keys of one lock (all its user keys), flattened the way the scripts take them. */
+export interface LockTarget {
+  /** The user keys, distinct and sorted. */
+  readonly keys: readonly string[];
+  /** Four Redis keys per user key: lease, fence, queue, queue expiry. */
+  readonly redisKeys: readonly string[];
+  /** One wake-up channel per user key. */
+  readonly channels: readonly string[];
+}
+
+/** A granted attempt. */
+export interface Granted {
+  readonly granted: true;
+  /** The fencing token of this grant. */
+  readonly fence: number;
+}
+
+/** A refused attempt. */
+export interface Refused {
+  readonly granted: false;
+  /** The longest remaining lease of another holder in ms; -1 when unknown or when only the queue blocked. */
+  readonly holderTtl: number;
+}
+
+/** One attempt's answer. */
+export type AttemptResult = Granted | Refused;
+
+/** Parameters of one acquire attempt. */
+export interface AttemptRequest {
+  readonly target: LockTarget;
+  readonly token: string;
+  readonly ttl: number;
+  readonly fair: boolean;
+  /** How long this waiter's queue entry lives without a new attempt, in ms; 0 = do not queue. */
+  readonly enqueue: number;
+}
+
+/**
+ * The topology seam: one Redis, N independent masters, or a Cluster. Every method is one round trip per node,
+ * bounded in time, and rejects with a `LockError` subclass.
+ */
+export interface LockBackend {
+  /** Whether wake-ups are published with SPUBLISH (Cluster) rather than PUBLISH. */
+  readonly sharded: boolean;
+  attempt(request: AttemptRequest): Promise<AttemptResult>;
+  /** Resolves `true` when the lease was extended, `false` when it is no longer held by `token`. */
+  extend(target: LockTarget, token: string, ttl: number): Promise<boolean>;
+  /** Releases what `token` holds and leaves the queues; resolves whether every key was still held. */
+  release(target: LockTarget, token: string): Promise<boolean>;
+}
+
+/** How long a fence counter outlives the lease that wrote it. */
+export function fenceTtl(ttl: number): number {
+  return Math.max(2 * ttl, 60_000);
+}

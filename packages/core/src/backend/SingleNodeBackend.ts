@@ -1,0 +1,41 @@
+import { ACQUIRE } from '../scripts/acquire.js';
+import { EXTEND } from '../scripts/extend.js';
+import { RELEASE } from '../scripts/release.js';
+import type { ScriptClient } from '../redis/RedisClient.js';
+import { ScriptRunner } from '../redis/ScriptRunner.js';
+import type { AttemptRequest, AttemptResult, LockBackend, LockTarget } from './LockBackend.js';
+import { fenceTtl } from './LockBackend.js';
+
+/** A lock on one Redis server (or one Cluster, where every lock's keys share a slot). */
+export class SingleNodeBackend implements LockBackend {
+  readonly sharded: boolean;
+  readonly #runner: ScriptRunner;
+
+  constructor(client: ScriptClient, commandTimeout: number) {
+    this.sharded = client.isCluster === true;
+    this.#runner = new ScriptRunner(client, commandTimeout);
+  }
+
+  async attempt({ target, token, ttl, fair, enqueue }: AttemptRequest): Promise<AttemptResult> {
+    const reply = (await this.#runner.run(ACQUIRE, target.redisKeys, [
+      token,
+      ttl,
+      fair ? '1' : '0',
+      enqueue,
+      fenceTtl(ttl),
+    ])) as number[];
+    return reply[0] === 1
+      ? { granted: true, fence: Number(reply[1]) }
+      : { granted: false, holderTtl: Number(reply[1]) };
+  }
+
+  async extend(target: LockTarget, token: string, ttl: number): Promise<boolean> {
+    return (await this.#runner.run(EXTEND, target.redisKeys, [token, ttl, fenceTtl(ttl)])) === 1;
+  }
+
+  async release(target: LockTarget, token: string): Promise<boolean> {
+    const publish = this.sharded ? 'SPUBLISH' : 'PUBLISH';
+    const released = await this.#runner.run(RELEASE, target.redisKeys, [token, publish, ...target.channels]);
+    return released === target.keys.length;
+  }
+}

@@ -1,0 +1,22 @@
+/** Stable machine-readable codes carried by every deadbolt error. */
+export type LockErrorCode =
+  'ERR_LOCK_BUSY' | 'ERR_LOCK_LOST' | 'ERR_LOCK_QUORUM' | 'ERR_LOCK_CONFIG' | 'ERR_LOCK_REDIS';
+
+/**
+ * Base class of every error deadbolt throws. Match on `code` (stable across versions) rather than on the
+ * message.
+ *
+ * @example
+ * ```ts
+ * try { await locker.acquire('order:42') } catch (e) { if (e instanceof LockError) log(e.code) }
+ * ```
+ */
+export abstract class LockError extends Error {
+  /** The stable code of this error class. */
+  abstract readonly code: LockErrorCode;
+
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}

@@ -1,0 +1,31 @@
+import { LockError } from './LockError.js';
+
+/** What one Redis master answered during a quorum operation. */
+export interface QuorumNodeResult {
+  /** Position of the node in the array given to `createLocker`. */
+  readonly node: number;
+  /** `granted`/`busy` for an answer, `error` for a failed or timed-out command. */
+  readonly outcome: 'granted' | 'busy' | 'error';
+  /** The error, for `outcome: 'error'`. */
+  readonly error?: Error;
+}
+
+/**
+ * A quorum operation (N independent masters) could not reach a majority in time, or the majority's grant was
+ * no longer valid once it was reached.
+ *
+ * @example
+ * ```ts
+ * catch (e) { if (e instanceof QuorumError) console.log(e.nodes) }
+ * ```
+ */
+export class QuorumError extends LockError {
+  readonly code = 'ERR_LOCK_QUORUM' as const;
+
+  constructor(
+    message: string,
+    readonly nodes: readonly QuorumNodeResult[],
+  ) {
+    super(message);
+  }
+}

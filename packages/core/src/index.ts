@@ -1,0 +1,14 @@
+export { createLocker } from './createLocker.js';
+export { Locker, type LockKey } from './Locker.js';
+export { Lock } from './Lock.js';
+export type { LockerOptions, AcquireOptions } from './options.js';
+export type { LockerEvents } from './events.js';
+export type { RedisConnection } from './redis/RedisClient.js';
+export { LockError, type LockErrorCode } from './errors/LockError.js';
+export { LockBusyError } from './errors/LockBusyError.js';
+export { LockLostError, type LockLostReason } from './errors/LockLostError.js';
+export { LockConfigError } from './errors/LockConfigError.js';
+export { LockRedisError } from './errors/LockRedisError.js';
+export { QuorumError, type QuorumNodeResult } from './errors/QuorumError.js';
+export { encodeKey, lockKeys, type LockKeys } from './keys.js';
+export { MAX_KEY_BYTES } from './validate.js';

@@ -1,0 +1,36 @@
+/** The Redis keys and pub/sub channel that hold one user key's lock. All share one Cluster hash slot. */
+export interface LockKeys {
+  /** The lease: a string holding the owner token, with the ttl as its expiry. */
+  readonly lease: string;
+  /** The fence counter: the last fence granted for this key. */
+  readonly fence: string;
+  /** The wait queue: a sorted set of waiter tokens by arrival time (server clock, µs). */
+  readonly queue: string;
+  /** The waiters' expiry: a sorted set of waiter tokens by the server time (ms) their entry expires. */
+  readonly queueExpiry: string;
+  /** The wake-up channel: a release publishes the next waiter's token here. */
+  readonly channel: string;
+}
+
+/**
+ * Encodes a user key so that it stands for itself only: every byte outside `[A-Za-z0-9._~:/-]` becomes `%XX`.
+ * The encoding is injective, and the result never contains `{` or `}`, so it cannot break out of the hash tag
+ * that keeps a lock's keys in one Cluster slot, nor out of the prefix.
+ */
+export function encodeKey(key: string): string {
+  return encodeURIComponent(key).replace(/[!'()*%]/g, (c) =>
+    c === '%' ? '%' : `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`,
+  );
+}
+
+/** The Redis keys of one user key under `prefix`. */
+export function lockKeys(prefix: string, key: string): LockKeys {
+  const base = `${prefix}:{${encodeKey(key)}}`;
+  return {
+    lease: base,
+    fence: `${base}:fence`,
+    queue: `${base}:queue`,
+    queueExpiry: `${base}:queue-expiry`,
+    channel: `${base}:wake`,
+  };
+}

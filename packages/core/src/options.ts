@@ -1,0 +1,58 @@
+import type { Lock } from './Lock.js';
+import type { LockLostError } from './errors/LockLostError.js';
+
+/**
+ * Options of {@link createLocker}. Every field is optional; the defaults are listed per field.
+ *
+ * @example
+ * ```ts
+ * const locker = createLocker(redis, { prefix: 'shop', ttl: 5_000, wait: 2_000 })
+ * ```
+ */
+export interface LockerOptions {
+  /** Namespace of every Redis key the locker writes. Default `'deadbolt'`. */
+  readonly prefix?: string;
+  /** Lease length in ms, a positive integer. Default `10_000`. */
+  readonly ttl?: number;
+  /** How long `acquire` waits for a busy lock, in ms; `0` makes one attempt. Default `10_000`. */
+  readonly wait?: number;
+  /** Keep the lease alive with a watchdog while the lock is held. Default `true`. */
+  readonly renew?: boolean;
+  /** Serve waiters in arrival order (FIFO). Default `true`. */
+  readonly fair?: boolean;
+  /** Clock drift allowance as a fraction of `ttl`; the drift is `floor(ttl × driftFactor) + 2` ms. Default `0.01`. */
+  readonly driftFactor?: number;
+  /**
+   * Bound on every Redis round trip in ms: a command without a reply by then fails with `LockRedisError`, and
+   * a command is never queued while the connection is down. Default `1_000`.
+   */
+  readonly commandTimeout?: number;
+  /** Called once when a held lock is lost (see {@link LockLostError}). Default: none. */
+  readonly onLockLost?: (error: LockLostError, lock: Lock) => void;
+  /**
+   * The monotonic clock, in ms. Default `performance.now`. Only a test harness that simulates clock drift
+   * needs to change it.
+   */
+  readonly now?: () => number;
+}
+
+/**
+ * Per-call options of `acquire`, `tryAcquire` and `using`. Unset fields fall back to the locker's options.
+ *
+ * @example
+ * ```ts
+ * await locker.acquire('order:42', { ttl: 30_000, wait: 0, signal: AbortSignal.timeout(1_000) })
+ * ```
+ */
+export interface AcquireOptions {
+  /** Lease length in ms. Default: the locker's `ttl` (`10_000`). */
+  readonly ttl?: number;
+  /** How long to wait for a busy lock in ms; `0` makes one attempt. Default: the locker's `wait` (`10_000`). */
+  readonly wait?: number;
+  /** Cancels the acquire: it rejects with `signal.reason` and leaves nothing in Redis. Default: none. */
+  readonly signal?: AbortSignal;
+  /** Keep the lease alive while held. Default: the locker's `renew` (`true`). */
+  readonly renew?: boolean;
+  /** Wait in arrival order. Default: the locker's `fair` (`true`). */
+  readonly fair?: boolean;
+}

@@ -1,0 +1,69 @@
+import { createHash } from 'node:crypto';
+import { LockRedisError } from '../errors/LockRedisError.js';
+import type { ScriptClient } from './RedisClient.js';
+import { withTimeout } from './withTimeout.js';
+
+/** A Lua script with its SHA1, ready for EVALSHA. */
+export interface Script {
+  readonly name: string;
+  readonly source: string;
+  readonly sha: string;
+}
+
+/** Builds a {@link Script} from its Lua source. */
+export function defineScript(name: string, source: string): Script {
+  return { name, source, sha: createHash('sha1').update(source).digest('hex') };
+}
+
+/** Connection states in which ioredis would park a command in its offline queue instead of sending it. */
+const DOWN_STATES = new Set(['reconnecting', 'close', 'end']);
+
+/**
+ * Runs scripts on one connection in exactly one round trip: EVAL the first time (which also loads the script
+ * into that server's cache), EVALSHA afterwards, and EVAL again after NOSCRIPT (a restarted or flushed server).
+ * Every call is bounded by `timeout` ms and fails at once, unsent, while the connection is down.
+ */
+export class ScriptRunner {
+  readonly #client: ScriptClient;
+  readonly #timeout: number;
+  readonly #loaded = new Set<string>();
+
+  constructor(client: ScriptClient, timeout: number) {
+    this.#client = client;
+    this.#timeout = timeout;
+  }
+
+  /** Runs `script` with `keys` and `args`; rejects with `LockRedisError` on any failure. */
+  async run(script: Script, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
+    const status = this.#client.status;
+    if (status !== undefined && DOWN_STATES.has(status)) {
+      throw new LockRedisError(`Redis is not connected (connection ${status}); ${script.name} was not sent`);
+    }
+    try {
+      return await withTimeout(this.#send(script, keys, args), this.#timeout, () =>
+        timeoutError(script, this.#timeout),
+      );
+    } catch (error) {
+      if (error instanceof LockRedisError) throw error;
+      throw new LockRedisError(`Redis ${script.name} failed: ${(error as Error).message}`, { cause: error });
+    }
+  }
+
+  async #send(script: Script, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
+    if (this.#loaded.has(script.sha)) {
+      try {
+        return await this.#client.evalsha(script.sha, keys.length, ...keys, ...args);
+      } catch (error) {
+        if (!String((error as Error).message).startsWith('NOSCRIPT')) throw error;
+        this.#loaded.delete(script.sha);
+      }
+    }
+    const result = await this.#client.eval(script.source, keys.length, ...keys, ...args);
+    this.#loaded.add(script.sha);
+    return result;
+  }
+}
+
+function timeoutError(script: Script, ms: number): LockRedisError {
+  return new LockRedisError(`Redis did not answer ${script.name} within ${ms} ms (commandTimeout)`);
+}

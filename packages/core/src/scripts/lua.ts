@@ -1,0 +1,34 @@
+/**
+ * Lua shared by the lock scripts. Every script receives KEYS in groups of four per user key (lease, fence,
+ * queue, queue expiry; see `keys.ts`), so one lock's keys always travel together and share one hash slot.
+ * User data reaches Redis only as KEYS and ARGV, never inside script text.
+ */
+
+/**
+ * `now_us()`/`now_ms()`: the Redis server's clock (never a client clock). Computed in floating point on
+ * purpose: ioredis-mock's Lua (fengari) has 32-bit integers, so integer arithmetic on µs timestamps would wrap.
+ * Doubles hold every integer below 2^53 exactly, which the µs clock stays under until the year 2255.
+ */
+export const NOW = `
+local function now_us()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000000.0 + tonumber(t[2])
+end
+local function now_ms()
+  return math.floor(now_us() / 1000)
+end
+`;
+
+/** `queue_head(queue, expiry, now)`: the first waiter whose entry has not expired; stale heads are dropped. */
+export const QUEUE_HEAD = `
+local function queue_head(queue, expiry, now)
+  while true do
+    local first = redis.call('ZRANGE', queue, 0, 0)[1]
+    if not first then return nil end
+    local expires = redis.call('ZSCORE', expiry, first)
+    if expires and tonumber(expires) > now then return first end
+    redis.call('ZREM', queue, first)
+    redis.call('ZREM', expiry, first)
+  end
+end
+`;

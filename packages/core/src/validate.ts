@@ -1,0 +1,84 @@
+import { LockConfigError } from './errors/LockConfigError.js';
+
+/** Longest user key, in UTF-8 bytes. */
+export const MAX_KEY_BYTES = 512;
+/** Largest ttl or wait Node timers can represent, in ms. */
+export const MAX_DURATION_MS = 2_147_483_647;
+
+/** Throws `LockConfigError` unless every own property of `options` is one of `known`. */
+export function refuseUnknownOptions(options: object, known: readonly string[], where: string): void {
+  for (const name of Object.keys(options)) {
+    if (!known.includes(name)) {
+      throw new LockConfigError(
+        `Unknown option "${name}" in ${where}. Known options: ${known.map((k) => `"${k}"`).join(', ')}.`,
+      );
+    }
+  }
+}
+
+/** A positive integer number of ms (ttl, commandTimeout). */
+export function positiveDuration(name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0 || value > MAX_DURATION_MS) {
+    throw new LockConfigError(
+      `"${name}" must be a positive integer number of milliseconds up to ${MAX_DURATION_MS}, got ${describe(value)}.`,
+    );
+  }
+  return value;
+}
+
+/** A non-negative integer number of ms, or `Infinity` (wait). */
+export function waitDuration(name: string, value: unknown): number {
+  if (value === Number.POSITIVE_INFINITY) return value;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_DURATION_MS) {
+    throw new LockConfigError(
+      `"${name}" must be a non-negative integer number of milliseconds (0 = one attempt) or Infinity, got ${describe(value)}.`,
+    );
+  }
+  return value;
+}
+
+/** A boolean option. */
+export function booleanOption(name: string, value: unknown): boolean {
+  if (typeof value !== 'boolean')
+    throw new LockConfigError(`"${name}" must be a boolean, got ${describe(value)}.`);
+  return value;
+}
+
+/** A function option. */
+export function functionOption<F>(name: string, value: unknown): F {
+  if (typeof value !== 'function')
+    throw new LockConfigError(`"${name}" must be a function, got ${describe(value)}.`);
+  return value as F;
+}
+
+/** Validates one user key: a non-empty string of at most {@link MAX_KEY_BYTES} UTF-8 bytes. */
+export function validateKey(key: unknown): string {
+  if (typeof key !== 'string')
+    throw new LockConfigError(`A lock key must be a string, got ${describe(key)}.`);
+  if (key.length === 0) throw new LockConfigError('A lock key must not be empty.');
+  if (!key.isWellFormed())
+    throw new LockConfigError('A lock key must be well-formed Unicode (no lone surrogates).');
+  const bytes = Buffer.byteLength(key, 'utf8');
+  if (bytes > MAX_KEY_BYTES) {
+    throw new LockConfigError(
+      `A lock key must be at most ${MAX_KEY_BYTES} bytes (UTF-8), got ${bytes} bytes.`,
+    );
+  }
+  return key;
+}
+
+/** Validates a key or list of keys; returns the distinct keys in sorted order (the order they are locked in). */
+export function validateKeys(key: unknown): readonly string[] {
+  if (!Array.isArray(key)) return [validateKey(key)];
+  if (key.length === 0) throw new LockConfigError('A list of lock keys must not be empty.');
+  const keys = key.map(validateKey);
+  return [...new Set(keys)].sort();
+}
+
+/** Short description of a value for error messages. */
+export function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value);
+  if (typeof value === 'function') return 'a function';
+  return Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+}
