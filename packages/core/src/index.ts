@@ -12,3 +12,4 @@ export { LockRedisError } from './errors/LockRedisError.js';
 export { QuorumError, type QuorumNodeResult } from './errors/QuorumError.js';
 export { encodeKey, lockKeys, type LockKeys } from './keys.js';
 export { MAX_KEY_BYTES } from './validate.js';
+export * from './request/index.js';

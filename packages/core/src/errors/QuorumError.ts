@@ -4,8 +4,11 @@ import { LockError } from './LockError.js';
 export interface QuorumNodeResult {
   /** Position of the node in the array given to `createLocker`. */
   readonly node: number;
-  /** `granted`/`busy` for an answer, `error` for a failed or timed-out command. */
-  readonly outcome: 'granted' | 'busy' | 'error';
+  /**
+   * `granted`/`busy` for an answer (for extend and release: still held / no longer held), `error` for a failed
+   * or timed-out command, `pending` for a node that had not answered when the outcome was decided.
+   */
+  readonly outcome: 'granted' | 'busy' | 'error' | 'pending';
   /** The error, for `outcome: 'error'`. */
   readonly error?: Error;
 }

@@ -64,6 +64,7 @@ for g = 0, groups - 1 do
   redis.call('SET', KEYS[g * 4 + 2], fence_text, 'PX', fence_ttl)
   if redis.call('ZREM', KEYS[g * 4 + 3], token) == 1 then
     redis.call('ZREM', KEYS[g * 4 + 4], token)
+    drop_if_empty(KEYS[g * 4 + 3], KEYS[g * 4 + 4])
   end
 end
 return {1, fence}

@@ -19,8 +19,18 @@ local function now_ms()
 end
 `;
 
+/**
+ * `drop_if_empty(queue, expiry)`: deletes a queue that has no waiters left. Real Redis deletes an empty sorted
+ * set by itself; ioredis-mock keeps it, so without this the mock would report leftover keys.
+ */
+export const DROP_IF_EMPTY = `
+local function drop_if_empty(queue, expiry)
+  if redis.call('ZCARD', queue) == 0 then redis.call('DEL', queue, expiry) end
+end
+`;
+
 /** `queue_head(queue, expiry, now)`: the first waiter whose entry has not expired; stale heads are dropped. */
-export const QUEUE_HEAD = `
+export const QUEUE_HEAD = `${DROP_IF_EMPTY}
 local function queue_head(queue, expiry, now)
   while true do
     local first = redis.call('ZRANGE', queue, 0, 0)[1]
@@ -29,6 +39,7 @@ local function queue_head(queue, expiry, now)
     if expires and tonumber(expires) > now then return first end
     redis.call('ZREM', queue, first)
     redis.call('ZREM', expiry, first)
+    drop_if_empty(queue, expiry)
   end
 end
 `;

@@ -20,7 +20,10 @@ for g = 0, #KEYS / 4 - 1 do
     redis.call('DEL', lease)
     released = released + 1
   end
-  if redis.call('ZREM', queue, token) == 1 then redis.call('ZREM', expiry, token) end
+  if redis.call('ZREM', queue, token) == 1 then
+    redis.call('ZREM', expiry, token)
+    drop_if_empty(queue, expiry)
+  end
   if redis.call('EXISTS', lease) == 0 and redis.call('EXISTS', queue) == 1 then
     ms = ms or now_ms()
     local first = queue_head(queue, expiry, ms)

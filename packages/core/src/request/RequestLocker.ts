@@ -1,0 +1,49 @@
+import { OutageLog } from './OutageLog.js';
+import { resolveRequestLockConfig, type RequestLockConfig } from './RequestLockConfig.js';
+import type { RequestKeyError } from './RequestKeyError.js';
+import type { RequestLockOptions } from './RequestLockOptions.js';
+import { RequestLockSession, type ReleasePolicy, type RequestLockShared } from './RequestLockSession.js';
+
+/**
+ * The framework-neutral core of a request-lock middleware: validates the options once (throws
+ * `LockConfigError`) and opens one {@link RequestLockSession} per request. `@deadbolt/express` and
+ * `@deadbolt/koa` are thin adapters over it.
+ *
+ * @example
+ * ```ts
+ * const requests = new RequestLocker<MyRequest>({ locker, key: (r) => r.resource }, 'myMiddleware')
+ * const session = requests.open('response')
+ * response.once('close', () => session.responseDone())
+ * const outcome = await session.acquire(request, request.params)
+ * ```
+ */
+export class RequestLocker<Req> {
+  /** The validated options. */
+  readonly config: RequestLockConfig<Req>;
+  readonly #shared: RequestLockShared<Req>;
+
+  /**
+   * @param options - the middleware's options
+   * @param where - the middleware's name, used in error messages (e.g. `'lockRequests'`)
+   * @param extra - the adapter's own option names (e.g. `['onBusy']`), accepted but not validated here
+   */
+  constructor(options: RequestLockOptions<Req>, where: string, extra: readonly string[] = []) {
+    this.config = resolveRequestLockConfig(options, where, extra);
+    let misuseReported = false;
+    const logger = this.config.logger;
+    this.#shared = {
+      config: this.config,
+      outage: new OutageLog(logger),
+      misuse: (error: RequestKeyError) => {
+        if (misuseReported) return;
+        misuseReported = true;
+        logger.error(`deadbolt: ${where}(): ${error.code}: ${error.message}`);
+      },
+    };
+  }
+
+  /** Starts one request's lock; wire `responseDone` to the response before any await. */
+  open(policy: ReleasePolicy): RequestLockSession<Req> {
+    return new RequestLockSession(this.#shared, policy);
+  }
+}
