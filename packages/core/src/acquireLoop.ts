@@ -75,6 +75,7 @@ export async function acquireLoop(run: AcquireRun): Promise<AcquireOutcome> {
       await run.wait.pause({
         target: run.target,
         token: run.token,
+        fair: config.fair,
         attempt: attempts,
         holderTtl,
         atMost: Math.min(left, HEARTBEAT_MS),

@@ -4,6 +4,8 @@ import type { LockTarget } from '../backend/LockBackend.js';
 export interface PauseRequest {
   readonly target: LockTarget;
   readonly token: string;
+  /** Whether this waiter waits its turn (only a wake-up naming its token is for it). */
+  readonly fair: boolean;
   /** Attempts made so far (1 after the first refusal). */
   readonly attempt: number;
   /** The holder's remaining lease from the last refusal, in ms; -1 when unknown. */

@@ -1,0 +1,115 @@
+/** A subscriber connection: what {@link WakeupHub} needs from an ioredis client (or ioredis-mock). */
+export interface SubscriberConnection {
+  subscribe(...channels: string[]): Promise<unknown>;
+  unsubscribe(...channels: string[]): Promise<unknown>;
+  on(event: 'message', listener: (channel: string, message: string) => void): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  disconnect(): void;
+}
+
+/** One waiter listening for wake-ups. */
+export interface WakeupListener {
+  /** Its owner token: in fair mode only a message naming it wakes it. */
+  readonly token: string;
+  readonly fair: boolean;
+  wake(): void;
+}
+
+/** How long a channel stays subscribed after its last waiter left, in ms: hot keys stay subscribed. */
+const LINGER_MS = 30_000;
+
+/**
+ * One subscriber connection per locker, serving the wake-up channels of every key it waits on. A channel is
+ * subscribed while a local waiter needs it (and lingers a while after), and each message wakes the waiter
+ * whose token it names, or every unfair waiter on that channel.
+ */
+export class WakeupHub {
+  readonly #connect: () => SubscriberConnection;
+  #connection: SubscriberConnection | undefined;
+  readonly #listeners = new Map<string, Set<WakeupListener>>();
+  readonly #subscribed = new Map<string, Promise<void>>();
+  readonly #lingering = new Map<string, NodeJS.Timeout>();
+
+  constructor(connect: () => SubscriberConnection) {
+    this.#connect = connect;
+  }
+
+  /**
+   * Adds `listener` on `channels`; resolves once they are subscribed, with `true` when a subscription had to
+   * be made now (a release may have been missed meanwhile, so the caller should try again at once).
+   */
+  async listen(channels: readonly string[], listener: WakeupListener): Promise<boolean> {
+    let fresh = false;
+    const pending: Promise<void>[] = [];
+    for (const channel of channels) {
+      clearTimeout(this.#lingering.get(channel));
+      this.#lingering.delete(channel);
+      let listeners = this.#listeners.get(channel);
+      if (!listeners) this.#listeners.set(channel, (listeners = new Set()));
+      listeners.add(listener);
+      let subscription = this.#subscribed.get(channel);
+      if (!subscription) {
+        fresh = true;
+        subscription = this.#subscribe(channel);
+        this.#subscribed.set(channel, subscription);
+      }
+      pending.push(subscription);
+    }
+    await Promise.all(pending);
+    return fresh;
+  }
+
+  /** Removes `listener`; a channel nobody listens on is unsubscribed after {@link LINGER_MS}. */
+  forget(channels: readonly string[], listener: WakeupListener): void {
+    for (const channel of channels) {
+      const listeners = this.#listeners.get(channel);
+      listeners?.delete(listener);
+      if (listeners?.size !== 0 || this.#lingering.has(channel)) continue;
+      const timer = setTimeout(() => this.#drop(channel), LINGER_MS);
+      timer.unref();
+      this.#lingering.set(channel, timer);
+    }
+  }
+
+  /** Closes the subscriber connection and every timer. */
+  close(): void {
+    for (const timer of this.#lingering.values()) clearTimeout(timer);
+    this.#lingering.clear();
+    this.#listeners.clear();
+    this.#subscribed.clear();
+    this.#connection?.disconnect();
+    this.#connection = undefined;
+  }
+
+  async #subscribe(channel: string): Promise<void> {
+    try {
+      await this.#ensureConnection().subscribe(channel);
+    } catch (error) {
+      this.#subscribed.delete(channel);
+      throw error;
+    }
+  }
+
+  #drop(channel: string): void {
+    this.#lingering.delete(channel);
+    if ((this.#listeners.get(channel)?.size ?? 0) > 0) return;
+    this.#listeners.delete(channel);
+    this.#subscribed.delete(channel);
+    this.#connection?.unsubscribe(channel).catch(() => {});
+  }
+
+  #ensureConnection(): SubscriberConnection {
+    if (this.#connection) return this.#connection;
+    const connection = this.#connect();
+    connection.on('error', () => {}); // failures surface as failed subscriptions; polling covers the gap
+    connection.on('message', (channel, message) => this.#dispatch(channel, message));
+    this.#connection = connection;
+    return connection;
+  }
+
+  #dispatch(channel: string, message: string): void {
+    for (const listener of this.#listeners.get(channel) ?? []) {
+      if (!listener.fair || listener.token === message) listener.wake();
+    }
+  }
+}

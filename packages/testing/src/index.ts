@@ -1,0 +1,17 @@
+export { redisServerBinary } from './redisServerBinary.js';
+export { testClientOptions, testClusterOptions } from './clientOptions.js';
+export { parseCommandStats } from './parseCommandStats.js';
+export { REDIS_SERVER_INSTALL_HINT, RedisServerNotFoundError } from './RedisServerNotFoundError.js';
+export { freeClusterPort, freePort } from './freePort.js';
+export { RedisCluster, type RedisClusterOptions } from './RedisCluster.js';
+export { RedisMasters } from './RedisMasters.js';
+export { RedisServer } from './RedisServer.js';
+export type { RedisServerOptions } from './RedisServerOptions.js';
+export { runningRedisPids } from './registry.js';
+export {
+  useRedisServer,
+  type RedisServerFixture,
+  type SuiteHooks,
+  type UseRedisServerOptions,
+} from './useRedisServer.js';
+export { waitUntil, type WaitUntilOptions } from './waitUntil.js';
