@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { LockBackend, LockTarget } from './backend/LockBackend.js';
 import { acquireLoop } from './acquireLoop.js';
 import type { AcquireConfig, LockerConfig } from './config.js';
@@ -37,6 +38,8 @@ export class Locker extends TypedEmitter<LockerEvents> {
   /** @internal Use {@link createLocker}. */
   constructor(config: LockerConfig, backend: LockBackend, wait: WaitStrategy) {
     super();
+    // Every pending acquire listens on the close signal; there is no fixed limit to how many may wait.
+    setMaxListeners(0, this.#closing.signal);
     this.#config = config;
     this.#backend = backend;
     this.#wait = wait;

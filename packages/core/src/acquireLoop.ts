@@ -42,6 +42,7 @@ export async function acquireLoop(run: AcquireRun): Promise<AcquireOutcome> {
   const drift = driftFor(config.ttl, run.driftFactor);
   let attempts = 0;
   let touched = false;
+  const untrack = config.wait > 0 ? run.wait.track(run.token) : undefined;
   try {
     signal.throwIfAborted();
     for (;;) {
@@ -85,5 +86,7 @@ export async function acquireLoop(run: AcquireRun): Promise<AcquireOutcome> {
   } catch (error) {
     if (touched) await run.abandon();
     throw error;
+  } finally {
+    untrack?.();
   }
 }

@@ -1,3 +1,6 @@
+import type { Redis } from 'ioredis';
+import { ClusterBackend } from './backend/ClusterBackend.js';
+import { QuorumBackend } from './backend/QuorumBackend.js';
 import { SingleNodeBackend } from './backend/SingleNodeBackend.js';
 import { resolveLockerConfig } from './config.js';
 import { LockConfigError } from './errors/LockConfigError.js';
@@ -5,6 +8,9 @@ import { Locker } from './Locker.js';
 import type { LockerOptions } from './options.js';
 import { asScriptClient, type RedisConnection } from './redis/RedisClient.js';
 import { BackoffWait } from './wait/BackoffWait.js';
+import { PubSubWait } from './wait/PubSubWait.js';
+import type { WaitStrategy } from './wait/WaitStrategy.js';
+import { WakeupHub, type SubscriberConnection } from './wait/WakeupHub.js';
 
 /**
  * Creates a locker on one ioredis client, one ioredis Cluster, or an array of clients to independent masters
@@ -22,24 +28,36 @@ import { BackoffWait } from './wait/BackoffWait.js';
 export function createLocker(redis: RedisConnection, options?: LockerOptions): Locker {
   const config = resolveLockerConfig(options);
   if (Array.isArray(redis)) {
-    const clients = redis as readonly RedisConnection[];
-    if (clients.length !== 1) {
+    const clients = redis as readonly unknown[];
+    if (clients.length === 1) return createLocker(clients[0] as RedisConnection, options);
+    if (clients.length === 0 || !clients.every(isClient) || clients.some(isCluster)) {
       throw new LockConfigError(
-        'Quorum mode (several independent masters) is not available in this version yet.',
+        'Quorum mode needs an array of ioredis clients, one per independent master (not a Cluster).',
       );
     }
-    return createLocker(clients[0] as RedisConnection, options);
+    if (new Set(clients).size !== clients.length) {
+      throw new LockConfigError('Quorum mode needs a distinct client per master; the array repeats one.');
+    }
+    const nodes = clients.map((client) => asScriptClient(client as Redis));
+    return new Locker(config, new QuorumBackend(nodes, config.commandTimeout, config.ttl), new BackoffWait());
   }
   if (!isClient(redis)) {
     throw new LockConfigError(
       'createLocker needs an ioredis client, an ioredis Cluster or an array of clients.',
     );
   }
-  return new Locker(
-    config,
-    new SingleNodeBackend(asScriptClient(redis), config.commandTimeout),
-    new BackoffWait(),
-  );
+  const backend = isCluster(redis)
+    ? new ClusterBackend(asScriptClient(redis), config.commandTimeout, config.ttl)
+    : new SingleNodeBackend(asScriptClient(redis), config.commandTimeout);
+  return new Locker(config, backend, waitStrategy(redis));
+}
+
+/** Pub/sub wake-up on a dedicated subscriber connection where the client can make one; polling otherwise. */
+function waitStrategy(redis: unknown): WaitStrategy {
+  const client = redis as { duplicate?: () => SubscriberConnection };
+  if (isCluster(redis) || typeof client.duplicate !== 'function') return new BackoffWait();
+  const duplicate = client.duplicate.bind(client);
+  return new PubSubWait(new WakeupHub(() => duplicate()));
 }
 
 function isClient(value: unknown): value is Parameters<typeof asScriptClient>[0] {
@@ -49,4 +67,8 @@ function isClient(value: unknown): value is Parameters<typeof asScriptClient>[0]
     typeof (value as { evalsha?: unknown }).evalsha === 'function' &&
     typeof (value as { eval?: unknown }).eval === 'function'
   );
+}
+
+function isCluster(value: unknown): boolean {
+  return (value as { isCluster?: unknown }).isCluster === true;
 }

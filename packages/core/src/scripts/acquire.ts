@@ -11,8 +11,11 @@ import { NOW, QUEUE_HEAD } from './lua.js';
  * the first key's queue (-1 when not queued).
  *
  * The fence is `max(last fence + 1, server time in µs)` over all the keys, stored back on each: it strictly
- * increases with every grant of a key, also after the fence key itself expired, as long as the server clock
- * does not run backwards by more than the fence key's lifetime.
+ * increases with every grant of a key, also after the fence key itself expired (a key idle for the fence key's
+ * lifetime restarts above every fence it handed out, as long as the server clock does not run backwards by
+ * more than that lifetime). Waiters are queued in arrival order: each joins every queue of
+ * the lock in one atomic step, at the tail (`last score + 1`), so all queues agree on the order of any two
+ * waiters and multi-key waiters cannot deadlock.
  */
 export const ACQUIRE = defineScript(
   'acquire',
@@ -42,7 +45,10 @@ if blocked then
   if enqueue > 0 then
     for g = 0, groups - 1 do
       local queue, expiry = KEYS[g * 4 + 3], KEYS[g * 4 + 4]
-      redis.call('ZADD', queue, 'NX', us, token)
+      if not redis.call('ZSCORE', queue, token) then
+        local tail = redis.call('ZRANGE', queue, -1, -1, 'WITHSCORES')[2]
+        redis.call('ZADD', queue, (tonumber(tail) or 0) + 1, token)
+      end
       redis.call('ZADD', expiry, ms + enqueue, token)
       if redis.call('PTTL', queue) < enqueue then
         redis.call('PEXPIRE', queue, enqueue)
@@ -53,7 +59,7 @@ if blocked then
   end
   return {0, holder_ttl, position}
 end
-local fence = us
+local fence = now_us()
 for g = 0, groups - 1 do
   local last = tonumber(redis.call('GET', KEYS[g * 4 + 2]) or '0')
   if last >= fence then fence = last + 1 end

@@ -16,14 +16,22 @@ export class PubSubWait implements WaitStrategy {
     this.#hub = hub;
   }
 
+  track(token: string): () => void {
+    return this.#hub.track(token);
+  }
+
   async pause(request: PauseRequest): Promise<void> {
     const { signal, target } = request;
     signal.throwIfAborted();
+    if (this.#hub.takeEarlyWakeup(request.token)) return;
     let wake!: () => void;
     const woken = new Promise<void>((resolve) => (wake = resolve));
     const listener: WakeupListener = { token: request.token, fair: request.fair, wake: () => wake() };
     try {
-      if (await this.#hub.listen(target.channels, listener)) return;
+      if ((await this.#hub.listen(target.channels, listener)) || this.#hub.takeEarlyWakeup(request.token)) {
+        this.#hub.forget(target.channels, listener);
+        return;
+      }
     } catch {
       this.#hub.forget(target.channels, listener);
       return sleep(Math.min(request.atMost, backoffDelay(request.attempt, request.holderTtl)), signal);

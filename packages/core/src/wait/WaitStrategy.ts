@@ -21,6 +21,11 @@ export interface PauseRequest {
  * making and rejects with `signal.reason` when aborted.
  */
 export interface WaitStrategy {
+  /**
+   * Announces an acquire that may wait, so a wake-up that names its token before it starts listening is kept
+   * for it; returns the function that ends the announcement.
+   */
+  track(token: string): () => void;
   pause(request: PauseRequest): Promise<void>;
   close(): void;
 }

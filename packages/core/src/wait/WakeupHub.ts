@@ -29,9 +29,24 @@ export class WakeupHub {
   readonly #listeners = new Map<string, Set<WakeupListener>>();
   readonly #subscribed = new Map<string, Promise<void>>();
   readonly #lingering = new Map<string, NodeJS.Timeout>();
+  /** Tokens of this locker's acquires in progress, and whether a wake-up came for one while it was not listening. */
+  readonly #inFlight = new Map<string, boolean>();
 
   constructor(connect: () => SubscriberConnection) {
     this.#connect = connect;
+  }
+
+  /** See `WaitStrategy.track`. */
+  track(token: string): () => void {
+    this.#inFlight.set(token, false);
+    return () => this.#inFlight.delete(token);
+  }
+
+  /** Whether a wake-up named `token` while it was not listening; consumes it. */
+  takeEarlyWakeup(token: string): boolean {
+    const early = this.#inFlight.get(token) === true;
+    if (early) this.#inFlight.set(token, false);
+    return early;
   }
 
   /**
@@ -108,8 +123,11 @@ export class WakeupHub {
   }
 
   #dispatch(channel: string, message: string): void {
+    let named = false;
     for (const listener of this.#listeners.get(channel) ?? []) {
+      named ||= listener.token === message;
       if (!listener.fair || listener.token === message) listener.wake();
     }
+    if (!named && this.#inFlight.has(message)) this.#inFlight.set(message, true);
   }
 }

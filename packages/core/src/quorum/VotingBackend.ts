@@ -1,0 +1,186 @@
+import type { AttemptRequest, AttemptResult, LockBackend, LockTarget } from '../backend/LockBackend.js';
+import { fenceTtl } from '../backend/LockBackend.js';
+import type { LockError } from '../errors/LockError.js';
+import { LockRedisError } from '../errors/LockRedisError.js';
+import type { QuorumNodeResult } from '../errors/QuorumError.js';
+import type { Script, ScriptRunner } from '../redis/ScriptRunner.js';
+import { withTimeout } from '../redis/withTimeout.js';
+import { ACQUIRE } from '../scripts/acquire.js';
+import { DROP_LEASE } from '../scripts/dropLease.js';
+import { QUORUM_EXTEND } from '../scripts/quorumExtend.js';
+import { QUORUM_RELEASE } from '../scripts/quorumRelease.js';
+import { collectVotes, type Answer, type Ballot } from './collectVotes.js';
+
+/** One part of a lock: a node (quorum) or a slot (multi-slot Cluster lock), with the keys it holds there. */
+export interface VotingPart {
+  readonly node: number;
+  readonly runner: ScriptRunner;
+  readonly target: LockTarget;
+}
+
+/** What distinguishes a quorum from a multi-slot Cluster lock. */
+export interface VotingRules {
+  readonly sharded: boolean;
+  /** The parts a lock is split into. */
+  parts(target: LockTarget): readonly VotingPart[];
+  /** How many of `count` parts must agree. */
+  required(count: number): number;
+  /** The time one part may take for an operation on a lease of `ttl` ms. */
+  timeout(ttl: number): number;
+  /** The error when failing parts prevent agreement. */
+  failure(message: string, nodes: readonly QuorumNodeResult[]): LockError;
+}
+
+/**
+ * A lock held on several parts, each granted separately: a grant needs `required` parts, decided as soon as
+ * known. The fence is the highest fence among the granting parts; extend and release push it to every part.
+ * A failed attempt deletes its partial grants on every part (also those that failed or did not answer yet).
+ */
+export class VotingBackend implements LockBackend {
+  readonly sharded: boolean;
+  readonly #rules: VotingRules;
+  readonly #defaultTtl: number;
+  /** Fence and ttl of every lease this backend granted and has not released yet, by token. */
+  readonly #leases = new Map<string, { fence: number; ttl: number }>();
+
+  constructor(rules: VotingRules, defaultTtl: number) {
+    this.sharded = rules.sharded;
+    this.#rules = rules;
+    this.#defaultTtl = defaultTtl;
+  }
+
+  async attempt({ target, token, ttl, fair, enqueue }: AttemptRequest): Promise<AttemptResult> {
+    const parts = this.#rules.parts(target);
+    const required = this.#rules.required(parts.length);
+    const timeout = this.#rules.timeout(ttl);
+    // Strict FIFO across parts could deadlock (each part may see another waiter first), so parts never let
+    // their queue head block a grant; waiters still queue so that a release wakes one of them.
+    const fairHere = fair && parts.length === 1;
+    const ballot = await collectVotes(
+      parts.map((part) =>
+        this.#run(part, ACQUIRE, [token, ttl, fairHere ? '1' : '0', enqueue, fenceTtl(ttl)], timeout).then(
+          (reply): Answer<number> => {
+            const [granted, value] = reply as number[];
+            return { yes: granted === 1, value: Number(value) };
+          },
+        ),
+      ),
+      required,
+    );
+    if (ballot.granted >= required) {
+      const fence = Math.max(...ballot.votes.map((v) => (v.outcome === 'granted' ? (v.value ?? 0) : 0)));
+      this.#leases.set(token, { fence, ttl });
+      return { granted: true, fence };
+    }
+    await this.#dropPartialGrants(parts, ballot, token, timeout);
+    if (ballot.errors > parts.length - required) {
+      throw this.#rules.failure(
+        `acquire reached ${ballot.granted} of ${parts.length} (needs ${required}): ${ballot.errors} failed`,
+        details(ballot),
+      );
+    }
+    return { granted: false, holderTtl: holderTtl(ballot, parts.length - required) };
+  }
+
+  async extend(target: LockTarget, token: string, ttl: number): Promise<boolean> {
+    const parts = this.#rules.parts(target);
+    const required = this.#rules.required(parts.length);
+    const fence = this.#leases.get(token)?.fence ?? 0;
+    const ballot = await collectVotes(
+      parts.map((part) =>
+        this.#run(part, QUORUM_EXTEND, [token, ttl, fenceTtl(ttl), fence], this.#rules.timeout(ttl)).then(
+          (reply): Answer<null> => ({ yes: reply === 1, value: null }),
+        ),
+      ),
+      required,
+    );
+    if (ballot.granted >= required) {
+      const lease = this.#leases.get(token);
+      if (lease) lease.ttl = ttl;
+      return true;
+    }
+    if (ballot.busy > parts.length - required) return false;
+    throw this.#rules.failure(
+      `extend confirmed on ${ballot.granted} of ${parts.length} (needs ${required}): ${ballot.errors} failed`,
+      details(ballot),
+    );
+  }
+
+  async release(target: LockTarget, token: string): Promise<boolean> {
+    const parts = this.#rules.parts(target);
+    const required = this.#rules.required(parts.length);
+    const lease = this.#leases.get(token);
+    this.#leases.delete(token);
+    const ttl = lease?.ttl ?? this.#defaultTtl;
+    const publish = this.sharded ? 'SPUBLISH' : 'PUBLISH';
+    const ballot = await collectVotes(
+      parts.map((part) =>
+        this.#run(
+          part,
+          QUORUM_RELEASE,
+          [token, publish, ...part.target.channels, fenceTtl(ttl), lease?.fence ?? 0],
+          this.#rules.timeout(ttl),
+        ).then((reply): Answer<null> => ({ yes: reply === part.target.keys.length, value: null })),
+      ),
+      required,
+    );
+    if (ballot.granted >= required) return true;
+    if (ballot.errors > parts.length - required) {
+      throw this.#rules.failure(
+        `release confirmed on ${ballot.granted} of ${parts.length} (needs ${required}): ${ballot.errors} failed`,
+        details(ballot),
+      );
+    }
+    return false;
+  }
+
+  /**
+   * Sends the drop to every part; waits only for the parts that granted (they just answered), so a stalled part
+   * does not slow every retry. On the others the drop is queued behind the attempt on the same connection.
+   */
+  async #dropPartialGrants(
+    parts: readonly VotingPart[],
+    ballot: Ballot<number>,
+    token: string,
+    timeout: number,
+  ): Promise<void> {
+    const publish = this.sharded ? 'SPUBLISH' : 'PUBLISH';
+    const drops = parts.map((part) =>
+      this.#run(part, DROP_LEASE, [token, publish, ...part.target.channels], timeout).catch(() => 0),
+    );
+    await Promise.all(drops.filter((_, index) => ballot.votes[index]?.outcome === 'granted'));
+  }
+
+  #run(
+    part: VotingPart,
+    script: Script,
+    args: readonly (string | number)[],
+    timeout: number,
+  ): Promise<unknown> {
+    return withTimeout(
+      part.runner.run(script, part.target.redisKeys, args),
+      timeout,
+      () => new LockRedisError(`Node ${part.node} did not answer ${script.name} within ${timeout} ms`),
+    );
+  }
+}
+
+function details(ballot: Ballot<unknown>): QuorumNodeResult[] {
+  return ballot.votes.map((vote) =>
+    vote.error
+      ? { node: vote.node, outcome: vote.outcome, error: vote.error }
+      : { node: vote.node, outcome: vote.outcome },
+  );
+}
+
+/**
+ * When the lock may be free enough for a grant: the holder must lose `spare + 1` of its parts, so the
+ * `(spare + 1)`-th longest remaining lease among the busy parts; -1 when unknown.
+ */
+function holderTtl(ballot: Ballot<number>, spare: number): number {
+  const ttls = ballot.votes
+    .filter((vote) => vote.outcome === 'busy')
+    .map((vote) => vote.value ?? -1)
+    .sort((a, b) => b - a);
+  return ttls[spare] ?? -1;
+}

@@ -1,0 +1,34 @@
+import type { LockTarget } from '../backend/LockBackend.js';
+import { clusterSlot } from './clusterSlot.js';
+
+/** The keys of one lock that live in one Cluster slot. */
+export interface SlotPart {
+  readonly slot: number;
+  readonly target: LockTarget;
+}
+
+/**
+ * Splits a lock's keys by Cluster hash slot, in ascending slot order; keys keep their sorted order inside a
+ * part. A single-key lock (and a multi-key lock whose keys happen to share a slot) gives one part.
+ *
+ * @example
+ * ```ts
+ * splitBySlot(lockTarget('deadbolt', ['a', 'b'])).map((p) => p.slot) // e.g. [15495, 3300] sorted
+ * ```
+ */
+export function splitBySlot(target: LockTarget): SlotPart[] {
+  const parts = new Map<number, { keys: string[]; redisKeys: string[]; channels: string[] }>();
+  target.keys.forEach((key, index) => {
+    const lease = target.redisKeys[index * 4] ?? '';
+    const slot = clusterSlot(lease);
+    let part = parts.get(slot);
+    if (!part) {
+      part = { keys: [], redisKeys: [], channels: [] };
+      parts.set(slot, part);
+    }
+    part.keys.push(key);
+    part.redisKeys.push(...target.redisKeys.slice(index * 4, index * 4 + 4));
+    part.channels.push(target.channels[index] ?? '');
+  });
+  return [...parts.entries()].sort(([a], [b]) => a - b).map(([slot, part]) => ({ slot, target: part }));
+}

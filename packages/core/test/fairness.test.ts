@@ -1,0 +1,139 @@
+import { waitUntil } from '@deadbolt/testing';
+import { expect } from 'chai';
+import fc from 'fast-check';
+import type { Redis } from 'ioredis';
+import { createLocker, type Lock } from '@deadbolt/core';
+import { HEARTBEAT_MS, QUEUE_ENTRY_MS } from '../src/acquireLoop.js';
+import { eachBackend, type Backend } from './support/backends.js';
+
+/** Waits until `count` waiters are queued on `key` (the queue is the order they will be served in). */
+async function queued(
+  backend: Backend,
+  admin: Redis,
+  prefix: string,
+  key: string,
+  count: number,
+): Promise<void> {
+  await waitUntil(async () => (await admin.zcard(`${prefix}:{${key}}:queue`)) >= count, {
+    description: `${count} waiters queued`,
+  });
+  void backend;
+}
+
+describe('fair, event-driven waiting', function () {
+  eachBackend((backend) => {
+    let admin: Redis;
+    before(function () {
+      admin = backend().connect();
+    });
+    after(function () {
+      admin.disconnect();
+    });
+
+    it('serves waiters in arrival order (property over waiters and hold times)', async function () {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.integer({ min: 2, max: 6 }),
+          fc.array(fc.integer({ min: 0, max: 5 }), { minLength: 6, maxLength: 6 }),
+          async (count, holds) => {
+            const prefix = backend().prefix();
+            const connections = Array.from({ length: count + 1 }, () => backend().connect());
+            const lockers = connections.map((redis) => createLocker(redis, { prefix }));
+            const order: number[] = [];
+            const holder = await lockers[0]!.acquire('fifo');
+            const waiters: Promise<void>[] = [];
+            for (let i = 1; i <= count; i++) {
+              waiters.push(
+                lockers[i]!.using('fifo', async () => {
+                  order.push(i);
+                  await new Promise((resolve) => setTimeout(resolve, holds[i - 1] ?? 0));
+                }),
+              );
+              await queued(backend(), admin, prefix, 'fifo', i);
+            }
+            await holder.release();
+            await Promise.all(waiters);
+            expect(order).to.deep.equal(Array.from({ length: count }, (_, i) => i + 1));
+            await Promise.all(lockers.map((locker) => locker.close()));
+            connections.forEach((redis) => redis.disconnect());
+          },
+        ),
+        { numRuns: 5 },
+      );
+    });
+
+    it('hands over on release without waiting for a poll: at most 2 attempts per grant on average', async function () {
+      const prefix = backend().prefix();
+      const connections = Array.from({ length: 4 }, () => backend().connect());
+      const lockers = connections.map((redis) => createLocker(redis, { prefix }));
+      const attempts: number[] = [];
+      // Measured in steady state: the first grants include each locker's first wake-up subscription.
+      const warmUp = 8;
+      let grants = 0;
+      lockers.forEach((locker) =>
+        locker.on('acquired', (info) => {
+          if (grants >= warmUp) attempts.push(info.attempts);
+        }),
+      );
+      await Promise.all(
+        lockers.map(async (locker) => {
+          while (grants < warmUp + 100) {
+            await locker.using('contended', async () => {
+              grants++;
+              await new Promise((resolve) => setImmediate(resolve));
+            });
+          }
+        }),
+      );
+      const average = attempts.reduce((a, b) => a + b, 0) / attempts.length;
+      expect(attempts.length).to.be.at.least(100);
+      expect(average, `attempts per grant: ${average}`).to.be.at.most(2);
+      await Promise.all(lockers.map((locker) => locker.close()));
+      connections.forEach((redis) => redis.disconnect());
+    });
+
+    it('recovers a dropped wake-up message with the fallback poll', async function () {
+      const prefix = backend().prefix();
+      const deaf = backend().connect();
+      // A subscriber connection that subscribes but never delivers a message.
+      const withoutMessages = Object.assign(Object.create(deaf) as Redis, {
+        duplicate: () => ({
+          subscribe: () => Promise.resolve(),
+          unsubscribe: () => Promise.resolve(),
+          on: () => {},
+          disconnect: () => {},
+        }),
+      });
+      const waiterLocker = createLocker(withoutMessages, { prefix });
+      const holderLocker = createLocker(backend().connect(), { prefix });
+      const holder = await holderLocker.acquire('lost-wakeup');
+      const waiting = waiterLocker.acquire('lost-wakeup', { wait: 10_000 });
+      await queued(backend(), admin, prefix, 'lost-wakeup', 1);
+      await holder.release();
+      const lock = await waiting;
+      expect(lock.held).to.equal(true);
+      await Promise.all([waiterLocker.close(), holderLocker.close()]);
+      deaf.disconnect();
+    });
+
+    it('a waiter that died while queued blocks the queue no longer than its entry lives', async function () {
+      const prefix = backend().prefix();
+      const holderLocker = createLocker(backend().connect(), { prefix });
+      const holder = await holderLocker.acquire('dead-waiter');
+      // A waiter that died while queued: its entry stays until it expires.
+      await admin.zadd(`${prefix}:{dead-waiter}:queue`, 1, 'dead');
+      const expiresAt = Number((await admin.time())[0]) * 1000 + QUEUE_ENTRY_MS;
+      await admin.zadd(`${prefix}:{dead-waiter}:queue-expiry`, expiresAt, 'dead');
+      await admin.pexpire(`${prefix}:{dead-waiter}:queue`, QUEUE_ENTRY_MS);
+      await admin.pexpire(`${prefix}:{dead-waiter}:queue-expiry`, QUEUE_ENTRY_MS);
+      const live = createLocker(backend().connect(), { prefix });
+      const waiting = live.acquire('dead-waiter', { wait: QUEUE_ENTRY_MS + 2 * HEARTBEAT_MS + 2_000 });
+      await queued(backend(), admin, prefix, 'dead-waiter', 2);
+      await holder.release();
+      const lock: Lock = await waiting; // a LockBusyError here would mean the dead entry blocked past the bound
+      expect(lock.held).to.equal(true);
+      expect(await admin.zscore(`${prefix}:{dead-waiter}:queue`, 'dead')).to.equal(null);
+      await Promise.all([holderLocker.close(), live.close()]);
+    });
+  });
+});
