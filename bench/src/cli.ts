@@ -1,0 +1,55 @@
+import { fileURLToPath } from 'node:url';
+import { FULL_TIMING, QUICK_TIMING, type Timing } from './timing.js';
+
+/** The package directory `bench/`, where the committed RESULTS.md lives. */
+export const BENCH_DIR = fileURLToPath(new URL('..', import.meta.url));
+
+/** What the command line asked for. */
+export interface CliOptions {
+  readonly quick: boolean;
+  /** Directory that receives RESULTS.md and results.svg. */
+  readonly outDir: string;
+  readonly timing: Timing;
+  /** Ids of the scenarios to run; empty means all. */
+  readonly scenarios: readonly string[];
+  /** The arguments as given, for the report. */
+  readonly args: readonly string[];
+}
+
+export const USAGE = `Usage: pnpm bench [--quick] [--out DIR] [--scenario ID]...
+
+  --quick     short windows (${QUICK_TIMING.measureMs} ms per library per scenario); writes to bench/out/ by default
+  --out DIR   write RESULTS.md and results.svg to DIR (default: bench/, or bench/out/ with --quick)
+  --scenario ID  run only this scenario (repeatable): uncontended, distinct-keys, one-key`;
+
+/**
+ * Parses `argv` (without node and script). A bare `--` (as some package managers insert) is ignored.
+ * @throws on an unknown argument or a missing value.
+ */
+export function parseCli(argv: readonly string[]): CliOptions | 'help' {
+  const args = argv.filter((arg) => arg !== '--');
+  let quick = false;
+  let outDir: string | undefined;
+  const scenarios: string[] = [];
+  for (let index = 0; index < args.length; index++) {
+    const arg = args[index];
+    if (arg === '--help' || arg === '-h') return 'help';
+    if (arg === '--quick') quick = true;
+    else if (arg === '--out') {
+      outDir = args[++index];
+      if (outDir === undefined || outDir.startsWith('--')) throw new Error('--out needs a directory');
+    } else if (arg === '--scenario') {
+      const id = args[++index];
+      if (id === undefined || id.startsWith('--')) throw new Error('--scenario needs a scenario id');
+      scenarios.push(id);
+    } else if (arg?.startsWith('--out=')) outDir = arg.slice('--out='.length);
+    else throw new Error(`Unknown argument: ${arg}\n${USAGE}`);
+  }
+  return {
+    quick,
+    outDir: outDir ?? (quick ? `${BENCH_DIR}out` : BENCH_DIR),
+    timing: quick ? QUICK_TIMING : FULL_TIMING,
+    scenarios,
+    args,
+  };
+}

@@ -1,0 +1,31 @@
+/** Releases a lock that a {@link LockClient} granted. */
+export type Release = () => Promise<unknown>;
+
+/** One benchmark client: a Redis connection plus one lock library instance on it. */
+export interface LockClient {
+  /** Waits until `key` is held and resolves with the function that releases it. */
+  acquire(key: string): Promise<Release>;
+  /** Releases everything the client holds and closes its connection. */
+  close(): Promise<void>;
+}
+
+/** A lock implementation under test, as the benchmark drives it. */
+export interface LockLibrary {
+  /** Stable id used on the command line and in worker messages. */
+  readonly id: LibraryId;
+  /** The name printed in tables and charts. */
+  readonly name: string;
+  /** The settings used, in words, for the report. */
+  readonly settings: string;
+  /** Opens a client on the Redis at `redisUrl`. */
+  connect(redisUrl: string): Promise<LockClient>;
+}
+
+/** Ids of the benchmarked implementations, in report order. */
+export const LIBRARY_IDS = ['raw', 'deadbolt', 'redlock', 'redis-semaphore'] as const;
+
+/** The id of one benchmarked implementation. */
+export type LibraryId = (typeof LIBRARY_IDS)[number];
+
+/** Lease length used everywhere, in ms. */
+export const BENCH_TTL_MS = 10_000;

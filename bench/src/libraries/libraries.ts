@@ -1,0 +1,15 @@
+import { deadbolt } from './deadbolt.js';
+import type { LibraryId, LockLibrary } from './LockLibrary.js';
+import { rawFloor } from './rawFloor.js';
+import { redisSemaphore } from './redisSemaphore.js';
+import { redlock } from './redlock.js';
+
+/** Every benchmarked implementation, in report order: the raw floor first. */
+export const LIBRARIES: readonly LockLibrary[] = [rawFloor, deadbolt, redlock, redisSemaphore];
+
+/** The implementation with this id. @throws for an unknown id. */
+export function libraryById(id: LibraryId): LockLibrary {
+  const library = LIBRARIES.find((candidate) => candidate.id === id);
+  if (library === undefined) throw new Error(`Unknown lock library: ${id}`);
+  return library;
+}

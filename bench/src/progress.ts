@@ -1,0 +1,23 @@
+import type { LibraryResult } from './results.js';
+import type { Scenario } from './scenarios.js';
+import { formatCount, formatMs, formatPerGrant, formatRatio } from './report/format.js';
+
+/** The line printed when a scenario starts. */
+export function scenarioLine(scenario: Scenario, index: number, total: number): string {
+  return `[${index + 1}/${total}] ${scenario.title}`;
+}
+
+/** The line printed when one library finished a scenario. */
+export function libraryLine(row: LibraryResult, ratio: number, contended: boolean): string {
+  const m = row.measurement;
+  const parts = [
+    `  ${row.library.name.padEnd(16)}`,
+    `${formatCount(m.throughput).padStart(8)} ops/s`,
+    `${formatRatio(ratio)} × raw`,
+    ...(contended ? [`utilisation ${formatRatio(m.utilisation)}`] : []),
+    `wait p50 ${formatMs(m.waitP50)} p99 ${formatMs(m.waitP99)} max ${formatMs(m.waitMax)} ms`,
+    `${formatPerGrant(m.redisCommandsPerGrant)} cmds/grant`,
+    ...(m.errors > 0 ? [`${m.errors} errors (${m.firstError ?? ''})`] : []),
+  ];
+  return parts.join('  ');
+}

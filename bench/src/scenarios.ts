@@ -1,0 +1,74 @@
+/** One benchmark scenario: how many clients, where they run, which keys and how long they hold. */
+export interface Scenario {
+  readonly id: 'uncontended' | 'distinct-keys' | 'one-key';
+  readonly title: string;
+  /** The target from the design brief, in words. */
+  readonly target: string;
+  /** Worker processes. */
+  readonly processes: number;
+  /** Clients per process, each with its own connection and library instance. */
+  readonly clientsPerProcess: number;
+  /** Whether every client locks the same key (contention) instead of a key of its own. */
+  readonly sharedKey: boolean;
+  /** How long a client holds each grant, in ms. */
+  readonly holdMs: number;
+  /**
+   * Rounds the measuring time is split into in a full run, the libraries taking turns in rotating order so
+   * that drift in machine load hits them alike. Contended runs use one long window: a lock that starves a
+   * waiter can only show it when the window is long.
+   */
+  readonly rounds: number;
+}
+
+/** The scenarios of the design brief's Performance section that involve only Redis and the lock. */
+export const SCENARIOS: readonly Scenario[] = [
+  {
+    id: 'uncontended',
+    title: 'Uncontended acquire+release, one client',
+    target: 'deadbolt ≥ 0.95 × the raw floor',
+    processes: 1,
+    clientsPerProcess: 1,
+    sharedKey: false,
+    holdMs: 0,
+    rounds: 5,
+  },
+  {
+    id: 'distinct-keys',
+    title: '64 concurrent clients on distinct keys (4 processes × 16)',
+    target: 'deadbolt ≥ 0.95 × the raw floor and ≥ every peer',
+    processes: 4,
+    clientsPerProcess: 16,
+    sharedKey: false,
+    holdMs: 0,
+    rounds: 5,
+  },
+  {
+    id: 'one-key',
+    title: '16 clients across 4 processes on one key, 5 ms hold',
+    target: 'deadbolt utilisation ≥ 0.90; p99 wait ≤ 1.5 × the fair bound (16 × 5 ms = 80 ms)',
+    processes: 4,
+    clientsPerProcess: 4,
+    sharedKey: true,
+    holdMs: 5,
+    rounds: 1,
+  },
+];
+
+/** Total clients of a scenario. */
+export function clientCount(scenario: Scenario): number {
+  return scenario.processes * scenario.clientsPerProcess;
+}
+
+/** The fair bound on a waiter's wait: every other client holds once before it, in ms. */
+export function fairBoundMs(scenario: Scenario): number {
+  return clientCount(scenario) * scenario.holdMs;
+}
+
+/** The key each client of worker `worker` locks in the phase `phase`. */
+export function scenarioKeys(scenario: Scenario, phase: string, worker: number): string[] {
+  return Array.from({ length: scenario.clientsPerProcess }, (_, client) =>
+    scenario.sharedKey
+      ? `bench:${scenario.id}:${phase}`
+      : `bench:${scenario.id}:${phase}:${worker}:${client}`,
+  );
+}

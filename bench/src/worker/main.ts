@@ -1,0 +1,75 @@
+/**
+ * A benchmark worker process, forked by the runner: it opens clients of one library, runs their loops on a
+ * start signal and sends the measurements back over IPC. One reply per message, in order.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { libraryById } from '../libraries/libraries.js';
+import type { LockClient } from '../libraries/LockLibrary.js';
+import { runClientLoop, type Tally } from './clientLoop.js';
+import { commandsSent, countCommands } from './commandCounter.js';
+import { epochNow, type FromWorker, type RunMessage, type ToWorker } from './protocol.js';
+
+countCommands();
+let clients: LockClient[] = [];
+
+async function handle(message: ToWorker): Promise<FromWorker> {
+  switch (message.type) {
+    case 'open': {
+      const library = libraryById(message.library);
+      clients = await Promise.all(
+        Array.from({ length: message.clients }, () => library.connect(message.redisUrl)),
+      );
+      return { type: 'opened' };
+    }
+    case 'run':
+      return { type: 'finished', result: await run(message) };
+    case 'close':
+      await Promise.all(clients.map((client) => client.close()));
+      clients = [];
+      return { type: 'closed' };
+  }
+}
+
+async function run(message: RunMessage): Promise<Tally> {
+  const tally: Tally = {
+    waits: [],
+    grantsInWindow: 0,
+    grantsPerClient: clients.map(() => 0),
+    grantsTotal: 0,
+    heldMs: 0,
+    errors: 0,
+    commandsSent: 0,
+  };
+  await sleep(Math.max(0, message.startAt - epochNow()));
+  while (epochNow() < message.startAt) await sleep(0);
+  const sentBefore = commandsSent();
+  await Promise.all(
+    clients.map((client, index) =>
+      runClientLoop(
+        client,
+        {
+          index,
+          key: message.keys[index] ?? `bench:unnamed:${index}`,
+          holdMs: message.holdMs,
+          startAt: message.startAt,
+          endAt: message.endAt,
+        },
+        tally,
+      ),
+    ),
+  );
+  tally.commandsSent = commandsSent() - sentBefore;
+  return tally;
+}
+
+let queue = Promise.resolve();
+process.on('message', (message: ToWorker) => {
+  queue = queue.then(async () => {
+    const reply = await handle(message).catch((error: unknown): FromWorker => ({
+      type: 'failed',
+      message: String(error),
+    }));
+    process.send?.(reply);
+  });
+});
+process.on('disconnect', () => process.exit(0));
