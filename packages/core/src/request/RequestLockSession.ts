@@ -1,55 +1,16 @@
-import { LockBusyError } from '../errors/LockBusyError.js';
-import { LockConfigError } from '../errors/LockConfigError.js';
 import { LockLostError } from '../errors/LockLostError.js';
 import { LockRedisError } from '../errors/LockRedisError.js';
-import { QuorumError } from '../errors/QuorumError.js';
 import type { Lock } from '../Lock.js';
 import { deriveKeys } from './deriveKeys.js';
-import type { OutageLog } from './OutageLog.js';
+import { failureOutcome } from './failureOutcome.js';
 import type { ProblemReply } from './problem.js';
-import { busyReply, keyErrorReply, lockLostReply, unavailableReply } from './replies.js';
-import type { RequestLockConfig } from './RequestLockConfig.js';
+import { keyErrorReply, lockLostReply } from './replies.js';
 import { RequestLock } from './RequestLock.js';
-import { RequestKeyError } from './RequestKeyError.js';
+import type { RequestLockOutcome } from './RequestLockOutcome.js';
+import type { ReleasePolicy, RequestLockShared } from './RequestLockShared.js';
 
 /** A store call may take this much longer than `wait` before the request gets 503 anyway, in ms. */
 export const STORE_GRACE_MS = 5_000;
-
-/** What `onBusy` is told about a busy answer. */
-export interface BusyInfo {
-  /** The keys the request wanted, sorted. */
-  readonly keys: readonly string[];
-  /** How long the current holder's lease still runs, in ms; `-1` when unknown. */
-  readonly remaining: number;
-  /** How long the request waited, in ms. */
-  readonly waited: number;
-  /** The `Retry-After` the default answer carries, in seconds. */
-  readonly retryAfter: number;
-  /** The default answer (status, headers, problem+json body). */
-  readonly reply: ProblemReply;
-}
-
-/** How the lock step of one request ended. */
-export type RequestLockOutcome =
-  | { readonly type: 'proceed'; readonly lock: RequestLock | undefined }
-  | { readonly type: 'busy'; readonly info: BusyInfo }
-  | { readonly type: 'reply'; readonly reply: ProblemReply }
-  | { readonly type: 'gone' };
-
-/**
- * When the lock is released: `response` = as soon as the response finished or closed (Express, which cannot
- * see when a handler completes); `response-and-handler` = once both the response ended and the handler
- * completed (Koa), so a handler still running after its client left keeps the lock.
- */
-export type ReleasePolicy = 'response' | 'response-and-handler';
-
-/** State shared by every request of one middleware. */
-export interface RequestLockShared<Req> {
-  readonly config: RequestLockConfig<Req>;
-  readonly outage: OutageLog;
-  /** Reports a programming error (misuse) once per middleware. */
-  readonly misuse: (error: RequestKeyError) => void;
-}
 
 /**
  * One request's lock, from key derivation to the single release. The adapter creates it synchronously, wires
@@ -110,7 +71,8 @@ export class RequestLockSession<Req> {
         ...(config.ttl === undefined ? {} : { ttl: config.ttl }),
       });
     } catch (error) {
-      return this.#failed(error, derived.keys);
+      if (this.#responseDone) return { type: 'gone' };
+      return failureOutcome(error, derived.keys, this.#shared);
     } finally {
       clearTimeout(guard);
     }
@@ -129,36 +91,6 @@ export class RequestLockSession<Req> {
   handlerDone(): void {
     this.#handlerDone = true;
     this.#releaseIfDone();
-  }
-
-  #failed(error: unknown, keys: readonly string[]): RequestLockOutcome {
-    const { config } = this.#shared;
-    if (this.#responseDone) return { type: 'gone' };
-    if (error instanceof LockBusyError) {
-      const retryAfter = config.retryAfter({ reason: 'busy', remaining: error.remaining });
-      const reply = busyReply(config.statusCode, retryAfter);
-      return {
-        type: 'busy',
-        info: { keys, remaining: error.remaining, waited: error.waited, retryAfter, reply },
-      };
-    }
-    if (error instanceof LockRedisError || error instanceof QuorumError) {
-      if (config.failOpen) {
-        this.#shared.outage.failed(error);
-        return { type: 'proceed', lock: undefined };
-      }
-      return {
-        type: 'reply',
-        reply: unavailableReply(config.retryAfter({ reason: 'unavailable', remaining: -1 })),
-      };
-    }
-    if (error instanceof LockConfigError) {
-      return {
-        type: 'reply',
-        reply: keyErrorReply(new RequestKeyError('ERR_LOCK_KEY_INVALID', error.message)),
-      };
-    }
-    throw error;
   }
 
   #granted(lock: Lock): RequestLockOutcome {

@@ -2,7 +2,8 @@ import { OutageLog } from './OutageLog.js';
 import { resolveRequestLockConfig, type RequestLockConfig } from './RequestLockConfig.js';
 import type { RequestKeyError } from './RequestKeyError.js';
 import type { RequestLockOptions } from './RequestLockOptions.js';
-import { RequestLockSession, type ReleasePolicy, type RequestLockShared } from './RequestLockSession.js';
+import type { ReleasePolicy, RequestLockShared } from './RequestLockShared.js';
+import { RequestLockSession } from './RequestLockSession.js';
 
 /**
  * The framework-neutral core of a request-lock middleware: validates the options once (throws

@@ -1,13 +1,8 @@
 // The framework-neutral request-lock module used by @deadbolt/express and @deadbolt/koa (re-exports only).
 export { RequestLocker } from './RequestLocker.js';
-export {
-  RequestLockSession,
-  STORE_GRACE_MS,
-  type BusyInfo,
-  type ReleasePolicy,
-  type RequestLockOutcome,
-  type RequestLockShared,
-} from './RequestLockSession.js';
+export { RequestLockSession, STORE_GRACE_MS } from './RequestLockSession.js';
+export type { BusyInfo, RequestLockOutcome } from './RequestLockOutcome.js';
+export type { ReleasePolicy, RequestLockShared } from './RequestLockShared.js';
 export { RequestLock } from './RequestLock.js';
 export type {
   RequestKey,

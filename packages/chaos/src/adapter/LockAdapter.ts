@@ -1,0 +1,77 @@
+import type { Redis } from 'ioredis';
+
+/** What the harness asks of one acquire. */
+export interface AdapterAcquireOptions {
+  /** Lease length in ms. */
+  readonly ttl: number;
+  /** How long to wait for a busy lock in ms; 0 = one attempt. */
+  readonly wait: number;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * A granted lock as the harness sees it. The client believes it holds the lock while it has not released it,
+ * `signal` (if any) has not aborted and `remaining()` (if any) is above 0.
+ */
+export interface LockHandle {
+  /** The owner token: exactly the value the lock stores at its lease key. */
+  readonly token: string;
+  /** The fencing token, if the lock issues one. */
+  readonly fence?: number;
+  /** Aborts when the holder can no longer trust it holds the lock. */
+  readonly signal?: AbortSignal;
+  /** Trusted validity left, in ms of the client's clock. */
+  remaining?(): number;
+  release(): Promise<unknown>;
+  /** Extends the lease; rejects when the lock is no longer held. */
+  extend(ttl?: number): Promise<unknown>;
+}
+
+/** One client process's lock (e.g. one `Locker`). */
+export interface LockClient {
+  /** Resolves a handle, or `null` (or rejects with a busy error, see {@link LockAdapter.isBusy}) when busy. */
+  acquire(key: string, options: AdapterAcquireOptions): Promise<LockHandle | null>;
+  /** Stops every timer and releases what it holds; the process is going away. */
+  close(): Promise<void>;
+}
+
+/** What the harness hands each client it connects. */
+export interface ClientContext {
+  /** The client's own connection; every command on it passes through the fault injector. */
+  readonly redis: Redis;
+  /** The client's monotonic clock, in ms (drifts and jumps under clock faults). */
+  readonly now: () => number;
+  /** A seeded random source, for tokens and jitter that must replay. */
+  readonly random: () => number;
+  /** The client's number, from 0. */
+  readonly id: number;
+}
+
+/**
+ * A lock under test. Implement it to check your own lock; `deadboltAdapter()` is built in.
+ *
+ * @example
+ * ```ts
+ * const mine: LockAdapter = {
+ *   name: 'mine', driftFactor: 0.01, renews: false, retryBound: () => 200, keyLifetime: (ttl) => ttl,
+ *   leaseKey: (key) => `lock:${key}`,
+ *   connect: ({ redis }) => new MyLockClient(redis),
+ * }
+ * ```
+ */
+export interface LockAdapter {
+  readonly name: string;
+  /** Clock drift the lock tolerates, as a fraction of ttl; larger drift counts as beyond the bounds. */
+  readonly driftFactor: number;
+  /** Whether a held lock renews its lease by itself. */
+  readonly renews: boolean;
+  /** Longest a free lock may keep refusing a healthy waiter, in ms. */
+  retryBound(ttl: number): number;
+  /** How long any key of the lock may outlive its last use, in ms (no key may remain after it). */
+  keyLifetime(ttl: number): number;
+  /** The Redis key whose value is the owner token. */
+  leaseKey(key: string): string;
+  connect(context: ClientContext): LockClient;
+  /** Whether a rejected acquire definitely did not take the lock (busy); other errors count as unknown. */
+  isBusy?(error: unknown): boolean;
+}

@@ -1,0 +1,40 @@
+import { createLocker, lockKeys, type LockerOptions } from '@deadbolt/core';
+import type { LockAdapter } from './LockAdapter.js';
+
+/** Fair-queue entry lifetime + backoff cap + heartbeat of `@deadbolt/core`, plus slack, in ms. */
+const DEADBOLT_RETRY_BOUND_MS = 1_500 + 500 + 400 + 100;
+
+/** Options of {@link deadboltAdapter}: any locker option except the clock, which the harness owns. */
+export type DeadboltAdapterOptions = Omit<LockerOptions, 'now'>;
+
+/**
+ * The built-in adapter: one `createLocker` per client, with the harness's clock. Defaults: deadbolt's own
+ * (`prefix` 'deadbolt', `renew` true, `fair` true, `driftFactor` 0.01) except `commandTimeout` 200 ms.
+ *
+ * @example
+ * ```ts
+ * await runChaos({ lock: deadboltAdapter({ fair: false }) })
+ * ```
+ */
+export function deadboltAdapter(options: DeadboltAdapterOptions = {}): LockAdapter {
+  const prefix = options.prefix ?? 'deadbolt';
+  const driftFactor = options.driftFactor ?? 0.01;
+  const renews = options.renew ?? true;
+  return {
+    name: 'deadbolt',
+    driftFactor,
+    renews,
+    retryBound: () => DEADBOLT_RETRY_BOUND_MS + (options.commandTimeout ?? 200),
+    keyLifetime: (ttl) => Math.max(2 * ttl, 60_000) + 1,
+    leaseKey: (key) => lockKeys(prefix, key).lease,
+    isBusy: (error) => (error as { code?: unknown }).code === 'ERR_LOCK_BUSY',
+    connect({ redis, now }) {
+      const locker = createLocker(redis, { commandTimeout: 200, ...options, now });
+      return {
+        acquire: (key, { ttl, wait, signal }) =>
+          locker.acquire(key, signal === undefined ? { ttl, wait } : { ttl, wait, signal }),
+        close: () => locker.close(),
+      };
+    },
+  };
+}

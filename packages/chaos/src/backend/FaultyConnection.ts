@@ -1,0 +1,171 @@
+import type { Redis } from 'ioredis';
+import type { Scheduler } from 'fast-check';
+
+/** Commands routed through the fault injector; anything else goes straight to the mock. */
+const WRAPPED = new Set([
+  'eval',
+  'evalsha',
+  'set',
+  'get',
+  'del',
+  'pexpire',
+  'expire',
+  'pttl',
+  'incr',
+  'exists',
+  'publish',
+  'spublish',
+]);
+
+/** The fault state of one client's connection, on the reference clock (absolute fake ms). */
+export interface ConnectionFaults {
+  /** Nothing is sent or delivered before this time (a paused process). */
+  pausedUntil: number;
+  /** Commands fail, unapplied, before this time (renewal failure, connection errors). */
+  failUntil: number;
+  /** The next `dropReplies` commands are applied but their replies are lost. */
+  dropReplies: number;
+  /** Replies are delayed by `latencyMs` before `latencyUntil`. */
+  latencyUntil: number;
+  latencyMs: number;
+  /** Pub/sub messages are dropped before this time. */
+  lostWakeupUntil: number;
+  /** A crashed client sends and receives nothing, ever. */
+  crashed: boolean;
+}
+
+/** Error of a command failed by the fault injector. */
+export class InjectedFaultError extends Error {
+  override readonly name = 'InjectedFaultError';
+}
+
+/**
+ * One client's connection: a proxy around its own ioredis-mock instance (sharing the store) that lets the fast-check
+ * scheduler pick the order in which commands reach the server, and that fails, delays, holds or drops them
+ * according to {@link ConnectionFaults}.
+ *
+ * @example
+ * ```ts
+ * const conn = new FaultyConnection(mock.duplicate(), scheduler, () => observer.afterCommand(0))
+ * conn.faults.dropReplies = 1
+ * createLocker(conn.redis)
+ * ```
+ */
+export class FaultyConnection {
+  readonly faults: ConnectionFaults = {
+    pausedUntil: 0,
+    failUntil: 0,
+    dropReplies: 0,
+    latencyUntil: 0,
+    latencyMs: 0,
+    lostWakeupUntil: 0,
+    crashed: false,
+  };
+  /** The client's view of Redis. */
+  readonly redis: Redis;
+  readonly #mock: Redis;
+  readonly #scheduler: Scheduler;
+  readonly #applied: () => void;
+  readonly #duplicates: Redis[] = [];
+
+  constructor(mock: Redis, scheduler: Scheduler, applied: () => void) {
+    this.#mock = mock;
+    this.#scheduler = scheduler;
+    this.#applied = applied;
+    this.redis = new Proxy(mock, {
+      get: (target, prop) => {
+        if (typeof prop === 'string' && WRAPPED.has(prop)) {
+          return (...args: unknown[]) => this.#send(prop, args);
+        }
+        if (prop === 'duplicate') return () => this.#subscriber(target.duplicate());
+        return this.#passThrough(target, prop);
+      },
+    });
+  }
+
+  /**
+   * A duplicate (deadbolt makes one to subscribe to wake-ups): shares the store and this client's fault state;
+   * its pub/sub messages are dropped while a lost wake-up fault runs or after a crash.
+   */
+  #subscriber(duplicate: Redis): Redis {
+    this.#duplicates.push(duplicate);
+    return new Proxy(duplicate, {
+      get: (target, prop) => {
+        if (prop === 'on' || prop === 'addListener' || prop === 'once') {
+          return (event: string, listener: (...args: unknown[]) => void) => {
+            target.on(event, (...args: unknown[]) => {
+              const wakeUp = event === 'message' || event === 'smessage';
+              if (this.faults.crashed || (wakeUp && Date.now() < this.faults.lostWakeupUntil)) return;
+              listener(...args);
+            });
+            return target;
+          };
+        }
+        return this.#passThrough(target, prop);
+      },
+    });
+  }
+
+  #passThrough(target: Redis, prop: string | symbol): unknown {
+    const value: unknown = Reflect.get(target, prop);
+    return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+  }
+
+  /** Closes the underlying mock instance. */
+  disconnect(): void {
+    this.#mock.disconnect();
+    for (const duplicate of this.#duplicates) duplicate.disconnect();
+  }
+
+  #send(name: string, args: unknown[]): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      void this.#scheduler
+        .schedule(Promise.resolve(), name)
+        .then(() => this.#arrive(name, args, resolve, reject));
+    });
+  }
+
+  #arrive(name: string, args: unknown[], resolve: (v: unknown) => void, reject: (e: Error) => void): void {
+    const f = this.faults;
+    if (f.crashed) return;
+    if (Date.now() < f.pausedUntil) {
+      setTimeout(() => this.#arrive(name, args, resolve, reject), f.pausedUntil - Date.now());
+      return;
+    }
+    if (Date.now() < f.failUntil) {
+      reject(new InjectedFaultError(`chaos: ${name} failed (injected connection error)`));
+      return;
+    }
+    let reply: Promise<unknown>;
+    try {
+      const command = (this.#mock as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[name];
+      reply = command
+        ? command.apply(this.#mock, args)
+        : Promise.reject(new Error(`unknown command ${name}`));
+    } catch (error) {
+      reply = Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+    this.#applied();
+    if (f.dropReplies > 0) {
+      f.dropReplies -= 1;
+      reply.catch(() => {});
+      return;
+    }
+    const delay = Date.now() < f.latencyUntil ? f.latencyMs : 0;
+    reply.then(
+      (value) => this.#deliver(delay, () => resolve(value)),
+      (error: Error) => this.#deliver(delay, () => reject(error)),
+    );
+  }
+
+  #deliver(delay: number, settle: () => void): void {
+    if (this.faults.crashed) return;
+    if (delay > 0) {
+      setTimeout(() => this.#deliver(0, settle), delay);
+    } else if (Date.now() < this.faults.pausedUntil) {
+      setTimeout(() => this.#deliver(0, settle), this.faults.pausedUntil - Date.now());
+    } else {
+      settle();
+    }
+  }
+}

@@ -1,0 +1,72 @@
+import type { Redis } from 'ioredis';
+import type { History } from '../history/History.js';
+
+/** The parts of an ioredis-mock instance read synchronously (its shared data and expiry tables). */
+interface MockInternals {
+  readonly data: { get(key: string): unknown; keys(): string[] };
+  readonly expires: { has(key: string): boolean; get(key: string): number };
+}
+
+/**
+ * Watches the shared ioredis-mock store without sending commands: after every applied command it records lease
+ * changes on the watched lease keys (recorded under their user key) and any key without a TTL. Expiry is applied lazily, as the mock does.
+ *
+ * @example
+ * ```ts
+ * const observer = new StoreObserver(rootMock, history, new Map([['deadbolt:{k}', 'k']]), epoch)
+ * observer.afterCommand(0)
+ * ```
+ */
+export class StoreObserver {
+  readonly #mock: MockInternals;
+  readonly #history: History;
+  readonly #leaseKeys: ReadonlyMap<string, string>;
+  readonly #epoch: number;
+  readonly #last = new Map<string, { owner: string | null; expireAt: number | null }>();
+  readonly #noTtlSeen = new Set<string>();
+
+  constructor(mock: Redis, history: History, leaseKeys: ReadonlyMap<string, string>, epoch: number) {
+    this.#mock = mock as unknown as MockInternals;
+    this.#history = history;
+    this.#leaseKeys = leaseKeys;
+    this.#epoch = epoch;
+  }
+
+  /** The token on `leaseKey` now, or `null`. */
+  owner(leaseKey: string): string | null {
+    const value = this.#mock.data.get(leaseKey);
+    return typeof value === 'string' ? value : value instanceof Buffer ? value.toString() : null;
+  }
+
+  /** Live keys of the store. */
+  keys(): string[] {
+    return this.#mock.data.keys();
+  }
+
+  /** Records what a command of `client` changed (or an expiry, with `client` undefined). */
+  afterCommand(client?: number): void {
+    for (const [key, userKey] of this.#leaseKeys) {
+      const owner = this.owner(key);
+      const expireAt =
+        owner !== null && this.#mock.expires.has(key) ? this.#mock.expires.get(key) - this.#epoch : null;
+      const last = this.#last.get(key);
+      if (last && last.owner === owner && last.expireAt === expireAt) continue;
+      if (!last && owner === null) continue;
+      this.#last.set(key, { owner, expireAt });
+      this.#history.record(
+        client === undefined
+          ? { type: 'lease', key: userKey, owner, expireAt }
+          : { type: 'lease', key: userKey, owner, expireAt, by: client },
+      );
+    }
+    for (const key of this.keys()) {
+      if (this.#mock.expires.has(key) || this.#noTtlSeen.has(key)) continue;
+      this.#noTtlSeen.add(key);
+      this.#history.push(
+        client === undefined
+          ? { type: 'noTtl', t: this.#history.now(), key }
+          : { type: 'noTtl', t: this.#history.now(), key, by: client },
+      );
+    }
+  }
+}

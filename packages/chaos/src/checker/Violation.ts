@@ -1,0 +1,44 @@
+/**
+ * The invariants the checker knows (see the README):
+ * S1 belief within lease, S2 mutual exclusion, S3 no lost update, S4 fence order and fenced safety,
+ * S5 owner-only release/extend and a TTL on every key, S6 honest validity, L1 liveness of a free lock
+ * (after a crash or a release), L3 renewal keeps a healthy lease, L4 no leaked keys or timers.
+ */
+export type Invariant = 'S1' | 'S2' | 'S3' | 'S4' | 'S5' | 'S6' | 'L1' | 'L3' | 'L4';
+
+/** Human names of the {@link Invariant}s. */
+export const INVARIANT_NAMES: Readonly<Record<Invariant, string>> = {
+  S1: 'belief within lease',
+  S2: 'mutual exclusion',
+  S3: 'no lost update',
+  S4: 'fence order',
+  S5: 'owner-only and TTL on every key',
+  S6: 'honest validity',
+  L1: 'liveness of a free lock',
+  L3: 'renewal of a healthy lease',
+  L4: 'no leaks',
+};
+
+/**
+ * One broken promise: which invariant, which clients, when, and whether the faults stayed within the lock's
+ * stated bounds (`bug`) or not (`beyond-bounds`, expected for an unfenced resource).
+ *
+ * @example
+ * ```ts
+ * const v: Violation = { invariant: 'S2', clients: [0, 1], at: 1200, message: 'c0 and c1 both believe they hold "k"', label: 'bug' }
+ * ```
+ */
+export interface Violation {
+  readonly invariant: Invariant;
+  readonly clients: readonly number[];
+  /** Reference time, ms since the run began. */
+  readonly at: number;
+  readonly message: string;
+  readonly label: 'bug' | 'beyond-bounds';
+}
+
+/** A violation before labelling. */
+export type Finding = Omit<Violation, 'label'> & {
+  /** Findings that faults beyond the bounds can never excuse (fenced-resource safety, leaks). */
+  readonly alwaysBug?: boolean;
+};

@@ -1,0 +1,56 @@
+import type { HistoryEvent, LeaseEvent } from '../history/events.js';
+
+/** One server-side lease: `owner` held `key` from `start` until `end` (expiry or replacement). */
+export interface LeaseInterval {
+  readonly key: string;
+  readonly owner: string;
+  readonly start: number;
+  readonly end: number;
+  /** The client whose command set it. */
+  readonly by: number | undefined;
+}
+
+/**
+ * The server's lease intervals, rebuilt from the observed lease changes: each owner holds from the change that set
+ * it until its expiry or the next change, whichever comes first.
+ *
+ * @example
+ * ```ts
+ * serverLeases(history.events).filter((l) => l.key === 'k')
+ * ```
+ */
+export function serverLeases(events: readonly HistoryEvent[]): LeaseInterval[] {
+  const byKey = new Map<string, LeaseEvent[]>();
+  for (const e of events) {
+    if (e.type !== 'lease') continue;
+    const list = byKey.get(e.key) ?? [];
+    list.push(e);
+    byKey.set(e.key, list);
+  }
+  const out: LeaseInterval[] = [];
+  for (const [key, list] of byKey) {
+    let current:
+      { owner: string; start: number; expireAt: number | null; by: number | undefined } | undefined;
+    const close = (t: number): void => {
+      if (!current) return;
+      const end = current.expireAt === null ? t : Math.min(t, current.expireAt);
+      out.push({ key, owner: current.owner, start: current.start, end, by: current.by });
+    };
+    for (const e of list) {
+      if (current && e.owner === current.owner && (current.expireAt === null || current.expireAt > e.t)) {
+        current.expireAt = e.expireAt;
+        continue;
+      }
+      close(e.t);
+      current = e.owner === null ? undefined : { owner: e.owner, start: e.t, expireAt: e.expireAt, by: e.by };
+    }
+    close(Number.POSITIVE_INFINITY);
+  }
+  return out;
+}
+
+/** The owner of `key` at time `t` according to `leases`, or `null`. */
+export function ownerAt(leases: readonly LeaseInterval[], key: string, t: number): string | null {
+  for (const l of leases) if (l.key === key && l.start <= t && t < l.end) return l.owner;
+  return null;
+}

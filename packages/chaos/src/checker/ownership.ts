@@ -1,0 +1,40 @@
+import type { History } from '../history/History.js';
+import type { Finding } from './Violation.js';
+
+/**
+ * S5 owner-only and TTL on every key: a client's command never deletes, replaces or extends a live lease set by
+ * another client, and no key ever exists without a TTL.
+ */
+export function checkOwnership(history: History): Finding[] {
+  const out: Finding[] = [];
+  const setBy = new Map<string, number | undefined>();
+  const current = new Map<string, { owner: string | null; expireAt: number | null }>();
+  for (const e of history.events) {
+    if (e.type === 'noTtl') {
+      out.push({
+        invariant: 'S5',
+        clients: e.by === undefined ? [] : [e.by],
+        at: e.t,
+        message: `key ${e.key} existed without a TTL${e.by === undefined ? '' : ` after a command of c${e.by}`}`,
+      });
+      continue;
+    }
+    if (e.type !== 'lease') continue;
+    const before = current.get(e.key);
+    current.set(e.key, { owner: e.owner, expireAt: e.expireAt });
+    if (e.owner !== null && !setBy.has(e.owner)) setBy.set(e.owner, e.by);
+    if (!before || before.owner === null || e.by === undefined) continue;
+    const live = before.expireAt === null || before.expireAt > e.t;
+    const owner = setBy.get(before.owner);
+    const touched = e.owner !== before.owner || e.expireAt !== before.expireAt;
+    if (live && touched && owner !== undefined && owner !== e.by) {
+      out.push({
+        invariant: 'S5',
+        clients: [e.by, owner],
+        at: e.t,
+        message: `c${e.by} ${e.owner === null ? 'deleted' : e.owner === before.owner ? 'changed the TTL of' : 'replaced'} the live lease of c${owner} on ${e.key}`,
+      });
+    }
+  }
+  return out;
+}

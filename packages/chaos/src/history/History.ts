@@ -1,0 +1,110 @@
+import type {
+  FaultEvent,
+  HistoryEvent,
+  LeaseEvent,
+  LossEvent,
+  OpEvent,
+  OpKind,
+  ProbeEvent,
+  WriteEvent,
+} from './events.js';
+
+/** What the checker must know about the lock and the run besides the events. */
+export interface HistoryParams {
+  /** Lease length every acquire asked for, in ms. */
+  readonly ttl: number;
+  /** The lock's stated clock drift bound (fraction of ttl). */
+  readonly driftFactor: number;
+  /** Longest a free lock may keep refusing a healthy waiter, in ms (retry, backoff and queue bounds). */
+  readonly retryBound: number;
+  /** Whether the lock renews its lease by itself while held. */
+  readonly renews: boolean;
+}
+
+/**
+ * The record of one run: operations (invoke, then ok / fail / unknown), faults, server lease changes, probes and
+ * resource writes, all on one reference clock (ms since the run began).
+ *
+ * @example
+ * ```ts
+ * const history = new History({ ttl: 1000, driftFactor: 0.01, retryBound: 200, renews: true }, () => 0)
+ * const op = history.invoke(0, 'acquire', 'k', { ttl: 1000, wait: 0 })
+ * history.complete(op, 'ok', { token: 'a', fence: 1 })
+ * ```
+ */
+export class History {
+  readonly events: HistoryEvent[] = [];
+  readonly params: HistoryParams;
+  readonly #now: () => number;
+  #nextId = 1;
+
+  constructor(params: HistoryParams, now: () => number, events: readonly HistoryEvent[] = []) {
+    this.params = params;
+    this.#now = now;
+    this.events.push(...events);
+  }
+
+  /** The reference time now. */
+  now(): number {
+    return this.#now();
+  }
+
+  /** Records the invocation of an operation; complete it later with {@link History.complete}. */
+  invoke(
+    client: number,
+    op: OpKind,
+    key: string,
+    extra: { ttl: number; wait?: number; token?: string },
+  ): OpEvent {
+    const event: OpEvent = {
+      type: 'op',
+      id: this.#nextId++,
+      client,
+      op,
+      key,
+      tInv: this.#now(),
+      result: 'pending',
+      ...extra,
+    };
+    this.events.push(event);
+    return event;
+  }
+
+  /** Records the answer to an operation. */
+  complete(
+    op: OpEvent,
+    result: 'ok' | 'fail' | 'unknown',
+    extra: { token?: string; fence?: number; remaining?: number; error?: string } = {},
+  ): void {
+    op.tRes = this.#now();
+    op.result = result;
+    if (extra.token !== undefined) op.token = extra.token;
+    if (extra.fence !== undefined) op.fence = extra.fence;
+    if (extra.remaining !== undefined) op.remaining = extra.remaining;
+    if (extra.error !== undefined) op.error = extra.error;
+  }
+
+  /** Records a fault. */
+  fault(fault: Omit<FaultEvent, 'type' | 't'>): void {
+    this.events.push({ type: 'fault', t: this.#now(), ...fault });
+  }
+
+  /** Records any other event stamped now. */
+  record(
+    event: Omit<LeaseEvent, 't'> | Omit<ProbeEvent, 't'> | Omit<WriteEvent, 't'> | Omit<LossEvent, 't'>,
+  ): void {
+    this.events.push({ ...event, t: this.#now() });
+  }
+
+  /** Appends a complete event. */
+  push(event: HistoryEvent): void {
+    this.events.push(event);
+  }
+
+  /** Operations still pending become `unknown` (their client crashed or the run ended first). */
+  closePending(): void {
+    for (const event of this.events) {
+      if (event.type === 'op' && event.result === 'pending') event.result = 'unknown';
+    }
+  }
+}

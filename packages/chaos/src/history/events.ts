@@ -1,0 +1,129 @@
+/** Outcome of one client operation, Jepsen style: `unknown` = indeterminate (may or may not have applied). */
+export type OpResult = 'pending' | 'ok' | 'fail' | 'unknown';
+
+/** The lock operations a client invokes. */
+export type OpKind = 'acquire' | 'release' | 'extend';
+
+/** The faults a schedule can inject. */
+export type FaultKind =
+  | 'pause'
+  | 'stall'
+  | 'crash'
+  | 'renewalFailure'
+  | 'lostReply'
+  | 'latency'
+  | 'lostWakeup'
+  | 'clockJump'
+  | 'clockDrift';
+
+/**
+ * One lock operation: invoked at `tInv`, answered at `tRes` (reference clock, ms since the run began).
+ *
+ * @example
+ * ```ts
+ * const op: OpEvent = { type: 'op', id: 1, client: 0, op: 'acquire', key: 'k', tInv: 0, tRes: 2, result: 'ok', ttl: 1000, token: 'a', fence: 7 }
+ * ```
+ */
+export interface OpEvent {
+  readonly type: 'op';
+  readonly id: number;
+  readonly client: number;
+  readonly op: OpKind;
+  readonly key: string;
+  readonly tInv: number;
+  tRes?: number;
+  result: OpResult;
+  /** Lease length asked for (acquire, extend). */
+  readonly ttl: number;
+  /** How long an acquire may wait, in ms. */
+  readonly wait?: number;
+  /** The owner token of the grant (acquire ok; release and extend carry the token they act for). */
+  token?: string;
+  fence?: number;
+  /** Validity the lock claimed right after the grant, in the client's ms (when the lock reports it). */
+  remaining?: number;
+  error?: string;
+}
+
+/** A fault injected by the nemesis. `beyond` = outside the lock's stated bounds. */
+export interface FaultEvent {
+  readonly type: 'fault';
+  readonly kind: FaultKind;
+  readonly t: number;
+  readonly client?: number;
+  /** How long the fault lasts, in ms (pause, failure window, latency window). */
+  readonly duration?: number;
+  /** Its size: a delay or jump in ms, or a clock rate. */
+  readonly amount?: number;
+  readonly beyond: boolean;
+}
+
+/** The server's lease on a key changed (set, replaced, extended, deleted) - observed on the store. */
+export interface LeaseEvent {
+  readonly type: 'lease';
+  readonly t: number;
+  readonly key: string;
+  /** Owner token now on the lease key, `null` when none. */
+  readonly owner: string | null;
+  /** When the lease expires (reference ms), `null` without a TTL. */
+  readonly expireAt: number | null;
+  /** The client whose command made the change; undefined for an expiry. */
+  readonly by?: number;
+}
+
+/** A snapshot taken after each step: who believes it holds `key`, and the server's owner at that instant. */
+export interface ProbeEvent {
+  readonly type: 'probe';
+  readonly t: number;
+  readonly key: string;
+  readonly owner: string | null;
+  readonly believers: readonly { readonly client: number; readonly token: string }[];
+}
+
+/** A write to a protected resource, made after a non-atomic read. */
+export interface WriteEvent {
+  readonly type: 'write';
+  readonly t: number;
+  readonly tRead: number;
+  readonly client: number;
+  readonly token: string;
+  readonly fence?: number;
+  readonly resource: 'plain' | 'fenced';
+  /** The value the client read, and the value in the resource just before its write. */
+  readonly read: number;
+  readonly before: number;
+  readonly accepted: boolean;
+  /** The client whose write was overwritten when `before !== read`. */
+  readonly lastWriter?: number;
+  /** The server's lease owner at the moment of the write. */
+  readonly owner: string | null;
+}
+
+/** The holder was told it lost the lock (its signal aborted). */
+export interface LossEvent {
+  readonly type: 'loss';
+  readonly t: number;
+  readonly client: number;
+  readonly token: string;
+  readonly reason: string;
+}
+
+/** A key was seen without a TTL. */
+export interface NoTtlEvent {
+  readonly type: 'noTtl';
+  readonly t: number;
+  readonly key: string;
+  readonly by?: number;
+}
+
+/** The run's end, after every holder released, every client closed and every lifetime passed. */
+export interface EndEvent {
+  readonly type: 'end';
+  readonly t: number;
+  readonly leakedKeys: readonly string[];
+  readonly leakedTimers: number;
+}
+
+/** Anything the history holds. */
+export type HistoryEvent =
+  OpEvent | FaultEvent | LeaseEvent | ProbeEvent | WriteEvent | LossEvent | NoTtlEvent | EndEvent;

@@ -1,0 +1,19 @@
+export { runChaos } from './runChaos.js';
+export type { ChaosOptions } from './options.js';
+export type { ChaosResult, ChaosStatistics, Counterexample } from './result.js';
+export type {
+  LockAdapter,
+  LockClient,
+  LockHandle,
+  ClientContext,
+  AdapterAcquireOptions,
+} from './adapter/LockAdapter.js';
+export { deadboltAdapter, type DeadboltAdapterOptions } from './adapter/deadboltAdapter.js';
+export { ALL_FAULTS, type ChaosFault } from './schedule/faults.js';
+export { checkHistory } from './checker/checkHistory.js';
+export { INVARIANT_NAMES, type Invariant, type Violation } from './checker/Violation.js';
+export { History, type HistoryParams } from './history/History.js';
+export type * from './history/events.js';
+export { formatHistory, formatEvent } from './history/format.js';
+export { FencedResource, PlainResource } from './world/Resources.js';
+export * from './fixtures/index.js';

@@ -1,0 +1,47 @@
+import type { Invariant, Violation } from './checker/Violation.js';
+
+/** A shrunk, replayable failure: pass `seed`, `path` and `replayPath` back to `runChaos` to run it again. */
+export interface Counterexample {
+  readonly seed: number;
+  readonly path: string;
+  /** fast-check's replay path of the commands (which of them ran); pass it back too. */
+  readonly replayPath: string;
+  /** The schedule's steps, in order. */
+  readonly commands: readonly string[];
+  /** The run's history, one event per line (probes left out). */
+  readonly history: string;
+  /** The order in which the scheduler delivered commands. */
+  readonly scheduler: string;
+}
+
+/** Counts over every schedule that ran. */
+export interface ChaosStatistics {
+  readonly schedules: number;
+  readonly durationMs: number;
+  /** Steps run per kind (operations and faults): the fault mix. */
+  readonly steps: Readonly<Record<string, number>>;
+  /** Violations found per invariant, split into bugs and beyond-bounds ones. */
+  readonly violations: Readonly<Partial<Record<Invariant, { bug: number; beyond: number }>>>;
+}
+
+/**
+ * What `runChaos` found.
+ *
+ * @example
+ * ```ts
+ * const result = await runChaos({ runs: 200 })
+ * if (result.verdict === 'fail') console.log(result.summary, result.counterexample)
+ * ```
+ */
+export interface ChaosResult {
+  readonly verdict: 'pass' | 'fail';
+  /** One line: verdict, lock, schedules, seed. */
+  readonly summary: string;
+  readonly seed: number;
+  /** The violations of the (shrunk) failing schedule, or none. */
+  readonly violations: readonly Violation[];
+  /** A sample of the violations excused as beyond the bounds, over all schedules. */
+  readonly beyondBounds: readonly Violation[];
+  readonly counterexample?: Counterexample;
+  readonly statistics: ChaosStatistics;
+}

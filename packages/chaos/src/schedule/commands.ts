@@ -1,0 +1,205 @@
+import fc from 'fast-check';
+import type { World } from '../world/World.js';
+import type { ChaosFault } from './faults.js';
+
+/** What the model tracks: how many clients crashed (at least one stays alive). */
+export interface ChaosModel {
+  crashed: number;
+  readonly clients: number;
+}
+
+/** One step of a schedule: a client operation, a fault, or time passing. */
+class Step implements fc.AsyncCommand<ChaosModel, World> {
+  constructor(
+    readonly label: string,
+    readonly apply: (world: World) => void | Promise<void>,
+    readonly kind: string,
+    readonly isCrash = false,
+  ) {}
+
+  check(model: Readonly<ChaosModel>): boolean {
+    return !this.isCrash || model.crashed < model.clients - 1;
+  }
+
+  async run(model: ChaosModel, world: World): Promise<void> {
+    if (this.isCrash) model.crashed += 1;
+    world.stepCounts.set(this.kind, (world.stepCounts.get(this.kind) ?? 0) + 1);
+    await this.apply(world);
+    await world.settle();
+  }
+
+  toString(): string {
+    return this.label;
+  }
+}
+
+/** Parameters of the schedule generator. */
+export interface ScheduleShape {
+  readonly clients: number;
+  readonly ttl: number;
+  readonly faults: readonly ChaosFault[];
+  readonly bounds: 'within' | 'beyond';
+  readonly driftFactor: number;
+}
+
+/**
+ * The fast-check command arbitraries of a schedule: acquire, release, extend, work, time passing, and the chosen
+ * faults, sized from the ttl. Within the bounds, clock jumps go forward and drift stays under the lock's factor;
+ * beyond them, clocks jump back and run slow and holders stall past their validity.
+ *
+ * @example
+ * ```ts
+ * fc.commands(scheduleCommands({ clients: 5, ttl: 1000, faults: ['crash'], bounds: 'within', driftFactor: 0.01 }))
+ * ```
+ */
+export function scheduleCommands(shape: ScheduleShape): fc.Arbitrary<fc.AsyncCommand<ChaosModel, World>>[] {
+  const { ttl } = shape;
+  const client = fc.nat(shape.clients - 1);
+  const c = (w: World, i: number) => w.clients[i];
+  const within = shape.bounds === 'within';
+  const arbs: fc.Arbitrary<Step>[] = [
+    fc
+      .tuple(client, fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 2 * ttl })))
+      .map(([i, wait]) => new Step(`acquire(c${i}, wait=${wait})`, (w) => c(w, i)?.acquire(wait), 'acquire')),
+    client.map((i) => new Step(`release(c${i})`, (w) => c(w, i)?.release(), 'release')),
+    client.map((i) => new Step(`extend(c${i})`, (w) => c(w, i)?.extend(), 'extend')),
+    fc
+      .tuple(
+        client,
+        fc.integer({ min: 0, max: ttl / 2 }),
+        shape.faults.includes('stall')
+          ? fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 3 * ttl }))
+          : fc.constant(0),
+      )
+      .map(
+        ([i, think, stall]) =>
+          new Step(
+            `work(c${i}, think=${think}${stall ? `, stall=${stall}` : ''})`,
+            (w) => void c(w, i)?.work(think, stall),
+            stall ? 'stall' : 'work',
+          ),
+      ),
+    fc
+      .integer({ min: 1, max: Math.round(1.5 * ttl) })
+      .map((ms) => new Step(`advance(${ms})`, (w) => w.advance(ms), 'advance')),
+  ];
+  // Operations are drawn more often than any single fault, so that most schedules hold, work and contend.
+  const [acquire, release, , work, advance] = arbs;
+  for (const arb of [acquire, acquire, work, work, advance, advance, release]) if (arb) arbs.push(arb);
+  const fault = (kind: ChaosFault, arb: fc.Arbitrary<Step>): void => {
+    if (shape.faults.includes(kind)) arbs.push(arb);
+  };
+  const span = fc.integer({ min: 1, max: 2 * ttl });
+  fault(
+    'pause',
+    fc.tuple(client, span).map(([i, ms]) => new Step(`pause(c${i}, ${ms})`, (w) => pause(w, i, ms), 'pause')),
+  );
+  fault(
+    'crash',
+    client.map((i) => new Step(`crash(c${i})`, (w) => c(w, i)?.crash(), 'crash', true)),
+  );
+  fault(
+    'renewalFailure',
+    fc
+      .tuple(client, span)
+      .map(([i, ms]) => new Step(`renewalFailure(c${i}, ${ms})`, (w) => failFor(w, i, ms), 'renewalFailure')),
+  );
+  fault(
+    'lostReply',
+    client.map((i) => new Step(`lostReply(c${i})`, (w) => lostReply(w, i), 'lostReply')),
+  );
+  fault(
+    'latency',
+    fc
+      .tuple(client, fc.integer({ min: 1, max: Math.round(1.5 * ttl) }), span)
+      .map(
+        ([i, ms, d]) => new Step(`latency(c${i}, ${ms} for ${d})`, (w) => latency(w, i, ms, d), 'latency'),
+      ),
+  );
+  fault(
+    'lostWakeup',
+    fc
+      .tuple(client, span)
+      .map(([i, d]) => new Step(`lostWakeup(c${i}, ${d})`, (w) => lostWakeup(w, i, d), 'lostWakeup')),
+  );
+  const jump = within ? fc.integer({ min: 1, max: ttl }) : fc.integer({ min: -2 * ttl, max: -1 });
+  fault(
+    'clockJump',
+    fc
+      .tuple(client, jump)
+      .map(([i, ms]) => new Step(`clockJump(c${i}, ${ms})`, (w) => clockJump(w, i, ms), 'clockJump')),
+  );
+  const maxSlow = Math.floor(shape.driftFactor * 500);
+  const rate = within
+    ? fc.integer({ min: 1000 - maxSlow, max: 1200 })
+    : fc.integer({ min: 300, max: 1000 - Math.ceil(shape.driftFactor * 2000) });
+  fault(
+    'clockDrift',
+    fc
+      .tuple(client, rate)
+      .map(
+        ([i, r]) =>
+          new Step(
+            `clockDrift(c${i}, x${r / 1000})`,
+            (w) => clockDrift(w, i, r / 1000, shape.driftFactor),
+            'clockDrift',
+          ),
+      ),
+  );
+  return arbs;
+}
+
+function live(world: World, i: number) {
+  const client = world.clients[i];
+  return client && !client.crashed ? client : undefined;
+}
+
+function pause(world: World, i: number, ms: number): void {
+  const client = live(world, i);
+  if (!client) return;
+  world.history.fault({ kind: 'pause', client: i, duration: ms, beyond: false });
+  client.connection.faults.pausedUntil = Math.max(client.connection.faults.pausedUntil, Date.now() + ms);
+}
+
+function failFor(world: World, i: number, ms: number): void {
+  const client = live(world, i);
+  if (!client) return;
+  world.history.fault({ kind: 'renewalFailure', client: i, duration: ms, beyond: false });
+  client.connection.faults.failUntil = Math.max(client.connection.faults.failUntil, Date.now() + ms);
+}
+
+function lostReply(world: World, i: number): void {
+  const client = live(world, i);
+  if (!client) return;
+  world.history.fault({ kind: 'lostReply', client: i, duration: world.config.ttl, beyond: false });
+  client.connection.faults.dropReplies += 1;
+}
+
+function latency(world: World, i: number, ms: number, duration: number): void {
+  const client = live(world, i);
+  if (!client) return;
+  world.history.fault({ kind: 'latency', client: i, amount: ms, duration: duration + ms, beyond: false });
+  client.connection.faults.latencyMs = ms;
+  client.connection.faults.latencyUntil = Date.now() + duration;
+}
+
+function lostWakeup(world: World, i: number, duration: number): void {
+  const client = live(world, i);
+  if (!client) return;
+  world.history.fault({ kind: 'lostWakeup', client: i, duration, beyond: false });
+  client.connection.faults.lostWakeupUntil = Date.now() + duration;
+}
+
+function clockJump(world: World, i: number, ms: number): void {
+  const client = live(world, i);
+  if (!client) return;
+  world.history.fault({ kind: 'clockJump', client: i, amount: ms, beyond: ms < 0 });
+  client.clock.jump(ms);
+}
+
+function clockDrift(world: World, i: number, rate: number, driftFactor: number): void {
+  const client = live(world, i);
+  if (!client) return;
+  world.history.fault({ kind: 'clockDrift', client: i, amount: rate, beyond: rate < 1 - driftFactor / 2 });
+  client.clock.setRate(rate);
+}

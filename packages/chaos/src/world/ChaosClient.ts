@@ -1,0 +1,200 @@
+import type { LockClient, LockHandle } from '../adapter/LockAdapter.js';
+import type { FaultyConnection } from '../backend/FaultyConnection.js';
+import type { StoreObserver } from '../backend/StoreObserver.js';
+import type { History } from '../history/History.js';
+import type { ClientClock } from './ClientClock.js';
+import type { FencedResource, PlainResource } from './Resources.js';
+
+/** What every client of a run shares. */
+export interface ClientEnv {
+  readonly history: History;
+  readonly key: string;
+  readonly leaseKey: string;
+  readonly ttl: number;
+  readonly bounds: 'within' | 'beyond';
+  readonly isBusy: (error: unknown) => boolean;
+  readonly plain: PlainResource;
+  readonly fenced: FencedResource;
+  readonly observer: StoreObserver;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * One simulated client process: its lock client, connection and clock, what it holds, and the operations the
+ * schedule drives (acquire, release, extend, work on the resources, crash). Every operation is recorded.
+ */
+export class ChaosClient {
+  held: LockHandle | undefined;
+  #acquiring = false;
+  #working = false;
+
+  constructor(
+    readonly id: number,
+    readonly connection: FaultyConnection,
+    readonly clock: ClientClock,
+    readonly lock: LockClient,
+    readonly env: ClientEnv,
+  ) {}
+
+  get crashed(): boolean {
+    return this.connection.faults.crashed;
+  }
+
+  /** Whether this client believes it holds the lock now. */
+  believes(): boolean {
+    const h = this.held;
+    if (!h || this.crashed || h.signal?.aborted === true) return false;
+    return h.remaining === undefined || h.remaining() > 0;
+  }
+
+  /** Starts an acquire (no-op while holding or acquiring). */
+  acquire(wait: number): void {
+    if (this.crashed || this.held || this.#acquiring) return;
+    this.#acquiring = true;
+    const { history, key, ttl } = this.env;
+    const op = history.invoke(this.id, 'acquire', key, { ttl, wait });
+    this.lock.acquire(key, { ttl, wait }).then(
+      (handle) => {
+        this.#acquiring = false;
+        if (this.crashed) return;
+        if (!handle) return history.complete(op, 'fail');
+        this.held = handle;
+        const remaining = handle.remaining?.();
+        history.complete(op, 'ok', {
+          token: handle.token,
+          ...(handle.fence === undefined ? {} : { fence: handle.fence }),
+          ...(remaining === undefined ? {} : { remaining }),
+        });
+        handle.signal?.addEventListener('abort', () => {
+          if (this.crashed) return;
+          const reason = (handle.signal?.reason as { reason?: string } | undefined)?.reason;
+          history.record({
+            type: 'loss',
+            client: this.id,
+            token: handle.token,
+            reason: reason ?? 'aborted',
+          });
+        });
+      },
+      (error: unknown) => {
+        this.#acquiring = false;
+        if (this.crashed) return;
+        history.complete(op, this.env.isBusy(error) ? 'fail' : 'unknown', { error: String(error) });
+      },
+    );
+  }
+
+  /** Releases what it holds; belief ends at the invocation. A client busy with its work finishes it first. */
+  release(): void {
+    const held = this.held;
+    if (!held || this.crashed || this.#working) return;
+    this.held = undefined;
+    const op = this.env.history.invoke(this.id, 'release', this.env.key, {
+      ttl: this.env.ttl,
+      token: held.token,
+    });
+    this.#settle(op, held.release());
+  }
+
+  /** Extends what it holds. */
+  extend(): void {
+    const held = this.held;
+    if (!held || this.crashed) return;
+    const op = this.env.history.invoke(this.id, 'extend', this.env.key, {
+      ttl: this.env.ttl,
+      token: held.token,
+    });
+    this.#settle(op, held.extend());
+  }
+
+  /**
+   * One unit of work: read both resources, think for `think` ms, check it still holds the lock, then (after a stall
+   * of `stall` ms: a GC pause right after the check) write both. Within the bounds, a client stalls only when the
+   * validity it was promised covers the stall.
+   */
+  async work(think: number, stall: number): Promise<void> {
+    const held = this.held;
+    if (!held || this.crashed || this.#working) return;
+    this.#working = true;
+    try {
+      const { plain, fenced, history } = this.env;
+      const tRead = history.now();
+      const read = plain.read();
+      const fence = held.fence;
+      const readFenced = fence === undefined ? undefined : fenced.readFenced(fence);
+      if (think > 0) await sleep(think);
+      if (this.held !== held || !this.believes()) return;
+      await this.#stall(held, stall);
+      if (this.crashed) return;
+      const owner = this.env.observer.owner(this.env.leaseKey);
+      const base = { client: this.id, token: held.token, tRead, owner, accepted: true };
+      const wrote = plain.write(read + 1, this.id);
+      history.record({
+        type: 'write',
+        resource: 'plain',
+        read,
+        ...base,
+        ...defined(wrote),
+        ...(fence === undefined ? {} : { fence }),
+      });
+      if (fence !== undefined && readFenced !== undefined) {
+        const f = fenced.writeFenced(readFenced + 1, fence, this.id);
+        history.record({
+          type: 'write',
+          resource: 'fenced',
+          read: readFenced,
+          ...base,
+          ...defined(f),
+          fence,
+        });
+      }
+    } finally {
+      this.#working = false;
+    }
+  }
+
+  /** The process dies: nothing more reaches Redis, its timers stop, its pending operations stay unknown. */
+  crash(): void {
+    if (this.crashed) return;
+    this.connection.faults.crashed = true;
+    this.env.history.fault({ kind: 'crash', client: this.id, beyond: false });
+    this.held = undefined;
+    this.lock.close().catch(() => {});
+  }
+
+  async #stall(held: LockHandle, stall: number): Promise<void> {
+    if (stall <= 0) return;
+    const remaining = held.remaining?.();
+    // `remaining` is in the client's clock units; the stall is real time, as the client's clock measures it.
+    const beyond = remaining === undefined || stall * this.clock.rate >= remaining;
+    if (beyond && this.env.bounds === 'within') return;
+    this.env.history.fault({ kind: 'stall', client: this.id, duration: stall, beyond });
+    const until = Date.now() + stall;
+    const faults = this.connection.faults;
+    faults.pausedUntil = Math.max(faults.pausedUntil, until);
+    await sleep(stall);
+  }
+
+  #settle(op: ReturnType<History['invoke']>, promise: Promise<unknown>): void {
+    promise.then(
+      () => {
+        if (!this.crashed) this.env.history.complete(op, 'ok');
+      },
+      (error: unknown) => {
+        if (this.crashed) return;
+        const lost = (error as { code?: unknown }).code === 'ERR_LOCK_LOST';
+        this.env.history.complete(op, lost ? 'fail' : 'unknown', { error: String(error) });
+      },
+    );
+  }
+}
+
+function defined(w: { before: number; lastWriter: number | undefined; accepted?: boolean }): {
+  before: number;
+  lastWriter?: number;
+  accepted?: boolean;
+} {
+  const { lastWriter, ...rest } = w;
+  return lastWriter === undefined ? rest : { ...rest, lastWriter };
+}

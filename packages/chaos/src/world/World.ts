@@ -1,0 +1,160 @@
+import type { Scheduler } from 'fast-check';
+import RedisMock from 'ioredis-mock';
+import type { LockAdapter } from '../adapter/LockAdapter.js';
+import { FaultyConnection } from '../backend/FaultyConnection.js';
+import { StoreObserver } from '../backend/StoreObserver.js';
+import { VIRTUAL_EPOCH_MS, VirtualClock, flushMicrotasks } from '../backend/VirtualClock.js';
+import { History } from '../history/History.js';
+import { ChaosClient } from './ChaosClient.js';
+import { ClientClock } from './ClientClock.js';
+import { FencedResource, PlainResource } from './Resources.js';
+import { seededRandom } from './random.js';
+
+/** How one world is set up. */
+export interface WorldConfig {
+  readonly lock: LockAdapter;
+  readonly clients: number;
+  readonly ttl: number;
+  readonly bounds: 'within' | 'beyond';
+  readonly scheduler: Scheduler;
+  /** Seeds `Math.random` and the clients' random sources for the run. */
+  readonly seed: number;
+}
+
+/** The user key every client contends for. */
+export const CHAOS_KEY = 'resource';
+
+/**
+ * One run's universe on the virtual-time backend: a fake clock, one shared ioredis-mock store, N clients each on
+ * its own faulty connection, the two protected resources, and the history.
+ */
+export class World {
+  readonly history: History;
+  readonly clients: ChaosClient[] = [];
+  readonly config: WorldConfig;
+  /** How many steps of each kind ran (for the fault-mix statistics). */
+  readonly stepCounts = new Map<string, number>();
+  readonly #clock: VirtualClock;
+  readonly #root: InstanceType<typeof RedisMock>;
+  readonly #observer: StoreObserver;
+  readonly #leaseKey: string;
+  readonly #random: () => number;
+  readonly #originalRandom = Math.random;
+
+  constructor(config: WorldConfig) {
+    this.config = config;
+    this.#random = seededRandom(config.seed);
+    Math.random = this.#random;
+    this.#clock = VirtualClock.install();
+    const { lock } = config;
+    this.history = new History(
+      {
+        ttl: config.ttl,
+        driftFactor: lock.driftFactor,
+        retryBound: lock.retryBound(config.ttl),
+        renews: lock.renews,
+      },
+      () => this.#clock.now(),
+    );
+    this.#root = new RedisMock({ host: 'deadbolt-chaos', port: 1 });
+    const store = this.#root as unknown as { data: { clear(): void }; expires: { clear(): void } };
+    store.data.clear();
+    // Each client and its subscriber listen for key changes: more than Node's default 10 listeners is expected.
+    (
+      this.#root as unknown as { context: { modifiedKeyEvents: { setMaxListeners(n: number): void } } }
+    ).context.modifiedKeyEvents.setMaxListeners(0);
+    store.expires.clear();
+    this.#leaseKey = lock.leaseKey(CHAOS_KEY);
+    this.#observer = new StoreObserver(
+      this.#root,
+      this.history,
+      new Map([[this.#leaseKey, CHAOS_KEY]]),
+      VIRTUAL_EPOCH_MS,
+    );
+    const env = {
+      history: this.history,
+      key: CHAOS_KEY,
+      leaseKey: this.#leaseKey,
+      ttl: config.ttl,
+      bounds: config.bounds,
+      isBusy: (error: unknown) => lock.isBusy?.(error) ?? false,
+      plain: new PlainResource(),
+      fenced: new FencedResource(),
+      observer: this.#observer,
+    };
+    for (let id = 0; id < config.clients; id += 1) {
+      const connection = new FaultyConnection(this.#root.duplicate(), config.scheduler, () =>
+        this.#observer.afterCommand(id),
+      );
+      const clock = new ClientClock(() => this.#clock.now());
+      const random = seededRandom(config.seed + id + 1);
+      const client = lock.connect({ redis: connection.redis, now: clock.now, random, id });
+      this.clients.push(new ChaosClient(id, connection, clock, client, env));
+    }
+  }
+
+  /** Reference time, ms since the run began. */
+  now(): number {
+    return this.#clock.now();
+  }
+
+  /** Delivers every scheduled command (in the scheduler's order) and every reaction, without moving time. */
+  readonly settle = async (): Promise<void> => {
+    for (;;) {
+      await flushMicrotasks();
+      if (this.config.scheduler.count() === 0) break;
+      await this.config.scheduler.waitOne();
+    }
+    this.probe();
+  };
+
+  /** Lets `ms` of virtual time pass, timer by timer. */
+  advance(ms: number): Promise<void> {
+    return this.#clock.advance(ms, this.settle);
+  }
+
+  /** Records who believes it holds the key and who owns it on the server. */
+  probe(): void {
+    this.#observer.afterCommand();
+    const believers = this.clients
+      .filter((c) => c.believes())
+      .map((c) => ({ client: c.id, token: c.held?.token ?? '' }));
+    if (believers.length === 0) return;
+    this.history.record({
+      type: 'probe',
+      key: CHAOS_KEY,
+      owner: this.#observer.owner(this.#leaseKey),
+      believers,
+    });
+  }
+
+  /**
+   * Ends the run: lets in-flight operations finish, releases what live clients hold, closes every client, waits out
+   * every key lifetime, then records leaked keys and timers.
+   */
+  async finish(settleFor: number): Promise<void> {
+    await this.advance(settleFor);
+    for (const c of this.clients) c.release();
+    await this.advance(this.config.ttl);
+    const closing = this.clients.map((c) => c.lock.close().catch(() => {}));
+    await this.advance(this.config.lock.keyLifetime(this.config.ttl));
+    await Promise.race([Promise.all(closing), flushMicrotasks()]);
+    this.history.closePending();
+    this.history.push({
+      type: 'end',
+      t: this.now(),
+      leakedKeys: this.#observer.keys(),
+      leakedTimers: this.#clock.countTimers(),
+    });
+  }
+
+  /** Uninstalls the fake clock, restores `Math.random` and disconnects the mocks. */
+  dispose(): void {
+    this.#clock.uninstall();
+    Math.random = this.#originalRandom;
+    for (const c of this.clients) c.connection.disconnect();
+    this.#root.disconnect();
+    // Subscribers of this run must not linger on the store's shared channel emitters.
+    (this.#root as unknown as { channels: { removeAllListeners(): void } }).channels.removeAllListeners();
+  }
+}

@@ -1,0 +1,198 @@
+import { expect } from 'chai';
+import { History, checkHistory, type HistoryEvent, type Invariant } from '@deadbolt/chaos';
+
+const params = { ttl: 1000, driftFactor: 0.01, retryBound: 200, renews: true };
+
+function check(events: HistoryEvent[]): Invariant[] {
+  return checkHistory(new History(params, () => 0, events)).map((v) => v.invariant);
+}
+
+const grant = (
+  id: number,
+  client: number,
+  t: number,
+  token: string,
+  fence: number,
+  tRes = t + 1,
+): HistoryEvent => ({
+  type: 'op',
+  id,
+  client,
+  op: 'acquire',
+  key: 'k',
+  tInv: t,
+  tRes,
+  result: 'ok',
+  ttl: 1000,
+  token,
+  fence,
+});
+const lease = (
+  t: number,
+  owner: string | null,
+  by?: number,
+  expireAt: number | null = t + 1000,
+): HistoryEvent =>
+  by === undefined
+    ? { type: 'lease', t, key: 'k', owner, expireAt }
+    : { type: 'lease', t, key: 'k', owner, expireAt, by };
+const probe = (t: number, owner: string | null, ...believers: [number, string][]): HistoryEvent => ({
+  type: 'probe',
+  t,
+  key: 'k',
+  owner,
+  believers: believers.map(([client, token]) => ({ client, token })),
+});
+const write = (
+  t: number,
+  client: number,
+  token: string,
+  read: number,
+  before: number,
+  extra: Partial<{ resource: 'plain' | 'fenced'; owner: string | null; lastWriter: number }> = {},
+): HistoryEvent => ({
+  type: 'write',
+  t,
+  tRead: t - 1,
+  client,
+  token,
+  read,
+  before,
+  accepted: true,
+  resource: extra.resource ?? 'plain',
+  owner: extra.owner === undefined ? token : extra.owner,
+  ...(extra.lastWriter === undefined ? {} : { lastWriter: extra.lastWriter }),
+});
+const end = (leakedKeys: string[] = [], leakedTimers = 0): HistoryEvent => ({
+  type: 'end',
+  t: 99_000,
+  leakedKeys,
+  leakedTimers,
+});
+
+describe('checkHistory on hand-written histories', () => {
+  const clean: HistoryEvent[] = [
+    grant(1, 0, 0, 'a', 10),
+    lease(0, 'a', 0),
+    probe(1, 'a', [0, 'a']),
+    write(2, 0, 'a', 0, 0),
+    lease(3, null, 0),
+    grant(2, 1, 4, 'b', 11),
+    lease(4, 'b', 1),
+    probe(5, 'b', [1, 'b']),
+    write(6, 1, 'b', 1, 1),
+    end(),
+  ];
+
+  it('passes a clean history', () => {
+    expect(check(clean)).to.deep.equal([]);
+  });
+
+  it('S1 flags a belief outside the lease and passes one inside it', () => {
+    expect(check([grant(1, 0, 0, 'a', 1), lease(0, 'a', 0), probe(500, 'a', [0, 'a'])])).to.deep.equal([]);
+    expect(check([grant(1, 0, 0, 'a', 1), lease(0, 'a', 0), probe(1500, null, [0, 'a'])])).to.include('S1');
+  });
+
+  it('S2 flags two believers and an unknown acquire that holds the lease', () => {
+    expect(check([probe(5, 'a', [0, 'a'], [1, 'b'])])).to.include('S2');
+    const unknown: HistoryEvent = {
+      type: 'op',
+      id: 1,
+      client: 0,
+      op: 'acquire',
+      key: 'k',
+      tInv: 0,
+      tRes: 200,
+      result: 'unknown',
+      ttl: 1000,
+    };
+    expect(check([unknown, lease(1, 'x', 0), probe(300, 'x', [1, 'b'])])).to.include('S2');
+    expect(
+      check([unknown, lease(1, 'x', 0), lease(250, null, 0), lease(260, 'b', 1), probe(300, 'b', [1, 'b'])]),
+    ).to.deep.equal([]);
+  });
+
+  it('S3 flags a lost update, on the fenced resource always as a bug', () => {
+    expect(check([write(5, 0, 'a', 3, 3)])).to.deep.equal([]);
+    const lost = checkHistory(
+      new History(params, () => 0, [
+        { type: 'fault', kind: 'stall', t: 0, client: 0, duration: 5000, beyond: true },
+        write(5, 0, 'a', 3, 4, { lastWriter: 1 }),
+        write(6, 0, 'a', 3, 4, { lastWriter: 1, resource: 'fenced' }),
+      ]),
+    );
+    expect(lost.filter((v) => v.invariant === 'S3').map((v) => v.label)).to.deep.equal([
+      'beyond-bounds',
+      'bug',
+    ]);
+  });
+
+  it('S4 flags a fence that does not increase and passes one that does', () => {
+    expect(check([grant(1, 0, 0, 'a', 10), grant(2, 1, 5, 'b', 11)])).to.deep.equal([]);
+    expect(check([grant(1, 0, 0, 'a', 10), grant(2, 1, 5, 'b', 10)])).to.include('S4');
+  });
+
+  it('S5 flags a release of another client’s live lease and a key without TTL', () => {
+    expect(check([lease(0, 'a', 0), lease(10, null, 0)])).to.deep.equal([]);
+    expect(check([lease(0, 'a', 0), lease(10, null, 1)])).to.include('S5');
+    expect(check([lease(0, 'a', 0), lease(1500, 'b', 1)])).to.deep.equal([]);
+    expect(check([{ type: 'noTtl', t: 3, key: 'k', by: 0 }])).to.include('S5');
+  });
+
+  it('S6 flags a slow grant that claims a fresh lease', () => {
+    const slow = (remaining: number): HistoryEvent[] => [
+      lease(0, 'a', 0),
+      { ...(grant(1, 0, 0, 'a', 1, 400) as object), remaining } as HistoryEvent,
+    ];
+    expect(check(slow(580))).to.deep.equal([]);
+    expect(check(slow(988))).to.include('S6');
+  });
+
+  it('L1 flags a waiter refused while the lock was free', () => {
+    const refused: HistoryEvent = {
+      type: 'op',
+      id: 3,
+      client: 1,
+      op: 'acquire',
+      key: 'k',
+      tInv: 0,
+      tRes: 1500,
+      result: 'fail',
+      ttl: 1000,
+      wait: 1500,
+    };
+    expect(check([lease(0, 'a', 0), lease(1000, null, 0), refused])).to.include('L1');
+    expect(check([lease(0, 'a', 0, 2000), lease(1400, null, 0), refused])).to.deep.equal([]);
+  });
+
+  it('L3 flags a healthy holder that lost its lease, not one that suffered a fault', () => {
+    const lost: HistoryEvent[] = [
+      grant(1, 0, 0, 'a', 1),
+      { type: 'loss', t: 900, client: 0, token: 'a', reason: 'expired' },
+    ];
+    expect(check(lost)).to.include('L3');
+    expect(
+      check([
+        { type: 'fault', kind: 'renewalFailure', t: 300, client: 0, duration: 700, beyond: false },
+        ...lost,
+      ]),
+    ).to.deep.equal([]);
+  });
+
+  it('L4 flags leaked keys and timers', () => {
+    expect(check([end(['k'])])).to.include('L4');
+    expect(check([end([], 2)])).to.include('L4');
+    expect(check([end()])).to.deep.equal([]);
+  });
+
+  it('labels violations of a client that suffered a fault beyond the bounds', () => {
+    const violations = checkHistory(
+      new History(params, () => 0, [
+        { type: 'fault', kind: 'clockJump', t: 0, client: 1, amount: -2000, beyond: true },
+        probe(5, 'a', [0, 'a'], [1, 'b']),
+      ]),
+    );
+    expect(violations.find((v) => v.invariant === 'S2')).to.include({ label: 'beyond-bounds' });
+    expect(violations.find((v) => v.invariant === 'S1')).to.include({ label: 'beyond-bounds' });
+  });
+});

@@ -1,0 +1,56 @@
+import { expect } from 'chai';
+import { brokenLocks, runChaos, simpleLockAdapter, type ChaosResult } from '@deadbolt/chaos';
+
+function explain(result: ChaosResult): string {
+  const ce = result.counterexample;
+  return `${result.summary}\n${ce ? `${ce.commands.join('\n')}\n${ce.history}` : ''}`;
+}
+
+describe('runChaos', () => {
+  it('passes deadbolt on 200 schedules with faults within its bounds', async () => {
+    const result = await runChaos({ runs: 200 });
+    expect(result.verdict, explain(result)).to.equal('pass');
+    expect(result.statistics.schedules).to.equal(200);
+    expect(Object.keys(result.statistics.steps)).to.include.members([
+      'crash',
+      'lostReply',
+      'renewalFailure',
+      'clockJump',
+    ]);
+  });
+
+  it('passes the correct reference lock', async () => {
+    const result = await runChaos({ lock: simpleLockAdapter('correct'), runs: 60 });
+    expect(result.verdict, explain(result)).to.equal('pass');
+  });
+
+  it('beyond the bounds, loses updates on the plain resource only, labelled beyond-bounds', async () => {
+    const result = await runChaos({ bounds: 'beyond', faults: ['stall'], runs: 300, seed: 7 });
+    expect(result.verdict, explain(result)).to.equal('pass');
+    const lost = result.beyondBounds.filter((v) => v.invariant === 'S3');
+    expect(lost.length, 'plain lost updates').to.be.greaterThan(0);
+    expect(lost.every((v) => v.message.includes('plain'))).to.equal(true);
+    expect(result.statistics.violations.S3?.bug ?? 0, 'fenced lost updates').to.equal(0);
+  });
+
+  for (const [name, lock] of Object.entries(brokenLocks)) {
+    it(`catches the broken lock "${lock.name}" with a shrunk, replayable counterexample`, async () => {
+      const result = await runChaos({ lock, runs: 300, seed: 42 });
+      expect(result.verdict, name).to.equal('fail');
+      const ce = result.counterexample!;
+      expect(ce.commands.length, explain(result)).to.be.within(1, 8);
+      const replay = await runChaos({
+        lock,
+        runs: 300,
+        seed: ce.seed,
+        path: ce.path,
+        replayPath: ce.replayPath,
+        shrink: false,
+      });
+      expect(replay.verdict).to.equal('fail');
+      expect(replay.violations.map((v) => v.invariant)).to.deep.equal(
+        result.violations.map((v) => v.invariant),
+      );
+    });
+  }
+});

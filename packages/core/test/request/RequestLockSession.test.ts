@@ -1,0 +1,49 @@
+import { createLocker, lockKeys, RequestLocker, type ReleasePolicy } from '@deadbolt/core';
+import { waitUntil } from '@deadbolt/testing';
+import { expect } from 'chai';
+import fc from 'fast-check';
+import RedisMock from 'ioredis-mock';
+
+describe('RequestLockSession', () => {
+  const redis = new RedisMock();
+  const locker = createLocker(redis);
+  const released = new Map<string, number>();
+  locker.on('released', ({ key }) => released.set(key, (released.get(key) ?? 0) + 1));
+  const requests = new RequestLocker<{ key: string }>({ locker, key: (req) => req.key }, 'test');
+
+  after(async () => {
+    await locker.close();
+    redis.disconnect();
+  });
+
+  it('releases exactly once whatever the order of grant, response end and handler end', async () => {
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.scheduler(),
+        fc.constantFrom<ReleasePolicy>('response', 'response-and-handler'),
+        async (s, policy) => {
+          const key = `run:${run++}`;
+          const session = requests.open(policy);
+          let granted = false;
+          const responding = s.schedule(Promise.resolve('response ends')).then(() => session.responseDone());
+          const handling = session.acquire({ key }, { id: '1' }).then(async (outcome) => {
+            if (outcome.type !== 'proceed' || outcome.lock === undefined) return;
+            granted = true;
+            await s.schedule(Promise.resolve('handler ends'));
+            session.handlerDone();
+          });
+          await s.waitFor(Promise.all([responding, handling]));
+          if (granted) {
+            await waitUntil(() => released.get(key) === 1, { description: `the release of ${key}` });
+          }
+          expect(released.get(key) ?? 0).to.equal(granted ? 1 : 0);
+          expect(await redis.exists(lockKeys('deadbolt', key).lease)).to.equal(0);
+          expect(await redis.zcard(lockKeys('deadbolt', key).queue)).to.equal(0);
+        },
+      ),
+      { numRuns: 60 },
+    );
+    expect(locker.heldCount).to.equal(0);
+  });
+});

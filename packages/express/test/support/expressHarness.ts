@@ -1,0 +1,56 @@
+import { lockRequests } from '@deadbolt/express';
+import type { Express, NextFunction, Request, RequestHandler, Response } from 'express';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import { itemKey, type AppSpec, type Harness } from '../../../core/test/request/support/Harness.js';
+
+/** Runs the shared request-lock suite on one Express major version. */
+export function expressHarness(name: string, create: () => Express): Harness {
+  return {
+    name,
+    releaseAfterHandler: false,
+    async serve(spec: AppSpec) {
+      const app = create();
+      app.set('env', 'test'); // no error stacks on stderr for the expected 500s
+      const handler: RequestHandler = (req: Request, res: Response, next: NextFunction) => {
+        const closed = new Promise<void>((resolve) => res.once('close', () => resolve()));
+        const call = { id: String(req.params['id']), query: req.query, lock: req.lock, closed };
+        Promise.resolve(call)
+          .then((c) => spec.handler(c))
+          .then((reply) => {
+            // No headersSent check: after a lost lock (503 sent) or a gone client, the late answer must be harmless.
+            if (reply === 'none') return;
+            if ('chunks' in reply) Readable.from(reply.chunks).pipe(res);
+            else res.status(reply.status).json(reply.json);
+          }, next);
+      };
+      const key = spec.key ?? itemKey;
+      const middleware = lockRequests({
+        locker: spec.locker,
+        key: (req) => key({ params: req.params, query: req.query }),
+        ...(spec.customBusy === true
+          ? {
+              onBusy: (_req, res, _next, info) =>
+                void res.status(423).json({ custom: true, keys: info.keys }),
+            }
+          : {}),
+        ...spec.options,
+      });
+      if (spec.locked === false) app.get('/items/:id', handler);
+      else if (spec.mount === 'use') app.use(middleware).get('/items/:id', handler);
+      else app.get('/items/:id', middleware, handler);
+      const server = createServer(app);
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+      const { port } = server.address() as AddressInfo;
+      return {
+        url: `http://127.0.0.1:${port}`,
+        close: () =>
+          new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeAllConnections();
+          }),
+      };
+    },
+  };
+}
