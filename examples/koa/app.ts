@@ -1,5 +1,5 @@
 import { createLocker, type Locker } from '@deadbolt/core';
-import { lockRequests, type LockState } from '@deadbolt/koa';
+import { lockRequests, type LockState, type RouteContext } from '@deadbolt/koa';
 import Router from '@koa/router';
 import type { Redis } from 'ioredis';
 import Koa, { type Context } from 'koa';
@@ -23,8 +23,6 @@ export interface App {
   readonly locker: Locker;
 }
 
-type Params = { params: Record<string, string> };
-
 /**
  * A small bank: `GET /accounts/:id`, `POST /accounts/:id/deposit` and `POST /accounts/:id/withdraw` with a
  * JSON body `{ "amount": 10 }`. Answers carry the new balance and the lock's fence.
@@ -35,8 +33,8 @@ export function createApp({ redis, locked, workMs }: AppOptions): App {
   const app = new Koa<LockState>();
   const router = new Router<LockState>();
   // One lock per account, mounted on the routes (so ctx.params.id is set). Locking is skipped when !locked.
-  const id = (ctx: Context): string => String((ctx as Context & Params).params['id']);
-  const lock = lockRequests({ locker, key: (ctx) => (locked ? `account:${id(ctx)}` : false) });
+  const id = (ctx: Context): string => String((ctx as RouteContext).params['id']);
+  const lock = lockRequests({ locker, key: (ctx) => (locked ? `account:${ctx.params['id']}` : false) });
 
   router.get('/accounts/:id', async (ctx) => {
     const balance = await accounts.balance(id(ctx));

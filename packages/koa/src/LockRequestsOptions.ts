@@ -2,6 +2,12 @@ import type { BusyInfo, RequestLockOptions } from '@deadbolt/core';
 import type { Context } from 'koa';
 
 /**
+ * The context the key function gets: Koa's, with the route params `@koa/router` sets when the middleware is
+ * mounted on a route. (Under `app.use` there are none: reading them is reported as `ERR_LOCK_KEY_UNMOUNTED`.)
+ */
+export type RouteContext = Context & { params: Record<string, string> };
+
+/**
  * Options of {@link lockRequests} for Koa. `locker` and `key` are required; defaults are listed per field.
  *
  * | option | default | meaning |
@@ -22,7 +28,7 @@ import type { Context } from 'koa';
  * router.post('/accounts/:id/withdraw', lockRequests({ locker, key: (ctx) => `account:${ctx.params.id}` }), withdraw)
  * ```
  */
-export interface LockRequestsOptions extends RequestLockOptions<Context> {
+export interface LockRequestsOptions extends RequestLockOptions<RouteContext> {
   /**
    * Answers a request whose key stayed busy (after `wait`) instead of the default `statusCode` +
    * `Retry-After` + `application/problem+json`: set `ctx.status`/`ctx.body`. May be async; an error is

@@ -1,6 +1,6 @@
 import { LockConfigError, RequestLocker, type RequestLock } from '@deadbolt/core';
 import type { Context, Middleware, Next } from 'koa';
-import type { LockRequestsOptions } from './LockRequestsOptions.js';
+import type { LockRequestsOptions, RouteContext } from './LockRequestsOptions.js';
 import { writeProblem } from './writeProblem.js';
 
 /** The state {@link lockRequests} adds: `ctx.state.lock`, undefined when locking was skipped or failed open. */
@@ -31,7 +31,7 @@ export interface LockState {
  * ```
  */
 export function lockRequests(options: LockRequestsOptions): Middleware<LockState> {
-  const requests = new RequestLocker<Context>(options, 'lockRequests', ['onBusy']);
+  const requests = new RequestLocker<RouteContext>(options, 'lockRequests', ['onBusy']);
   const { onBusy } = options;
   if (onBusy !== undefined && typeof onBusy !== 'function') {
     throw new LockConfigError('lockRequests(): "onBusy" must be a function (ctx, info).');
@@ -41,7 +41,7 @@ export function lockRequests(options: LockRequestsOptions): Middleware<LockState
     const ended = (): void => session.responseDone();
     ctx.res.once('finish', ended);
     ctx.res.once('close', ended);
-    const outcome = await session.acquire(ctx, (ctx as { params?: unknown }).params);
+    const outcome = await session.acquire(ctx as RouteContext, (ctx as { params?: unknown }).params);
     switch (outcome.type) {
       case 'gone':
         return;

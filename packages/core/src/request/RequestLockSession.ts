@@ -1,7 +1,8 @@
 import { LockLostError } from '../errors/LockLostError.js';
 import { LockRedisError } from '../errors/LockRedisError.js';
 import type { Lock } from '../Lock.js';
-import { deriveKeys } from './deriveKeys.js';
+import { deriveKeys, hasRouteParams, unmountedKeyError, type DerivedKeys } from './deriveKeys.js';
+import type { RequestKey } from './RequestLockOptions.js';
 import { failureOutcome } from './failureOutcome.js';
 import type { ProblemReply } from './problem.js';
 import { keyErrorReply, lockLostReply } from './replies.js';
@@ -50,7 +51,7 @@ export class RequestLockSession<Req> {
    */
   async acquire(request: Req, params: unknown): Promise<RequestLockOutcome> {
     const { config } = this.#shared;
-    const derived = deriveKeys(await config.key(request), params);
+    const derived = await this.#derive(request, params);
     if (derived.type === 'skip') return { type: 'proceed', lock: undefined };
     if (derived.type === 'invalid') {
       if (derived.error.status === 500) this.#shared.misuse(derived.error);
@@ -78,6 +79,18 @@ export class RequestLockSession<Req> {
     }
     this.#shared.outage.recovered();
     return this.#granted(lock);
+  }
+
+  /** Runs the key function; a TypeError without route params is the `app.use` misuse (`ctx.params.id`). */
+  async #derive(request: Req, params: unknown): Promise<DerivedKeys> {
+    let answer: RequestKey;
+    try {
+      answer = await this.#shared.config.key(request);
+    } catch (error) {
+      if (!(error instanceof TypeError) || hasRouteParams(params)) throw error;
+      return { type: 'invalid', error: unmountedKeyError(`function threw "${error.message}"`) };
+    }
+    return deriveKeys(answer, params);
   }
 
   /** The response finished or closed (client gone): stop waiting, release when the policy allows. */

@@ -23,15 +23,8 @@ export function deriveKeys(answer: RequestKey, params: unknown): DerivedKeys {
     );
   }
   const strings = keys;
-  const unmounted = !hasParams(params) && (strings.length === 0 || strings.some(looksUnmounted));
-  if (unmounted) {
-    return invalid(
-      'ERR_LOCK_KEY_UNMOUNTED',
-      'The lock key is empty or contains "undefined" and the request has no route params: the middleware ' +
-        'seems to be mounted with app.use() while its key function reads route params. Mount it on the ' +
-        "route instead, e.g. router.post('/orders/:id', lockRequests({ locker, key }), handler).",
-    );
-  }
+  const unmounted = !hasRouteParams(params) && (strings.length === 0 || strings.some(looksUnmounted));
+  if (unmounted) return { type: 'invalid', error: unmountedKeyError('is empty or contains "undefined"') };
   if (strings.length === 0 || strings.some((key) => key.length === 0)) {
     return invalid('ERR_LOCK_KEY_EMPTY', 'The lock key function returned an empty key.');
   }
@@ -53,8 +46,19 @@ function looksUnmounted(key: string): boolean {
   return key.length === 0 || key.includes('undefined');
 }
 
-function hasParams(params: unknown): boolean {
+/** Whether the framework matched route params for this request (`req.params`, `ctx.params`). */
+export function hasRouteParams(params: unknown): boolean {
   return typeof params === 'object' && params !== null && Object.keys(params).length > 0;
+}
+
+/** The misuse of a key function that reads route params on a middleware mounted with `app.use`. */
+export function unmountedKeyError(symptom: string): RequestKeyError {
+  return new RequestKeyError(
+    'ERR_LOCK_KEY_UNMOUNTED',
+    `The lock key ${symptom} and the request has no route params: the middleware seems to be mounted ` +
+      'with app.use() while its key function reads route params. Mount it on the route instead, e.g. ' +
+      "router.post('/orders/:id', lockRequests({ locker, key }), handler).",
+  );
 }
 
 function invalid(code: RequestKeyError['code'], message: string): DerivedKeys {

@@ -1,0 +1,48 @@
+import { createLocker, type Locker } from '@deadbolt/core';
+import { lockRequests } from '@deadbolt/koa';
+import { useRedisServer } from '@deadbolt/testing';
+import { expect } from 'chai';
+import Koa from 'koa';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { get } from '../../core/test/request/support/http.js';
+
+describe('@deadbolt/koa mounted with app.use and a key reading ctx.params', () => {
+  const redis = useRedisServer();
+  let locker: Locker;
+  let server: Server;
+  let url: string;
+  const errors: string[] = [];
+
+  before(async () => {
+    locker = createLocker(redis.server.client());
+    const app = new Koa();
+    const logger = { warn: () => undefined, error: (message: string) => void errors.push(message) };
+    // Without a router there is no ctx.params at all: reading `ctx.params.id` throws a TypeError.
+    app.use(lockRequests({ locker, logger, key: (ctx) => `order:${ctx.params['id']}` }));
+    app.use((ctx) => {
+      ctx.body = 'unreachable';
+    });
+    const handle = app.callback();
+    server = createServer((req, res) => void handle(req, res));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  after(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await locker.close();
+  });
+
+  it('answers 500 ERR_LOCK_KEY_UNMOUNTED telling to mount per route, logged once', async () => {
+    const answers = [await get(url, '/orders/1'), await get(url, '/orders/2')];
+    for (const answer of answers) {
+      expect(answer.status).to.equal(500);
+      const body = answer.json() as { code: string; detail: string };
+      expect(body.code).to.equal('ERR_LOCK_KEY_UNMOUNTED');
+      expect(body.detail).to.match(/Mount it on the route/);
+    }
+    expect(errors).to.have.length(1);
+  });
+});
