@@ -6,7 +6,10 @@ function explain(result: ChaosResult): string {
   return `${result.summary}\n${ce ? `${ce.commands.join('\n')}\n${ce.history}` : ''}`;
 }
 
-describe('runChaos', () => {
+describe('runChaos', function () {
+  // Virtual time makes runs fast, but this machine is shared: leave room beyond mocha's 30 s default.
+  this.timeout(120_000);
+
   it('passes deadbolt on 200 schedules with faults within its bounds', async () => {
     const result = await runChaos({ runs: 200 });
     expect(result.verdict, explain(result)).to.equal('pass');

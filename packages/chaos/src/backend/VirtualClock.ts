@@ -71,7 +71,9 @@ export class VirtualClock {
     for (let step = 0; step < MAX_STEPS; step += 1) {
       const next = this.#nextTimerAt();
       if (next === undefined || next > target) break;
-      this.#clock.tick(Math.max(0, next - this.#clock.now));
+      // Whole ms and at least 1, as Node clamps delays: fake-timers makes `setTimeout(fn, 0.6)` due at once, so a
+      // loop re-arming such a timer would never let time pass.
+      this.#clock.tick(Math.max(1, Math.ceil(next - this.#clock.now)));
       await settle();
     }
     if (target > this.#clock.now) this.#clock.tick(target - this.#clock.now);
