@@ -34,12 +34,12 @@ export class Lock implements AsyncDisposable {
   readonly token: string;
   /** The fencing token: strictly increases with every grant of this key. Pass it to the resource you guard. */
   readonly fence: number;
-  /** Aborts with a {@link LockLostError} reason the moment this holder can no longer trust it holds the lock. */
-  readonly signal: AbortSignal;
 
   readonly #host: LockHost;
   readonly #target: LockTarget;
-  readonly #controller = new AbortController();
+  /** Made on first use of `signal`: most locks are released without anyone reading it. */
+  #controller: AbortController | undefined;
+  #lostWith: LockLostError | undefined;
   readonly #schedule: RenewalSchedule;
   #state: 'held' | 'released' | 'lost' = 'held';
 
@@ -51,7 +51,6 @@ export class Lock implements AsyncDisposable {
     this.key = this.keys[0] ?? '';
     this.token = grant.token;
     this.fence = grant.fence;
-    this.signal = this.#controller.signal;
     this.#schedule = new RenewalSchedule(
       {
         now: host.config.now,
@@ -63,6 +62,15 @@ export class Lock implements AsyncDisposable {
       },
       grant,
     );
+  }
+
+  /** Aborts with a {@link LockLostError} reason the moment this holder can no longer trust it holds the lock. */
+  get signal(): AbortSignal {
+    if (!this.#controller) {
+      this.#controller = new AbortController();
+      if (this.#lostWith) this.#controller.abort(this.#lostWith);
+    }
+    return this.#controller.signal;
   }
 
   /** When the trusted validity ends, on the locker's monotonic clock (`performance.now()` by default). */
@@ -129,7 +137,8 @@ export class Lock implements AsyncDisposable {
     this.#schedule.stop();
     this.#host.forget(this);
     const error = new LockLostError(this.key, reason, cause === undefined ? undefined : { cause });
-    this.#controller.abort(error);
+    this.#lostWith = error;
+    this.#controller?.abort(error);
     this.#host.events.emit('lost', { key: this.key, fence: this.fence, error });
     try {
       this.#host.config.onLockLost?.(error, this);
@@ -141,9 +150,7 @@ export class Lock implements AsyncDisposable {
 
   #throwIfNotHeld(): void {
     if (this.#state !== 'held') {
-      throw this.signal.aborted
-        ? (this.signal.reason as LockLostError)
-        : new LockLostError(this.key, 'expired');
+      throw this.#lostWith !== undefined ? this.#lostWith : new LockLostError(this.key, 'expired');
     }
   }
 }

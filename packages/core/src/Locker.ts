@@ -132,7 +132,9 @@ export class Locker extends TypedEmitter<LockerEvents> {
     const target = lockTarget(this.#config.prefix, keys);
     const token = newToken();
     const began = this.#config.now();
-    const linked = linkSignals([config.signal, this.#closing.signal]);
+    const linked = config.signal
+      ? linkSignals([config.signal, this.#closing.signal])
+      : { signal: this.#closing.signal, dispose: () => {} };
     try {
       const outcome = await acquireLoop({
         backend: this.#backend,

@@ -42,6 +42,7 @@ export async function acquireLoop(run: AcquireRun): Promise<AcquireOutcome> {
   const drift = driftFor(config.ttl, run.driftFactor);
   let attempts = 0;
   let touched = false;
+  let queued = false;
   const untrack = config.wait > 0 ? run.wait.track(run.token) : undefined;
   try {
     signal.throwIfAborted();
@@ -56,6 +57,7 @@ export async function acquireLoop(run: AcquireRun): Promise<AcquireOutcome> {
           ttl: config.ttl,
           fair: config.fair,
           enqueue,
+          queued,
         }),
         signal,
       );
@@ -67,6 +69,7 @@ export async function acquireLoop(run: AcquireRun): Promise<AcquireOutcome> {
       } else {
         holderTtl = result.holderTtl;
         touched = enqueue > 0;
+        queued ||= touched;
       }
       const left = giveUpAt - now();
       if (left <= 0) {

@@ -56,8 +56,8 @@ export class ClusterBackend implements LockBackend {
     return this.#route(target).extend(target, token, ttl);
   }
 
-  release(target: LockTarget, token: string): Promise<boolean> {
-    return this.#route(target).release(target, token);
+  release(target: LockTarget, token: string, queued?: boolean): Promise<boolean> {
+    return this.#route(target).release(target, token, queued);
   }
 
   #route(target: LockTarget): LockBackend {

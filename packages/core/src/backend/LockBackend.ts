@@ -33,6 +33,8 @@ export interface AttemptRequest {
   readonly fair: boolean;
   /** How long this waiter's queue entry lives without a new attempt, in ms; 0 = do not queue. */
   readonly enqueue: number;
+  /** Whether an earlier attempt of this acquire may have queued it (default `true`: clean the queue). */
+  readonly queued?: boolean;
 }
 
 /**
@@ -46,7 +48,7 @@ export interface LockBackend {
   /** Resolves `true` when the lease was extended, `false` when it is no longer held by `token`. */
   extend(target: LockTarget, token: string, ttl: number): Promise<boolean>;
   /** Releases what `token` holds and leaves the queues; resolves whether every key was still held. */
-  release(target: LockTarget, token: string): Promise<boolean>;
+  release(target: LockTarget, token: string, queued?: boolean): Promise<boolean>;
 }
 
 /** How long a fence counter outlives the lease that wrote it. */

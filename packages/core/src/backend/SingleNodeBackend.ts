@@ -16,13 +16,22 @@ export class SingleNodeBackend implements LockBackend {
     this.#runner = new ScriptRunner(client, commandTimeout);
   }
 
-  async attempt({ target, token, ttl, fair, enqueue }: AttemptRequest): Promise<AttemptResult> {
+  async attempt({
+    target,
+    token,
+    ttl,
+    fair,
+    enqueue,
+    queued = true,
+  }: AttemptRequest): Promise<AttemptResult> {
     const reply = (await this.#runner.run(ACQUIRE, target.redisKeys, [
       token,
       ttl,
       fair ? '1' : '0',
       enqueue,
       fenceTtl(ttl),
+      queued ? '1' : '0',
+      '0',
     ])) as number[];
     return reply[0] === 1
       ? { granted: true, fence: Number(reply[1]) }
@@ -33,9 +42,14 @@ export class SingleNodeBackend implements LockBackend {
     return (await this.#runner.run(EXTEND, target.redisKeys, [token, ttl, fenceTtl(ttl)])) === 1;
   }
 
-  async release(target: LockTarget, token: string): Promise<boolean> {
+  async release(target: LockTarget, token: string, queued = true): Promise<boolean> {
     const publish = this.sharded ? 'SPUBLISH' : 'PUBLISH';
-    const released = await this.#runner.run(RELEASE, target.redisKeys, [token, publish, ...target.channels]);
+    const released = await this.#runner.run(RELEASE, target.redisKeys, [
+      token,
+      publish,
+      queued ? '1' : '0',
+      ...target.channels,
+    ]);
     return released === target.keys.length;
   }
 }

@@ -5,15 +5,19 @@ import { NOW, QUEUE_HEAD } from './lua.js';
  * One acquire attempt on one node, atomically for all the lock's keys.
  *
  * ARGV: token, ttl (ms), fair ('1' | '0'), enqueue (ms a waiter's queue entry lives; 0 = do not queue),
- * fence ttl (ms).
+ * fence ttl (ms), queued ('0' when no earlier attempt of this acquire can have queued it; default '1').
+ * The uncontended path makes four calls (GET lease, ZRANGE queue head, INCR fence, SET lease).
  * Returns `{1, fence}` when granted (the lease is set on every key), or `{0, holderTtl, position}` when busy:
  * the longest remaining lease of another holder (-1 when only the queue blocked) and this token's place in
  * the first key's queue (-1 when not queued).
  *
- * The fence is `max(last fence + 1, server time in µs)` over all the keys, stored back on each: it strictly
- * increases with every grant of a key, also after the fence key itself expired (a key idle for the fence key's
- * lifetime restarts above every fence it handed out, as long as the server clock does not run backwards by
- * more than that lifetime). Waiters are queued in arrival order: each joins every queue of
+ * The fence is the key's counter plus one (INCR, which keeps the counter's expiry). A counter that does not
+ * exist yet, or has expired, starts at the server time in µs, so fences strictly increase with every grant of
+ * a key, also across the counter's expiry: a counter lives at least a minute, far fewer grants than its
+ * microseconds fit in that time, and the server clock would have to run backwards by that much to repeat one.
+ * ARGV[7] = '0' uses the clock only for a new counter; otherwise (quorum mode) every grant takes
+ * `max(counter + 1, server time)`, so fences of independent masters stay comparable. A multi-key lock takes
+ * the highest next value of its keys and writes it to all of them. Waiters are queued in arrival order: each joins every queue of
  * the lock in one atomic step, at the tail (`last score + 1`), so all queues agree on the order of any two
  * waiters and multi-key waiters cannot deadlock.
  */
@@ -21,10 +25,14 @@ export const ACQUIRE = defineScript(
   'acquire',
   `${NOW}${QUEUE_HEAD}
 local token, ttl, fair = ARGV[1], tonumber(ARGV[2]), ARGV[3] == '1'
-local enqueue, fence_ttl = tonumber(ARGV[4]), tonumber(ARGV[5])
+local enqueue, fence_ttl, queued = tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6] ~= '0'
+local clock_floor = ARGV[7] ~= '0'
 local groups = #KEYS / 4
-local us = now_us()
-local ms = math.floor(us / 1000)
+local us
+local function clock()
+  us = us or now_us()
+  return us
+end
 local holder_ttl, blocked = -1, false
 for g = 0, groups - 1 do
   local lease = KEYS[g * 4 + 1]
@@ -36,13 +44,17 @@ for g = 0, groups - 1 do
       if pttl > holder_ttl then holder_ttl = pttl end
     end
   elseif fair then
-    local first = queue_head(KEYS[g * 4 + 3], KEYS[g * 4 + 4], ms)
-    if first and first ~= token then blocked = true end
+    local first = redis.call('ZRANGE', KEYS[g * 4 + 3], 0, 0)[1]
+    if first and first ~= token then
+      first = queue_head(KEYS[g * 4 + 3], KEYS[g * 4 + 4], math.floor(clock() / 1000))
+      if first and first ~= token then blocked = true end
+    end
   end
 end
 if blocked then
   local position = -1
   if enqueue > 0 then
+    local ms = math.floor(clock() / 1000)
     for g = 0, groups - 1 do
       local queue, expiry = KEYS[g * 4 + 3], KEYS[g * 4 + 4]
       if not redis.call('ZSCORE', queue, token) then
@@ -59,16 +71,18 @@ if blocked then
   end
   return {0, holder_ttl, position}
 end
-local fence = now_us()
+local fence = 0
 for g = 0, groups - 1 do
-  local last = tonumber(redis.call('GET', KEYS[g * 4 + 2]) or '0')
-  if last >= fence then fence = last + 1 end
+  local next = tonumber(redis.call('INCR', KEYS[g * 4 + 2]))
+  if next > fence then fence = next end
 end
-local fence_text = string.format('%.0f', fence)
+-- A new counter (INCR gave 1) starts at the server clock; so does every grant in quorum mode.
+local rewrite = fence == 1 or clock_floor or groups > 1
+if fence == 1 or clock_floor then fence = math.max(fence, clock()) end
 for g = 0, groups - 1 do
   redis.call('SET', KEYS[g * 4 + 1], token, 'PX', ttl)
-  redis.call('SET', KEYS[g * 4 + 2], fence_text, 'PX', fence_ttl)
-  if redis.call('ZREM', KEYS[g * 4 + 3], token) == 1 then
+  if rewrite then redis.call('SET', KEYS[g * 4 + 2], string.format('%.0f', fence), 'PX', fence_ttl) end
+  if queued and redis.call('ZREM', KEYS[g * 4 + 3], token) == 1 then
     redis.call('ZREM', KEYS[g * 4 + 4], token)
     drop_if_empty(KEYS[g * 4 + 3], KEYS[g * 4 + 4])
   end
