@@ -42,10 +42,12 @@ export class Lock implements AsyncDisposable {
   #lostWith: LockLostError | undefined;
   readonly #schedule: RenewalSchedule;
   #state: 'held' | 'released' | 'lost' = 'held';
+  readonly #grantedAt: number;
 
   /** @internal Built by the locker. */
   constructor(host: LockHost, grant: LockGrant) {
     this.#host = host;
+    this.#grantedAt = grant.start;
     this.#target = grant.target;
     this.keys = grant.target.keys;
     this.key = this.keys[0] ?? '';
@@ -110,7 +112,7 @@ export class Lock implements AsyncDisposable {
     this.#schedule.stop();
     this.#host.forget(this);
     const held = await this.#host.backend.release(this.#target, this.token);
-    this.#host.events.emit('released', { key: this.key, fence: this.fence, held });
+    this.#host.events.emit('released', { key: this.key, fence: this.fence, held, heldFor: this.#heldFor() });
     return held;
   }
 
@@ -139,13 +141,19 @@ export class Lock implements AsyncDisposable {
     const error = new LockLostError(this.key, reason, cause === undefined ? undefined : { cause });
     this.#lostWith = error;
     this.#controller?.abort(error);
-    this.#host.events.emit('lost', { key: this.key, fence: this.fence, error });
+    this.#host.events.emit('lost', { key: this.key, fence: this.fence, error, heldFor: this.#heldFor() });
+    this.#host.config.logger?.warn(`deadbolt: ${error.message}`, { key: this.key, fence: this.fence });
     try {
       this.#host.config.onLockLost?.(error, this);
-    } catch {
+    } catch (callbackError) {
       // A throwing callback must not break loss signalling; the signal and the event already fired.
+      this.#host.config.logger?.error('deadbolt: onLockLost threw', { key: this.key, error: callbackError });
     }
     return this.#host.cleanup(this.#target, this.token);
+  }
+
+  #heldFor(): number {
+    return Math.round(this.#host.config.now() - this.#grantedAt);
   }
 
   #throwIfNotHeld(): void {

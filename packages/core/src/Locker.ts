@@ -9,6 +9,7 @@ import { TypedEmitter, type LockerEvents } from './events.js';
 import { Lock } from './Lock.js';
 import type { LockHost } from './LockHost.js';
 import type { AcquireOptions } from './options.js';
+import { MetricsRecorder, type LockerMetrics } from './metrics.js';
 import { linkSignals } from './raceAbort.js';
 import { lockTarget } from './target.js';
 import { newToken } from './token.js';
@@ -34,6 +35,7 @@ export class Locker extends TypedEmitter<LockerEvents> {
   readonly #held = new Set<Lock>();
   readonly #closing = new AbortController();
   readonly #host: LockHost;
+  readonly #metrics = new MetricsRecorder();
 
   /** @internal Use {@link createLocker}. */
   constructor(config: LockerConfig, backend: LockBackend, wait: WaitStrategy) {
@@ -109,6 +111,24 @@ export class Locker extends TypedEmitter<LockerEvents> {
     }
   }
 
+  /**
+   * Counters and timings since the locker was created: cheap to read, constant memory.
+   *
+   * @example
+   * ```ts
+   * setInterval(() => exporter.observe(locker.metrics()), 10_000)
+   * ```
+   */
+  metrics(): LockerMetrics {
+    return this.#metrics.snapshot(this.#held.size);
+  }
+
+  /** Every event is counted by {@link Locker.metrics}, whether or not anyone listens. */
+  override emit<E extends keyof LockerEvents>(event: E, ...args: LockerEvents[E]): boolean {
+    this.#metrics.record(event, args[0]);
+    return super.emit(event, ...args);
+  }
+
   /** Locks currently held through this locker. */
   get heldCount(): number {
     return this.#held.size;
@@ -146,6 +166,7 @@ export class Locker extends TypedEmitter<LockerEvents> {
         now: this.#config.now,
         signal: linked.signal,
         abandon: () => this.#abandon(target, token),
+        onWait: (holderTtl) => this.emit('waited', { key: target.keys[0] ?? '', holderTtl }),
       });
       const waited = Math.round(this.#config.now() - began);
       if (!outcome.granted) {
@@ -176,6 +197,10 @@ export class Locker extends TypedEmitter<LockerEvents> {
       await this.#backend.release(target, token);
     } catch (error) {
       this.emit('redisError', { key: target.keys[0] ?? '', error: error as Error });
+      this.#config.logger?.warn('deadbolt: cleanup failed; the lease ends by its ttl', {
+        key: target.keys[0],
+        error,
+      });
     }
   }
 }

@@ -1,6 +1,7 @@
 import type { AttemptResult, LockBackend, LockTarget } from './backend/LockBackend.js';
 import type { AcquireConfig } from './config.js';
 import { driftFor } from './config.js';
+import { LockRedisError } from './errors/LockRedisError.js';
 import { raceAbort } from './raceAbort.js';
 import type { WaitStrategy } from './wait/WaitStrategy.js';
 
@@ -22,6 +23,8 @@ export interface AcquireRun {
   readonly signal: AbortSignal;
   /** Leaves the queue and releases a grant that will not be returned; resolves when done or failed. */
   readonly abandon: () => Promise<void>;
+  /** Called once, when the first attempt is refused and the acquire starts waiting. */
+  readonly onWait?: (holderTtl: number) => void;
 }
 
 /** How an acquire ended: a valid grant, or the lock stayed busy until `wait` ran out. */
@@ -76,6 +79,7 @@ export async function acquireLoop(run: AcquireRun): Promise<AcquireOutcome> {
         if (touched) await run.abandon();
         return { granted: false, holderTtl, attempts };
       }
+      if (attempts === 1) run.onWait?.(holderTtl);
       await run.wait.pause({
         target: run.target,
         token: run.token,
@@ -87,7 +91,10 @@ export async function acquireLoop(run: AcquireRun): Promise<AcquireOutcome> {
       });
     }
   } catch (error) {
-    if (touched) await run.abandon();
+    // After a Redis failure the cleanup is sent but not awaited: the caller hears of the failure at once, and
+    // the cleanup follows the failed command on the same connection (or fails fast while it is down).
+    if (touched && error instanceof LockRedisError) void run.abandon();
+    else if (touched) await run.abandon();
     throw error;
   } finally {
     untrack?.();

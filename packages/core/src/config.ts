@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { LockConfigError } from './errors/LockConfigError.js';
 import type { LockLostError } from './errors/LockLostError.js';
 import type { Lock } from './Lock.js';
-import type { AcquireOptions, LockerOptions } from './options.js';
+import type { AcquireOptions, LockerOptions, LockLogger } from './options.js';
 import {
   booleanOption,
   describe,
@@ -23,6 +23,7 @@ export interface LockerConfig {
   readonly commandTimeout: number;
   readonly onLockLost: ((error: LockLostError, lock: Lock) => void) | undefined;
   readonly now: () => number;
+  readonly logger: LockLogger | undefined;
 }
 
 /** One acquire's settings after validation. */
@@ -44,6 +45,7 @@ const LOCKER_OPTIONS = [
   'commandTimeout',
   'onLockLost',
   'now',
+  'logger',
 ] as const satisfies readonly (keyof LockerOptions)[];
 const ACQUIRE_OPTIONS = [
   'ttl',
@@ -70,6 +72,7 @@ export function resolveLockerConfig(options: LockerOptions = {}): LockerConfig {
     commandTimeout: positiveDuration('commandTimeout', given.commandTimeout ?? 1_000),
     onLockLost: given.onLockLost === undefined ? undefined : functionOption('onLockLost', given.onLockLost),
     now: given.now === undefined ? () => performance.now() : functionOption('now', given.now),
+    logger: given.logger === undefined ? undefined : loggerOption(given.logger),
   };
 }
 
@@ -96,6 +99,21 @@ export function resolveAcquireConfig(locker: LockerConfig, options: AcquireOptio
 /** Clock drift allowance for a lease of `ttl` ms, as in the Redlock reference: `floor(ttl × factor) + 2`. */
 export function driftFor(ttl: number, driftFactor: number): number {
   return Math.floor(ttl * driftFactor) + 2;
+}
+
+function loggerOption(value: unknown): LockLogger {
+  const logger = value as Partial<LockLogger> | null;
+  if (
+    typeof logger !== 'object' ||
+    logger === null ||
+    typeof logger.warn !== 'function' ||
+    typeof logger.error !== 'function'
+  ) {
+    throw new LockConfigError(
+      `"logger" must have warn() and error() methods (console, pino, winston fit), got ${describe(value)}.`,
+    );
+  }
+  return logger as LockLogger;
 }
 
 function prefixOption(value: unknown): string {

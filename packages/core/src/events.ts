@@ -8,6 +8,8 @@ import type { LockLostError } from './errors/LockLostError.js';
 export interface LockerEvents {
   /** A lock was granted after `waited` ms and `attempts` attempts. */
   acquired: [info: { key: string; fence: number; waited: number; attempts: number }];
+  /** An acquire found the lock busy and starts waiting (once per acquire). */
+  waited: [info: { key: string; holderTtl: number }];
   /** An acquire gave up because the lock stayed busy. */
   busy: [info: { key: string; waited: number; holderTtl: number }];
   /** A lease was extended (by renewal or `extend()`). */
@@ -15,9 +17,9 @@ export interface LockerEvents {
   /** One renewal attempt failed; it is retried while the lease is still valid. */
   renewFailed: [info: { key: string; fence: number; error: Error }];
   /** A held lock was lost; `signal` aborted and `onLockLost` ran. */
-  lost: [info: { key: string; fence: number; error: LockLostError }];
-  /** A lock was released; `held` says whether its lease was still held. */
-  released: [info: { key: string; fence: number; held: boolean }];
+  lost: [info: { key: string; fence: number; error: LockLostError; heldFor: number }];
+  /** A lock was released after `heldFor` ms; `held` says whether its lease was still held. */
+  released: [info: { key: string; fence: number; held: boolean; heldFor: number }];
   /** A Redis call failed where no caller could be told (a cleanup, a release in `using`). */
   redisError: [info: { key: string; error: Error }];
 }

@@ -1,8 +1,9 @@
 export { createLocker } from './createLocker.js';
 export { Locker, type LockKey } from './Locker.js';
 export { Lock } from './Lock.js';
-export type { LockerOptions, AcquireOptions } from './options.js';
+export type { LockerOptions, AcquireOptions, LockLogger } from './options.js';
 export type { LockerEvents } from './events.js';
+export { HISTOGRAM_BUCKETS_MS, type Histogram, type LockerMetrics } from './metrics.js';
 export type { RedisConnection } from './redis/RedisClient.js';
 export { LockError, type LockErrorCode } from './errors/LockError.js';
 export { LockBusyError } from './errors/LockBusyError.js';
@@ -12,4 +13,7 @@ export { LockRedisError } from './errors/LockRedisError.js';
 export { QuorumError, type QuorumNodeResult } from './errors/QuorumError.js';
 export { encodeKey, lockKeys, type LockKeys } from './keys.js';
 export { MAX_KEY_BYTES } from './validate.js';
+export { QUEUE_ENTRY_MS, HEARTBEAT_MS } from './acquireLoop.js';
+export { BACKOFF_CAP_MS } from './wait/WaitStrategy.js';
+export { MIN_RENEW_INTERVAL_MS } from './RenewalSchedule.js';
 export * from './request/index.js';

@@ -30,10 +30,28 @@ export interface LockerOptions {
   /** Called once when a held lock is lost (see {@link LockLostError}). Default: none. */
   readonly onLockLost?: (error: LockLostError, lock: Lock) => void;
   /**
+   * Where deadbolt reports what no caller can be told: a lost lock, a failed cleanup, a throwing `onLockLost`.
+   * `console`, pino and winston fit. Default: none (silent; listen to the events instead).
+   */
+  readonly logger?: LockLogger;
+  /**
    * The monotonic clock, in ms. Default `performance.now`. Only a test harness that simulates clock drift
    * needs to change it.
    */
   readonly now?: () => number;
+}
+
+/**
+ * A logger deadbolt can write to: `console`, pino and winston fit.
+ *
+ * @example
+ * ```ts
+ * createLocker(redis, { logger: console })
+ * ```
+ */
+export interface LockLogger {
+  warn(message: string, details?: object): void;
+  error(message: string, details?: object): void;
 }
 
 /**

@@ -17,6 +17,8 @@ export function defineScript(name: string, source: string): Script {
 
 /** Connection states in which ioredis would park a command in its offline queue instead of sending it. */
 const DOWN_STATES = new Set(['reconnecting', 'close', 'end']);
+/** States of a first connection, or of a reconnection once the connection had been ready. */
+const RECONNECT_STATES = new Set(['connecting', 'connect']);
 
 /**
  * Runs scripts on one connection in exactly one round trip: EVAL the first time (which also loads the script
@@ -27,6 +29,8 @@ export class ScriptRunner {
   readonly #client: ScriptClient;
   readonly #timeout: number;
   readonly #loaded = new Set<string>();
+  /** Once a connection was ready, a later `connecting` means it went down and is trying again. */
+  #wasReady = false;
 
   constructor(client: ScriptClient, timeout: number) {
     this.#client = client;
@@ -36,7 +40,11 @@ export class ScriptRunner {
   /** Runs `script` with `keys` and `args`; rejects with `LockRedisError` on any failure. */
   async run(script: Script, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
     const status = this.#client.status;
-    if (status !== undefined && DOWN_STATES.has(status)) {
+    if (status === 'ready') this.#wasReady = true;
+    if (
+      status !== undefined &&
+      (DOWN_STATES.has(status) || (this.#wasReady && RECONNECT_STATES.has(status)))
+    ) {
       throw new LockRedisError(`Redis is not connected (connection ${status}); ${script.name} was not sent`);
     }
     try {

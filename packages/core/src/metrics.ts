@@ -1,0 +1,110 @@
+import type { LockerEvents } from './events.js';
+
+/** Upper bounds (ms) of the wait and hold histograms' buckets; the last bucket is everything above. */
+export const HISTOGRAM_BUCKETS_MS: readonly number[] = [
+  1, 5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000,
+];
+
+/**
+ * A fixed-bucket histogram, ready for Prometheus (`le` buckets) or OpenTelemetry (explicit bucket
+ * boundaries). `counts[i]` counts the observations ≤ `buckets[i]` (cumulative); `counts[buckets.length]` counts
+ * all of them.
+ */
+export interface Histogram {
+  readonly buckets: readonly number[];
+  readonly counts: readonly number[];
+  readonly count: number;
+  readonly sum: number;
+}
+
+/**
+ * A snapshot of a locker's counters and timings since it was created. Memory is constant: counters and
+ * fixed buckets only, no per-call history.
+ *
+ * @example
+ * ```ts
+ * const m = locker.metrics()
+ * gauge.set(m.held); counter.inc(m.lost); // feed your Prometheus or OpenTelemetry instruments
+ * ```
+ */
+export interface LockerMetrics {
+  readonly acquired: number;
+  readonly busy: number;
+  readonly released: number;
+  readonly lost: number;
+  readonly extended: number;
+  readonly renewFailed: number;
+  readonly redisErrors: number;
+  /** Locks held right now. */
+  readonly held: number;
+  /** Time from calling acquire to holding the lock, in ms. */
+  readonly waitMs: Histogram;
+  /** Time from the grant to the release or loss, in ms. */
+  readonly holdMs: Histogram;
+}
+
+/** Counts what a locker does; `record` is called for every event, listened to or not. */
+export class MetricsRecorder {
+  readonly #counts = {
+    acquired: 0,
+    busy: 0,
+    released: 0,
+    lost: 0,
+    extended: 0,
+    renewFailed: 0,
+    redisErrors: 0,
+  };
+  readonly #wait = new HistogramRecorder();
+  readonly #hold = new HistogramRecorder();
+
+  record<E extends keyof LockerEvents>(event: E, info: LockerEvents[E][0]): void {
+    switch (event) {
+      case 'acquired':
+        this.#counts.acquired += 1;
+        this.#wait.observe((info as LockerEvents['acquired'][0]).waited);
+        break;
+      case 'busy':
+        this.#counts.busy += 1;
+        break;
+      case 'released':
+        this.#counts.released += 1;
+        this.#hold.observe((info as LockerEvents['released'][0]).heldFor);
+        break;
+      case 'lost':
+        this.#counts.lost += 1;
+        this.#hold.observe((info as LockerEvents['lost'][0]).heldFor);
+        break;
+      case 'extended':
+        this.#counts.extended += 1;
+        break;
+      case 'renewFailed':
+        this.#counts.renewFailed += 1;
+        break;
+      case 'redisError':
+        this.#counts.redisErrors += 1;
+        break;
+    }
+  }
+
+  snapshot(held: number): LockerMetrics {
+    return { ...this.#counts, held, waitMs: this.#wait.snapshot(), holdMs: this.#hold.snapshot() };
+  }
+}
+
+class HistogramRecorder {
+  readonly #counts = new Array<number>(HISTOGRAM_BUCKETS_MS.length + 1).fill(0);
+  #sum = 0;
+
+  observe(ms: number): void {
+    let bucket = HISTOGRAM_BUCKETS_MS.findIndex((bound) => ms <= bound);
+    if (bucket < 0) bucket = HISTOGRAM_BUCKETS_MS.length;
+    this.#counts[bucket] = (this.#counts[bucket] ?? 0) + 1;
+    this.#sum += ms;
+  }
+
+  snapshot(): Histogram {
+    let running = 0;
+    const counts = this.#counts.map((n) => (running += n));
+    return { buckets: HISTOGRAM_BUCKETS_MS, counts, count: running, sum: this.#sum };
+  }
+}
