@@ -11,7 +11,7 @@ import type { LockHost } from './LockHost.js';
 import type { AcquireOptions } from './options.js';
 import { MetricsRecorder, type LockerMetrics } from './metrics.js';
 import { linkSignals } from './raceAbort.js';
-import { lockTarget } from './target.js';
+import { TargetCache } from './target.js';
 import { newToken } from './token.js';
 import { validateKeys } from './validate.js';
 import type { WaitStrategy } from './wait/WaitStrategy.js';
@@ -36,6 +36,9 @@ export class Locker extends TypedEmitter<LockerEvents> {
   readonly #closing = new AbortController();
   readonly #host: LockHost;
   readonly #metrics = new MetricsRecorder();
+  readonly #targets: TargetCache;
+  /** The acquire settings of a call without options, resolved once. */
+  readonly #defaults: AcquireConfig;
 
   /** @internal Use {@link createLocker}. */
   constructor(config: LockerConfig, backend: LockBackend, wait: WaitStrategy) {
@@ -45,6 +48,8 @@ export class Locker extends TypedEmitter<LockerEvents> {
     this.#config = config;
     this.#backend = backend;
     this.#wait = wait;
+    this.#targets = new TargetCache(config.prefix);
+    this.#defaults = resolveAcquireConfig(config);
     this.#host = {
       backend,
       config,
@@ -67,7 +72,7 @@ export class Locker extends TypedEmitter<LockerEvents> {
    */
   async acquire(key: LockKey, options?: AcquireOptions): Promise<Lock> {
     const keys = validateKeys(key);
-    const config = resolveAcquireConfig(this.#config, options);
+    const config = options === undefined ? this.#defaults : resolveAcquireConfig(this.#config, options);
     const lock = await this.#acquire(keys, config);
     if (lock instanceof Lock) return lock;
     throw new LockBusyError(keys[0] ?? '', lock.holderTtl, lock.waited);
@@ -149,7 +154,7 @@ export class Locker extends TypedEmitter<LockerEvents> {
     keys: readonly string[],
     config: AcquireConfig,
   ): Promise<Lock | { holderTtl: number; waited: number }> {
-    const target = lockTarget(this.#config.prefix, keys);
+    const target = this.#targets.get(keys);
     const token = newToken();
     const began = this.#config.now();
     const linked = config.signal
