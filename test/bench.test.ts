@@ -7,10 +7,33 @@ import { expect } from 'chai';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const MAIN = join(ROOT, 'bench', 'src', 'main.ts');
-const LIBRARIES = ['raw floor', 'deadbolt', 'redlock', 'redis-semaphore'];
-const SCENARIOS = 3;
+const PEERS = ['deadbolt', 'redlock', 'redis-semaphore'];
+/** Every table of the lock scenarios (by the start of its heading) and the libraries it has a row for. */
+const LOCK_TABLES: readonly { heading: string; libraries: readonly string[] }[] = [
+  { heading: 'Uncontended acquire+release', libraries: ['raw floor', ...PEERS] },
+  { heading: '64 concurrent clients on distinct keys', libraries: ['raw floor', ...PEERS] },
+  { heading: '16 clients across 4 processes on one key', libraries: ['raw floor', ...PEERS] },
+  { heading: 'Redlock quorum on 3 independent masters', libraries: PEERS },
+  { heading: 'Redlock quorum on 3 masters with one master paused', libraries: PEERS },
+];
+const MIDDLEWARE_HEADING = 'Express and Koa middleware overhead';
+const FRAMEWORKS = ['Express', 'Koa'];
 /** Scenario tables have at least this many columns; the environment table (package versions) has two. */
 const MIN_CELLS = 8;
+
+/** The body of the `## heading…` section of `markdown` (up to the next `## `); fails when there is none. */
+function section(markdown: string, heading: string): string {
+  const parts = markdown.split('\n## ').filter((part) => part.startsWith(heading));
+  expect(parts, `sections starting "## ${heading}"`).to.have.length(1);
+  return parts[0] ?? '';
+}
+
+/** The table rows of `text` whose first cell is `first`, with at least `minCells` cells. */
+function rows(text: string, first: string, minCells: number): string[] {
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith(`| ${first} |`) && line.split('|').length > minCells);
+}
 
 /** Runs the bench script like `pnpm bench` does and resolves with its exit code and output. */
 function runBench(args: readonly string[]): Promise<{ code: number | null; output: string }> {
@@ -40,16 +63,22 @@ describe('pnpm bench --quick', function () {
     await rm(outDir, { recursive: true, force: true });
   });
 
-  it('exits 0 and writes a table row per library in every scenario, and the chart', async () => {
+  it('exits 0 and writes a table row per library in every scenario, the middleware table, and the chart', async () => {
     const { code, output } = await runBench(['--quick', '--out', outDir]);
     expect(code, output).to.equal(0);
     const results = await readFile(join(outDir, 'RESULTS.md'), 'utf8');
-    for (const library of LIBRARIES) {
-      const rows = results
-        .split('\n')
-        .filter((line) => line.startsWith(`| ${library} |`) && line.split('|').length > MIN_CELLS);
-      expect(rows, `rows of ${library}`).to.have.length(SCENARIOS);
+    for (const table of LOCK_TABLES) {
+      const body = section(results, table.heading);
+      for (const library of table.libraries) {
+        expect(rows(body, library, MIN_CELLS), `${table.heading}: rows of ${library}`).to.have.length(1);
+      }
     }
+    const middleware = section(results, MIDDLEWARE_HEADING);
+    for (const framework of FRAMEWORKS) {
+      expect(rows(middleware, framework, MIN_CELLS), `middleware rows of ${framework}`).to.have.length(2);
+      expect(results, `middleware target of ${framework}`).to.contain(`| middleware (${framework}) |`);
+    }
+    expect(results).not.to.contain('## Soak');
     expect(results).to.contain('](results.svg)');
     expect(await readFile(join(outDir, 'results.svg'), 'utf8')).to.match(/^<svg [^>]*>[\s\S]*<\/svg>\n$/);
   });

@@ -27,11 +27,10 @@ export class WorkerHandle {
     });
   }
 
-  /** Forks a worker process. */
-  static fork(): WorkerHandle {
-    return new WorkerHandle(
-      fork(WORKER_FILE, [], { execArgv: ['--import=tsx', '--conditions=source'], stdio: 'inherit' }),
-    );
+  /** Forks a worker process, with `nodeOptions` (such as `--expose-gc`) added to its Node flags. */
+  static fork(nodeOptions: readonly string[] = []): WorkerHandle {
+    const execArgv = ['--import=tsx', '--conditions=source', ...nodeOptions];
+    return new WorkerHandle(fork(WORKER_FILE, [], { execArgv, stdio: 'inherit' }));
   }
 
   /**

@@ -12,15 +12,21 @@ export interface CliOptions {
   readonly timing: Timing;
   /** Ids of the scenarios to run; empty means all. */
   readonly scenarios: readonly string[];
+  /** Run only the soak (`--soak`), which the default run leaves out. */
+  readonly soak: boolean;
   /** The arguments as given, for the report. */
   readonly args: readonly string[];
 }
 
 export const USAGE = `Usage: pnpm bench [--quick] [--out DIR] [--scenario ID]...
+       pnpm bench --soak [--quick] [--out DIR]
 
   --quick     short windows (${QUICK_TIMING.measureMs} ms per library per scenario); writes to bench/out/ by default
   --out DIR   write RESULTS.md and results.svg to DIR (default: bench/, or bench/out/ with --quick)
-  --scenario ID  run only this scenario (repeatable): uncontended, distinct-keys, one-key`;
+  --scenario ID  run only this scenario (repeatable): uncontended, distinct-keys, one-key, quorum3
+              (with its variant quorum3-paused), quorum3-paused, middleware
+  --soak      run only the soak: 1,000,000 acquire/release cycles (20,000 with --quick); writes soak.json
+              and the Soak section of RESULTS.md in the output directory, keeping the rest of the file`;
 
 /**
  * Parses `argv` (without node and script). A bare `--` (as some package managers insert) is ignored.
@@ -29,12 +35,14 @@ export const USAGE = `Usage: pnpm bench [--quick] [--out DIR] [--scenario ID]...
 export function parseCli(argv: readonly string[]): CliOptions | 'help' {
   const args = argv.filter((arg) => arg !== '--');
   let quick = false;
+  let soak = false;
   let outDir: string | undefined;
   const scenarios: string[] = [];
   for (let index = 0; index < args.length; index++) {
     const arg = args[index];
     if (arg === '--help' || arg === '-h') return 'help';
     if (arg === '--quick') quick = true;
+    else if (arg === '--soak') soak = true;
     else if (arg === '--out') {
       outDir = args[++index];
       if (outDir === undefined || outDir.startsWith('--')) throw new Error('--out needs a directory');
@@ -50,6 +58,7 @@ export function parseCli(argv: readonly string[]): CliOptions | 'help' {
     outDir: outDir ?? (quick ? `${BENCH_DIR}out` : BENCH_DIR),
     timing: quick ? QUICK_TIMING : FULL_TIMING,
     scenarios,
+    soak,
     args,
   };
 }

@@ -1,72 +1,96 @@
 /**
  * `pnpm bench`: deadbolt, redlock, redis-semaphore and the raw floor side by side on a redis-server of its
- * own, in the scenarios of the design brief; writes RESULTS.md and results.svg. See `--help`.
+ * own (three independent ones for the quorum scenarios), in the scenarios of the design brief, and the
+ * Express/Koa middleware overhead; writes RESULTS.md and results.svg. `pnpm bench --soak` runs the soak
+ * instead. See `--help`.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { RedisServer } from '@deadbolt/testing';
+import { RedisMasters, RedisServer } from '@deadbolt/testing';
 import { parseCli, USAGE, type CliOptions } from './cli.js';
 import { LIBRARIES } from './libraries/libraries.js';
 import { measureRun } from './measureRun.js';
+import { runMiddleware, type MiddlewareResult } from './middleware/runMiddleware.js';
 import { scenarioLine } from './progress.js';
 import { renderChart } from './report/chart.js';
 import { describeEnvironment } from './report/environment.js';
 import { renderMarkdown } from './report/markdown.js';
 import type { ScenarioResult } from './results.js';
 import { runScenario } from './runScenario.js';
-import { clientCount, SCENARIOS } from './scenarios.js';
+import { clientCount, SCENARIOS, selectScenarios } from './scenarios.js';
+import { readSoak, runSoakCommand, SOAK_CYCLES } from './soak/soakRun.js';
 import { WorkerHandle } from './WorkerHandle.js';
 
 const CHART_FILE = 'results.svg';
+/** The `--scenario` id of the middleware overhead scenario. */
+const MIDDLEWARE_ID = 'middleware';
 
 async function main(options: CliOptions): Promise<void> {
+  const unknown = options.scenarios.filter(
+    (id) => id !== MIDDLEWARE_ID && selectScenarios([id]).length === 0,
+  );
+  if (unknown.length > 0) throw new Error(`No scenario matches ${unknown.join(', ')}\n${USAGE}`);
+  const chosen = selectScenarios(options.scenarios);
+  const middleware = options.scenarios.length === 0 || options.scenarios.includes(MIDDLEWARE_ID);
   const server = await RedisServer.start();
-  const workers = Array.from({ length: Math.max(...SCENARIOS.map((s) => s.processes)) }, () =>
+  const masters = chosen.some((s) => s.masters > 1) ? await RedisMasters.start(3) : undefined;
+  const workers = Array.from({ length: Math.max(1, ...chosen.map((s) => s.processes)) }, () =>
     WorkerHandle.fork(),
   );
   try {
     const environment = await describeEnvironment(server);
+    const quorum = masters
+      ? `, quorum masters on ports ${masters.servers.map((s) => s.port).join(', ')}`
+      : '';
     console.log(
-      `deadbolt bench: Redis ${environment.redis} on port ${server.port}, Node ${environment.node}`,
+      `deadbolt bench: Redis ${environment.redis} on port ${server.port}${quorum}, Node ${environment.node}`,
     );
-    await warmUpWorkers(server, workers, options.timing.warmupMs);
+    const steps = chosen.length + (middleware ? 1 : 0);
+    if (chosen.length > 0) await warmUpWorkers(server, workers, options.timing.warmupMs);
     const results: ScenarioResult[] = [];
-    const chosen = SCENARIOS.filter(
-      (s) => options.scenarios.length === 0 || options.scenarios.includes(s.id),
-    );
-    if (chosen.length === 0) throw new Error(`No scenario matches ${options.scenarios.join(', ')}`);
+    const log = (line: string): void => console.log(line);
     for (const [index, scenario] of chosen.entries()) {
-      console.log(scenarioLine(scenario, index, chosen.length));
-      const log = (line: string): void => console.log(line);
+      console.log(scenarioLine(scenario, index, steps));
+      const servers = scenario.masters > 1 && masters ? masters.servers : [server];
       results.push(
-        await runScenario({ server, workers, scenario, libraries: LIBRARIES, timing: options.timing, log }),
+        await runScenario({ servers, workers, scenario, libraries: LIBRARIES, timing: options.timing, log }),
       );
+    }
+    let middlewareResults: MiddlewareResult[] = [];
+    const [worker] = workers;
+    if (middleware && worker) {
+      console.log(`[${steps}/${steps}] Express and Koa middleware overhead, distinct keys (autocannon)`);
+      middlewareResults = await runMiddleware({ server, worker, timing: options.timing, log });
     }
     await writeReport(options, {
       environment,
       results,
+      middleware: middlewareResults,
+      soak: await readSoak(options.outDir),
       timing: options.timing,
       command: commandLine(options),
       chartFile: CHART_FILE,
     });
   } finally {
     await Promise.allSettled(workers.map((worker) => worker.stop()));
+    await masters?.stop();
     await server.stop();
   }
 }
 
 /**
- * Runs every library once in the largest scenario without recording it, so that no library pays for the
- * workers' cold start (module loading, JIT) in its first measured window.
+ * Runs every library once in the largest single-node scenario without recording it, so that no library
+ * pays for the workers' cold start (module loading, JIT) in its first measured window.
  */
 async function warmUpWorkers(
   server: RedisServer,
   workers: readonly WorkerHandle[],
   warmupMs: number,
 ): Promise<void> {
-  const scenario = SCENARIOS.reduce((largest, s) => (clientCount(s) > clientCount(largest) ? s : largest));
+  const single = SCENARIOS.filter((s) => s.masters === 1 && s.processes <= workers.length);
+  const scenario = single.reduce((largest, s) => (clientCount(s) > clientCount(largest) ? s : largest));
   for (const library of LIBRARIES) {
-    await measureRun({ server, workers, scenario, library, warmupMs, windowMs: warmupMs });
+    await measureRun({ servers: [server], workers, scenario, library, warmupMs, windowMs: warmupMs });
   }
   console.log('Workers warmed up');
 }
@@ -90,7 +114,10 @@ function commandLine(options: CliOptions): string {
 try {
   const options = parseCli(process.argv.slice(2));
   if (options === 'help') console.log(USAGE);
-  else await main(options);
+  else if (options.soak) {
+    await mkdir(options.outDir, { recursive: true });
+    await runSoakCommand(options.outDir, SOAK_CYCLES[options.quick ? 'quick' : 'full'], commandLine(options));
+  } else await main(options);
 } catch (error) {
   console.error(error instanceof Error ? (error.stack ?? error.message) : error);
   process.exitCode = 1;

@@ -5,9 +5,12 @@ import type { RunResult } from './stats.js';
 import type { WorkerHandle } from './WorkerHandle.js';
 import { epochNow, type OpenMessage, type WorkerResult } from './worker/protocol.js';
 
-/** One run: a library in a scenario, on a server, with a pool of at least `scenario.processes` workers. */
+/**
+ * One run: a library in a scenario, on `scenario.masters` servers (the first one alone for a single-node
+ * scenario), with a pool of at least `scenario.processes` workers.
+ */
 export interface RunPlan {
-  readonly server: RedisServer;
+  readonly servers: readonly RedisServer[];
   readonly workers: readonly WorkerHandle[];
   readonly scenario: Scenario;
   readonly library: LockLibrary;
@@ -23,27 +26,32 @@ const GRACE_MS = 60_000;
 const OWN_COMMANDS = new Set(['info', 'config|resetstat', 'flushall']);
 
 /**
- * Runs one library in one scenario on a flushed server: opens its clients in the workers, warms up on keys
- * of their own, resets Redis statistics, measures one window, and closes the clients again.
+ * Runs one library in one scenario on flushed servers: opens its clients in the workers, warms up on keys
+ * of their own, resets Redis statistics, measures one window (pausing the first master for exactly that
+ * window when the scenario says so), and closes the clients again.
  */
 export async function measureRun(plan: RunPlan): Promise<RunResult> {
-  const { server, scenario, library } = plan;
+  const { scenario, library } = plan;
+  const servers = plan.servers.slice(0, scenario.masters);
+  if (servers.length < scenario.masters) throw new Error(`${scenario.id} needs ${scenario.masters} servers`);
   const workers = plan.workers.slice(0, scenario.processes);
-  const admin = server.client();
+  const admins = servers.map((server) => server.client());
   try {
-    await admin.flushall();
+    await Promise.all(admins.map((admin) => admin.flushall()));
     const open: OpenMessage = {
       type: 'open',
       library: library.id,
-      redisUrl: server.url,
+      redisUrls: servers.map((server) => server.url),
       clients: scenario.clientsPerProcess,
     };
     await Promise.all(workers.map((worker) => worker.request(open, 'opened', GRACE_MS)));
     try {
       await runWindow(workers, scenario, 'warmup', plan.warmupMs);
-      await server.resetStats();
-      const results = await runWindow(workers, scenario, 'measure', plan.windowMs);
-      const redisCommands = libraryCommands(await server.commandStats());
+      await Promise.all(servers.map((server) => server.resetStats()));
+      const stalled = scenario.pausedMaster ? servers[0] : undefined;
+      const results = await runWindow(workers, scenario, 'measure', plan.windowMs, stalled);
+      const stats = await Promise.all(servers.map((server) => server.commandStats()));
+      const redisCommands = stats.reduce((total, counts) => total + libraryCommands(counts), 0);
       return { workers: results, windowMs: plan.windowMs, redisCommands };
     } finally {
       await Promise.allSettled(
@@ -51,29 +59,47 @@ export async function measureRun(plan: RunPlan): Promise<RunResult> {
       );
     }
   } finally {
-    admin.disconnect();
+    for (const admin of admins) admin.disconnect();
   }
 }
 
-/** Runs every worker's clients over one common window and collects their results. */
+/**
+ * Runs every worker's clients over one common window and collects their results. A `stalled` server is
+ * paused from the window's start to its end, so acquires that wait for it finish only after the window.
+ */
 async function runWindow(
   workers: readonly WorkerHandle[],
   scenario: Scenario,
   phase: string,
   durationMs: number,
+  stalled?: RedisServer,
 ): Promise<WorkerResult[]> {
   const startAt = epochNow() + START_LEAD_MS;
   const endAt = startAt + durationMs;
-  const replies = await Promise.all(
-    workers.map((worker, index) =>
-      worker.request(
-        { type: 'run', keys: scenarioKeys(scenario, phase, index), holdMs: scenario.holdMs, startAt, endAt },
-        'finished',
-        START_LEAD_MS + durationMs + GRACE_MS,
+  const pause = stalled && setTimeout(() => stalled.pause(), startAt - epochNow());
+  const resume = stalled && setTimeout(() => stalled.resume(), endAt - epochNow());
+  try {
+    const replies = await Promise.all(
+      workers.map((worker, index) =>
+        worker.request(
+          {
+            type: 'run',
+            keys: scenarioKeys(scenario, phase, index),
+            holdMs: scenario.holdMs,
+            startAt,
+            endAt,
+          },
+          'finished',
+          START_LEAD_MS + durationMs + GRACE_MS,
+        ),
       ),
-    ),
-  );
-  return replies.map((reply) => reply.result);
+    );
+    return replies.map((reply) => reply.result);
+  } finally {
+    clearTimeout(pause);
+    clearTimeout(resume);
+    stalled?.resume();
+  }
 }
 
 /** Σ of the commands Redis executed, script-internal ones included, minus the benchmark's own. */

@@ -7,14 +7,14 @@ export function scenarioLine(scenario: Scenario, index: number, total: number): 
   return `[${index + 1}/${total}] ${scenario.title}`;
 }
 
-/** The line printed when one library finished a scenario. */
-export function libraryLine(row: LibraryResult, ratio: number, contended: boolean): string {
+/** The line printed when one library finished a scenario; `ratio` is to the scenario's baseline. */
+export function libraryLine(row: LibraryResult, ratio: number, scenario: Scenario): string {
   const m = row.measurement;
   const parts = [
     `  ${row.library.name.padEnd(16)}`,
     `${formatCount(m.throughput).padStart(8)} ops/s`,
-    `${formatRatio(ratio)} × raw`,
-    ...(contended ? [`utilisation ${formatRatio(m.utilisation)}`] : []),
+    `${formatRatio(ratio)} × ${scenario.baseline}`,
+    ...(scenario.holdMs > 0 ? [`utilisation ${formatRatio(m.utilisation)}`] : []),
     `wait p50 ${formatMs(m.waitP50)} p99 ${formatMs(m.waitP99)} max ${formatMs(m.waitMax)} ms`,
     `${formatPerGrant(m.redisCommandsPerGrant)} cmds/grant`,
     ...(m.errors > 0 ? [`${m.errors} errors (${m.firstError ?? ''})`] : []),

@@ -2,7 +2,7 @@ import type { RedisServer } from '@deadbolt/testing';
 import type { LockLibrary } from './libraries/LockLibrary.js';
 import { measureRun } from './measureRun.js';
 import { libraryLine } from './progress.js';
-import { ratioToFloor, type LibraryResult, type ScenarioResult } from './results.js';
+import { ratioToBaseline, type LibraryResult, type ScenarioResult } from './results.js';
 import type { Scenario } from './scenarios.js';
 import { summarize, type RunResult } from './stats.js';
 import { roundsOf, type Timing } from './timing.js';
@@ -10,9 +10,11 @@ import type { WorkerHandle } from './WorkerHandle.js';
 
 /** What {@link runScenario} needs. */
 export interface ScenarioPlan {
-  readonly server: RedisServer;
+  /** At least `scenario.masters` servers; a single-node scenario uses the first. */
+  readonly servers: readonly RedisServer[];
   readonly workers: readonly WorkerHandle[];
   readonly scenario: Scenario;
+  /** The libraries to choose from; the scenario's own list picks (and orders) those it measures. */
   readonly libraries: readonly LockLibrary[];
   readonly timing: Timing;
   /** Receives a progress line after each round and each library's summary. */
@@ -24,7 +26,8 @@ export interface ScenarioPlan {
  * libraries take turns in an order rotated by one, so no library always runs first or last.
  */
 export async function runScenario(plan: ScenarioPlan): Promise<ScenarioResult> {
-  const { scenario, libraries, timing } = plan;
+  const { scenario, timing } = plan;
+  const libraries = scenario.libraries.flatMap((id) => plan.libraries.filter((library) => library.id === id));
   const rounds = roundsOf(scenario, timing);
   const runs = new Map<LockLibrary, RunResult[]>(libraries.map((library) => [library, []]));
   for (let round = 0; round < rounds; round++) {
@@ -32,7 +35,7 @@ export async function runScenario(plan: ScenarioPlan): Promise<ScenarioResult> {
     for (const library of order) {
       if (library === undefined) continue;
       const run = await measureRun({
-        server: plan.server,
+        servers: plan.servers,
         workers: plan.workers,
         scenario,
         library,
@@ -48,6 +51,6 @@ export async function runScenario(plan: ScenarioPlan): Promise<ScenarioResult> {
     measurement: summarize(runs.get(library) ?? []),
   }));
   const result: ScenarioResult = { scenario, rows };
-  for (const row of rows) plan.log(libraryLine(row, ratioToFloor(result, row), scenario.holdMs > 0));
+  for (const row of rows) plan.log(libraryLine(row, ratioToBaseline(result, row), scenario));
   return result;
 }

@@ -1,6 +1,8 @@
+import type { LibraryId } from './libraries/LockLibrary.js';
+
 /** One benchmark scenario: how many clients, where they run, which keys and how long they hold. */
 export interface Scenario {
-  readonly id: 'uncontended' | 'distinct-keys' | 'one-key';
+  readonly id: 'uncontended' | 'distinct-keys' | 'one-key' | 'quorum3' | 'quorum3-paused';
   readonly title: string;
   /** The target from the design brief, in words. */
   readonly target: string;
@@ -18,9 +20,24 @@ export interface Scenario {
    * waiter can only show it when the window is long.
    */
   readonly rounds: number;
+  /** Independent masters the clients lock on: 1 = a single Redis, more = Redlock quorum mode. */
+  readonly masters: number;
+  /** Whether the first master is paused (SIGSTOP) for each whole measured window, resumed at its end. */
+  readonly pausedMaster: boolean;
+  /** The libraries measured, in report order. */
+  readonly libraries: readonly LibraryId[];
+  /** The library every throughput is divided by in the `×` column. */
+  readonly baseline: LibraryId;
 }
 
-/** The scenarios of the design brief's Performance section that involve only Redis and the lock. */
+const ALL: readonly LibraryId[] = ['raw', 'deadbolt', 'redlock', 'redis-semaphore'];
+/** The raw floor has no quorum mode. */
+const QUORUM: readonly LibraryId[] = ['deadbolt', 'redlock', 'redis-semaphore'];
+
+/**
+ * The scenarios of the design brief's Performance section that involve only Redis and the lock, and the
+ * Redlock quorum scenarios of issue 4 (no target in the brief: ratios against the peers).
+ */
 export const SCENARIOS: readonly Scenario[] = [
   {
     id: 'uncontended',
@@ -31,6 +48,10 @@ export const SCENARIOS: readonly Scenario[] = [
     sharedKey: false,
     holdMs: 0,
     rounds: 5,
+    masters: 1,
+    pausedMaster: false,
+    libraries: ALL,
+    baseline: 'raw',
   },
   {
     id: 'distinct-keys',
@@ -41,6 +62,10 @@ export const SCENARIOS: readonly Scenario[] = [
     sharedKey: false,
     holdMs: 0,
     rounds: 5,
+    masters: 1,
+    pausedMaster: false,
+    libraries: ALL,
+    baseline: 'raw',
   },
   {
     id: 'one-key',
@@ -51,8 +76,47 @@ export const SCENARIOS: readonly Scenario[] = [
     sharedKey: true,
     holdMs: 5,
     rounds: 1,
+    masters: 1,
+    pausedMaster: false,
+    libraries: ALL,
+    baseline: 'raw',
+  },
+  {
+    id: 'quorum3',
+    title: 'Redlock quorum on 3 independent masters, uncontended, one client',
+    target: 'none set; ratios against the peers',
+    processes: 1,
+    clientsPerProcess: 1,
+    sharedKey: false,
+    holdMs: 0,
+    rounds: 5,
+    masters: 3,
+    pausedMaster: false,
+    libraries: QUORUM,
+    baseline: 'deadbolt',
+  },
+  {
+    id: 'quorum3-paused',
+    title: 'Redlock quorum on 3 masters with one master paused (SIGSTOP), one client',
+    target: 'none set; acquire latency should not include the paused master’s stall',
+    processes: 1,
+    clientsPerProcess: 1,
+    sharedKey: false,
+    holdMs: 0,
+    rounds: 5,
+    masters: 3,
+    pausedMaster: true,
+    libraries: QUORUM,
+    baseline: 'deadbolt',
   },
 ];
+
+/** The scenarios `--scenario id` selects: the one with that id, and its variants (`quorum3` → `quorum3-paused`). */
+export function selectScenarios(ids: readonly string[]): Scenario[] {
+  return SCENARIOS.filter(
+    (s) => ids.length === 0 || ids.some((id) => s.id === id || s.id.startsWith(`${id}-`)),
+  );
+}
 
 /** Total clients of a scenario. */
 export function clientCount(scenario: Scenario): number {

@@ -17,8 +17,13 @@ export interface LockLibrary {
   readonly name: string;
   /** The settings used, in words, for the report. */
   readonly settings: string;
-  /** Opens a client on the Redis at `redisUrl`. */
-  connect(redisUrl: string): Promise<LockClient>;
+  /** The settings on several independent masters (Redlock quorum), in words; absent when it has no such mode. */
+  readonly quorumSettings?: string;
+  /**
+   * Opens a client on the Redis at `redisUrls[0]`, or, given several URLs, on those independent masters in
+   * quorum mode (only when {@link LockLibrary.quorumSettings} is set).
+   */
+  connect(redisUrls: readonly string[]): Promise<LockClient>;
 }
 
 /** Ids of the benchmarked implementations, in report order. */

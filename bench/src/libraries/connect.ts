@@ -11,6 +11,18 @@ export async function connectRedis(redisUrl: string): Promise<Redis> {
   return redis;
 }
 
+/** Opens one connection per URL (one per independent master), in order. */
+export function connectAll(redisUrls: readonly string[]): Promise<Redis[]> {
+  return Promise.all(redisUrls.map((url) => connectRedis(url)));
+}
+
+/** The only URL of a single-node client. @throws when given none or several (a quorum it does not support). */
+export function singleUrl(redisUrls: readonly string[], library: string): string {
+  const [url] = redisUrls;
+  if (url === undefined || redisUrls.length > 1) throw new Error(`${library} runs on exactly one Redis`);
+  return url;
+}
+
 /** Closes a connection politely, falling back to a hard disconnect. */
 export async function closeRedis(redis: Redis): Promise<void> {
   try {

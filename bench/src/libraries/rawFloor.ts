@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { closeRedis, connectRedis } from './connect.js';
+import { closeRedis, connectRedis, singleUrl } from './connect.js';
 import { BENCH_TTL_MS, type LockLibrary } from './LockLibrary.js';
 
 /** Owner-checked delete, the release half of the floor. */
@@ -18,8 +18,8 @@ export const rawFloor: LockLibrary = {
   id: 'raw',
   name: 'raw floor',
   settings: `SET key token NX PX ${BENCH_TTL_MS}, then an owner-checked DEL script by EVALSHA; when busy, SET again after ${RAW_RETRY_MS} ms`,
-  async connect(redisUrl) {
-    const redis = await connectRedis(redisUrl);
+  async connect(redisUrls) {
+    const redis = await connectRedis(singleUrl(redisUrls, 'the raw floor'));
     const sha = (await redis.script('LOAD', RELEASE_LUA)) as string;
     return {
       async acquire(key) {

@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
+import { dirname, join } from 'node:path';
 import type { RedisServer } from '@deadbolt/testing';
 
 /** Where and with what a run was made. */
@@ -22,7 +23,18 @@ export interface Environment {
 }
 
 const require = createRequire(import.meta.url);
-const PACKAGES = ['@deadbolt/core', 'redlock', 'redis-semaphore', 'ioredis'];
+const PACKAGES = [
+  '@deadbolt/core',
+  '@deadbolt/express',
+  '@deadbolt/koa',
+  'redlock',
+  'redis-semaphore',
+  'ioredis',
+  'express',
+  'koa',
+  '@koa/router',
+  'autocannon',
+];
 
 /** Collects the machine, runtime, Redis and package versions. */
 export async function describeEnvironment(server: RedisServer): Promise<Environment> {
@@ -46,10 +58,17 @@ export async function describeEnvironment(server: RedisServer): Promise<Environm
   }
 }
 
+/** The installed version of `name`: its package.json, found next to its entry point when `exports` hides it. */
 function packageVersion(name: string): string {
   try {
-    const file = require.resolve(`${name}/package.json`);
-    return (JSON.parse(readFileSync(file, 'utf8')) as { version?: string }).version ?? 'unknown';
+    let dir = dirname(require.resolve(name));
+    for (; dir !== dirname(dir); dir = dirname(dir)) {
+      const file = join(dir, 'package.json');
+      if (!existsSync(file)) continue;
+      const manifest = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
+      if (manifest.name === name) return manifest.version ?? 'unknown';
+    }
+    return 'unknown';
   } catch {
     return 'unknown';
   }

@@ -1,5 +1,5 @@
 import type { ScenarioResult } from '../results.js';
-import { ratioToFloor } from '../results.js';
+import { ratioToBaseline } from '../results.js';
 import { fairBoundMs } from '../scenarios.js';
 import { formatMs, formatRatio } from './format.js';
 
@@ -7,21 +7,22 @@ import { formatMs, formatRatio } from './format.js';
 export interface TargetVerdict {
   /** What was measured, in words. */
   readonly measured: string;
-  readonly met: boolean;
+  /** Whether the target was met; undefined for a scenario without a target (compared with the peers only). */
+  readonly met: boolean | undefined;
 }
 
 /** Compares deadbolt's measurement in `result` with the scenario's target; undefined without a deadbolt row. */
 export function judgeTarget(result: ScenarioResult): TargetVerdict | undefined {
   const ours = result.rows.find((row) => row.library.id === 'deadbolt');
   if (ours === undefined) return undefined;
-  const ratio = ratioToFloor(result, ours);
+  const ratio = ratioToBaseline(result, ours);
   const m = ours.measurement;
   const clean = m.errors === 0;
+  const peers = result.rows.filter((row) => row.library.id !== 'deadbolt' && row.library.id !== 'raw');
   switch (result.scenario.id) {
     case 'uncontended':
       return { measured: `${formatRatio(ratio)} × raw floor`, met: clean && ratio >= 0.95 };
     case 'distinct-keys': {
-      const peers = result.rows.filter((row) => row.library.id !== 'deadbolt' && row.library.id !== 'raw');
       const best = peers.reduce((top, row) => Math.max(top, row.measurement.throughput), 0);
       return {
         measured: `${formatRatio(ratio)} × raw floor; ${formatRatio(m.throughput / best)} × best peer`,
@@ -35,5 +36,20 @@ export function judgeTarget(result: ScenarioResult): TargetVerdict | undefined {
         met: clean && m.utilisation >= 0.9 && m.waitP99 <= 1.5 * bound,
       };
     }
+    case 'quorum3':
+      return {
+        measured: peers
+          .map((peer) => `${formatRatio(m.throughput / peer.measurement.throughput)} × ${peer.library.name}`)
+          .join('; '),
+        met: undefined,
+      };
+    case 'quorum3-paused':
+      return {
+        measured: [
+          `p50 wait ${formatMs(m.waitP50)} ms`,
+          ...peers.map((peer) => `${peer.library.name} ${formatMs(peer.measurement.waitP50)} ms`),
+        ].join('; '),
+        met: undefined,
+      };
   }
 }

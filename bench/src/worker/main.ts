@@ -11,13 +11,15 @@ import { epochNow, type FromWorker, type RunMessage, type ToWorker } from './pro
 
 countCommands();
 let clients: LockClient[] = [];
+/** The middleware scenario's app, while one is served. */
+let served: { close(): Promise<void> } | undefined;
 
 async function handle(message: ToWorker): Promise<FromWorker> {
   switch (message.type) {
     case 'open': {
       const library = libraryById(message.library);
       clients = await Promise.all(
-        Array.from({ length: message.clients }, () => library.connect(message.redisUrl)),
+        Array.from({ length: message.clients }, () => library.connect(message.redisUrls)),
       );
       return { type: 'opened' };
     }
@@ -27,6 +29,22 @@ async function handle(message: ToWorker): Promise<FromWorker> {
       await Promise.all(clients.map((client) => client.close()));
       clients = [];
       return { type: 'closed' };
+    case 'serve': {
+      // Loaded on demand: the lock scenarios' workers need no web framework.
+      const { startItemServer } = await import('../middleware/itemServer.js');
+      await served?.close();
+      const server = await startItemServer(message.framework, message.redisUrl);
+      served = server;
+      return { type: 'serving', port: server.port };
+    }
+    case 'unserve':
+      await served?.close();
+      served = undefined;
+      return { type: 'unserved' };
+    case 'soak': {
+      const { runSoak } = await import('../soak/soakLoop.js');
+      return { type: 'soaked', result: await runSoak(message) };
+    }
   }
 }
 

@@ -1,10 +1,15 @@
 import type { LibraryId } from '../libraries/LockLibrary.js';
+import type { FrameworkId } from '../middleware/frameworks.js';
+import type { SoakPlan, SoakResult } from '../soak/soakTypes.js';
 
-/** Opens `clients` clients of one library in the worker (each its own connection). */
+/**
+ * Opens `clients` clients of one library in the worker (each its own connections): on the one Redis, or in
+ * quorum mode on the independent masters when several URLs are given.
+ */
 export interface OpenMessage {
   readonly type: 'open';
   readonly library: LibraryId;
-  readonly redisUrl: string;
+  readonly redisUrls: readonly string[];
   readonly clients: number;
 }
 
@@ -26,8 +31,25 @@ export interface CloseMessage {
   readonly type: 'close';
 }
 
+/** Starts the middleware scenario's app of `framework` (see `itemServer.ts`), locking on `redisUrl`. */
+export interface ServeMessage {
+  readonly type: 'serve';
+  readonly framework: FrameworkId;
+  readonly redisUrl: string;
+}
+
+/** Stops the app the last {@link ServeMessage} started. */
+export interface UnserveMessage {
+  readonly type: 'unserve';
+}
+
+/** Runs the soak (in a worker forked with `--expose-gc`) and answers when it is done. */
+export interface SoakMessage extends SoakPlan {
+  readonly type: 'soak';
+}
+
 /** Messages from the benchmark to a worker process. */
-export type ToWorker = OpenMessage | RunMessage | CloseMessage;
+export type ToWorker = OpenMessage | RunMessage | CloseMessage | ServeMessage | UnserveMessage | SoakMessage;
 
 /** What one worker measured in one run. */
 export interface WorkerResult {
@@ -54,6 +76,9 @@ export type FromWorker =
   | { readonly type: 'opened' }
   | { readonly type: 'finished'; readonly result: WorkerResult }
   | { readonly type: 'closed' }
+  | { readonly type: 'serving'; readonly port: number }
+  | { readonly type: 'unserved' }
+  | { readonly type: 'soaked'; readonly result: SoakResult }
   | { readonly type: 'failed'; readonly message: string };
 
 /** Wall-clock time in ms with sub-ms resolution, comparable across processes on one machine. */

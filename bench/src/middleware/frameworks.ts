@@ -1,0 +1,20 @@
+/** The web frameworks the middleware scenario measures, and how the report names them. */
+export const FRAMEWORKS = [
+  { id: 'express', name: 'Express', package: 'express' },
+  { id: 'koa', name: 'Koa', package: 'koa' },
+] as const;
+
+/** One measured framework. */
+export type Framework = (typeof FRAMEWORKS)[number];
+
+/** The id of one measured framework. */
+export type FrameworkId = Framework['id'];
+
+/** The route both variants serve; `:id` is the lock key's source, a fresh value on every request. */
+export const ROUTE = '/items/:id';
+
+/** Path prefix of the route without the middleware, and with it: the same handler behind both. */
+export const PREFIX = { plain: '/plain', locked: '/locked' } as const;
+
+/** One variant of the route. */
+export type Variant = keyof typeof PREFIX;

@@ -1,0 +1,74 @@
+import type { RedisServer } from '@deadbolt/testing';
+import { formatCount, formatMs, formatRatio } from '../report/format.js';
+import type { Timing } from '../timing.js';
+import type { WorkerHandle } from '../WorkerHandle.js';
+import { FRAMEWORKS, type Framework, type Variant } from './frameworks.js';
+import { combine, loadTest, type HttpMeasurement } from './loadTest.js';
+
+/** The design brief's target: the route with the middleware serves ≥ this share of its throughput without. */
+export const MIDDLEWARE_TARGET = 0.75;
+/** Rounds per variant in a full run (the variants alternate which goes first); `--quick` measures one. */
+const ROUNDS = 2;
+/** Time allowed for a worker to start or stop an app. */
+const GRACE_MS = 30_000;
+
+/** One framework's route, measured without and with the middleware. */
+export interface MiddlewareResult {
+  readonly framework: Framework;
+  readonly plain: HttpMeasurement;
+  readonly locked: HttpMeasurement;
+  readonly rounds: number;
+}
+
+/** What {@link runMiddleware} needs: the Redis the locks live on, a worker to serve the app, and the timing. */
+export interface MiddlewarePlan {
+  readonly server: RedisServer;
+  readonly worker: WorkerHandle;
+  readonly timing: Timing;
+  readonly log: (line: string) => void;
+}
+
+/** With-middleware throughput ÷ without. */
+export function overheadRatio(result: MiddlewareResult): number {
+  return result.locked.throughput / result.plain.throughput;
+}
+
+/**
+ * For each framework: the worker starts the app, autocannon (in this process) warms both variants up, then
+ * measures them in alternating order, `timing.measureMs` per variant split over the rounds.
+ */
+export async function runMiddleware(plan: MiddlewarePlan): Promise<MiddlewareResult[]> {
+  const results: MiddlewareResult[] = [];
+  const rounds = plan.timing.singleRound ? 1 : ROUNDS;
+  const windowMs = plan.timing.measureMs / rounds;
+  for (const framework of FRAMEWORKS) {
+    const { port } = await plan.worker.request(
+      { type: 'serve', framework: framework.id, redisUrl: plan.server.url },
+      'serving',
+      GRACE_MS,
+    );
+    try {
+      const runs: Record<Variant, HttpMeasurement[]> = { plain: [], locked: [] };
+      for (const variant of ['plain', 'locked'] as const) {
+        await loadTest(port, variant, plan.timing.warmupMs, `warmup-${variant}`);
+      }
+      for (let round = 0; round < rounds; round++) {
+        const order: Variant[] = round % 2 === 0 ? ['plain', 'locked'] : ['locked', 'plain'];
+        for (const variant of order) runs[variant].push(await loadTest(port, variant, windowMs, `r${round}`));
+      }
+      const result = { framework, plain: combine(runs.plain), locked: combine(runs.locked), rounds };
+      plan.log(middlewareLine(result));
+      results.push(result);
+    } finally {
+      await plan.worker.request({ type: 'unserve' }, 'unserved', GRACE_MS);
+    }
+  }
+  return results;
+}
+
+/** The progress line of one framework. */
+function middlewareLine(result: MiddlewareResult): string {
+  const side = (name: string, m: HttpMeasurement): string =>
+    `${name} ${formatCount(m.throughput)} req/s (p99 ${formatMs(m.latencyP99)} ms${m.non2xx + m.errors > 0 ? `, ${m.non2xx} non-2xx, ${m.errors} errors` : ''})`;
+  return `  ${result.framework.name.padEnd(16)}${side('without', result.plain)}  ${side('with', result.locked)}  ${formatRatio(overheadRatio(result))} × without`;
+}
