@@ -40,6 +40,7 @@ export class Lock implements AsyncDisposable {
   /** Made on first use of `signal`: most locks are released without anyone reading it. */
   #controller: AbortController | undefined;
   #lostWith: LockLostError | undefined;
+  #lossListener: ((error: LockLostError) => void) | undefined;
   readonly #schedule: RenewalSchedule;
   #state: 'held' | 'released' | 'lost' = 'held';
   readonly #grantedAt: number;
@@ -126,6 +127,15 @@ export class Lock implements AsyncDisposable {
   }
 
   /**
+   * @internal Calls `listener` once if the lock is lost (at once if it already was). Cheaper than a listener
+   * on `signal`, which would have to be created for it; one listener per lock.
+   */
+  onLoss(listener: (error: LockLostError) => void): void {
+    if (this.#lostWith) listener(this.#lostWith);
+    else this.#lossListener = listener;
+  }
+
+  /**
    * @internal Marks the lock lost once: aborts `signal`, runs `onLockLost`, emits `lost`, then releases what
    * may remain in Redis; resolves when that cleanup is done.
    */
@@ -141,6 +151,7 @@ export class Lock implements AsyncDisposable {
     const error = new LockLostError(this.key, reason, cause === undefined ? undefined : { cause });
     this.#lostWith = error;
     this.#controller?.abort(error);
+    this.#lossListener?.(error);
     this.#host.events.emit('lost', { key: this.key, fence: this.fence, error, heldFor: this.#heldFor() });
     this.#host.config.logger?.warn(`deadbolt: ${error.message}`, { key: this.key, fence: this.fence });
     try {

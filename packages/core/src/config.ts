@@ -81,8 +81,16 @@ export function resolveAcquireConfig(locker: LockerConfig, options: AcquireOptio
   if (typeof options !== 'object' || options === null) {
     throw new LockConfigError(`Acquire options must be an object, got ${describe(options)}.`);
   }
-  const given = withoutUndefined(options);
-  refuseUnknownOptions(given, ACQUIRE_OPTIONS, 'acquire options');
+  // Hot path (every acquire): the unknown-option check walks the keys without copying the object.
+  const given = options;
+  for (const name in given) {
+    if (
+      given[name as keyof AcquireOptions] !== undefined &&
+      !(ACQUIRE_OPTIONS as readonly string[]).includes(name)
+    ) {
+      refuseUnknownOptions({ [name]: true }, ACQUIRE_OPTIONS, 'acquire options');
+    }
+  }
   const signal = given.signal;
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
     throw new LockConfigError(`"signal" must be an AbortSignal, got ${describe(signal)}.`);

@@ -26,17 +26,21 @@ export class RequestLock {
    * lock: the lease was lost, `maxHold` ran out, or the middleware released it because the request ended
    * (response sent or client gone). A handler still running then should stop.
    */
-  readonly signal: AbortSignal;
+  get signal(): AbortSignal {
+    return this.#request.endSignal;
+  }
+
   readonly #lock: Lock;
+  readonly #request: { readonly endSignal: AbortSignal; readonly ended: boolean };
 
   /** Made by the middleware from the granted lock and the request's end signal. */
-  constructor(lock: Lock, signal: AbortSignal) {
+  constructor(lock: Lock, request: { readonly endSignal: AbortSignal; readonly ended: boolean }) {
     this.#lock = lock;
     this.key = lock.key;
     this.keys = lock.keys;
     this.token = lock.token;
     this.fence = lock.fence;
-    this.signal = signal;
+    this.#request = request;
   }
 
   /** When the trusted validity ends, on the locker's monotonic clock. */
@@ -46,12 +50,12 @@ export class RequestLock {
 
   /** Whether the request still holds the lock. */
   get held(): boolean {
-    return !this.signal.aborted && this.#lock.held;
+    return !this.#request.ended && this.#lock.held;
   }
 
   /** Milliseconds of trusted validity left; 0 once the request no longer holds the lock. */
   remaining(): number {
-    return this.signal.aborted ? 0 : this.#lock.remaining();
+    return this.#request.ended ? 0 : this.#lock.remaining();
   }
 
   /** Extends the lease to `ttl` ms from now (default: the lock's ttl); see `Lock.extend`. */

@@ -21,7 +21,11 @@ export class RequestLockSession<Req> {
   readonly #shared: RequestLockShared<Req>;
   readonly #policy: ReleasePolicy;
   readonly #stopWaiting = new AbortController();
-  readonly #end = new AbortController();
+  /** Made when the handler reads `lock.signal`; most requests never do. */
+  #end: AbortController | undefined;
+  /** Why the request no longer holds its lock, once it does not; built only when someone asks. */
+  #endReason: (() => unknown) | undefined;
+  #waiting = false;
   #lock: Lock | undefined;
   #responseDone = false;
   #handlerDone = false;
@@ -65,6 +69,7 @@ export class RequestLockSession<Req> {
         )
       : undefined;
     let lock: Lock;
+    this.#waiting = true;
     try {
       lock = await config.locker.acquire(derived.keys, {
         wait: config.wait,
@@ -75,6 +80,7 @@ export class RequestLockSession<Req> {
       if (this.#responseDone) return { type: 'gone' };
       return failureOutcome(error, derived.keys, this.#shared);
     } finally {
+      this.#waiting = false;
       clearTimeout(guard);
     }
     this.#shared.outage.recovered();
@@ -96,7 +102,8 @@ export class RequestLockSession<Req> {
   /** The response finished or closed (client gone): stop waiting, release when the policy allows. */
   responseDone(): void {
     this.#responseDone = true;
-    if (!this.#stopWaiting.signal.aborted) this.#stopWaiting.abort(new Error('The response ended'));
+    if (this.#waiting && !this.#stopWaiting.signal.aborted)
+      this.#stopWaiting.abort(new Error('The response ended'));
     this.#releaseIfDone();
   }
 
@@ -112,8 +119,7 @@ export class RequestLockSession<Req> {
       this.#release();
       return { type: 'gone' };
     }
-    if (lock.signal.aborted) this.#lose(lock.signal.reason);
-    else lock.signal.addEventListener('abort', () => this.#lose(lock.signal.reason), { once: true });
+    lock.onLoss((error) => this.#lose(error));
     const { maxHold } = this.#shared.config;
     if (maxHold !== undefined) {
       this.#maxHold = setTimeout(() => {
@@ -122,13 +128,34 @@ export class RequestLockSession<Req> {
         this.#release();
       }, maxHold);
     }
-    return { type: 'proceed', lock: new RequestLock(lock, this.#end.signal) };
+    return { type: 'proceed', lock: new RequestLock(lock, this) };
+  }
+
+  /** Aborts once the request no longer holds its lock (lost, `maxHold`, or released at the request's end). */
+  get endSignal(): AbortSignal {
+    if (!this.#end) {
+      this.#end = new AbortController();
+      if (this.#endReason) this.#end.abort(this.#endReason());
+    }
+    return this.#end.signal;
+  }
+
+  /** Whether the request no longer holds its lock. */
+  get ended(): boolean {
+    return this.#endReason !== undefined;
+  }
+
+  #finish(reason: () => unknown): void {
+    if (this.#endReason) return;
+    let made: unknown;
+    this.#endReason = () => (made ??= reason());
+    this.#end?.abort(this.#endReason());
   }
 
   #lose(reason: unknown): void {
-    if (this.#released || this.#end.signal.aborted) return;
+    if (this.#released || this.#endReason) return;
     clearTimeout(this.#maxHold);
-    this.#end.abort(reason);
+    this.#finish(() => reason);
     this.#lostReply = lockLostReply(this.#shared.config.retryAfter({ reason: 'unavailable', remaining: -1 }));
     this.#onLost?.(this.#lostReply);
   }
@@ -142,10 +169,10 @@ export class RequestLockSession<Req> {
     if (lock === undefined || this.#released) return;
     this.#released = true;
     clearTimeout(this.#maxHold);
-    if (!this.#end.signal.aborted) {
+    this.#finish(() => {
       const cause = new Error('The request ended (response sent or client gone); the lock was released');
-      this.#end.abort(new LockLostError(lock.key, 'closed', { cause }));
-    }
+      return new LockLostError(lock.key, 'closed', { cause });
+    });
     lock.release().then(undefined, (error: unknown) => {
       this.#shared.config.logger.warn(
         `deadbolt: releasing the lock on ${JSON.stringify(lock.key)} failed; it ends with its ttl.`,
