@@ -4,7 +4,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './express/app.js';
-import { connectRedis } from './express/redis.js';
+import { connectRedis } from './shared/redis.js';
 
 const REQUESTS = 50;
 const START = 100;

@@ -2,7 +2,7 @@ import { createLocker, type Locker } from '@deadbolt/core';
 import { lockRequests } from '@deadbolt/express';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Redis } from 'ioredis';
-import { Accounts } from './accounts.js';
+import { Accounts } from '../shared/accounts.js';
 
 /** Options of {@link createApp}. */
 export interface AppOptions {

@@ -1,6 +1,6 @@
 // Runs the example bank: `node --import tsx examples/express/main.ts` (REDIS_URL optional, PORT default 3000).
 import { createApp } from './app.js';
-import { connectRedis } from './redis.js';
+import { connectRedis } from '../shared/redis.js';
 
 const { redis, where } = connectRedis();
 const { app, accounts } = createApp({ redis, locked: process.env['LOCKED'] !== 'false' });

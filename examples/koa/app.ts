@@ -3,7 +3,7 @@ import { lockRequests, type LockState, type RouteContext } from '@deadbolt/koa';
 import Router from '@koa/router';
 import type { Redis } from 'ioredis';
 import Koa, { type Context } from 'koa';
-import { Accounts } from './accounts.js';
+import { Accounts } from '../shared/accounts.js';
 import { readJson } from './readJson.js';
 
 /** Options of {@link createApp}. */
