@@ -37,8 +37,17 @@ export class ScriptRunner {
     this.#timeout = timeout;
   }
 
-  /** Runs `script` with `keys` and `args`; rejects with `LockRedisError` on any failure. */
-  async run(script: Script, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
+  /**
+   * Runs `script` with `keys` and `args`; rejects with `LockRedisError` on any failure. `timeout` (default:
+   * the runner's) bounds the call; `who` names the server in the timeout message.
+   */
+  async run(
+    script: Script,
+    keys: readonly string[],
+    args: readonly (string | number)[],
+    timeout = this.#timeout,
+    who = 'Redis',
+  ): Promise<unknown> {
     const status = this.#client.status;
     if (status === 'ready') this.#wasReady = true;
     if (
@@ -48,8 +57,8 @@ export class ScriptRunner {
       throw new LockRedisError(`Redis is not connected (connection ${status}); ${script.name} was not sent`);
     }
     try {
-      return await withTimeout(this.#send(script, keys, args), this.#timeout, () =>
-        timeoutError(script, this.#timeout),
+      return await withTimeout(this.#send(script, keys, args), timeout, () =>
+        timeoutError(script, timeout, who),
       );
     } catch (error) {
       if (error instanceof LockRedisError) throw error;
@@ -72,6 +81,6 @@ export class ScriptRunner {
   }
 }
 
-function timeoutError(script: Script, ms: number): LockRedisError {
-  return new LockRedisError(`Redis did not answer ${script.name} within ${ms} ms (commandTimeout)`);
+function timeoutError(script: Script, ms: number, who: string): LockRedisError {
+  return new LockRedisError(`${who} did not answer ${script.name} within ${ms} ms`);
 }
