@@ -14,7 +14,7 @@ export type FrameworkId = Framework['id'];
 export const ROUTE = '/items/:id';
 
 /** Path prefix of the route without the middleware, and with it: the same handler behind both. */
-export const PREFIX = { plain: '/plain', locked: '/locked' } as const;
+export const PREFIX = { plain: '/plain', floor: '/floor', locked: '/locked' } as const;
 
 /** One variant of the route. */
 export type Variant = keyof typeof PREFIX;

@@ -11,11 +11,15 @@ export const MIDDLEWARE_TARGET = 0.75;
 const ROUNDS = 2;
 /** Time allowed for a worker to start or stop an app. */
 const GRACE_MS = 30_000;
+/** The variants, in the order of the first round (later rounds alternate). */
+const VARIANTS: readonly Variant[] = ['plain', 'floor', 'locked'];
 
 /** One framework's route, measured without and with the middleware. */
 export interface MiddlewareResult {
   readonly framework: Framework;
   readonly plain: HttpMeasurement;
+  /** The same route behind the cheapest possible Redis lock (two round trips, nothing else). */
+  readonly floor: HttpMeasurement;
   readonly locked: HttpMeasurement;
   readonly rounds: number;
 }
@@ -48,15 +52,21 @@ export async function runMiddleware(plan: MiddlewarePlan): Promise<MiddlewareRes
       GRACE_MS,
     );
     try {
-      const runs: Record<Variant, HttpMeasurement[]> = { plain: [], locked: [] };
-      for (const variant of ['plain', 'locked'] as const) {
+      const runs: Record<Variant, HttpMeasurement[]> = { plain: [], floor: [], locked: [] };
+      for (const variant of VARIANTS) {
         await loadTest(port, variant, plan.timing.warmupMs, `warmup-${variant}`);
       }
       for (let round = 0; round < rounds; round++) {
-        const order: Variant[] = round % 2 === 0 ? ['plain', 'locked'] : ['locked', 'plain'];
+        const order = round % 2 === 0 ? VARIANTS : [...VARIANTS].reverse();
         for (const variant of order) runs[variant].push(await loadTest(port, variant, windowMs, `r${round}`));
       }
-      const result = { framework, plain: combine(runs.plain), locked: combine(runs.locked), rounds };
+      const result = {
+        framework,
+        plain: combine(runs.plain),
+        floor: combine(runs.floor),
+        locked: combine(runs.locked),
+        rounds,
+      };
       plan.log(middlewareLine(result));
       results.push(result);
     } finally {
@@ -70,5 +80,5 @@ export async function runMiddleware(plan: MiddlewarePlan): Promise<MiddlewareRes
 function middlewareLine(result: MiddlewareResult): string {
   const side = (name: string, m: HttpMeasurement): string =>
     `${name} ${formatCount(m.throughput)} req/s (p99 ${formatMs(m.latencyP99)} ms${m.non2xx + m.errors > 0 ? `, ${m.non2xx} non-2xx, ${m.errors} errors` : ''})`;
-  return `  ${result.framework.name.padEnd(16)}${side('without', result.plain)}  ${side('with', result.locked)}  ${formatRatio(overheadRatio(result))} × without`;
+  return `  ${result.framework.name.padEnd(16)}${side('without', result.plain)}  ${side('raw lock', result.floor)}  ${side('with', result.locked)}  ${formatRatio(overheadRatio(result))} × without, ${formatRatio(result.locked.throughput / result.floor.throughput)} × raw lock`;
 }

@@ -35,11 +35,16 @@ export function renderMiddleware(results: readonly MiddlewareResult[], timing: T
     'non-2xx',
     'errors',
   ];
-  const row = (result: MiddlewareResult, locked: boolean): string[] => {
-    const m = locked ? result.locked : result.plain;
+  const labels = {
+    plain: 'without',
+    floor: 'raw lock (SET NX PX + DEL script)',
+    locked: 'with `lockRequests`',
+  };
+  const row = (result: MiddlewareResult, variant: keyof typeof labels): string[] => {
+    const m = result[variant];
     return [
       result.framework.name,
-      locked ? 'with `lockRequests`' : 'without',
+      labels[variant],
       formatCount(m.throughput),
       formatRatio(m.throughput / result.plain.throughput),
       formatMs(m.latencyP50),
@@ -52,12 +57,12 @@ export function renderMiddleware(results: readonly MiddlewareResult[], timing: T
   return [
     '## Express and Koa middleware overhead, distinct keys',
     '',
-    `The same route, \`GET /items/:id\` (one \`await setImmediate()\`, then a small JSON answer), served by one app per framework in a forked worker, once without middleware and once behind \`\` lockRequests({ locker, key: (req) => \`item:\${id}\` }) \`\` on a locker with deadbolt's defaults, on the benchmark's redis-server. autocannon (in the benchmark process) keeps ${CONNECTIONS} connections busy for ${timing.measureMs / 1000} s per variant (${first.rounds} round(s), the variants alternating which goes first, after a ${timing.warmupMs / 1000} s warm-up of each); every request asks for a fresh id, so every lock is on a distinct key. Target: ${MIDDLEWARE_TARGET_TEXT}.`,
+    `The same route, \`GET /items/:id\` (one \`await setImmediate()\`, then a small JSON answer), served by one app per framework in a forked worker, once without middleware, once behind the cheapest possible Redis lock middleware (\`SET key token NX PX\`, then an owner-checked DEL script; no waiting, fairness, fences or renewal: \`bench/src/middleware/rawLockMiddleware.ts\`), and once behind \`\` lockRequests({ locker, key: (req) => \`item:\${id}\` }) \`\` on a locker with deadbolt's defaults, on the benchmark's redis-server. autocannon (in the benchmark process) keeps ${CONNECTIONS} connections busy for ${timing.measureMs / 1000} s per variant (${first.rounds} round(s), the variants alternating which goes first, after a ${timing.warmupMs / 1000} s warm-up of each); every request asks for a fresh id, so every lock is on a distinct key. Target: ${MIDDLEWARE_TARGET_TEXT}.`,
     '',
     `| ${header.join(' | ')} |`,
     `|${header.map(() => '---').join('|')}|`,
     ...results
-      .flatMap((result) => [row(result, false), row(result, true)])
+      .flatMap((result) => [row(result, 'plain'), row(result, 'floor'), row(result, 'locked')])
       .map((cells) => `| ${cells.join(' | ')} |`),
     '',
   ];

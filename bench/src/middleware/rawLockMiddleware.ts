@@ -1,0 +1,59 @@
+/**
+ * The floor of the middleware scenario: the cheapest lock middleware Redis allows. `SET key token NX PX` before
+ * the handler, an owner-checked DEL script (EVALSHA) after it, 409 when busy; no waiting, fairness, fencing,
+ * renewal or timeouts. It shows what two Redis round trips per request cost by themselves, so `lockRequests`
+ * can be read against it as well as against the route without any lock.
+ */
+import { randomBytes } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import type { Redis } from 'ioredis';
+import type { Context, Next } from 'koa';
+
+const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
+const TTL_MS = 10_000;
+
+/** Takes the lock on `key`; resolves the release function, or `undefined` when the key is busy. */
+async function take(redis: Redis, key: string): Promise<(() => void) | undefined> {
+  const token = randomBytes(16).toString('base64url');
+  if ((await redis.set(key, token, 'PX', TTL_MS, 'NX')) !== 'OK') return undefined;
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    redis.eval(RELEASE, 1, key, token).catch(() => {});
+  };
+}
+
+/** Express: releases on `finish` or `close`. */
+export function rawLockExpress(redis: Redis, key: (req: Request) => string) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    take(redis, key(req)).then(
+      (release) => {
+        if (!release) {
+          res.status(409).end();
+          return;
+        }
+        res.once('finish', release);
+        res.once('close', release);
+        next();
+      },
+      (error: unknown) => next(error),
+    );
+  };
+}
+
+/** Koa: releases when the downstream middleware settles. */
+export function rawLockKoa(redis: Redis, key: (ctx: Context) => string) {
+  return async (ctx: Context, next: Next): Promise<void> => {
+    const release = await take(redis, key(ctx));
+    if (!release) {
+      ctx.status = 409;
+      return;
+    }
+    try {
+      await next();
+    } finally {
+      release();
+    }
+  };
+}
