@@ -22,6 +22,19 @@ describe('runChaos', function () {
     ]);
   });
 
+  it('passes deadbolt on a schedule that once failed: a forward clock jump while the holder is stalled', async () => {
+    // acquire(c0), work(c0, stall 695 ms), clockJump(c0, +294 ms): the jump ends c0's local validity early.
+    // deadbolt used to delete the lease at that moment, so the write c0 had already started landed unlocked.
+    // It now lets the lease end by its ttl on the server (found by this harness, seed 781162785).
+    const result = await runChaos({
+      runs: 200,
+      seed: 781162785,
+      path: '81:0:13:12:11:15:16:8:8:6:9:5:5:6:5:15',
+      replayPath: '//A:H',
+    });
+    expect(result.verdict, explain(result)).to.equal('pass');
+  });
+
   it('passes the correct reference lock', async () => {
     const result = await runChaos({ lock: simpleLockAdapter('correct'), runs: 60 });
     expect(result.verdict, explain(result)).to.equal('pass');

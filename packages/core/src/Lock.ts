@@ -136,8 +136,8 @@ export class Lock implements AsyncDisposable {
   }
 
   /**
-   * @internal Marks the lock lost once: aborts `signal`, runs `onLockLost`, emits `lost`, then releases what
-   * may remain in Redis; resolves when that cleanup is done.
+   * @internal Marks the lock lost once: aborts `signal`, runs `onLockLost`, emits `lost`; when the locker is
+   * closing, also releases the lease and resolves once that is done.
    */
   lose(reason: LockLostReason, cause?: unknown): Promise<void> {
     return this.#lose(reason, cause);
@@ -160,7 +160,10 @@ export class Lock implements AsyncDisposable {
       // A throwing callback must not break loss signalling; the signal and the event already fired.
       this.#host.config.logger?.error('deadbolt: onLockLost threw', { key: this.key, error: callbackError });
     }
-    return this.#host.cleanup(this.#target, this.token);
+    // Only a closing locker deletes the lease. After an expiry the lease is left to end by its ttl on the
+    // server: deleting it could only cut short work the holder started while it still trusted the lock
+    // (a client clock that jumped ahead makes the local deadline pass early, for example).
+    return reason === 'closed' ? this.#host.cleanup(this.#target, this.token) : Promise.resolve();
   }
 
   #heldFor(): number {

@@ -10,6 +10,6 @@ export interface LockHost {
   readonly events: TypedEmitter<LockerEvents>;
   /** The lock is no longer held: stop tracking it. */
   forget(lock: Lock): void;
-  /** Best-effort release nobody awaits (after a loss); failures go to the `redisError` event. */
+  /** Best-effort release of what a closing locker held; failures go to the `redisError` event. */
   cleanup(target: LockTarget, token: string): Promise<void>;
 }
