@@ -10,7 +10,7 @@ function spyClient(): { client: Redis; calls: unknown[][] } {
   const calls: unknown[][] = [];
   const record = (...args: unknown[]): Promise<unknown> => {
     calls.push(args);
-    return Promise.resolve([1, 1]);
+    return Promise.resolve(1); // "granted, fence 1" in the acquire script's reply format
   };
   return { client: { status: 'ready', eval: record, evalsha: record } as unknown as Redis, calls };
 }

@@ -1,4 +1,4 @@
-import { ACQUIRE } from '../scripts/acquire.js';
+import { ACQUIRE, parseAttempt } from '../scripts/acquire.js';
 import { EXTEND } from '../scripts/extend.js';
 import { RELEASE } from '../scripts/release.js';
 import type { ScriptClient } from '../redis/RedisClient.js';
@@ -24,18 +24,8 @@ export class SingleNodeBackend implements LockBackend {
     enqueue,
     queued = true,
   }: AttemptRequest): Promise<AttemptResult> {
-    const reply = (await this.#runner.run(ACQUIRE, target.redisKeys, [
-      token,
-      ttl,
-      fair ? '1' : '0',
-      enqueue,
-      fenceTtl(ttl),
-      queued ? '1' : '0',
-      '0',
-    ])) as number[];
-    return reply[0] === 1
-      ? { granted: true, fence: Number(reply[1]) }
-      : { granted: false, holderTtl: Number(reply[1]) };
+    const flags = (fair ? 'f' : '') + (queued ? 'q' : '');
+    return parseAttempt(await this.#runner.run(ACQUIRE, target.redisKeys, [token, ttl, enqueue, flags]));
   }
 
   async extend(target: LockTarget, token: string, ttl: number): Promise<boolean> {
@@ -43,13 +33,7 @@ export class SingleNodeBackend implements LockBackend {
   }
 
   async release(target: LockTarget, token: string, queued = true): Promise<boolean> {
-    const publish = this.sharded ? 'SPUBLISH' : 'PUBLISH';
-    const released = await this.#runner.run(RELEASE, target.redisKeys, [
-      token,
-      publish,
-      queued ? '1' : '0',
-      ...target.channels,
-    ]);
-    return released === target.keys.length;
+    const flags = (this.sharded ? 's' : '') + (queued ? 'q' : '');
+    return (await this.#runner.run(RELEASE, target.redisKeys, [token, flags])) === target.keys.length;
   }
 }

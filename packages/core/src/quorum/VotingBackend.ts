@@ -5,7 +5,7 @@ import { LockRedisError } from '../errors/LockRedisError.js';
 import type { QuorumNodeResult } from '../errors/QuorumError.js';
 import type { Script, ScriptRunner } from '../redis/ScriptRunner.js';
 import { withTimeout } from '../redis/withTimeout.js';
-import { ACQUIRE } from '../scripts/acquire.js';
+import { ACQUIRE, parseAttempt } from '../scripts/acquire.js';
 import { DROP_LEASE } from '../scripts/dropLease.js';
 import { QUORUM_EXTEND } from '../scripts/quorumExtend.js';
 import { QUORUM_RELEASE } from '../scripts/quorumRelease.js';
@@ -58,10 +58,12 @@ export class VotingBackend implements LockBackend {
     const fairHere = fair && parts.length === 1;
     const ballot = await collectVotes(
       parts.map((part) =>
-        this.#run(part, ACQUIRE, [token, ttl, fairHere ? '1' : '0', enqueue, fenceTtl(ttl)], timeout).then(
+        this.#run(part, ACQUIRE, [token, ttl, enqueue, `${fairHere ? 'f' : ''}qc`], timeout).then(
           (reply): Answer<number> => {
-            const [granted, value] = reply as number[];
-            return { yes: granted === 1, value: Number(value) };
+            const attempt = parseAttempt(reply);
+            return attempt.granted
+              ? { yes: true, value: attempt.fence }
+              : { yes: false, value: attempt.holderTtl };
           },
         ),
       ),

@@ -4,18 +4,19 @@ import { NOW, QUEUE_HEAD } from './lua.js';
 /**
  * One acquire attempt on one node, atomically for all the lock's keys.
  *
- * ARGV: token, ttl (ms), fair ('1' | '0'), enqueue (ms a waiter's queue entry lives; 0 = do not queue),
- * fence ttl (ms), queued ('0' when no earlier attempt of this acquire can have queued it; default '1').
+ * ARGV: token, ttl (ms), enqueue (ms a waiter's queue entry lives; 0 = do not queue), flags: `f` wait in
+ * queue order (fair), `q` an earlier attempt of this acquire may have queued it, `c` every grant takes the
+ * server clock as a floor for the fence (quorum mode). The fence counter lives `max(2 × ttl, 60 s)`.
  * The uncontended path makes four calls (GET lease, ZRANGE queue head, INCR fence, SET lease).
- * Returns `{1, fence}` when granted (the lease is set on every key), or `{0, holderTtl, position}` when busy:
- * the longest remaining lease of another holder (-1 when only the queue blocked) and this token's place in
- * the first key's queue (-1 when not queued).
+ * Returns one integer (cheaper to send and parse than an array): the fence (> 0) when granted, or
+ * `-(holderTtl + 2)` (≤ -1) when refused, where holderTtl is the longest remaining lease of another holder
+ * (-1 when only the queue blocked). See {@link parseAttempt}.
  *
  * The fence is the key's counter plus one (INCR, which keeps the counter's expiry). A counter that does not
  * exist yet, or has expired, starts at the server time in µs, so fences strictly increase with every grant of
  * a key, also across the counter's expiry: a counter lives at least a minute, far fewer grants than its
  * microseconds fit in that time, and the server clock would have to run backwards by that much to repeat one.
- * ARGV[7] = '0' uses the clock only for a new counter; otherwise (quorum mode) every grant takes
+ * Without the `c` flag the clock is used only for a new counter; with it (quorum mode) every grant takes
  * `max(counter + 1, server time)`, so fences of independent masters stay comparable. A multi-key lock takes
  * the highest next value of its keys and writes it to all of them. Waiters are queued in arrival order: each joins every queue of
  * the lock in one atomic step, at the tail (`last score + 1`), so all queues agree on the order of any two
@@ -24,9 +25,10 @@ import { NOW, QUEUE_HEAD } from './lua.js';
 export const ACQUIRE = defineScript(
   'acquire',
   `${NOW}${QUEUE_HEAD}
-local token, ttl, fair = ARGV[1], tonumber(ARGV[2]), ARGV[3] == '1'
-local enqueue, fence_ttl, queued = tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6] ~= '0'
-local clock_floor = ARGV[7] ~= '0'
+local token, ttl, enqueue, flags = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
+local fair, queued = string.find(flags, 'f', 1, true), string.find(flags, 'q', 1, true)
+local clock_floor = string.find(flags, 'c', 1, true)
+local fence_ttl = math.max(2 * ttl, 60000)
 local groups = #KEYS / 4
 local us
 local function clock()
@@ -52,7 +54,6 @@ for g = 0, groups - 1 do
   end
 end
 if blocked then
-  local position = -1
   if enqueue > 0 then
     local ms = math.floor(clock() / 1000)
     for g = 0, groups - 1 do
@@ -67,9 +68,8 @@ if blocked then
         redis.call('PEXPIRE', expiry, enqueue)
       end
     end
-    position = redis.call('ZRANK', KEYS[3], token) or -1
   end
-  return {0, holder_ttl, position}
+  return -(holder_ttl + 2)
 end
 local fence = 0
 for g = 0, groups - 1 do
@@ -87,6 +87,14 @@ for g = 0, groups - 1 do
     drop_if_empty(KEYS[g * 4 + 3], KEYS[g * 4 + 4])
   end
 end
-return {1, fence}
+return fence
 `,
 );
+
+/** Reads the acquire script's reply: a fence when granted, else the holder's remaining lease (-1: unknown). */
+export function parseAttempt(
+  reply: unknown,
+): { granted: true; fence: number } | { granted: false; holderTtl: number } {
+  const value = Number(reply);
+  return value > 0 ? { granted: true, fence: value } : { granted: false, holderTtl: -value - 2 };
+}

@@ -6,14 +6,17 @@ import { NOW, QUEUE_HEAD } from './lua.js';
  * an acquire that gives up. When a key is free afterwards and someone waits, the first waiter's token is
  * published on that key's wake-up channel.
  *
- * ARGV: token, publish command ('PUBLISH' | 'SPUBLISH'), queued ('0' when the token never joined a queue),
- * then one channel per key group. The uncontended path makes three calls (GET, DEL, EXISTS).
+ * ARGV: token, flags: `s` publish with SPUBLISH (Cluster) instead of PUBLISH, `q` the token may be queued.
+ * A key's wake-up channel is its lease key + `:wake` (see `keys.ts`). The uncontended path makes three calls
+ * (GET, DEL, EXISTS).
  * Returns the number of keys that were still held by the token.
  */
 export const RELEASE = defineScript(
   'release',
   `${NOW}${QUEUE_HEAD}
-local token, publish, queued = ARGV[1], ARGV[2], ARGV[3] ~= '0'
+local token, flags = ARGV[1], ARGV[2]
+local publish = string.find(flags, 's', 1, true) and 'SPUBLISH' or 'PUBLISH'
+local queued = string.find(flags, 'q', 1, true)
 local released = 0
 for g = 0, #KEYS / 4 - 1 do
   local lease, queue, expiry = KEYS[g * 4 + 1], KEYS[g * 4 + 3], KEYS[g * 4 + 4]
@@ -28,7 +31,7 @@ for g = 0, #KEYS / 4 - 1 do
   end
   if redis.call('EXISTS', queue) == 1 and (held or redis.call('EXISTS', lease) == 0) then
     local first = queue_head(queue, expiry, now_ms())
-    if first then redis.call(publish, ARGV[g + 4], first) end
+    if first then redis.call(publish, lease .. ':wake', first) end
   end
 end
 return released
