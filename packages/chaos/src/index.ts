@@ -1,6 +1,12 @@
 export { runChaos } from './runChaos.js';
-export type { ChaosOptions } from './options.js';
-export type { ChaosResult, ChaosStatistics, Counterexample } from './result.js';
+export {
+  TOPOLOGIES,
+  type ChaosOptions,
+  type ChaosBackendName,
+  type ChaosTopology,
+  type ChaosProgress,
+} from './options.js';
+export type { ChaosResult, ChaosRunInfo, ChaosStatistics, Counterexample } from './result.js';
 export type {
   LockAdapter,
   LockClient,
@@ -9,7 +15,13 @@ export type {
   AdapterAcquireOptions,
 } from './adapter/LockAdapter.js';
 export { deadboltAdapter, type DeadboltAdapterOptions } from './adapter/deadboltAdapter.js';
-export { ALL_FAULTS, type ChaosFault } from './schedule/faults.js';
+export {
+  ALL_FAULTS,
+  FAULT_NAMES,
+  REAL_FAULTS,
+  REAL_ONLY_FAULTS,
+  type ChaosFault,
+} from './schedule/faults.js';
 export { checkHistory } from './checker/checkHistory.js';
 export { INVARIANT_NAMES, type Invariant, type Violation } from './checker/Violation.js';
 export { History, type HistoryParams } from './history/History.js';
@@ -17,3 +29,7 @@ export type * from './history/events.js';
 export { formatHistory, formatEvent } from './history/format.js';
 export { FencedResource, PlainResource } from './world/Resources.js';
 export * from './fixtures/index.js';
+export { renderReport, type ReportOptions } from './report/renderReport.js';
+export { timelines, type BeliefInterval, type KeyTimeline } from './report/intervals.js';
+export { FaultProxy } from './real/FaultProxy.js';
+export type { ConnectionFaults } from './backend/FaultyConnection.js';

@@ -1,6 +1,28 @@
 import type { LockAdapter } from './adapter/LockAdapter.js';
 import { deadboltAdapter } from './adapter/deadboltAdapter.js';
-import { ALL_FAULTS, type ChaosFault } from './schedule/faults.js';
+import {
+  ALL_FAULTS,
+  FAULT_NAMES,
+  REAL_FAULTS,
+  REAL_ONLY_FAULTS,
+  type ChaosFault,
+} from './schedule/faults.js';
+
+/** Where a run's Redis lives: ioredis-mock on virtual time, or redis-server processes the harness starts. */
+export type ChaosBackendName = 'mock' | 'redis';
+
+/** The real backend's servers: one node, 3 or 5 independent masters (quorum), or a 3-master Cluster. */
+export type ChaosTopology = 'single' | 'quorum3' | 'quorum5' | 'cluster';
+
+/** Every topology, for validating user input. */
+export const TOPOLOGIES: readonly ChaosTopology[] = ['single', 'quorum3', 'quorum5', 'cluster'];
+
+/** Progress of a run: schedules done out of `runs`, and whether it is shrinking a failure. */
+export interface ChaosProgress {
+  readonly done: number;
+  readonly runs: number;
+  readonly shrinking: boolean;
+}
 
 /**
  * Options of {@link runChaos}; every field is optional.
@@ -8,11 +30,16 @@ import { ALL_FAULTS, type ChaosFault } from './schedule/faults.js';
  * @example
  * ```ts
  * await runChaos({ clients: 3, operations: 30, runs: 200, faults: ['crash', 'lostReply'] })
+ * await runChaos({ backend: 'redis', topology: 'quorum3', runs: 5, operations: 20, ttl: 400 })
  * ```
  */
 export interface ChaosOptions {
   /** The lock under test. Default `deadboltAdapter()`. */
   readonly lock?: LockAdapter;
+  /** `mock` (virtual time, fast) or `redis` (real redis-server processes and a TCP fault proxy). Default `'mock'`. */
+  readonly backend?: ChaosBackendName;
+  /** Servers of the `redis` backend. Default `'single'`. */
+  readonly topology?: ChaosTopology;
   /** Concurrent clients. Default `5`. */
   readonly clients?: number;
   /** Most steps per schedule. Default `50`. */
@@ -25,19 +52,23 @@ export interface ChaosOptions {
   readonly path?: string;
   /** fast-check replay path of the commands, printed with a failure. Default: none. */
   readonly replayPath?: string;
-  /** Faults to draw. Default: all of them. */
+  /** Faults to draw. Default: every fault of the backend (`ALL_FAULTS` on mock, `REAL_FAULTS` on redis). */
   readonly faults?: readonly ChaosFault[];
   /** Keep faults within the lock's stated bounds, or go beyond them. Default `'within'`. */
   readonly bounds?: 'within' | 'beyond';
   /** Lease length of every acquire, in ms. Default `1_000`. */
   readonly ttl?: number;
-  /** Shrink a failure to a minimal counterexample. Default `true`. */
+  /** Shrink a failure to a minimal counterexample. Default `true` on mock, `false` on redis (timing differs per run). */
   readonly shrink?: boolean;
+  /** Called after every schedule (for a progress bar). Default: none. */
+  readonly onProgress?: (progress: ChaosProgress) => void;
 }
 
 /** {@link ChaosOptions} with the defaults filled in. */
 export interface ChaosConfig {
   readonly lock: LockAdapter;
+  readonly backend: ChaosBackendName;
+  readonly topology: ChaosTopology;
   readonly clients: number;
   readonly operations: number;
   readonly runs: number;
@@ -48,26 +79,44 @@ export interface ChaosConfig {
   readonly bounds: 'within' | 'beyond';
   readonly ttl: number;
   readonly shrink: boolean;
+  readonly onProgress: ((progress: ChaosProgress) => void) | undefined;
 }
 
-/** Validates the options once and fills in the defaults. */
+/** Validates the options once and fills in the defaults; throws `RangeError` for a bad option. */
 export function resolveChaosOptions(options: ChaosOptions = {}): ChaosConfig {
   const count = (name: string, value: number, min: number): number => {
     if (!Number.isInteger(value) || value < min)
       throw new RangeError(`runChaos: "${name}" must be an integer >= ${min}, got ${value}`);
     return value;
   };
+  const backend = options.backend ?? 'mock';
+  if (backend !== 'mock' && backend !== 'redis')
+    throw new RangeError(`runChaos: "backend" must be mock or redis, got ${String(backend)}`);
+  const topology = options.topology ?? 'single';
+  if (!TOPOLOGIES.includes(topology))
+    throw new RangeError(`runChaos: "topology" must be one of ${TOPOLOGIES.join(', ')}, got ${topology}`);
+  if (backend === 'mock' && topology !== 'single')
+    throw new RangeError(`runChaos: the mock backend has one node; topology ${topology} needs backend redis`);
+  const faults = options.faults ?? (backend === 'mock' ? ALL_FAULTS : REAL_FAULTS);
+  for (const fault of faults) {
+    if (!FAULT_NAMES.includes(fault)) throw new RangeError(`runChaos: unknown fault ${String(fault)}`);
+    if (backend === 'mock' && (REAL_ONLY_FAULTS as readonly string[]).includes(fault))
+      throw new RangeError(`runChaos: fault ${fault} needs backend redis`);
+  }
   return {
     lock: options.lock ?? deadboltAdapter(),
+    backend,
+    topology,
     clients: count('clients', options.clients ?? 5, 2),
     operations: count('operations', options.operations ?? 50, 1),
     runs: count('runs', options.runs ?? 100, 1),
     seed: options.seed,
     path: options.path,
     replayPath: options.replayPath,
-    faults: options.faults ?? ALL_FAULTS,
+    faults,
     bounds: options.bounds ?? 'within',
     ttl: count('ttl', options.ttl ?? 1_000, 50),
-    shrink: options.shrink ?? true,
+    shrink: options.shrink ?? backend === 'mock',
+    onProgress: options.onProgress,
   };
 }

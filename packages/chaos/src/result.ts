@@ -1,4 +1,7 @@
 import type { Invariant, Violation } from './checker/Violation.js';
+import type { HistoryEvent } from './history/events.js';
+import type { ChaosBackendName, ChaosTopology } from './options.js';
+import type { ChaosFault } from './schedule/faults.js';
 
 /** A shrunk, replayable failure: pass `seed`, `path` and `replayPath` back to `runChaos` to run it again. */
 export interface Counterexample {
@@ -18,10 +21,25 @@ export interface Counterexample {
 export interface ChaosStatistics {
   readonly schedules: number;
   readonly durationMs: number;
+  /** Acquires that returned a lock, over every schedule. */
+  readonly grants: number;
   /** Steps run per kind (operations and faults): the fault mix. */
   readonly steps: Readonly<Record<string, number>>;
   /** Violations found per invariant, split into bugs and beyond-bounds ones. */
   readonly violations: Readonly<Partial<Record<Invariant, { bug: number; beyond: number }>>>;
+}
+
+/** What was run: the lock, the backend and the shape of the schedules (enough to rebuild a replay command). */
+export interface ChaosRunInfo {
+  readonly lock: string;
+  readonly backend: ChaosBackendName;
+  readonly topology: ChaosTopology;
+  readonly clients: number;
+  readonly operations: number;
+  readonly runs: number;
+  readonly ttl: number;
+  readonly bounds: 'within' | 'beyond';
+  readonly faults: readonly ChaosFault[];
 }
 
 /**
@@ -38,10 +56,13 @@ export interface ChaosResult {
   /** One line: verdict, lock, schedules, seed. */
   readonly summary: string;
   readonly seed: number;
+  readonly run: ChaosRunInfo;
   /** The violations of the (shrunk) failing schedule, or none. */
   readonly violations: readonly Violation[];
   /** A sample of the violations excused as beyond the bounds, over all schedules. */
   readonly beyondBounds: readonly Violation[];
   readonly counterexample?: Counterexample;
+  /** The events of the (shrunk) failing schedule, or of the busiest schedule when all passed (for the report). */
+  readonly history: readonly HistoryEvent[];
   readonly statistics: ChaosStatistics;
 }

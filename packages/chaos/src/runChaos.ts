@@ -1,12 +1,13 @@
 import { performance } from 'node:perf_hooks';
 import fc from 'fast-check';
+import { startBackend } from './backend/ChaosBackend.js';
 import { checkHistory } from './checker/checkHistory.js';
 import type { Invariant, Violation } from './checker/Violation.js';
+import type { HistoryEvent } from './history/events.js';
 import { formatHistory } from './history/format.js';
 import { resolveChaosOptions, type ChaosOptions } from './options.js';
-import type { ChaosResult, Counterexample } from './result.js';
+import type { ChaosResult, ChaosRunInfo, Counterexample } from './result.js';
 import { scheduleCommands, type ChaosModel } from './schedule/commands.js';
-import { World } from './world/World.js';
 
 /** The real clock, captured before any run installs fake timers. */
 const realNow = performance.now.bind(performance);
@@ -14,10 +15,19 @@ const realNow = performance.now.bind(performance);
 /** At most this many beyond-bounds violations per invariant are kept as a sample. */
 const BEYOND_SAMPLE = 10;
 
+interface Failure {
+  violations: Violation[];
+  events: readonly HistoryEvent[];
+  scheduler: string;
+  commands: string[];
+  replayPath: string;
+}
+
 /**
- * Runs `runs` generated schedules of clients, operations and faults against the lock on the virtual-time backend,
- * checks every history, and shrinks the first failing schedule to a minimal counterexample. The verdict is `fail`
- * when any violation is labelled a bug; violations beyond the stated bounds are reported but expected.
+ * Runs `runs` generated schedules of clients, operations and faults against the lock (on virtual time, or on real
+ * redis-server processes with `backend: 'redis'`), checks every history, and shrinks the first failing schedule
+ * to a minimal counterexample. The verdict is `fail` when any violation is labelled a bug; violations beyond the
+ * stated bounds are reported but expected.
  *
  * @example
  * ```ts
@@ -32,9 +42,11 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosResult>
   const counts: Partial<Record<Invariant, { bug: number; beyond: number }>> = {};
   const beyondBounds: Violation[] = [];
   let schedules = 0;
-  let lastFailure:
-    | { violations: Violation[]; history: string; scheduler: string; commands: string[]; replayPath: string }
-    | undefined;
+  let grantCount = 0;
+  let lastFailure: Failure | undefined;
+  // The busiest passing schedule (most grants), drawn in the report when every schedule passed.
+  let sample: { events: readonly HistoryEvent[]; grants: number } = { events: [], grants: -1 };
+  const backend = await startBackend(config);
   const commands = fc.commands(
     scheduleCommands({
       clients: config.clients,
@@ -42,6 +54,7 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosResult>
       faults: config.faults,
       bounds: config.bounds,
       driftFactor: config.lock.driftFactor,
+      nodes: backend.nodes,
     }),
     {
       maxCommands: config.operations,
@@ -54,25 +67,22 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosResult>
     fc.integer({ min: 0, max: 2 ** 31 - 1 }),
     commands,
     async (scheduler, seed, cmds) => {
-      const world = new World({
-        lock: config.lock,
-        clients: config.clients,
-        ttl: config.ttl,
-        bounds: config.bounds,
-        scheduler,
-        seed,
-      });
-      const ran: string[] = [];
+      const world = await backend.createWorld({ scheduler, seed });
       try {
         const model: ChaosModel = { crashed: 0, clients: config.clients };
         await fc.asyncModelRun(() => ({ model, real: world }), cmds);
         await world.finish(5 * config.ttl);
       } finally {
-        world.dispose();
+        await world.dispose();
       }
-      for (const cmd of cmds) ran.push(String(cmd));
-      // fc.commands renders as "cmd1,cmd2 /*replayPath=...*/" once it has run.
+      const ran = [...cmds].map(String);
       schedules += 1;
+      const grants = world.history.events.filter(
+        (e) => e.type === 'op' && e.op === 'acquire' && e.result === 'ok',
+      ).length;
+      grantCount += grants;
+      if (grants > sample.grants) sample = { events: world.history.events, grants };
+      config.onProgress?.({ done: schedules, runs: config.runs, shrinking: lastFailure !== undefined });
       for (const [kind, n] of world.stepCounts) steps[kind] = (steps[kind] ?? 0) + n;
       const violations = checkHistory(world.history);
       for (const v of violations) {
@@ -83,13 +93,13 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosResult>
           if (count.beyond <= BEYOND_SAMPLE) beyondBounds.push(v);
         }
       }
-      const bugs = violations.filter((v) => v.label === 'bug');
-      if (bugs.length === 0) return true;
+      if (!violations.some((v) => v.label === 'bug')) return true;
+      // fc.commands renders as "cmd1,cmd2 /*replayPath=...*/" once it has run.
       const replayPath = /replayPath="([^"]*)"/.exec((cmds as { toString(): string }).toString())?.[1] ?? '';
       lastFailure = {
         replayPath,
         violations,
-        history: formatHistory(world.history.events),
+        events: world.history.events,
         scheduler: scheduler
           .report()
           .map((t) => t.label)
@@ -100,22 +110,37 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosResult>
     },
   );
   const started = realNow();
-  const details = await fc.check(property, {
-    numRuns: config.runs,
-    ...(config.seed === undefined ? {} : { seed: config.seed }),
-    ...(config.path === undefined ? {} : { path: config.path }),
-    endOnFailure: !config.shrink,
-  });
+  const details = await fc
+    .check(property, {
+      numRuns: config.runs,
+      ...(config.seed === undefined ? {} : { seed: config.seed }),
+      ...(config.path === undefined ? {} : { path: config.path }),
+      endOnFailure: !config.shrink,
+    })
+    .finally(() => backend.stop());
   const durationMs = Math.round(realNow() - started);
-  const statistics = { schedules, durationMs, steps, violations: counts };
-  const name = config.lock.name;
+  const statistics = { schedules, durationMs, grants: grantCount, steps, violations: counts };
+  const run: ChaosRunInfo = {
+    lock: config.lock.name,
+    backend: config.backend,
+    topology: config.topology,
+    clients: config.clients,
+    operations: config.operations,
+    runs: config.runs,
+    ttl: config.ttl,
+    bounds: config.bounds,
+    faults: config.faults,
+  };
+  const where = config.backend === 'mock' ? 'virtual time' : `redis ${config.topology}`;
   if (!details.failed) {
     return {
       verdict: 'pass',
-      summary: `PASS ${name}: ${schedules} schedules (${config.clients} clients, ≤${config.operations} steps, faults ${config.bounds} bounds), seed ${details.seed}, ${durationMs} ms`,
+      summary: `PASS ${run.lock}: ${schedules} schedules on ${where} (${config.clients} clients, ≤${config.operations} steps, faults ${config.bounds} bounds), seed ${details.seed}, ${durationMs} ms`,
       seed: details.seed,
+      run,
       violations: [],
       beyondBounds,
+      history: sample.events,
       statistics,
     };
   }
@@ -125,18 +150,23 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosResult>
     path: details.counterexamplePath ?? '',
     replayPath: failure?.replayPath ?? '',
     commands: failure?.commands ?? [],
-    history:
-      failure?.history ?? (details.errorInstance instanceof Error ? details.errorInstance.message : ''),
+    history: failure
+      ? formatHistory(failure.events)
+      : details.errorInstance instanceof Error
+        ? details.errorInstance.message
+        : '',
     scheduler: failure?.scheduler ?? '',
   };
   const first = failure?.violations.find((v) => v.label === 'bug');
   return {
     verdict: 'fail',
-    summary: `FAIL ${name}: ${first ? `${first.invariant} ${first.message}` : 'the run threw'}; replay with { seed: ${counterexample.seed}, path: '${counterexample.path}', replayPath: '${counterexample.replayPath}' }`,
+    summary: `FAIL ${run.lock} on ${where}: ${first ? `${first.invariant} ${first.message}` : `the run threw: ${String(details.errorInstance)}`}; replay with { seed: ${counterexample.seed}, path: '${counterexample.path}', replayPath: '${counterexample.replayPath}' }`,
     seed: details.seed,
+    run,
     violations: failure?.violations ?? [],
     beyondBounds,
     counterexample,
+    history: failure?.events ?? sample.events,
     statistics,
   };
 }

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 
 /** What the harness asks of one acquire. */
 export interface AdapterAcquireOptions {
@@ -37,8 +37,16 @@ export interface LockClient {
 
 /** What the harness hands each client it connects. */
 export interface ClientContext {
-  /** The client's own connection; every command on it passes through the fault injector. */
+  /**
+   * The client's own connection; every command on it passes through the fault injector. On the `redis` backend:
+   * the first node's connection (on the cluster topology, the ioredis `Cluster`).
+   */
   readonly redis: Redis;
+  /**
+   * What to lock with, for locks that span nodes: one `Redis` (single node, the mock), an array of one per master
+   * (quorum topologies) or a `Cluster`. Default: `redis`.
+   */
+  readonly target?: Redis | Redis[] | Cluster;
   /** The client's monotonic clock, in ms (drifts and jumps under clock faults). */
   readonly now: () => number;
   /** A seeded random source, for tokens and jitter that must replay. */

@@ -28,8 +28,8 @@ export function deadboltAdapter(options: DeadboltAdapterOptions = {}): LockAdapt
     keyLifetime: (ttl) => Math.max(2 * ttl, 60_000) + 1,
     leaseKey: (key) => lockKeys(prefix, key).lease,
     isBusy: (error) => (error as { code?: unknown }).code === 'ERR_LOCK_BUSY',
-    connect({ redis, now }) {
-      const locker = createLocker(redis, { commandTimeout: 200, ...options, now });
+    connect({ redis, target, now }) {
+      const locker = createLocker(target ?? redis, { commandTimeout: 200, ...options, now });
       return {
         acquire: (key, { ttl, wait, signal }) =>
           locker.acquire(key, signal === undefined ? { ttl, wait } : { ttl, wait, signal }),

@@ -1,4 +1,5 @@
 import type { History } from '../history/History.js';
+import type { FaultEvent } from '../history/events.js';
 import { checkBeliefWithinLease, checkMutualExclusion } from './belief.js';
 import { checkFenceOrder } from './fences.js';
 import { checkFreeLockLiveness, checkLeaks, checkRenewal } from './liveness.js';
@@ -9,7 +10,8 @@ import type { Finding, Violation } from './Violation.js';
 
 /**
  * Checks a history against every invariant (S1–S6, L1, L3, L4) and labels each violation: `beyond-bounds` when a
- * client it involves suffered a fault outside the lock's stated bounds before it happened, `bug` otherwise.
+ * client it involves suffered a fault outside the lock's stated bounds before it happened (or a server fault beyond
+ * them, such as a restart without persistence, happened within two ttls before it), `bug` otherwise.
  * Fenced-resource safety, fence order and leaks are always bugs.
  *
  * @example
@@ -29,16 +31,16 @@ export function checkHistory(history: History): Violation[] {
     ...checkRenewal(history),
     ...checkLeaks(history),
   ];
-  const beyond = history.events.filter((e) => e.type === 'fault' && e.beyond);
+  const beyond = history.events.filter((e): e is FaultEvent => e.type === 'fault' && e.beyond);
+  // A server-side fault beyond the bounds (Redis lost its data) excuses what happens until two leases later.
+  const aftermath = 2 * history.params.ttl;
   return findings.map(({ alwaysBug, ...finding }) => {
     const excused =
       alwaysBug !== true &&
-      beyond.some(
-        (f) =>
-          f.type === 'fault' &&
-          f.t <= finding.at &&
-          f.client !== undefined &&
-          finding.clients.includes(f.client),
+      beyond.some((f) =>
+        f.client === undefined
+          ? f.t <= finding.at && finding.at <= f.t + (f.duration ?? 0) + aftermath
+          : f.t <= finding.at && finding.clients.includes(f.client),
       );
     return { ...finding, label: excused ? 'beyond-bounds' : 'bug' };
   });

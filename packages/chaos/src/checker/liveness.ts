@@ -77,7 +77,7 @@ export function checkLeaks(history: History): Finding[] {
   return out;
 }
 
-/** The faults aimed at `client` between `from` and `to` (inclusive), or still running at `from`. */
+/** The faults aimed at `client` (or at the servers, which every client suffers) between `from` and `to` (inclusive), or still running at `from`. */
 export function faultsOn(
   events: readonly HistoryEvent[],
   client: number,
@@ -87,7 +87,7 @@ export function faultsOn(
   return events.filter(
     (f): f is FaultEvent =>
       f.type === 'fault' &&
-      f.client === client &&
+      (f.client === client || f.client === undefined) &&
       f.t <= to &&
       (f.t >= from || f.t + (f.duration ?? 0) >= from || f.kind === 'clockJump' || f.kind === 'clockDrift'),
   );

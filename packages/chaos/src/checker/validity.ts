@@ -13,7 +13,9 @@ export function checkHonestValidity(history: History): Finding[] {
   for (const e of history.events) {
     if (e.type !== 'op' || e.op !== 'acquire' || e.result !== 'ok') continue;
     if (e.remaining === undefined || e.tRes === undefined) continue;
-    const start = leaseSetAt(history, e.token, e.tInv, e.tRes);
+    const start = leaseSetAt(history, e.token, e.tRes);
+    // Not observed before the reply (the real backend polls the lease): when the granting attempt began is unknown.
+    if (start === undefined) continue;
     const possible = e.ttl - (e.tRes - start);
     if (e.remaining > possible + EPSILON_MS) {
       out.push({
@@ -27,10 +29,17 @@ export function checkHonestValidity(history: History): Finding[] {
   return out;
 }
 
-/** When the server first held `token` (the granting attempt started no later), or `fallback`. */
-function leaseSetAt(history: History, token: string | undefined, fallback: number, until: number): number {
+/**
+ * When the server last began holding `token` by `until` (the granting attempt started no later), if seen. The last
+ * start, not the first: a lock may reuse its token across attempts (redlock does).
+ */
+function leaseSetAt(history: History, token: string | undefined, until: number): number | undefined {
+  let start: number | undefined;
+  const owners = new Map<string, string | null>();
   for (const e of history.events) {
-    if (e.type === 'lease' && e.owner === token && e.t <= until) return e.t;
+    if (e.type !== 'lease' || e.t > until) continue;
+    if (e.owner === token && owners.get(e.key) !== token) start = e.t;
+    owners.set(e.key, e.owner);
   }
-  return fallback;
+  return start;
 }

@@ -14,7 +14,10 @@ export type FaultKind =
   | 'latency'
   | 'lostWakeup'
   | 'clockJump'
-  | 'clockDrift';
+  | 'clockDrift'
+  | 'reset'
+  | 'redisStall'
+  | 'redisRestart';
 
 /**
  * One lock operation: invoked at `tInv`, answered at `tRes` (reference clock, ms since the run began).
@@ -51,6 +54,8 @@ export interface FaultEvent {
   readonly kind: FaultKind;
   readonly t: number;
   readonly client?: number;
+  /** The Redis node a server fault hit (index in the topology). */
+  readonly node?: number;
   /** How long the fault lasts, in ms (pause, failure window, latency window). */
   readonly duration?: number;
   /** Its size: a delay or jump in ms, or a clock rate. */

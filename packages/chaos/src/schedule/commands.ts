@@ -1,38 +1,10 @@
 import fc from 'fast-check';
-import type { World } from '../world/World.js';
+import type { ChaosWorld as World } from '../world/ChaosWorld.js';
 import type { ChaosFault } from './faults.js';
+import { serverFaultCommands } from './serverFaults.js';
+import { Step, type ChaosModel } from './Step.js';
 
-/** What the model tracks: how many clients crashed (at least one stays alive). */
-export interface ChaosModel {
-  crashed: number;
-  readonly clients: number;
-}
-
-/** One step of a schedule: a client operation, a fault, or time passing. */
-class Step implements fc.AsyncCommand<ChaosModel, World> {
-  constructor(
-    readonly label: string,
-    readonly apply: (world: World) => void | Promise<void>,
-    readonly kind: string,
-    readonly isCrash = false,
-  ) {}
-
-  check(model: Readonly<ChaosModel>): boolean {
-    return !this.isCrash || model.crashed < model.clients - 1;
-  }
-
-  async run(model: ChaosModel, world: World): Promise<void> {
-    if (this.isCrash) model.crashed += 1;
-    world.stepCounts.set(this.kind, (world.stepCounts.get(this.kind) ?? 0) + 1);
-    await this.apply(world);
-    await world.settle();
-  }
-
-  toString(): string {
-    return this.label;
-  }
-}
-
+export type { ChaosModel } from './Step.js';
 /** Parameters of the schedule generator. */
 export interface ScheduleShape {
   readonly clients: number;
@@ -40,6 +12,8 @@ export interface ScheduleShape {
   readonly faults: readonly ChaosFault[];
   readonly bounds: 'within' | 'beyond';
   readonly driftFactor: number;
+  /** Redis nodes that server faults can hit. Default `1`. */
+  readonly nodes?: number;
 }
 
 /**
@@ -146,6 +120,7 @@ export function scheduleCommands(shape: ScheduleShape): fc.Arbitrary<fc.AsyncCom
           ),
       ),
   );
+  arbs.push(...serverFaultCommands(shape));
   return arbs;
 }
 

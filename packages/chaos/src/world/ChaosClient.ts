@@ -1,6 +1,5 @@
 import type { LockClient, LockHandle } from '../adapter/LockAdapter.js';
-import type { FaultyConnection } from '../backend/FaultyConnection.js';
-import type { StoreObserver } from '../backend/StoreObserver.js';
+import type { ConnectionFaults } from '../backend/FaultyConnection.js';
 import type { History } from '../history/History.js';
 import type { ClientClock } from './ClientClock.js';
 import type { FencedResource, PlainResource } from './Resources.js';
@@ -15,7 +14,18 @@ export interface ClientEnv {
   readonly isBusy: (error: unknown) => boolean;
   readonly plain: PlainResource;
   readonly fenced: FencedResource;
-  readonly observer: StoreObserver;
+  /** The owner token on the lease key as the server holds it now (sync on the mock, a round trip on real Redis). */
+  readonly observer: { owner(leaseKey: string): string | null | Promise<string | null> };
+  /** Real time a within-bounds stall leaves before the validity ends, for scheduling slack (ms). Default `0`. */
+  readonly stallMargin?: number;
+}
+
+/** A client's way to Redis as the harness controls it: its fault state, and (real Redis) a connection reset. */
+export interface ClientConnection {
+  readonly faults: ConnectionFaults;
+  /** Cuts every connection of the client at once (they reconnect). */
+  reset?(): void;
+  disconnect(): void;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -31,7 +41,7 @@ export class ChaosClient {
 
   constructor(
     readonly id: number,
-    readonly connection: FaultyConnection,
+    readonly connection: ClientConnection,
     readonly clock: ClientClock,
     readonly lock: LockClient,
     readonly env: ClientEnv,
@@ -127,7 +137,11 @@ export class ChaosClient {
       if (this.held !== held || !this.believes()) return;
       await this.#stall(held, stall);
       if (this.crashed) return;
-      const owner = this.env.observer.owner(this.env.leaseKey);
+      const seen = this.env.observer.owner(this.env.leaseKey);
+      const remote = seen instanceof Promise;
+      const owner = remote ? await seen : seen;
+      // On real Redis the owner read takes a round trip: without a stall, the check is taken after it.
+      if (this.crashed || (remote && stall <= 0 && !this.believes())) return;
       const base = { client: this.id, token: held.token, tRead, owner, accepted: true };
       const wrote = plain.write(read + 1, this.id);
       history.record({
@@ -167,7 +181,8 @@ export class ChaosClient {
     if (stall <= 0) return;
     const remaining = held.remaining?.();
     // `remaining` is in the client's clock units; the stall is real time, as the client's clock measures it.
-    const beyond = remaining === undefined || stall * this.clock.rate >= remaining;
+    const beyond =
+      remaining === undefined || stall * this.clock.rate >= remaining - (this.env.stallMargin ?? 0);
     if (beyond && this.env.bounds === 'within') return;
     this.env.history.fault({ kind: 'stall', client: this.id, duration: stall, beyond });
     const until = Date.now() + stall;

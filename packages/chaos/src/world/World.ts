@@ -6,6 +6,7 @@ import { StoreObserver } from '../backend/StoreObserver.js';
 import { VIRTUAL_EPOCH_MS, VirtualClock, flushMicrotasks } from '../backend/VirtualClock.js';
 import { History } from '../history/History.js';
 import { ChaosClient } from './ChaosClient.js';
+import type { ChaosWorld } from './ChaosWorld.js';
 import { ClientClock } from './ClientClock.js';
 import { FencedResource, PlainResource } from './Resources.js';
 import { seededRandom } from './random.js';
@@ -28,7 +29,7 @@ export const CHAOS_KEY = 'resource';
  * One run's universe on the virtual-time backend: a fake clock, one shared ioredis-mock store, N clients each on
  * its own faulty connection, the two protected resources, and the history.
  */
-export class World {
+export class World implements ChaosWorld {
   readonly history: History;
   readonly clients: ChaosClient[] = [];
   readonly config: WorldConfig;

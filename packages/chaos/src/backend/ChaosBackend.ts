@@ -1,0 +1,36 @@
+import type { Scheduler } from 'fast-check';
+import type { ChaosConfig } from '../options.js';
+import type { ChaosWorld } from '../world/ChaosWorld.js';
+import { World } from '../world/World.js';
+
+/** Makes one world per schedule; the real backend also owns the redis-server processes of the whole run. */
+export interface ChaosBackend {
+  /** Redis nodes that server faults can hit. */
+  readonly nodes: number;
+  createWorld(params: { readonly scheduler: Scheduler; readonly seed: number }): Promise<ChaosWorld>;
+  /** Stops whatever the backend started. */
+  stop(): Promise<void>;
+}
+
+/** Starts the backend `config` asks for: the virtual-time world, or real redis-server processes. */
+export async function startBackend(config: ChaosConfig): Promise<ChaosBackend> {
+  if (config.backend === 'redis') {
+    const { RealBackend } = await import('../real/RealBackend.js');
+    return RealBackend.start(config);
+  }
+  return {
+    nodes: 1,
+    createWorld: ({ scheduler, seed }) =>
+      Promise.resolve(
+        new World({
+          lock: config.lock,
+          clients: config.clients,
+          ttl: config.ttl,
+          bounds: config.bounds,
+          scheduler,
+          seed,
+        }),
+      ),
+    stop: () => Promise.resolve(),
+  };
+}

@@ -1,0 +1,39 @@
+import type { ChaosBackend } from '../backend/ChaosBackend.js';
+import type { ChaosConfig } from '../options.js';
+import type { ChaosWorld } from '../world/ChaosWorld.js';
+import { RealWorld } from './RealWorld.js';
+import { RedisTopology } from './RedisTopology.js';
+
+/**
+ * The `redis` backend: starts the topology's redis-server processes once per `runChaos`, empties them before every
+ * schedule, and stops them at the end.
+ *
+ * @example
+ * ```ts
+ * const backend = await RealBackend.start(resolveChaosOptions({ backend: 'redis', topology: 'cluster' }))
+ * ```
+ */
+export class RealBackend implements ChaosBackend {
+  readonly nodes: number;
+  readonly #config: ChaosConfig;
+  readonly #topology: RedisTopology;
+
+  private constructor(config: ChaosConfig, topology: RedisTopology) {
+    this.#config = config;
+    this.#topology = topology;
+    this.nodes = topology.servers.length;
+  }
+
+  static async start(config: ChaosConfig): Promise<RealBackend> {
+    return new RealBackend(config, await RedisTopology.start(config.topology));
+  }
+
+  createWorld({ seed }: { readonly seed: number }): Promise<ChaosWorld> {
+    const { lock, clients, ttl, bounds } = this.#config;
+    return RealWorld.create({ lock, clients, ttl, bounds, seed }, this.#topology);
+  }
+
+  stop(): Promise<void> {
+    return this.#topology.stop();
+  }
+}

@@ -1,0 +1,180 @@
+import { performance } from 'node:perf_hooks';
+import type { LockAdapter } from '../adapter/LockAdapter.js';
+import { History } from '../history/History.js';
+import { ChaosClient, type ClientEnv } from '../world/ChaosClient.js';
+import type { ChaosWorld, ServerFaults } from '../world/ChaosWorld.js';
+import { ClientClock } from '../world/ClientClock.js';
+import { FencedResource, PlainResource } from '../world/Resources.js';
+import { seededRandom } from '../world/random.js';
+import { CHAOS_KEY } from '../world/World.js';
+import { ProxiedConnection } from './ProxiedConnection.js';
+import type { LeaseState, RedisTopology } from './RedisTopology.js';
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** How one real world is set up. */
+export interface RealWorldConfig {
+  readonly lock: LockAdapter;
+  readonly clients: number;
+  readonly ttl: number;
+  readonly bounds: 'within' | 'beyond';
+  readonly seed: number;
+}
+
+/**
+ * One run on real redis-server processes: real time, each client's connections through its own fault proxies,
+ * the lease observed through a direct admin connection. A probe reads the lease between two looks at who believes
+ * it holds the lock, and counts only the beliefs held across the read, so a probe never blames a race of its own.
+ * Clients run in this process: a client `pause` is a partition of its connections, not a SIGSTOP.
+ */
+export class RealWorld implements ChaosWorld {
+  readonly history: History;
+  readonly clients: ChaosClient[] = [];
+  readonly config: RealWorldConfig;
+  readonly stepCounts = new Map<string, number>();
+  readonly server: ServerFaults;
+  readonly #topology: RedisTopology;
+  readonly #connections: ProxiedConnection[] = [];
+  readonly #leaseKey: string;
+  readonly #probeEvery: number;
+  #last: LeaseState | undefined;
+
+  private constructor(config: RealWorldConfig, topology: RedisTopology) {
+    this.config = config;
+    this.#topology = topology;
+    this.#leaseKey = config.lock.leaseKey(CHAOS_KEY);
+    this.#probeEvery = Math.max(20, Math.floor(config.ttl / 10));
+    const started = performance.now();
+    const { lock } = config;
+    this.history = new History(
+      {
+        ttl: config.ttl,
+        driftFactor: lock.driftFactor,
+        retryBound: lock.retryBound(config.ttl),
+        renews: lock.renews,
+      },
+      () => Math.round(performance.now() - started),
+    );
+    this.server = {
+      nodes: topology.servers.length,
+      stall: (node, ms) => topology.stall(node, ms),
+      restart: (node) => topology.restart(node),
+    };
+  }
+
+  /** Empties the servers and connects every client through fresh proxies. */
+  static async create(config: RealWorldConfig, topology: RedisTopology): Promise<RealWorld> {
+    await topology.reset();
+    const world = new RealWorld(config, topology);
+    const env: ClientEnv = {
+      history: world.history,
+      key: CHAOS_KEY,
+      leaseKey: world.#leaseKey,
+      ttl: config.ttl,
+      bounds: config.bounds,
+      isBusy: (error: unknown) => config.lock.isBusy?.(error) ?? false,
+      plain: new PlainResource(),
+      fenced: new FencedResource(),
+      observer: { owner: (key) => world.#ownerWhenKnown(key) },
+      stallMargin: Math.max(50, config.ttl / 5),
+    };
+    for (let id = 0; id < config.clients; id += 1) {
+      const random = seededRandom(config.seed + id + 1);
+      const connection = await ProxiedConnection.open(topology, random);
+      world.#connections.push(connection);
+      const clock = new ClientClock(() => world.history.now());
+      const client = config.lock.connect({
+        redis: connection.redis,
+        target: connection.target,
+        now: clock.now,
+        random,
+        id,
+      });
+      world.clients.push(new ChaosClient(id, connection, clock, client, env));
+    }
+    return world;
+  }
+
+  /** Probes once: the step has started what it starts; real time does the rest. */
+  readonly settle = (): Promise<void> => this.probe();
+
+  /** Lets `ms` of real time pass, probing every tenth of a ttl. */
+  async advance(ms: number): Promise<void> {
+    const until = performance.now() + ms;
+    for (;;) {
+      const left = until - performance.now();
+      if (left <= 0) return;
+      await sleep(Math.min(left, this.#probeEvery));
+      await this.probe();
+    }
+  }
+
+  /** Records the lease as the servers hold it (when it changed) and who believed they held it throughout. */
+  async probe(): Promise<void> {
+    const before = this.#believers();
+    const lease = await this.#topology.lease(this.#leaseKey);
+    if (lease === undefined) return;
+    const after = new Set(this.#believers());
+    this.#recordLease(lease);
+    const believers = before
+      .filter((b) => after.has(b))
+      .map((b) => {
+        const [client, token] = b.split('\n') as [string, string];
+        return { client: Number(client), token };
+      });
+    if (believers.length === 0) return;
+    this.history.record({ type: 'probe', key: CHAOS_KEY, owner: lease.owner, believers });
+  }
+
+  /**
+   * Ends the run: lets operations finish, releases what live clients hold, closes every client, waits out a
+   * lease, and records the keys that would outlive the lock's key lifetime (timers are not counted here).
+   */
+  async finish(settleFor: number): Promise<void> {
+    await this.advance(Math.min(settleFor, 2 * this.config.ttl));
+    await this.#topology.settle();
+    for (const c of this.clients) c.release();
+    await this.advance(this.config.ttl);
+    await Promise.all(this.clients.map((c) => c.lock.close().catch(() => {})));
+    await this.advance(this.config.ttl);
+    this.history.closePending();
+    const leakedKeys = await this.#topology.leftovers(this.config.lock.keyLifetime(this.config.ttl));
+    this.history.push({ type: 'end', t: this.history.now(), leakedKeys, leakedTimers: 0 });
+  }
+
+  async dispose(): Promise<void> {
+    await Promise.all(this.#connections.map((c) => c.close()));
+  }
+
+  /** The lease's owner as soon as the servers can tell (a stalled node cannot; a write waits for it). */
+  async #ownerWhenKnown(key: string): Promise<string | null> {
+    for (let waited = 0; waited < 10 * this.config.ttl; waited += this.#probeEvery) {
+      const lease = await this.#topology.lease(key);
+      if (lease) return lease.owner;
+      await sleep(this.#probeEvery);
+    }
+    return null;
+  }
+
+  #believers(): string[] {
+    return this.clients.filter((c) => c.believes()).map((c) => `${c.id}\n${c.held?.token ?? ''}`);
+  }
+
+  #recordLease(lease: LeaseState): void {
+    const now = this.history.now();
+    const expireAt = lease.owner === null ? null : lease.pttl < 0 ? null : now + lease.pttl;
+    const last = this.#last;
+    this.#last = lease;
+    if (lease.owner !== null && lease.pttl === -1) {
+      this.history.push({ type: 'noTtl', t: now, key: this.#leaseKey });
+    }
+    // A renewal moves the expiry: record it when it moved by more than one probe interval.
+    const moved =
+      last?.owner === lease.owner &&
+      lease.owner !== null &&
+      Math.abs(lease.pttl - last.pttl) > 2 * this.#probeEvery;
+    if (last?.owner === lease.owner && !moved) return;
+    if (last === undefined && lease.owner === null) return;
+    this.history.record({ type: 'lease', key: CHAOS_KEY, owner: lease.owner, expireAt });
+  }
+}

@@ -1,0 +1,33 @@
+import type { History } from '../history/History.js';
+import type { ChaosClient } from './ChaosClient.js';
+
+/** What Redis-side faults a backend can inject (the real backend only). */
+export interface ServerFaults {
+  /** Number of Redis nodes (1, the quorum size, or the Cluster's masters). */
+  readonly nodes: number;
+  /** SIGSTOPs node `node` now and SIGCONTs it `ms` later (in the background; `finish` waits for it). */
+  stall(node: number, ms: number): void;
+  /** Kills node `node` and starts it again on the same port with an empty dataset (no persistence). */
+  restart(node: number): Promise<void>;
+}
+
+/**
+ * One run's universe, whatever the backend: the clients, the history, and how time passes. The virtual-time
+ * backend's `World` and the real backend's `RealWorld` implement it; the schedule's steps drive it.
+ */
+export interface ChaosWorld {
+  readonly history: History;
+  readonly clients: ChaosClient[];
+  readonly config: { readonly ttl: number };
+  /** How many steps of each kind ran (for the fault-mix statistics). */
+  readonly stepCounts: Map<string, number>;
+  /** Redis-side faults, when the backend has real servers. */
+  readonly server?: ServerFaults;
+  /** Lets what the last step set in motion happen, and probes who believes what. */
+  settle(): Promise<void>;
+  /** Lets `ms` of (virtual or real) time pass. */
+  advance(ms: number): Promise<void>;
+  /** Ends the run: releases, closes, and records what leaked. */
+  finish(settleFor: number): Promise<void>;
+  dispose(): void | Promise<void>;
+}
