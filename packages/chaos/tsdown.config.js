@@ -1,15 +1,9 @@
 // Build: the library as ESM + CommonJS with matching type declarations, and the `deadbolt-chaos` CLI (ESM, with a
 // shebang) as dist/cli.js for the package's `bin`.
+import base from '../../tsdown.base.js';
+
 export default [
-  {
-    entry: ['src/index.ts'],
-    format: ['esm', 'cjs'],
-    dts: true,
-    sourcemap: true,
-    clean: true,
-    platform: 'node',
-    target: 'node20',
-  },
+  base,
   {
     entry: { cli: 'src/cli.ts' },
     format: ['esm'],

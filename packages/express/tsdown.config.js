@@ -1,10 +1,2 @@
-// Build: ESM + CommonJS with matching type declarations (index.mjs/.cjs, index.d.mts/.d.cts).
-export default {
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  platform: 'node',
-  target: 'node20',
-};
+// Build: the shared ESM + CommonJS setup (see tsdown.base.js at the workspace root).
+export { default } from '../../tsdown.base.js';

@@ -7,6 +7,7 @@ import {
   booleanOption,
   describe,
   functionOption,
+  loggerOption,
   positiveDuration,
   refuseUnknownOptions,
   waitDuration,
@@ -107,21 +108,6 @@ export function resolveAcquireConfig(locker: LockerConfig, options: AcquireOptio
 /** Clock drift allowance for a lease of `ttl` ms, as in the Redlock reference: `floor(ttl × factor) + 2`. */
 export function driftFor(ttl: number, driftFactor: number): number {
   return Math.floor(ttl * driftFactor) + 2;
-}
-
-function loggerOption(value: unknown): LockLogger {
-  const logger = value as Partial<LockLogger> | null;
-  if (
-    typeof logger !== 'object' ||
-    logger === null ||
-    typeof logger.warn !== 'function' ||
-    typeof logger.error !== 'function'
-  ) {
-    throw new LockConfigError(
-      `"logger" must have warn() and error() methods (console, pino, winston fit), got ${describe(value)}.`,
-    );
-  }
-  return logger as LockLogger;
 }
 
 function prefixOption(value: unknown): string {

@@ -50,8 +50,8 @@ export interface LockerOptions {
  * ```
  */
 export interface LockLogger {
-  warn(message: string, details?: object): void;
-  error(message: string, details?: object): void;
+  warn(message: string, ...details: unknown[]): void;
+  error(message: string, ...details: unknown[]): void;
 }
 
 /**

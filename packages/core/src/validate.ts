@@ -1,4 +1,5 @@
 import { LockConfigError } from './errors/LockConfigError.js';
+import type { LockLogger } from './options.js';
 
 /** Longest user key, in UTF-8 bytes. */
 export const MAX_KEY_BYTES = 512;
@@ -81,4 +82,20 @@ export function describe(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value);
   if (typeof value === 'function') return 'a function';
   return Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+}
+
+/** A logger option: anything with `warn` and `error` functions (console, pino, winston). */
+export function loggerOption(value: unknown): LockLogger {
+  const logger = value as Partial<LockLogger> | null;
+  if (
+    typeof logger !== 'object' ||
+    logger === null ||
+    typeof logger.warn !== 'function' ||
+    typeof logger.error !== 'function'
+  ) {
+    throw new LockConfigError(
+      `"logger" must be console-like, with "warn" and "error" functions, got ${describe(value)}.`,
+    );
+  }
+  return logger as LockLogger;
 }

@@ -3,6 +3,7 @@ import { Locker } from '../Locker.js';
 import {
   booleanOption,
   describe,
+  loggerOption,
   positiveDuration,
   refuseUnknownOptions,
   waitDuration,
@@ -110,19 +111,4 @@ function defaultRetryAfter(info: RetryAfterInfo): number {
 /** A user function's answer as whole seconds; a nonsensical answer falls back to the default. */
 function seconds(value: unknown, fallback: number): number {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.ceil(value) : fallback;
-}
-
-function loggerOption(value: unknown): RequestLockLogger {
-  const logger = value as Partial<RequestLockLogger> | null;
-  if (
-    typeof logger !== 'object' ||
-    logger === null ||
-    typeof logger.warn !== 'function' ||
-    typeof logger.error !== 'function'
-  ) {
-    throw new LockConfigError(
-      `"logger" must be console-like, with "warn" and "error" functions, got ${describe(value)}.`,
-    );
-  }
-  return logger as RequestLockLogger;
 }

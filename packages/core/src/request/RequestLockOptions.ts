@@ -1,3 +1,4 @@
+import type { LockLogger } from '../options.js';
 import type { Locker } from '../Locker.js';
 
 /**
@@ -7,10 +8,7 @@ import type { Locker } from '../Locker.js';
 export type RequestKey = string | readonly string[] | undefined | false;
 
 /** A console-like logger: `console` fits. */
-export interface RequestLockLogger {
-  warn(message: string, ...details: unknown[]): void;
-  error(message: string, ...details: unknown[]): void;
-}
+export type RequestLockLogger = LockLogger;
 
 /** Why a request is answered with `Retry-After`: the resource is busy, or Redis cannot be reached. */
 export interface RetryAfterInfo {
