@@ -43,8 +43,7 @@ describe('packaging: consumers of the packed tarballs', function () {
     expect(stdout).to.include('import ok');
   });
 
-  // One program per module format, as an app is either: a program that imports @deadbolt/express both as
-  // CommonJS and as ESM sees its `Express.Request.lock` augmentation twice, with the lock type of each format.
+  // One program per module format, as an app is either; and one program with both (see the next test).
   for (const [format, extension] of [
     ['a CommonJS module', 'cts'],
     ['an ES module', 'mts'],
@@ -59,6 +58,18 @@ describe('packaging: consumers of the packed tarballs', function () {
       await run(process.execPath, [TSC, '-p', tsconfig], { cwd: project.dir });
     });
   }
+
+  it('TypeScript, node16: one program loading both formats merges the Express.Request.lock augmentation', async function () {
+    // Both declaration files of @deadbolt/express augment Express.Request; they must declare the same type.
+    await project.add(join(FIXTURES, 'types.ts'), 'both.cts');
+    await project.add(join(FIXTURES, 'types.ts'), 'both.mts');
+    const config = {
+      compilerOptions: { ...COMMON_OPTIONS, module: 'node16', moduleResolution: 'node16' },
+      files: ['both.cts', 'both.mts'],
+    };
+    const tsconfig = await project.write('tsconfig.both.json', JSON.stringify(config, null, 2));
+    await run(process.execPath, [TSC, '-p', tsconfig], { cwd: project.dir });
+  });
 
   it('TypeScript, moduleResolution bundler: type-checks', async function () {
     await project.add(join(FIXTURES, 'types.ts'), 'consumer.ts');

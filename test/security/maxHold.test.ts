@@ -13,18 +13,24 @@ import express from 'express';
 import Koa from 'koa';
 import { eachBackend } from '../../packages/core/test/support/backends.js';
 
+/** The public shape of a request's lock (`req.lock` in Express, `ctx.state.lock` in Koa). */
+type HeldLock = Pick<
+  RequestLock,
+  'key' | 'keys' | 'token' | 'fence' | 'signal' | 'deadline' | 'held' | 'remaining' | 'extend'
+>;
+
 const TTL = 300;
 
 /** A handler that never answers on its own: it waits for `finish`, which only the test calls. */
 interface StuckHandler {
   /** Resolves with the lock the stuck request holds, once its handler runs. */
-  readonly entered: Promise<RequestLock | undefined>;
+  readonly entered: Promise<HeldLock | undefined>;
   /** Lets the stuck handler complete. */
   finish(): void;
 }
 
-function stuckHandler(): StuckHandler & { enter(lock: RequestLock | undefined): Promise<void> } {
-  let entered!: (lock: RequestLock | undefined) => void;
+function stuckHandler(): StuckHandler & { enter(lock: HeldLock | undefined): Promise<void> } {
+  let entered!: (lock: HeldLock | undefined) => void;
   let finish!: () => void;
   const done = new Promise<void>((resolve) => (finish = resolve));
   return {

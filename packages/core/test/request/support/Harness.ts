@@ -1,5 +1,11 @@
 import type { Locker, RequestKey, RequestLock } from '@deadbolt/core';
 
+/** The public shape of a request's lock (`req.lock` in Express, `ctx.state.lock` in Koa). */
+type HeldLock = Pick<
+  RequestLock,
+  'key' | 'keys' | 'token' | 'fence' | 'signal' | 'deadline' | 'held' | 'remaining' | 'extend'
+>;
+
 /** What a test key function sees of a request, whatever the framework. */
 export interface KeyInput {
   readonly params: Readonly<Record<string, unknown>> | undefined;
@@ -10,7 +16,7 @@ export interface KeyInput {
 export interface HandlerCall {
   readonly id: string;
   readonly query: Readonly<Record<string, unknown>>;
-  readonly lock: RequestLock | undefined;
+  readonly lock: HeldLock | undefined;
   /** Resolves when the server-side response emits `close` (finished or client gone). */
   readonly closed: Promise<void>;
 }
