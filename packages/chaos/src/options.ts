@@ -58,6 +58,12 @@ export interface ChaosOptions {
   readonly bounds?: 'within' | 'beyond';
   /** Lease length of every acquire, in ms. Default `1_000`. */
   readonly ttl?: number;
+  /**
+   * `redis` backend: run each client in this process (`inline`: a `pause` is a partition of its connections) or in a
+   * child process of its own (`child`: a `pause`, and a `stall` in its work, SIGSTOP it). `child` needs a built-in
+   * lock (one with a `child` spec). Default `'inline'`.
+   */
+  readonly processes?: 'inline' | 'child';
   /** Shrink a failure to a minimal counterexample. Default `true` on mock, `false` on redis (timing differs per run). */
   readonly shrink?: boolean;
   /** Called after every schedule (for a progress bar). Default: none. */
@@ -78,6 +84,7 @@ export interface ChaosConfig {
   readonly faults: readonly ChaosFault[];
   readonly bounds: 'within' | 'beyond';
   readonly ttl: number;
+  readonly processes: 'inline' | 'child';
   readonly shrink: boolean;
   readonly onProgress: ((progress: ChaosProgress) => void) | undefined;
 }
@@ -103,8 +110,16 @@ export function resolveChaosOptions(options: ChaosOptions = {}): ChaosConfig {
     if (backend === 'mock' && (REAL_ONLY_FAULTS as readonly string[]).includes(fault))
       throw new RangeError(`runChaos: fault ${fault} needs backend redis`);
   }
+  const processes = options.processes ?? 'inline';
+  if (processes !== 'inline' && processes !== 'child')
+    throw new RangeError(`runChaos: "processes" must be inline or child, got ${String(processes)}`);
+  if (processes === 'child' && backend !== 'redis')
+    throw new RangeError('runChaos: processes child needs backend redis');
+  const lock = options.lock ?? deadboltAdapter();
+  if (processes === 'child' && !lock.child)
+    throw new RangeError(`runChaos: lock ${lock.name} has no child spec; processes child needs one`);
   return {
-    lock: options.lock ?? deadboltAdapter(),
+    lock,
     backend,
     topology,
     clients: count('clients', options.clients ?? 5, 2),
@@ -116,6 +131,7 @@ export function resolveChaosOptions(options: ChaosOptions = {}): ChaosConfig {
     faults,
     bounds: options.bounds ?? 'within',
     ttl: count('ttl', options.ttl ?? 1_000, 50),
+    processes,
     shrink: options.shrink ?? backend === 'mock',
     onProgress: options.onProgress,
   };

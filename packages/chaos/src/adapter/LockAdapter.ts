@@ -1,4 +1,5 @@
 import type { Cluster, Redis } from 'ioredis';
+import type { ChildLockSpec } from './ChildLockSpec.js';
 
 /** What the harness asks of one acquire. */
 export interface AdapterAcquireOptions {
@@ -82,4 +83,6 @@ export interface LockAdapter {
   connect(context: ClientContext): LockClient;
   /** Whether a rejected acquire definitely did not take the lock (busy); other errors count as unknown. */
   isBusy?(error: unknown): boolean;
+  /** How a child process rebuilds this lock (built-in locks only): needed for `processes: 'child'`. */
+  readonly child?: ChildLockSpec;
 }

@@ -28,6 +28,7 @@ export function deadboltAdapter(options: DeadboltAdapterOptions = {}): LockAdapt
     keyLifetime: (ttl) => Math.max(2 * ttl, 60_000) + 1,
     leaseKey: (key) => lockKeys(prefix, key).lease,
     isBusy: (error) => (error as { code?: unknown }).code === 'ERR_LOCK_BUSY',
+    child: { kind: 'deadbolt', options },
     connect({ redis, target, now }) {
       const locker = createLocker(target ?? redis, { commandTimeout: 200, ...options, now });
       return {

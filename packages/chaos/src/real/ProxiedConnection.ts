@@ -1,26 +1,22 @@
-import { testClientOptions, testClusterOptions } from '@deadbolt/testing';
-import { Cluster, Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { ConnectionFaults } from '../backend/FaultyConnection.js';
 import type { ClientConnection } from '../world/ChaosClient.js';
+import { collectClients, connectThrough, ready, type ProxySpec } from './connectThrough.js';
 import { FaultProxy } from './FaultProxy.js';
 import type { RedisTopology } from './RedisTopology.js';
 
 /** Latency jitter of the real backend's proxies: up to this fraction of the latency, in ms. */
 const JITTER_FRACTION = 0.2;
 
-/** Resolves once `client` is connected and ready. */
-function ready(client: Redis | Cluster): Promise<void> {
-  if (client.status === 'ready') return Promise.resolve();
-  return new Promise((resolve) => client.once('ready', () => resolve()));
+/** What a client process can be made to do from outside: be frozen for a while (SIGSTOP, then SIGCONT). */
+export interface Suspendable {
+  suspend(ms: number): void;
 }
 
-/** Swallows client 'error' events: connection errors surface as rejected commands. */
-function ignore(): void {}
-
 /**
- * One client's way to real Redis: a {@link FaultProxy} per node, all driven by one fault state, and the ioredis
- * connection(s) the lock uses through them — one `Redis` (single), one per master (quorum), or a `Cluster` whose
- * node addresses are mapped onto the proxies (`natMap`).
+ * One client's way to real Redis: a {@link FaultProxy} per node, all driven by one fault state, and (when the client
+ * runs in this process) the ioredis connection(s) the lock uses through them. A client in a child process connects
+ * through {@link ProxiedConnection.spec} itself, and a pause of it is a real SIGSTOP.
  *
  * @example
  * ```ts
@@ -39,42 +35,54 @@ export class ProxiedConnection implements ClientConnection {
     lostWakeupUntil: 0,
     crashed: false,
   };
-  /** What to lock with: a `Redis`, an array of them (quorum) or a `Cluster`. */
+  /** What to lock with: a `Redis`, an array of them (quorum) or a `Cluster` (none for a child process). */
   target: Redis | Redis[] | Cluster = [];
-  /** The first node's connection (a `Cluster` on the cluster topology). */
+  /** The first node's connection (a `Cluster` on the cluster topology; unset for a child process). */
   redis: Redis = undefined as unknown as Redis;
+  /** The child process the client runs in, if any: a pause then freezes it. */
+  process: Suspendable | undefined;
   readonly #proxies: FaultProxy[] = [];
   readonly #clients: (Redis | Cluster)[] = [];
+  #spec: ProxySpec | undefined;
 
   private constructor() {}
 
-  /** Starts the proxies and connects through them. */
-  static async open(topology: RedisTopology, random: () => number): Promise<ProxiedConnection> {
+  /** Starts the proxies and (unless `connect` is false: a child process connects itself) connects through them. */
+  static async open(
+    topology: RedisTopology,
+    random: () => number,
+    { connect = true }: { connect?: boolean } = {},
+  ): Promise<ProxiedConnection> {
     const conn = new ProxiedConnection();
     for (const server of topology.servers) {
       conn.#proxies.push(
         await FaultProxy.start(server.port, conn.faults, { jitter: JITTER_FRACTION, random }),
       );
     }
-    const ports = conn.#proxies.map((p) => p.port);
-    if (topology.topology === 'cluster') {
-      const natMap = Object.fromEntries(
-        topology.servers.map((s, i) => [`${s.host}:${s.port}`, { host: s.host, port: ports[i] ?? 0 }]),
-      );
-      const cluster = new Cluster(
-        ports.map((port) => ({ host: '127.0.0.1', port })),
-        testClusterOptions({ natMap }),
-      );
-      conn.#track(cluster);
-      conn.target = cluster;
-      conn.redis = cluster as unknown as Redis;
-    } else {
-      const clients = ports.map((port) => conn.#track(new Redis(testClientOptions('127.0.0.1', port))));
-      conn.target = topology.quorum ? clients : (clients[0] as Redis);
-      conn.redis = clients[0] as Redis;
-    }
+    conn.#spec = {
+      topology: topology.topology,
+      quorum: topology.quorum,
+      ports: conn.#proxies.map((p) => p.port),
+      servers: topology.servers.map((s) => ({ host: s.host, port: s.port })),
+    };
+    if (!connect) return conn;
+    const { target, redis } = connectThrough(conn.#spec, collectClients(conn.#clients));
+    conn.target = target;
+    conn.redis = redis;
     await Promise.all(conn.#clients.map((c) => ready(c)));
     return conn;
+  }
+
+  /** Where this client's proxies listen, for a child process to connect through. */
+  get spec(): ProxySpec {
+    if (!this.#spec) throw new Error('ProxiedConnection: not open');
+    return this.#spec;
+  }
+
+  /** Pauses the client for `ms`: a SIGSTOP of its child process, or else a partition of its connections. */
+  suspend(ms: number): void {
+    if (this.process) return this.process.suspend(ms);
+    this.faults.pausedUntil = Math.max(this.faults.pausedUntil, Date.now() + ms);
   }
 
   /** Cuts every connection of this client with a TCP reset. */
@@ -90,16 +98,5 @@ export class ProxiedConnection implements ClientConnection {
   async close(): Promise<void> {
     this.disconnect();
     await Promise.all(this.#proxies.map((p) => p.close()));
-  }
-
-  /** Tracks a client and every duplicate made of it (deadbolt's subscriber), so that none outlives the run. */
-  #track<T extends Redis | Cluster>(client: T): T {
-    client.on('error', ignore);
-    this.#clients.push(client);
-    if (client instanceof Redis) {
-      const duplicate = client.duplicate.bind(client);
-      client.duplicate = (...args: Parameters<Redis['duplicate']>) => this.#track(duplicate(...args));
-    }
-    return client;
   }
 }

@@ -29,8 +29,8 @@ export class RealBackend implements ChaosBackend {
   }
 
   createWorld({ seed }: { readonly seed: number }): Promise<ChaosWorld> {
-    const { lock, clients, ttl, bounds } = this.#config;
-    return RealWorld.create({ lock, clients, ttl, bounds, seed }, this.#topology);
+    const { lock, clients, ttl, bounds, processes } = this.#config;
+    return RealWorld.create({ lock, clients, ttl, bounds, seed, processes }, this.#topology);
   }
 
   stop(): Promise<void> {

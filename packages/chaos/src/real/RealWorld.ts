@@ -7,6 +7,7 @@ import { ClientClock } from '../world/ClientClock.js';
 import { FencedResource, PlainResource } from '../world/Resources.js';
 import { seededRandom } from '../world/random.js';
 import { CHAOS_KEY } from '../world/World.js';
+import { ChildLockClient } from './child/ChildLockClient.js';
 import { ProxiedConnection } from './ProxiedConnection.js';
 import type { LeaseState, RedisTopology } from './RedisTopology.js';
 
@@ -19,13 +20,16 @@ export interface RealWorldConfig {
   readonly ttl: number;
   readonly bounds: 'within' | 'beyond';
   readonly seed: number;
+  /** Where clients run: in this process (a pause is a partition) or each in a child process (a pause is a SIGSTOP). */
+  readonly processes?: 'inline' | 'child';
 }
 
 /**
  * One run on real redis-server processes: real time, each client's connections through its own fault proxies,
  * the lease observed through a direct admin connection. A probe reads the lease between two looks at who believes
  * it holds the lock, and counts only the beliefs held across the read, so a probe never blames a race of its own.
- * Clients run in this process: a client `pause` is a partition of its connections, not a SIGSTOP.
+ * Clients run in this process, where a client `pause` is a partition of its connections; with `processes: 'child'`
+ * each runs in a child process of its own ({@link ChildLockClient}), where a pause is a real SIGSTOP.
  */
 export class RealWorld implements ChaosWorld {
   readonly history: History;
@@ -35,6 +39,9 @@ export class RealWorld implements ChaosWorld {
   readonly server: ServerFaults;
   readonly #topology: RedisTopology;
   readonly #connections: ProxiedConnection[] = [];
+  readonly #children: ChildLockClient[] = [];
+  /** The reference clock's zero, as `performance.timeOrigin + performance.now()`. */
+  readonly #origin: number;
   readonly #leaseKey: string;
   readonly #probeEvery: number;
   #last: LeaseState | undefined;
@@ -45,6 +52,7 @@ export class RealWorld implements ChaosWorld {
     this.#leaseKey = config.lock.leaseKey(CHAOS_KEY);
     this.#probeEvery = Math.max(20, Math.floor(config.ttl / 10));
     const started = performance.now();
+    this.#origin = performance.timeOrigin + started;
     const { lock } = config;
     this.history = new History(
       {
@@ -78,19 +86,37 @@ export class RealWorld implements ChaosWorld {
       observer: { owner: (key) => world.#ownerWhenKnown(key) },
       stallMargin: Math.max(50, config.ttl / 5),
     };
+    const child = config.processes === 'child';
+    const spec = config.lock.child;
+    if (child && !spec) throw new RangeError(`lock ${config.lock.name} cannot run in a child process`);
+    const clients: Promise<ChaosClient>[] = [];
     for (let id = 0; id < config.clients; id += 1) {
       const random = seededRandom(config.seed + id + 1);
-      const connection = await ProxiedConnection.open(topology, random);
+      const connection = await ProxiedConnection.open(topology, random, { connect: !child });
       world.#connections.push(connection);
       const clock = new ClientClock(() => world.history.now());
-      const client = config.lock.connect({
-        redis: connection.redis,
-        target: connection.target,
-        now: clock.now,
-        random,
-        id,
-      });
-      world.clients.push(new ChaosClient(id, connection, clock, client, env));
+      if (!spec || !child) {
+        const { redis, target } = connection;
+        const client = config.lock.connect({ redis, target, now: clock.now, random, id });
+        clients.push(Promise.resolve(new ChaosClient(id, connection, clock, client, env)));
+        continue;
+      }
+      const init = { lock: spec, proxies: connection.spec, id, seed: config.seed + id + 1 };
+      const forked = ChildLockClient.fork({ ...init, origin: world.#origin, clock: clock.state }, clock);
+      clients.push(
+        forked.then((client) => {
+          world.#children.push(client);
+          connection.process = client;
+          return new ChaosClient(id, connection, clock, client, env);
+        }),
+      );
+    }
+    const made = await Promise.allSettled(clients);
+    for (const m of made) if (m.status === 'fulfilled') world.clients.push(m.value);
+    const failed = made.find((m) => m.status === 'rejected');
+    if (failed) {
+      await world.dispose();
+      throw failed.reason;
     }
     return world;
   }
@@ -142,7 +168,9 @@ export class RealWorld implements ChaosWorld {
     this.history.push({ type: 'end', t: this.history.now(), leakedKeys, leakedTimers: 0 });
   }
 
+  /** Kills every client process and closes every connection. */
   async dispose(): Promise<void> {
+    await Promise.all(this.#children.map((c) => c.kill()));
     await Promise.all(this.#connections.map((c) => c.close()));
   }
 

@@ -133,7 +133,9 @@ function pause(world: World, i: number, ms: number): void {
   const client = live(world, i);
   if (!client) return;
   world.history.fault({ kind: 'pause', client: i, duration: ms, beyond: false });
-  client.connection.faults.pausedUntil = Math.max(client.connection.faults.pausedUntil, Date.now() + ms);
+  const { connection } = client;
+  if (connection.suspend) connection.suspend(ms);
+  else connection.faults.pausedUntil = Math.max(connection.faults.pausedUntil, Date.now() + ms);
 }
 
 function failFor(world: World, i: number, ms: number): void {

@@ -26,6 +26,8 @@ export interface ClientConnection {
   /** Cuts every connection of the client at once (they reconnect). */
   reset?(): void;
   disconnect(): void;
+  /** Pauses the client for `ms` (real Redis: a SIGSTOP when it runs in a child process, else a partition). */
+  suspend?(ms: number): void;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -185,9 +187,9 @@ export class ChaosClient {
       remaining === undefined || stall * this.clock.rate >= remaining - (this.env.stallMargin ?? 0);
     if (beyond && this.env.bounds === 'within') return;
     this.env.history.fault({ kind: 'stall', client: this.id, duration: stall, beyond });
-    const until = Date.now() + stall;
-    const faults = this.connection.faults;
-    faults.pausedUntil = Math.max(faults.pausedUntil, until);
+    const { connection } = this;
+    if (connection.suspend) connection.suspend(stall);
+    else connection.faults.pausedUntil = Math.max(connection.faults.pausedUntil, Date.now() + stall);
     await sleep(stall);
   }
 

@@ -1,3 +1,10 @@
+/** A {@link ClientClock}'s parameters: its time is `anchorLocal + (reference − anchorRef) × rate`. */
+export interface ClockState {
+  readonly anchorRef: number;
+  readonly anchorLocal: number;
+  readonly rate: number;
+}
+
 /**
  * A client's monotonic clock derived from the reference clock, with an offset (jumps) and a rate (drift).
  *
@@ -11,6 +18,8 @@ export class ClientClock {
   #anchorRef: number;
   #anchorLocal: number;
   #rate = 1;
+  /** Called after every jump or rate change (to mirror the clock in a child process). */
+  onChange: ((state: ClockState) => void) | undefined;
 
   constructor(reference: () => number) {
     this.#reference = reference;
@@ -30,12 +39,19 @@ export class ClientClock {
   jump(ms: number): void {
     this.#reanchor();
     this.#anchorLocal += ms;
+    this.onChange?.(this.state);
   }
 
   /** Makes the clock run at `rate` × real time from now on. */
   setRate(rate: number): void {
     this.#reanchor();
     this.#rate = rate;
+    this.onChange?.(this.state);
+  }
+
+  /** The clock's parameters now. */
+  get state(): ClockState {
+    return { anchorRef: this.#anchorRef, anchorLocal: this.#anchorLocal, rate: this.#rate };
   }
 
   #reanchor(): void {
