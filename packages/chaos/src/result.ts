@@ -34,6 +34,8 @@ export interface ChaosRunInfo {
   readonly lock: string;
   readonly backend: ChaosBackendName;
   readonly topology: ChaosTopology;
+  /** Where the clients ran (redis backend): in the harness's process or one child process each. */
+  readonly processes: 'inline' | 'child';
   readonly clients: number;
   readonly operations: number;
   readonly runs: number;

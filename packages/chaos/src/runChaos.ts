@@ -124,6 +124,7 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosResult>
     lock: config.lock.name,
     backend: config.backend,
     topology: config.topology,
+    processes: config.processes,
     clients: config.clients,
     operations: config.operations,
     runs: config.runs,

@@ -77,6 +77,8 @@ describe('deadbolt-chaos CLI', function () {
     ['--backend', 'etcd'],
     ['--faults', 'redisStall'],
     ['--path', '1:2'],
+    ['--processes', 'threads'],
+    ['--processes', 'child'], // child processes need the redis backend
   ]) {
     it(`exits 2 on a usage error: ${args.join(' ')}`, async () => {
       const run = await cli(...args);

@@ -11,6 +11,8 @@ export const USAGE = `Usage: deadbolt-chaos [options]
 
   --backend mock|redis        virtual time (default) or real redis-server processes
   --topology single|quorum3|quorum5|cluster   servers of the redis backend (default single)
+  --processes inline|child    redis backend: clients in this process (default) or one child process each,
+                              so that a pause really stops the client (SIGSTOP)
   --lock NAME                 deadbolt (default), correct, or a broken fixture: ${Object.keys(brokenLocks).join(', ')}
   --clients N                 concurrent clients (default 5)
   --operations N              most steps per schedule (default 50)
@@ -83,6 +85,7 @@ export function parseCliArgs(argv: readonly string[]): CliRequest {
     lock,
     ...defined('backend', oneOf('backend', v.backend, ['mock', 'redis'] as const)),
     ...defined('topology', oneOf<ChaosTopology>('topology', v.topology, TOPOLOGIES)),
+    ...defined('processes', oneOf('processes', v.processes, ['inline', 'child'] as const)),
     ...defined('clients', int('clients', v.clients, 2)),
     ...defined('operations', int('operations', v.operations, 1)),
     ...defined('runs', int('runs', v.runs, 1)),
@@ -114,6 +117,7 @@ function parse(argv: readonly string[]) {
     options: {
       backend: text,
       topology: text,
+      processes: text,
       lock: text,
       clients: text,
       operations: text,

@@ -16,7 +16,7 @@ export function replayCommand(result: ChaosResult, lockName: string): string | u
   return [
     'deadbolt-chaos',
     `--backend ${r.backend}`,
-    ...(r.backend === 'redis' ? [`--topology ${r.topology}`] : []),
+    ...(r.backend === 'redis' ? [`--topology ${r.topology}`, `--processes ${r.processes}`] : []),
     `--lock ${lockName}`,
     `--clients ${r.clients}`,
     `--operations ${r.operations}`,
