@@ -1,0 +1,52 @@
+import { fork } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { RedisServer, waitUntil } from '@deadbolt/testing';
+import { expect } from 'chai';
+import { createLocker, HEARTBEAT_MS, QUEUE_ENTRY_MS } from '@deadbolt/core';
+
+const WAITING_PROCESS = fileURLToPath(new URL('./support/waitingProcess.ts', import.meta.url));
+
+describe('a waiter process killed while queued (real Redis)', function () {
+  let server: RedisServer;
+  before(async function () {
+    server = await RedisServer.start();
+  });
+  after(async function () {
+    await server.stop();
+  });
+
+  it('delays the next waiter by no more than its queue entry’s lifetime, and leaves no entry', async function () {
+    const admin = server.client();
+    const queue = 'dw:{k}:queue';
+    const holderLocker = createLocker(server.client(), { prefix: 'dw' });
+    const holder = await holderLocker.acquire('k');
+    const child = fork(WAITING_PROCESS, [server.url, 'dw', 'k'], {
+      execArgv: ['--import=tsx', '--conditions=source'],
+      stdio: 'ignore',
+    });
+    try {
+      await waitUntil(async () => (await admin.zcard(queue)) === 1, { description: 'the child queued' });
+      const [dead] = await admin.zrange(queue, 0, 0);
+      child.kill('SIGKILL');
+      await once(child, 'exit');
+
+      const live = createLocker(server.client(), { prefix: 'dw' });
+      // The documented bound: the dead entry lives QUEUE_ENTRY_MS after its last attempt, and the live waiter
+      // tries again at least every HEARTBEAT_MS. A LockBusyError here would mean the queue stayed blocked.
+      const waiting = live.acquire('k', { wait: QUEUE_ENTRY_MS + 2 * HEARTBEAT_MS + 2_000 });
+      await waitUntil(async () => (await admin.zcard(queue)) === 2, {
+        description: 'the live waiter queued',
+      });
+      await holder.release();
+      const lock = await waiting;
+      expect(lock.held).to.equal(true);
+      expect(await admin.zscore(queue, dead ?? '')).to.equal(null);
+      await lock.release();
+      expect(await admin.exists(queue, 'dw:{k}:queue-expiry')).to.equal(0);
+      await Promise.all([holderLocker.close(), live.close()]);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
+  });
+});
