@@ -1,6 +1,6 @@
 import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { FaultProxy, type ConnectionFaults } from '@deadbolt/chaos';
+import { FaultProxy, noFaults, type ConnectionFaults } from '@deadbolt/chaos';
 import type { Locker } from '@deadbolt/core';
 import { RedisServer, testClientOptions } from '@deadbolt/testing';
 import { expect } from 'chai';
@@ -36,16 +36,6 @@ const faultArb: fc.Arbitrary<Fault> = fc.oneof(
   fc.record({ kind: fc.constant('reset' as const), at: fc.nat(60) }),
   fc.record({ kind: fc.constant('stall' as const), at: fc.nat(60), for: fc.integer({ min: 10, max: 300 }) }),
 );
-
-const freshFaults = (): ConnectionFaults => ({
-  pausedUntil: 0,
-  failUntil: 0,
-  dropReplies: 0,
-  latencyUntil: 0,
-  latencyMs: 0,
-  lostWakeupUntil: 0,
-  crashed: false,
-});
 
 type MakeApp = (
   redis: Redis,
@@ -94,7 +84,7 @@ describe('middleware under chaos (Express and Koa examples, real Redis behind a 
   /** One run: deposits in parallel while the faults fire; returns what was acknowledged and the final balance. */
   async function run(make: MakeApp, locked: boolean, amounts: number[], faults: Fault[]) {
     await admin.flushall();
-    const state = freshFaults();
+    const state = noFaults();
     const proxy = await FaultProxy.start(server.port, state, { jitter: 0.5 });
     const redis = new Redis(testClientOptions('127.0.0.1', proxy.port));
     redis.on('error', () => {});

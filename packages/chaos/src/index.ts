@@ -32,4 +32,4 @@ export * from './fixtures/index.js';
 export { renderReport, type ReportOptions } from './report/renderReport.js';
 export { timelines, type BeliefInterval, type KeyTimeline } from './report/intervals.js';
 export { FaultProxy } from './real/FaultProxy.js';
-export type { ConnectionFaults } from './backend/FaultyConnection.js';
+export { noFaults, type ConnectionFaults } from './backend/FaultyConnection.js';

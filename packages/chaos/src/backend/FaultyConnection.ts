@@ -34,6 +34,26 @@ export interface ConnectionFaults {
   crashed: boolean;
 }
 
+/**
+ * A client's fault state with no fault active.
+ *
+ * @example
+ * ```ts
+ * const faults = noFaults(); faults.dropReplies = 1
+ * ```
+ */
+export function noFaults(): ConnectionFaults {
+  return {
+    pausedUntil: 0,
+    failUntil: 0,
+    dropReplies: 0,
+    latencyUntil: 0,
+    latencyMs: 0,
+    lostWakeupUntil: 0,
+    crashed: false,
+  };
+}
+
 /** Error of a command failed by the fault injector. */
 export class InjectedFaultError extends Error {
   override readonly name = 'InjectedFaultError';
@@ -52,15 +72,7 @@ export class InjectedFaultError extends Error {
  * ```
  */
 export class FaultyConnection {
-  readonly faults: ConnectionFaults = {
-    pausedUntil: 0,
-    failUntil: 0,
-    dropReplies: 0,
-    latencyUntil: 0,
-    latencyMs: 0,
-    lostWakeupUntil: 0,
-    crashed: false,
-  };
+  readonly faults: ConnectionFaults = noFaults();
   /** The client's view of Redis. */
   readonly redis: Redis;
   readonly #mock: Redis;

@@ -1,5 +1,5 @@
 import type { Cluster, Redis } from 'ioredis';
-import type { ConnectionFaults } from '../backend/FaultyConnection.js';
+import { noFaults, type ConnectionFaults } from '../backend/FaultyConnection.js';
 import type { ClientConnection } from '../world/ChaosClient.js';
 import { collectClients, connectThrough, ready, type ProxySpec } from './connectThrough.js';
 import { FaultProxy } from './FaultProxy.js';
@@ -26,15 +26,7 @@ export interface Suspendable {
  * ```
  */
 export class ProxiedConnection implements ClientConnection {
-  readonly faults: ConnectionFaults = {
-    pausedUntil: 0,
-    failUntil: 0,
-    dropReplies: 0,
-    latencyUntil: 0,
-    latencyMs: 0,
-    lostWakeupUntil: 0,
-    crashed: false,
-  };
+  readonly faults: ConnectionFaults = noFaults();
   /** What to lock with: a `Redis`, an array of them (quorum) or a `Cluster` (none for a child process). */
   target: Redis | Redis[] | Cluster = [];
   /** The first node's connection (a `Cluster` on the cluster topology; unset for a child process). */
