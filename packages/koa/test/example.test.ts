@@ -1,46 +1,8 @@
-import { useRedisServer } from '@deadbolt/testing';
-import { expect } from 'chai';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createApp } from '../../../examples/koa/app.js';
+import { describeBankExample } from '../../core/test/request/support/describeBankExample.js';
 
-describe('examples/koa bank on a real Redis', () => {
-  const redis = useRedisServer();
-
-  async function withdrawFifty(
-    locked: boolean,
-  ): Promise<{ statuses: number[]; balance: number | undefined }> {
-    const client = redis.server.client();
-    const { app, accounts, locker } = createApp({ redis: client, locked });
-    await accounts.open('acct', 100);
-    const handle = app.callback();
-    const server = createServer((req, res) => void handle(req, res));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-    const { port } = server.address() as AddressInfo;
-    try {
-      const responses = await Promise.all(
-        Array.from({ length: 50 }, () =>
-          fetch(`http://127.0.0.1:${port}/accounts/acct/withdraw`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: '{"amount":1}',
-          }),
-        ),
-      );
-      await Promise.all(responses.map((r) => r.arrayBuffer()));
-      return { statuses: responses.map((r) => r.status), balance: await accounts.balance('acct') };
-    } finally {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await locker.close();
-    }
-  }
-
-  it('loses withdrawals without the lock and none with it', async () => {
-    const unlocked = await withdrawFifty(false);
-    const locked = await withdrawFifty(true);
-    expect(unlocked.balance).to.be.greaterThan(50);
-    expect(locked.statuses.every((s) => s === 200)).to.equal(true);
-    expect(locked.balance).to.equal(50);
-  });
+describeBankExample('examples/koa', (redis, locked) => {
+  const { app, accounts, locker } = createApp({ redis, locked });
+  const handle = app.callback();
+  return { listener: (req, res) => void handle(req, res), accounts, locker };
 });
