@@ -5,7 +5,7 @@ import type { FromWorker, ToWorker } from './worker/protocol.js';
 const WORKER_FILE = fileURLToPath(new URL('./worker/main.ts', import.meta.url));
 
 /**
- * A forked worker process (run with tsx) and its request/reply channel: every message sent gets exactly one
+ * A forked worker process and its request/reply channel: every message sent gets exactly one
  * reply. A worker that dies or does not answer in time fails the pending request instead of hanging the run.
  */
 export class WorkerHandle {
@@ -27,9 +27,13 @@ export class WorkerHandle {
     });
   }
 
-  /** Forks a worker process, with `nodeOptions` (such as `--expose-gc`) added to its Node flags. */
+  /**
+   * Forks a worker process, with `nodeOptions` (such as `--expose-gc`) added to its Node flags. The worker's
+   * own files run through tsx, but without the `source` export condition, so the `@deadbolt/*` packages it
+   * measures load from their built `dist/` output, the code users install (`pnpm bench` builds it first).
+   */
   static fork(nodeOptions: readonly string[] = []): WorkerHandle {
-    const execArgv = ['--import=tsx', '--conditions=source', ...nodeOptions];
+    const execArgv = ['--import=tsx', ...nodeOptions];
     return new WorkerHandle(fork(WORKER_FILE, [], { execArgv, stdio: 'inherit' }));
   }
 

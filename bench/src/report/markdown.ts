@@ -60,7 +60,7 @@ export function renderMarkdown(report: Report): string {
     '',
     '## Method',
     '',
-    '- A client is one ioredis connection with one instance of the library; clients run in forked worker processes (tsx) that start together on an IPC barrier. Each client loops acquire → hold → release on its key.',
+    '- A client is one ioredis connection with one instance of the library; clients run in forked worker processes that start together on an IPC barrier and load deadbolt from its built package (`dist/`, as installed from npm), the peers from `node_modules`. Each client loops acquire → hold → release on its key.',
     "- **throughput**: grants inside the measured window per second. **× raw floor**: throughput ÷ the raw floor's in the same scenario.",
     '- **utilisation**: Σ measured hold time (grant received → release called, clipped to the window) ÷ window length; only meaningful with a hold time.',
     '- **wait**: time from calling acquire to holding the lock, for every acquire started inside the window (also when it is granted after the window closed, so slow waiters are not dropped).',

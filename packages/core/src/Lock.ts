@@ -112,7 +112,8 @@ export class Lock implements AsyncDisposable {
     this.#state = 'released';
     this.#schedule.stop();
     this.#host.forget(this);
-    const held = await this.#host.backend.release(this.#target, this.token);
+    // The granting attempt already took this token out of every queue: no queue clean-up needed.
+    const held = await this.#host.backend.release(this.#target, this.token, false);
     this.#host.events.emit('released', { key: this.key, fence: this.fence, held, heldFor: this.#heldFor() });
     return held;
   }

@@ -16,24 +16,23 @@ export class SingleNodeBackend implements LockBackend {
     this.#runner = new ScriptRunner(client, commandTimeout);
   }
 
-  async attempt({
-    target,
-    token,
-    ttl,
-    fair,
-    enqueue,
-    queued = true,
-  }: AttemptRequest): Promise<AttemptResult> {
+  attempt({ target, token, ttl, fair, enqueue, queued = true }: AttemptRequest): Promise<AttemptResult> {
     const flags = (fair ? 'f' : '') + (queued ? 'q' : '');
-    return parseAttempt(await this.#runner.run(ACQUIRE, target.redisKeys, [token, ttl, enqueue, flags]));
+    return this.#runner.run(ACQUIRE, target.redisKeys, [token, ttl, enqueue, flags]).then(parseAttempt);
   }
 
-  async extend(target: LockTarget, token: string, ttl: number): Promise<boolean> {
-    return (await this.#runner.run(EXTEND, target.redisKeys, [token, ttl, fenceTtl(ttl)])) === 1;
+  extend(target: LockTarget, token: string, ttl: number): Promise<boolean> {
+    return this.#runner.run(EXTEND, target.redisKeys, [token, ttl, fenceTtl(ttl)]).then(isOne);
   }
 
-  async release(target: LockTarget, token: string, queued = true): Promise<boolean> {
+  release(target: LockTarget, token: string, queued = true): Promise<boolean> {
     const flags = (this.sharded ? 's' : '') + (queued ? 'q' : '');
-    return (await this.#runner.run(RELEASE, target.redisKeys, [token, flags])) === target.keys.length;
+    return this.#runner
+      .run(RELEASE, target.redisKeys, [token, flags])
+      .then((released) => released === target.keys.length);
   }
+}
+
+function isOne(reply: unknown): boolean {
+  return reply === 1;
 }

@@ -1,10 +1,8 @@
 import type { AttemptRequest, AttemptResult, LockBackend, LockTarget } from '../backend/LockBackend.js';
 import { fenceTtl } from '../backend/LockBackend.js';
 import type { LockError } from '../errors/LockError.js';
-import { LockRedisError } from '../errors/LockRedisError.js';
 import type { QuorumNodeResult } from '../errors/QuorumError.js';
 import type { Script, ScriptRunner } from '../redis/ScriptRunner.js';
-import { withTimeout } from '../redis/withTimeout.js';
 import { ACQUIRE, parseAttempt } from '../scripts/acquire.js';
 import { DROP_LEASE } from '../scripts/dropLease.js';
 import { QUORUM_EXTEND } from '../scripts/quorumExtend.js';
@@ -159,11 +157,7 @@ export class VotingBackend implements LockBackend {
     args: readonly (string | number)[],
     timeout: number,
   ): Promise<unknown> {
-    return withTimeout(
-      part.runner.run(script, part.target.redisKeys, args),
-      timeout,
-      () => new LockRedisError(`Node ${part.node} did not answer ${script.name} within ${timeout} ms`),
-    );
+    return part.runner.run(script, part.target.redisKeys, args, timeout, `Node ${part.node}`);
   }
 }
 

@@ -41,7 +41,7 @@ export class ScriptRunner {
    * Runs `script` with `keys` and `args`; rejects with `LockRedisError` on any failure. `timeout` (default:
    * the runner's) bounds the call; `who` names the server in the timeout message.
    */
-  async run(
+  run(
     script: Script,
     keys: readonly string[],
     args: readonly (string | number)[],
@@ -54,31 +54,41 @@ export class ScriptRunner {
       status !== undefined &&
       (DOWN_STATES.has(status) || (this.#wasReady && RECONNECT_STATES.has(status)))
     ) {
-      throw new LockRedisError(`Redis is not connected (connection ${status}); ${script.name} was not sent`);
-    }
-    try {
-      return await withTimeout(this.#send(script, keys, args), timeout, () =>
-        timeoutError(script, timeout, who),
+      return Promise.reject(
+        new LockRedisError(`Redis is not connected (connection ${status}); ${script.name} was not sent`),
       );
-    } catch (error) {
-      if (error instanceof LockRedisError) throw error;
-      throw new LockRedisError(`Redis ${script.name} failed: ${(error as Error).message}`, { cause: error });
     }
+    return withTimeout(this.#send(script, keys, args), timeout, () => timeoutError(script, timeout, who));
   }
 
-  async #send(script: Script, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
-    if (this.#loaded.has(script.sha)) {
-      try {
-        return await this.#client.evalsha(script.sha, keys.length, ...keys, ...args);
-      } catch (error) {
-        if (!String((error as Error).message).startsWith('NOSCRIPT')) throw error;
+  /** EVALSHA when this connection has run the script before, else EVAL; errors become `LockRedisError`. */
+  #send(script: Script, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
+    if (!this.#loaded.has(script.sha)) return this.#eval(script, keys, args);
+    return this.#client
+      .evalsha(script.sha, keys.length, ...keys, ...args)
+      .then(undefined, (error: unknown) => {
+        if (!String((error as Error).message).startsWith('NOSCRIPT')) throw redisError(script, error);
         this.#loaded.delete(script.sha);
-      }
-    }
-    const result = await this.#client.eval(script.source, keys.length, ...keys, ...args);
-    this.#loaded.add(script.sha);
-    return result;
+        return this.#eval(script, keys, args);
+      });
   }
+
+  #eval(script: Script, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
+    return this.#client.eval(script.source, keys.length, ...keys, ...args).then(
+      (result) => {
+        this.#loaded.add(script.sha);
+        return result;
+      },
+      (error: unknown) => {
+        throw redisError(script, error);
+      },
+    );
+  }
+}
+
+function redisError(script: Script, error: unknown): LockRedisError {
+  if (error instanceof LockRedisError) return error;
+  return new LockRedisError(`Redis ${script.name} failed: ${(error as Error).message}`, { cause: error });
 }
 
 function timeoutError(script: Script, ms: number, who: string): LockRedisError {

@@ -7,7 +7,8 @@ import { NOW, QUEUE_HEAD } from './lua.js';
  * ARGV: token, ttl (ms), enqueue (ms a waiter's queue entry lives; 0 = do not queue), flags: `f` wait in
  * queue order (fair), `q` an earlier attempt of this acquire may have queued it, `c` every grant takes the
  * server clock as a floor for the fence (quorum mode). The fence counter lives `max(2 × ttl, 60 s)`.
- * The uncontended path makes four calls (GET lease, ZRANGE queue head, INCR fence, SET lease).
+ * The uncontended path of a one-key lock makes three calls (EXISTS queue, SET NX lease, INCR fence); a taken
+ * lease, a queue, several keys, an earlier queued attempt or quorum mode take the general path.
  * Returns one integer (cheaper to send and parse than an array): the fence (> 0) when granted, or
  * `-(holderTtl + 2)` (≤ -1) when refused, where holderTtl is the longest remaining lease of another holder
  * (-1 when only the queue blocked). See {@link parseAttempt}.
@@ -24,11 +25,21 @@ import { NOW, QUEUE_HEAD } from './lua.js';
  */
 export const ACQUIRE = defineScript(
   'acquire',
-  `${NOW}${QUEUE_HEAD}
+  `${NOW}
 local token, ttl, enqueue, flags = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
+local fence_ttl = math.max(2 * ttl, 60000)
+-- Fast path (one key, never queued, not quorum mode, nobody waiting): SET NX, then INCR.
+if #KEYS == 4 and (flags == '' or (flags == 'f' and redis.call('EXISTS', KEYS[3]) == 0))
+    and redis.call('SET', KEYS[1], token, 'NX', 'PX', ttl) then
+  local fence = tonumber(redis.call('INCR', KEYS[2]))
+  if fence > 1 then return fence end
+  fence = math.max(fence, now_us())
+  redis.call('SET', KEYS[2], string.format('%.0f', fence), 'PX', fence_ttl)
+  return fence
+end
+${QUEUE_HEAD}
 local fair, queued = string.find(flags, 'f', 1, true), string.find(flags, 'q', 1, true)
 local clock_floor = string.find(flags, 'c', 1, true)
-local fence_ttl = math.max(2 * ttl, 60000)
 local groups = #KEYS / 4
 local us
 local function clock()

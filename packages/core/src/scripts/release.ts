@@ -7,14 +7,20 @@ import { NOW, QUEUE_HEAD } from './lua.js';
  * published on that key's wake-up channel.
  *
  * ARGV: token, flags: `s` publish with SPUBLISH (Cluster) instead of PUBLISH, `q` the token may be queued.
- * A key's wake-up channel is its lease key + `:wake` (see `keys.ts`). The uncontended path makes three calls
- * (GET, DEL, EXISTS).
+ * A key's wake-up channel is its lease key + `:wake` (see `keys.ts`). The uncontended path of a one-key lock
+ * makes three calls (EXISTS queue, GET, DEL).
  * Returns the number of keys that were still held by the token.
  */
 export const RELEASE = defineScript(
   'release',
-  `${NOW}${QUEUE_HEAD}
-local token, flags = ARGV[1], ARGV[2]
+  `local token, flags = ARGV[1], ARGV[2]
+-- Fast path (one key, not queued, nobody waiting): GET, DEL.
+if #KEYS == 4 and (flags == '' or flags == 's') and redis.call('EXISTS', KEYS[3]) == 0 then
+  if redis.call('GET', KEYS[1]) ~= token then return 0 end
+  redis.call('DEL', KEYS[1])
+  return 1
+end
+${NOW}${QUEUE_HEAD}
 local publish = string.find(flags, 's', 1, true) and 'SPUBLISH' or 'PUBLISH'
 local queued = string.find(flags, 'q', 1, true)
 local released = 0
