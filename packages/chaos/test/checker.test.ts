@@ -133,10 +133,18 @@ describe('checkHistory on hand-written histories', () => {
   });
 
   it('S5 flags a release of another client’s live lease and a key without TTL', () => {
-    expect(check([lease(0, 'a', 0), lease(10, null, 0)])).to.deep.equal([]);
-    expect(check([lease(0, 'a', 0), lease(10, null, 1)])).to.include('S5');
-    expect(check([lease(0, 'a', 0), lease(1500, 'b', 1)])).to.deep.equal([]);
+    const a = grant(1, 0, 0, 'a', 10);
+    expect(check([lease(0, 'a', 0), a, lease(10, null, 0)])).to.deep.equal([]);
+    expect(check([lease(0, 'a', 0), a, lease(10, null, 1)])).to.include('S5');
+    expect(check([lease(0, 'a', 0), a, lease(1500, 'b', 1)])).to.deep.equal([]);
     expect(check([{ type: 'noTtl', t: 3, key: 'k', by: 0 }])).to.include('S5');
+  });
+
+  it('S5 knows a lease by the client that reported its token: a release may hand the lock over', () => {
+    const handOver = [lease(0, 'a', 0), grant(1, 0, 0, 'a', 10), lease(5, 'b', 0)];
+    // c0's release granted c1's token; c1 extending it is fine, c0 deleting it again is not.
+    expect(check([...handOver, grant(2, 1, 1, 'b', 11, 6), lease(6, 'b', 1, 1006)])).to.deep.equal([]);
+    expect(check([...handOver, grant(2, 1, 1, 'b', 11, 6), lease(7, null, 0)])).to.include('S5');
   });
 
   it('S6 flags a slow grant that claims a fresh lease', () => {
@@ -146,6 +154,16 @@ describe('checkHistory on hand-written histories', () => {
     ];
     expect(check(slow(580))).to.deep.equal([]);
     expect(check(slow(988))).to.include('S6');
+  });
+
+  it('S6 measures from the last time the server set the lease: a retried attempt may set it anew', () => {
+    const retried = (remaining: number): HistoryEvent[] => [
+      lease(0, 'a', 0, 1500),
+      lease(14, 'a', 0, 1014),
+      { ...(grant(1, 0, 0, 'a', 1, 14) as object), remaining } as HistoryEvent,
+    ];
+    expect(check(retried(988))).to.deep.equal([]);
+    expect(check(retried(1002))).to.include('S6');
   });
 
   it('L1 flags a waiter refused while the lock was free', () => {

@@ -14,6 +14,8 @@ export interface LockGrant {
   readonly start: number;
   readonly ttl: number;
   readonly renew: boolean;
+  /** A lock handed over by a release: its provisional lease is trusted for this long from `start`, in ms. */
+  readonly validFor?: number | undefined;
 }
 
 /**

@@ -187,6 +187,7 @@ export class Locker extends TypedEmitter<LockerEvents> {
         token,
         fence: outcome.fence,
         start: outcome.start,
+        validFor: outcome.validFor,
         ...config,
       });
       this.#held.add(lock);

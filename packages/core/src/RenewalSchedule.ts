@@ -31,12 +31,20 @@ export class RenewalSchedule {
   readonly #hooks: RenewalHooks;
   readonly #renew: boolean;
 
-  constructor(hooks: RenewalHooks, grant: { start: number; ttl: number; renew: boolean }) {
+  /**
+   * `grant.validFor` (default `ttl`): how long the lease is trusted from `start` before the first renewal; a
+   * lock handed over by a release holds a shorter provisional lease, which the first renewal extends to `ttl`.
+   */
+  constructor(
+    hooks: RenewalHooks,
+    grant: { start: number; ttl: number; renew: boolean; validFor?: number | undefined },
+  ) {
     this.#hooks = hooks;
     this.#renew = grant.renew;
     this.#ttl = grant.ttl;
-    this.#deadline = grant.start + grant.ttl - hooks.drift(grant.ttl);
-    this.#renewAt = grant.start + this.#period();
+    const validFor = grant.validFor ?? grant.ttl;
+    this.#deadline = grant.start + validFor - hooks.drift(grant.ttl);
+    this.#renewAt = grant.start + this.#period(validFor);
     this.#arm();
   }
 
@@ -62,8 +70,8 @@ export class RenewalSchedule {
     this.#confirm(extended, start, ttl);
   }
 
-  #period(): number {
-    return Math.max(MIN_RENEW_INTERVAL_MS, Math.floor((this.#ttl - this.#hooks.drift(this.#ttl)) / 3));
+  #period(validFor = this.#ttl): number {
+    return Math.max(MIN_RENEW_INTERVAL_MS, Math.floor((validFor - this.#hooks.drift(this.#ttl)) / 3));
   }
 
   #arm(at = this.#renew && !this.#inFlight ? Math.min(this.#renewAt, this.#deadline) : this.#deadline): void {

@@ -29,7 +29,14 @@ export interface AcquireRun {
 
 /** How an acquire ended: a valid grant, or the lock stayed busy until `wait` ran out. */
 export type AcquireOutcome =
-  | { readonly granted: true; readonly fence: number; readonly start: number; readonly attempts: number }
+  | {
+      readonly granted: true;
+      readonly fence: number;
+      readonly start: number;
+      readonly attempts: number;
+      /** A lock handed over by a release holds a provisional lease: trusted for this long from `start`, in ms. */
+      readonly validFor?: number;
+    }
   | { readonly granted: false; readonly holderTtl: number; readonly attempts: number };
 
 /**
@@ -47,6 +54,8 @@ export async function acquireLoop(run: AcquireRun): Promise<AcquireOutcome> {
   let touched = false;
   let queued = false;
   const untrack = config.wait > 0 ? run.wait.track(run.token) : undefined;
+  // A release may grant the lock to a waiter of one key whose renewal will extend the provisional lease.
+  const handOver = run.wait.handsOver && config.fair && config.renew && run.target.keys.length === 1;
   try {
     signal.throwIfAborted();
     for (;;) {
@@ -61,6 +70,7 @@ export async function acquireLoop(run: AcquireRun): Promise<AcquireOutcome> {
           fair: config.fair,
           enqueue,
           queued,
+          handOver,
         }),
         signal,
       );
@@ -80,7 +90,7 @@ export async function acquireLoop(run: AcquireRun): Promise<AcquireOutcome> {
         return { granted: false, holderTtl, attempts };
       }
       if (attempts === 1) run.onWait?.(holderTtl);
-      await run.wait.pause({
+      const handedFence = await run.wait.pause({
         target: run.target,
         token: run.token,
         fair: config.fair,
@@ -89,6 +99,13 @@ export async function acquireLoop(run: AcquireRun): Promise<AcquireOutcome> {
         atMost: Math.min(left, HEARTBEAT_MS),
         signal,
       });
+      if (handedFence !== undefined) {
+        // Handed over by a release that ran after this refused attempt began: trust the provisional lease
+        // from that start. Too little left (a long pause on a short ttl): the next attempt finds the lease ours.
+        const validFor = Math.min(config.ttl, QUEUE_ENTRY_MS);
+        if (now() < start + validFor - drift)
+          return { granted: true, fence: handedFence, start, attempts, validFor };
+      }
     }
   } catch (error) {
     // After a Redis failure the cleanup is sent but not awaited: the caller hears of the failure at once, and

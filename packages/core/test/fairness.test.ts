@@ -20,6 +20,25 @@ async function queued(
   void backend;
 }
 
+/**
+ * Makes `waiterLocker` wait for `key` once, so its wake-up channel is subscribed (it lingers): a later wait on the
+ * key then pauses on its first refusal instead of retrying at once after a fresh subscription.
+ */
+async function subscribeByWaiting(
+  backend: Backend,
+  admin: Redis,
+  prefix: string,
+  key: string,
+  holderLocker: ReturnType<typeof createLocker>,
+  waiterLocker: ReturnType<typeof createLocker>,
+): Promise<void> {
+  const holder = await holderLocker.acquire(key);
+  const waiting = waiterLocker.acquire(key);
+  await queued(backend, admin, prefix, key, 1);
+  await holder.release();
+  await (await waiting).release();
+}
+
 describe('fair, event-driven waiting', function () {
   eachBackend((backend) => {
     let admin: Redis;
@@ -92,6 +111,52 @@ describe('fair, event-driven waiting', function () {
       connections.forEach((redis) => redis.disconnect());
     });
 
+    /** One release while `waiterLocker` waits on `key` (its channel already subscribed): the waiter's lock and attempts. */
+    async function waitThroughRelease(
+      prefix: string,
+      key: string,
+      waiterLocker: ReturnType<typeof createLocker>,
+    ): Promise<{ holder: Lock; lock: Lock; attempts: number; close: () => Promise<void> }> {
+      const holderLocker = createLocker(backend().connect(), { prefix });
+      await subscribeByWaiting(backend(), admin, prefix, key, holderLocker, waiterLocker);
+      const holder = await holderLocker.acquire(key);
+      let attempts = 0;
+      waiterLocker.on('acquired', (info) => (attempts = info.attempts));
+      const waiting = waiterLocker.acquire(key);
+      await queued(backend(), admin, prefix, key, 1);
+      await holder.release();
+      const lock = await waiting;
+      const close = async (): Promise<void> => {
+        await Promise.all([holderLocker.close(), waiterLocker.close()]);
+      };
+      return { holder, lock, attempts, close };
+    }
+
+    it('a release hands the lock to the waiting head: granted without another attempt, then renewed to its ttl', async function () {
+      const prefix = backend().prefix();
+      const waiterLocker = createLocker(backend().connect(), { prefix, ttl: 5_000 });
+      const { holder, lock, attempts, close } = await waitThroughRelease(prefix, 'hand-over', waiterLocker);
+      expect(attempts, 'attempts of the waiter').to.equal(1);
+      expect(lock.fence).to.be.greaterThan(holder.fence);
+      expect(await admin.get(`${prefix}:{hand-over}`)).to.equal(lock.token);
+      // The provisional lease: trusted for at most QUEUE_ENTRY_MS until the first renewal extends it to the ttl.
+      expect(lock.remaining()).to.be.at.most(QUEUE_ENTRY_MS);
+      await new Promise((resolve) => waiterLocker.once('extended', resolve));
+      expect(lock.remaining()).to.be.greaterThan(QUEUE_ENTRY_MS);
+      expect(await admin.pttl(`${prefix}:{hand-over}`)).to.be.greaterThan(QUEUE_ENTRY_MS);
+      expect(await lock.release()).to.equal(true);
+      await close();
+    });
+
+    it('no hand-over to a waiter without renewal: it is woken and makes its own attempt', async function () {
+      const prefix = backend().prefix();
+      const waiterLocker = createLocker(backend().connect(), { prefix, renew: false });
+      const { lock, attempts, close } = await waitThroughRelease(prefix, 'no-hand-over', waiterLocker);
+      expect(attempts, 'attempts of the waiter').to.equal(2);
+      expect(lock.remaining()).to.be.greaterThan(QUEUE_ENTRY_MS);
+      await close();
+    });
+
     it('recovers a dropped wake-up message with the fallback poll', async function () {
       const prefix = backend().prefix();
       const deaf = backend().connect();
@@ -116,24 +181,29 @@ describe('fair, event-driven waiting', function () {
       deaf.disconnect();
     });
 
-    it('a waiter that died while queued blocks the queue no longer than its entry lives', async function () {
-      const prefix = backend().prefix();
-      const holderLocker = createLocker(backend().connect(), { prefix });
-      const holder = await holderLocker.acquire('dead-waiter');
-      // A waiter that died while queued: its entry stays until it expires.
-      await admin.zadd(`${prefix}:{dead-waiter}:queue`, 1, 'dead');
-      const expiresAt = Number((await admin.time())[0]) * 1000 + QUEUE_ENTRY_MS;
-      await admin.zadd(`${prefix}:{dead-waiter}:queue-expiry`, expiresAt, 'dead');
-      await admin.pexpire(`${prefix}:{dead-waiter}:queue`, QUEUE_ENTRY_MS);
-      await admin.pexpire(`${prefix}:{dead-waiter}:queue-expiry`, QUEUE_ENTRY_MS);
-      const live = createLocker(backend().connect(), { prefix });
-      const waiting = live.acquire('dead-waiter', { wait: QUEUE_ENTRY_MS + 2 * HEARTBEAT_MS + 2_000 });
-      await queued(backend(), admin, prefix, 'dead-waiter', 2);
-      await holder.release();
-      const lock: Lock = await waiting; // a LockBusyError here would mean the dead entry blocked past the bound
-      expect(lock.held).to.equal(true);
-      expect(await admin.zscore(`${prefix}:{dead-waiter}:queue`, 'dead')).to.equal(null);
-      await Promise.all([holderLocker.close(), live.close()]);
-    });
+    for (const handOver of [false, true]) {
+      it(`a waiter that died while queued blocks the queue no longer than its entry lives${handOver ? ' (also when the release hands it the lock)' : ''}`, async function () {
+        const prefix = backend().prefix();
+        const holderLocker = createLocker(backend().connect(), { prefix });
+        const holder = await holderLocker.acquire('dead-waiter');
+        // A waiter that died while queued: its entry stays until it expires. Marked (.5), it accepts a hand-over,
+        // and the release gives the dead waiter a provisional lease of QUEUE_ENTRY_MS.
+        await admin.zadd(`${prefix}:{dead-waiter}:queue`, 1, 'dead');
+        const expiresAt = Number((await admin.time())[0]) * 1000 + QUEUE_ENTRY_MS + (handOver ? 0.5 : 0);
+        await admin.zadd(`${prefix}:{dead-waiter}:queue-expiry`, expiresAt, 'dead');
+        await admin.pexpire(`${prefix}:{dead-waiter}:queue`, QUEUE_ENTRY_MS);
+        await admin.pexpire(`${prefix}:{dead-waiter}:queue-expiry`, QUEUE_ENTRY_MS);
+        const live = createLocker(backend().connect(), { prefix });
+        const waiting = live.acquire('dead-waiter', { wait: QUEUE_ENTRY_MS + 2 * HEARTBEAT_MS + 2_000 });
+        await queued(backend(), admin, prefix, 'dead-waiter', 2);
+        await holder.release();
+        if (handOver) expect(await admin.get(`${prefix}:{dead-waiter}`)).to.be.oneOf(['dead', null]);
+        const lock: Lock = await waiting; // a LockBusyError here would mean the dead entry blocked past the bound
+        expect(lock.held).to.equal(true);
+        expect(lock.fence).to.be.greaterThan(holder.fence);
+        expect(await admin.zscore(`${prefix}:{dead-waiter}:queue`, 'dead')).to.equal(null);
+        await Promise.all([holderLocker.close(), live.close()]);
+      });
+    }
   });
 });

@@ -66,14 +66,21 @@ export function checkMutualExclusion(history: History): Finding[] {
   return out;
 }
 
-/** The token each acquire with an unknown outcome set on the server (found through the lease changes it made). */
+/**
+ * The token each acquire with an unknown outcome set on the server (found through the lease changes it made). A
+ * token some operation reported is not such a token, even when this client's command set it: a release that hands
+ * the lock to the next waiter sets that waiter's token.
+ */
 function tokensOfUnknownAcquires(history: History): Map<string, OpEvent> {
   const leases = serverLeases(history.events);
+  const reported = new Set<string>();
+  for (const e of history.events) if (e.type === 'op' && e.token !== undefined) reported.add(e.token);
   const out = new Map<string, OpEvent>();
   for (const op of history.events) {
     if (op.type !== 'op' || op.op !== 'acquire' || op.result !== 'unknown') continue;
     const until = op.tRes ?? Number.POSITIVE_INFINITY;
     for (const l of leases) {
+      if (reported.has(l.owner)) continue;
       if (l.by === op.client && l.key === op.key && l.start >= op.tInv && l.start <= until)
         out.set(l.owner, op);
     }

@@ -2,12 +2,17 @@ import type { History } from '../history/History.js';
 import type { Finding } from './Violation.js';
 
 /**
- * S5 owner-only and TTL on every key: a client's command never deletes, replaces or extends a live lease set by
- * another client, and no key ever exists without a TTL.
+ * S5 owner-only and TTL on every key: a client's command never deletes, replaces or extends a live lease owned by
+ * another client, and no key ever exists without a TTL. A lease's owner is the client whose operation reported its
+ * token, not the client whose command set it: a release that grants the lock to the next waiter sets a lease that
+ * waiter owns. Leases of tokens no operation reported (an acquire whose answer was lost) have no known owner and
+ * are not checked.
  */
 export function checkOwnership(history: History): Finding[] {
   const out: Finding[] = [];
-  const setBy = new Map<string, number | undefined>();
+  const ownerOf = new Map<string, number | undefined>();
+  for (const e of history.events)
+    if (e.type === 'op' && e.token !== undefined) ownerOf.set(e.token, e.client);
   const current = new Map<string, { owner: string | null; expireAt: number | null }>();
   for (const e of history.events) {
     if (e.type === 'noTtl') {
@@ -22,10 +27,9 @@ export function checkOwnership(history: History): Finding[] {
     if (e.type !== 'lease') continue;
     const before = current.get(e.key);
     current.set(e.key, { owner: e.owner, expireAt: e.expireAt });
-    if (e.owner !== null && !setBy.has(e.owner)) setBy.set(e.owner, e.by);
     if (!before || before.owner === null || e.by === undefined) continue;
     const live = before.expireAt === null || before.expireAt > e.t;
-    const owner = setBy.get(before.owner);
+    const owner = ownerOf.get(before.owner);
     const touched = e.owner !== before.owner || e.expireAt !== before.expireAt;
     if (live && touched && owner !== undefined && owner !== e.by) {
       out.push({

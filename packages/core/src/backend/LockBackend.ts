@@ -35,6 +35,8 @@ export interface AttemptRequest {
   readonly enqueue: number;
   /** Whether an earlier attempt of this acquire may have queued it (default `true`: clean the queue). */
   readonly queued?: boolean;
+  /** Whether a release may grant this waiter the lock directly (default `false`; single-node backends only). */
+  readonly handOver?: boolean;
 }
 
 /**

@@ -16,8 +16,9 @@ export class SingleNodeBackend implements LockBackend {
     this.#runner = new ScriptRunner(client, commandTimeout);
   }
 
-  attempt({ target, token, ttl, fair, enqueue, queued = true }: AttemptRequest): Promise<AttemptResult> {
-    const flags = (fair ? 'f' : '') + (queued ? 'q' : '');
+  attempt(request: AttemptRequest): Promise<AttemptResult> {
+    const { target, token, ttl, fair, enqueue, queued = true, handOver = false } = request;
+    const flags = (fair ? 'f' : '') + (queued ? 'q' : '') + (handOver && enqueue > 0 ? 'h' : '');
     return this.#runner.run(ACQUIRE, target.redisKeys, [token, ttl, enqueue, flags]).then(parseAttempt);
   }
 

@@ -1,12 +1,14 @@
 import { defineScript } from '../redis/ScriptRunner.js';
-import { NOW, QUEUE_HEAD } from './lua.js';
+import { NEXT_FENCE, NOW, QUEUE_HEAD } from './lua.js';
 
 /**
  * One acquire attempt on one node, atomically for all the lock's keys.
  *
  * ARGV: token, ttl (ms), enqueue (ms a waiter's queue entry lives; 0 = do not queue), flags: `f` wait in
  * queue order (fair), `q` an earlier attempt of this acquire may have queued it, `c` every grant takes the
- * server clock as a floor for the fence (quorum mode). The fence counter lives `max(2 × ttl, 60 s)`.
+ * server clock as a floor for the fence (quorum mode), `h` this waiter accepts the lock handed over by a
+ * release (one key, renewal on; its queue entry's expiry gets a fraction of .5 as the mark, see `release.ts`).
+ * The fence counter lives `max(2 × ttl, 60 s)`.
  * The uncontended path of a one-key lock makes three calls (EXISTS queue, SET NX lease, INCR fence); a taken
  * lease, a queue, several keys, an earlier queued attempt or quorum mode take the general path.
  * Returns one integer (cheaper to send and parse than an array): the fence (> 0) when granted, or
@@ -25,21 +27,18 @@ import { NOW, QUEUE_HEAD } from './lua.js';
  */
 export const ACQUIRE = defineScript(
   'acquire',
-  `${NOW}
+  `${NOW}${NEXT_FENCE}
 local token, ttl, enqueue, flags = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
 local fence_ttl = math.max(2 * ttl, 60000)
 -- Fast path (one key, never queued, not quorum mode, nobody waiting): SET NX, then INCR.
-if #KEYS == 4 and (flags == '' or (flags == 'f' and redis.call('EXISTS', KEYS[3]) == 0))
+if #KEYS == 4 and (flags == '' or ((flags == 'f' or flags == 'fh') and redis.call('EXISTS', KEYS[3]) == 0))
     and redis.call('SET', KEYS[1], token, 'NX', 'PX', ttl) then
-  local fence = tonumber(redis.call('INCR', KEYS[2]))
-  if fence > 1 then return fence end
-  fence = math.max(fence, now_us())
-  redis.call('SET', KEYS[2], string.format('%.0f', fence), 'PX', fence_ttl)
-  return fence
+  return next_fence(KEYS[2], fence_ttl)
 end
 ${QUEUE_HEAD}
 local fair, queued = string.find(flags, 'f', 1, true), string.find(flags, 'q', 1, true)
 local clock_floor = string.find(flags, 'c', 1, true)
+local hand_over = string.find(flags, 'h', 1, true) and 0.5 or 0
 local groups = #KEYS / 4
 local us
 local function clock()
@@ -73,7 +72,7 @@ if blocked then
         local tail = redis.call('ZRANGE', queue, -1, -1, 'WITHSCORES')[2]
         redis.call('ZADD', queue, (tonumber(tail) or 0) + 1, token)
       end
-      redis.call('ZADD', expiry, ms + enqueue, token)
+      redis.call('ZADD', expiry, ms + enqueue + hand_over, token)
       if redis.call('PTTL', queue) < enqueue then
         redis.call('PEXPIRE', queue, enqueue)
         redis.call('PEXPIRE', expiry, enqueue)

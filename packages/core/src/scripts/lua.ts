@@ -29,17 +29,35 @@ local function drop_if_empty(queue, expiry)
 end
 `;
 
-/** `queue_head(queue, expiry, now)`: the first waiter whose entry has not expired; stale heads are dropped. */
+/**
+ * `queue_head(queue, expiry, now)`: the first waiter whose entry has not expired, and when its entry expires
+ * (server ms; a fraction of .5 marks a waiter that accepts a hand-over, see `release.ts`); stale heads are
+ * dropped.
+ */
 export const QUEUE_HEAD = `${DROP_IF_EMPTY}
 local function queue_head(queue, expiry, now)
   while true do
     local first = redis.call('ZRANGE', queue, 0, 0)[1]
     if not first then return nil end
-    local expires = redis.call('ZSCORE', expiry, first)
-    if expires and tonumber(expires) > now then return first end
+    local expires = tonumber(redis.call('ZSCORE', expiry, first))
+    if expires and expires > now then return first, expires end
     redis.call('ZREM', queue, first)
     redis.call('ZREM', expiry, first)
     drop_if_empty(queue, expiry)
   end
+end
+`;
+
+/**
+ * `next_fence(key, fence_ttl)` (needs {@link NOW}): the key's next fence. INCR keeps the counter's expiry; a
+ * counter that does not exist yet, or has expired, starts at the server time in µs and lives `fence_ttl` ms.
+ */
+export const NEXT_FENCE = `
+local function next_fence(key, fence_ttl)
+  local fence = tonumber(redis.call('INCR', key))
+  if fence > 1 then return fence end
+  fence = math.max(fence, now_us())
+  redis.call('SET', key, string.format('%.0f', fence), 'PX', fence_ttl)
+  return fence
 end
 `;

@@ -1,10 +1,16 @@
 import { defineScript } from '../redis/ScriptRunner.js';
-import { NOW, QUEUE_HEAD } from './lua.js';
+import { QUEUE_ENTRY_MS } from '../acquireLoop.js';
+import { fenceTtl } from '../backend/LockBackend.js';
+import { NEXT_FENCE, NOW, QUEUE_HEAD } from './lua.js';
 
 /**
  * Releases the keys this token holds and removes the token from their wait queues; serves both a release and
  * an acquire that gives up. When a key is free afterwards and someone waits, the first waiter's token is
- * published on that key's wake-up channel.
+ * published on that key's wake-up channel. If that waiter accepts a hand-over (its entry's expiry has the .5
+ * mark: one key, renewal on), the release grants it the lease first, with its next fence and a provisional
+ * lifetime of `QUEUE_ENTRY_MS` (its renewal extends it to its ttl; a waiter that died meanwhile blocks no longer
+ * than its queue entry would have), and publishes `token:fence`: the waiter holds the lock without another
+ * round trip.
  *
  * ARGV: token, flags: `s` publish with SPUBLISH (Cluster) instead of PUBLISH, `q` the token may be queued.
  * A key's wake-up channel is its lease key + `:wake` (see `keys.ts`). The uncontended path of a one-key lock
@@ -20,7 +26,7 @@ if #KEYS == 4 and (flags == '' or flags == 's') and redis.call('EXISTS', KEYS[3]
   redis.call('DEL', KEYS[1])
   return 1
 end
-${NOW}${QUEUE_HEAD}
+${NOW}${NEXT_FENCE}${QUEUE_HEAD}
 local publish = string.find(flags, 's', 1, true) and 'SPUBLISH' or 'PUBLISH'
 local queued = string.find(flags, 'q', 1, true)
 local released = 0
@@ -36,8 +42,17 @@ for g = 0, #KEYS / 4 - 1 do
     drop_if_empty(queue, expiry)
   end
   if redis.call('EXISTS', queue) == 1 and (held or redis.call('EXISTS', lease) == 0) then
-    local first = queue_head(queue, expiry, now_ms())
-    if first then redis.call(publish, lease .. ':wake', first) end
+    local first, expires = queue_head(queue, expiry, now_ms())
+    if first and expires % 1 ~= 0 then
+      local fence = next_fence(KEYS[g * 4 + 2], ${fenceTtl(QUEUE_ENTRY_MS)})
+      redis.call('SET', lease, first, 'PX', ${QUEUE_ENTRY_MS})
+      redis.call('ZREM', queue, first)
+      redis.call('ZREM', expiry, first)
+      drop_if_empty(queue, expiry)
+      redis.call(publish, lease .. ':wake', first .. ':' .. string.format('%.0f', fence))
+    elseif first then
+      redis.call(publish, lease .. ':wake', first)
+    end
   end
 end
 return released

@@ -4,12 +4,15 @@ import { sleep } from './sleep.js';
 
 /** Waits by polling alone: capped exponential backoff with full jitter. */
 export class BackoffWait implements WaitStrategy {
+  readonly handsOver = false;
+
   track(): () => void {
     return () => {};
   }
 
-  pause({ attempt, holderTtl, atMost, signal }: PauseRequest): Promise<void> {
-    return sleep(Math.min(atMost, backoffDelay(attempt, holderTtl)), signal);
+  async pause({ attempt, holderTtl, atMost, signal }: PauseRequest): Promise<undefined> {
+    await sleep(Math.min(atMost, backoffDelay(attempt, holderTtl)), signal);
+    return undefined;
   }
 
   close(): void {}

@@ -10,6 +10,7 @@ import { sleep } from './sleep.js';
  * pause polls with capped exponential backoff and full jitter instead.
  */
 export class PubSubWait implements WaitStrategy {
+  readonly handsOver = true;
   readonly #hub: WakeupHub;
 
   constructor(hub: WakeupHub) {
@@ -20,21 +21,30 @@ export class PubSubWait implements WaitStrategy {
     return this.#hub.track(token);
   }
 
-  async pause(request: PauseRequest): Promise<void> {
+  async pause(request: PauseRequest): Promise<number | undefined> {
     const { signal, target } = request;
     signal.throwIfAborted();
-    if (this.#hub.takeEarlyWakeup(request.token)) return;
+    if (this.#hub.takeEarlyWakeup(request.token)) return undefined;
+    let handedFence: number | undefined;
     let wake!: () => void;
     const woken = new Promise<void>((resolve) => (wake = resolve));
-    const listener: WakeupListener = { token: request.token, fair: request.fair, wake: () => wake() };
+    const listener: WakeupListener = {
+      token: request.token,
+      fair: request.fair,
+      wake: (fence) => {
+        handedFence ??= fence;
+        wake();
+      },
+    };
     try {
       if ((await this.#hub.listen(target.channels, listener)) || this.#hub.takeEarlyWakeup(request.token)) {
         this.#hub.forget(target.channels, listener);
-        return;
+        return handedFence;
       }
     } catch {
       this.#hub.forget(target.channels, listener);
-      return sleep(Math.min(request.atMost, backoffDelay(request.attempt, request.holderTtl)), signal);
+      await sleep(Math.min(request.atMost, backoffDelay(request.attempt, request.holderTtl)), signal);
+      return undefined;
     }
     const fallback = Math.min(request.atMost, request.holderTtl >= 0 ? request.holderTtl + 1 : Infinity);
     const controller = new AbortController();
@@ -48,6 +58,7 @@ export class PubSubWait implements WaitStrategy {
       this.#hub.forget(target.channels, listener);
     }
     signal.throwIfAborted();
+    return handedFence;
   }
 
   close(): void {

@@ -18,7 +18,8 @@ export interface PauseRequest {
 
 /**
  * The waiting seam: decides when a refused acquire tries again. It resolves when the next attempt is worth
- * making and rejects with `signal.reason` when aborted.
+ * making (with the fence of a lock a release handed to this waiter, if one did) and rejects with
+ * `signal.reason` when aborted.
  */
 export interface WaitStrategy {
   /**
@@ -26,7 +27,9 @@ export interface WaitStrategy {
    * for it; returns the function that ends the announcement.
    */
   track(token: string): () => void;
-  pause(request: PauseRequest): Promise<void>;
+  /** Whether a release may hand this strategy's waiters the lock (they then learn it from a wake-up). */
+  readonly handsOver: boolean;
+  pause(request: PauseRequest): Promise<number | undefined>;
   close(): void;
 }
 

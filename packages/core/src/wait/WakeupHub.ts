@@ -12,7 +12,8 @@ export interface WakeupListener {
   /** Its owner token: in fair mode only a message naming it wakes it. */
   readonly token: string;
   readonly fair: boolean;
-  wake(): void;
+  /** `handedFence`: the release already granted this waiter the lock, with this fence (`token:fence`). */
+  wake(handedFence?: number): void;
 }
 
 /** How long a channel stays subscribed after its last waiter left, in ms: hot keys stay subscribed. */
@@ -122,12 +123,22 @@ export class WakeupHub {
     return connection;
   }
 
+  /**
+   * A message is the next waiter's token, or `token:fence` when the release handed it the lock. A hand-over that
+   * reaches no listener (the waiter is between two attempts) is kept as an early wake-up: its next attempt
+   * finds the lease its own and is granted.
+   */
   #dispatch(channel: string, message: string): void {
+    const colon = message.indexOf(':');
+    const token = colon < 0 ? message : message.slice(0, colon);
+    const handedFence = colon < 0 ? undefined : Number(message.slice(colon + 1));
     let named = false;
     for (const listener of this.#listeners.get(channel) ?? []) {
-      named ||= listener.token === message;
-      if (!listener.fair || listener.token === message) listener.wake();
+      const mine = listener.token === token;
+      named ||= mine;
+      if (mine) listener.wake(handedFence);
+      else if (!listener.fair) listener.wake();
     }
-    if (!named && this.#inFlight.has(message)) this.#inFlight.set(message, true);
+    if (!named && this.#inFlight.has(token)) this.#inFlight.set(token, true);
   }
 }
