@@ -1,7 +1,7 @@
 import type { LockTarget } from './backend/LockBackend.js';
-import { driftFor } from './config.js';
 import { LockLostError, type LockLostReason } from './errors/LockLostError.js';
 import type { LockHost } from './LockHost.js';
+import { LockRenewalHooks } from './LockRenewalHooks.js';
 import { RenewalSchedule } from './RenewalSchedule.js';
 import { positiveDuration } from './validate.js';
 
@@ -57,14 +57,7 @@ export class Lock implements AsyncDisposable {
     this.token = grant.token;
     this.fence = grant.fence;
     this.#schedule = new RenewalSchedule(
-      {
-        now: host.config.now,
-        drift: (ttl) => driftFor(ttl, host.config.driftFactor),
-        extend: (ttl) => host.backend.extend(this.#target, this.token, ttl),
-        renewed: (ttl) => host.events.emit('extended', { key: this.key, fence: this.fence, ttl }),
-        failed: (error) => host.events.emit('renewFailed', { key: this.key, fence: this.fence, error }),
-        lost: (reason, cause) => void this.#lose(reason, cause),
-      },
+      new LockRenewalHooks(host, grant, (reason, cause) => void this.#lose(reason, cause)),
       grant,
     );
   }

@@ -37,6 +37,8 @@ export class Locker extends TypedEmitter<LockerEvents> {
   readonly #host: LockHost;
   readonly #metrics = new MetricsRecorder();
   readonly #targets: TargetCache;
+  /** The signal of an acquire without a caller's signal: only the locker's close aborts it. */
+  readonly #unlinked = { signal: this.#closing.signal, dispose: (): void => {} };
   /** The acquire settings of a call without options, resolved once. */
   readonly #defaults: AcquireConfig;
 
@@ -141,7 +143,8 @@ export class Locker extends TypedEmitter<LockerEvents> {
 
   /**
    * Stops every renewal, releases the held locks (their signals abort with `LockLostError`, reason `closed`)
-   * and makes pending and later acquires reject with `LockRedisError`. Does not disconnect your Redis client.
+   * and makes pending and later acquires reject with `LockRedisError` (a pending acquire whose command is in
+   * flight once that command answers or times out; what it was granted is released). Does not disconnect your Redis client.
    */
   async close(): Promise<void> {
     if (this.#closing.signal.aborted) return;
@@ -157,9 +160,7 @@ export class Locker extends TypedEmitter<LockerEvents> {
     const target = this.#targets.get(keys);
     const token = newToken();
     const began = this.#config.now();
-    const linked = config.signal
-      ? linkSignals([config.signal, this.#closing.signal])
-      : { signal: this.#closing.signal, dispose: () => {} };
+    const linked = config.signal ? linkSignals([config.signal, this.#closing.signal]) : this.#unlinked;
     try {
       const outcome = await acquireLoop({
         backend: this.#backend,
@@ -170,6 +171,7 @@ export class Locker extends TypedEmitter<LockerEvents> {
         driftFactor: this.#config.driftFactor,
         now: this.#config.now,
         signal: linked.signal,
+        abortAttempts: config.signal !== undefined,
         abandon: () => this.#abandon(target, token),
         onWait: (holderTtl) => this.emit('waited', { key: target.keys[0] ?? '', holderTtl }),
       });
