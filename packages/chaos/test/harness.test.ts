@@ -22,6 +22,13 @@ describe('runChaos', function () {
     ]);
   });
 
+  it('passes deadbolt on 200 schedules with a 2 s ttl, where a release hands the lock to the next waiter', async () => {
+    // Hand-over needs a ttl of at least QUEUE_ENTRY_MS (1.5 s); the default schedules use 1 s.
+    const result = await runChaos({ runs: 200, ttl: 2_000 });
+    expect(result.verdict, explain(result)).to.equal('pass');
+    expect(result.statistics.schedules).to.equal(200);
+  });
+
   it('passes deadbolt on a schedule that once failed: a forward clock jump while the holder is stalled', async () => {
     // acquire(c0), work(c0, stall 695 ms), clockJump(c0, +294 ms): the jump ends c0's local validity early.
     // deadbolt used to delete the lease at that moment, so the write c0 had already started landed unlocked.

@@ -60,8 +60,14 @@ export async function acquireLoop(run: AcquireRun): Promise<AcquireOutcome> {
   let touched = false;
   let queued = false;
   const untrack = config.wait > 0 ? run.wait.track(run.token) : undefined;
-  // A release may grant the lock to a waiter of one key whose renewal will extend the provisional lease.
-  const handOver = run.wait.handsOver && config.fair && config.renew && run.target.keys.length === 1;
+  // A release may grant the lock to a waiter of one key whose renewal will extend the provisional lease; not to
+  // a waiter whose ttl is shorter than that lease, so a waiter that crashes holds the lock no longer than its ttl.
+  const handOver =
+    run.wait.handsOver &&
+    config.fair &&
+    config.renew &&
+    config.ttl >= QUEUE_ENTRY_MS &&
+    run.target.keys.length === 1;
   try {
     signal.throwIfAborted();
     for (;;) {
@@ -105,10 +111,9 @@ export async function acquireLoop(run: AcquireRun): Promise<AcquireOutcome> {
       });
       if (handedFence !== undefined) {
         // Handed over by a release that ran after this refused attempt began: trust the provisional lease
-        // from that start. Too little left (a long pause on a short ttl): the next attempt finds the lease ours.
-        const validFor = Math.min(config.ttl, QUEUE_ENTRY_MS);
-        if (now() < start + validFor - drift)
-          return { granted: true, fence: handedFence, start, attempts, validFor };
+        // from that start. Too little left (a long pause): the next attempt finds the lease ours.
+        if (now() < start + QUEUE_ENTRY_MS - drift)
+          return { granted: true, fence: handedFence, start, attempts, validFor: QUEUE_ENTRY_MS };
       }
     }
   } catch (error) {

@@ -148,14 +148,23 @@ describe('fair, event-driven waiting', function () {
       await close();
     });
 
-    it('no hand-over to a waiter without renewal: it is woken and makes its own attempt', async function () {
-      const prefix = backend().prefix();
-      const waiterLocker = createLocker(backend().connect(), { prefix, renew: false });
-      const { lock, attempts, close } = await waitThroughRelease(prefix, 'no-hand-over', waiterLocker);
-      expect(attempts, 'attempts of the waiter').to.equal(2);
-      expect(lock.remaining()).to.be.greaterThan(QUEUE_ENTRY_MS);
-      await close();
-    });
+    for (const [why, options] of [
+      ['without renewal', { renew: false }],
+      ['with a ttl shorter than the provisional lease', { ttl: QUEUE_ENTRY_MS - 500 }],
+    ] as const) {
+      it(`no hand-over to a waiter ${why}: it is woken and makes its own attempt`, async function () {
+        const prefix = backend().prefix();
+        const waiterLocker = createLocker(backend().connect(), { prefix, ...options });
+        const { lock, attempts, close } = await waitThroughRelease(prefix, 'no-hand-over', waiterLocker);
+        expect(attempts, 'attempts of the waiter').to.equal(2);
+        // Its own attempt set the lease to its own ttl (a crashed waiter then holds it no longer than that).
+        const pttl = await admin.pttl(`${prefix}:{no-hand-over}`);
+        expect(pttl).to.be.at.most(options.ttl ?? 10_000);
+        expect(pttl).to.be.greaterThan(0);
+        expect(lock.held).to.equal(true);
+        await close();
+      });
+    }
 
     it('recovers a dropped wake-up message with the fallback poll', async function () {
       const prefix = backend().prefix();

@@ -7,7 +7,8 @@ import { NEXT_FENCE, NOW, QUEUE_HEAD } from './lua.js';
  * ARGV: token, ttl (ms), enqueue (ms a waiter's queue entry lives; 0 = do not queue), flags: `f` wait in
  * queue order (fair), `q` an earlier attempt of this acquire may have queued it, `c` every grant takes the
  * server clock as a floor for the fence (quorum mode), `h` this waiter accepts the lock handed over by a
- * release (one key, renewal on; its queue entry's expiry gets a fraction of .5 as the mark, see `release.ts`).
+ * release (one key, renewal on, ttl ≥ `QUEUE_ENTRY_MS`; its queue entry's expiry gets a fraction of .5 as the
+ * mark, see `release.ts`).
  * The fence counter lives `max(2 × ttl, 60 s)`.
  * The uncontended path of a one-key lock makes three calls (EXISTS queue, SET NX lease, INCR fence); a taken
  * lease, a queue, several keys, an earlier queued attempt or quorum mode take the general path.

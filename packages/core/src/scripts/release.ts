@@ -7,7 +7,7 @@ import { NEXT_FENCE, NOW, QUEUE_HEAD } from './lua.js';
  * Releases the keys this token holds and removes the token from their wait queues; serves both a release and
  * an acquire that gives up. When a key is free afterwards and someone waits, the first waiter's token is
  * published on that key's wake-up channel. If that waiter accepts a hand-over (its entry's expiry has the .5
- * mark: one key, renewal on), the release grants it the lease first, with its next fence and a provisional
+ * mark: one key, renewal on, ttl ≥ `QUEUE_ENTRY_MS`), the release grants it the lease first, with its next fence and a provisional
  * lifetime of `QUEUE_ENTRY_MS` (its renewal extends it to its ttl; a waiter that died meanwhile blocks no longer
  * than its queue entry would have), and publishes `token:fence`: the waiter holds the lock without another
  * round trip.
