@@ -34,6 +34,22 @@ const ALL: readonly LibraryId[] = ['raw', 'deadbolt', 'redlock', 'redis-semaphor
 /** The raw floor has no quorum mode. */
 const QUORUM: readonly LibraryId[] = ['deadbolt', 'redlock', 'redis-semaphore'];
 
+/** Quorum on three independent masters, uncontended; also the base of its paused-master variant. */
+const QUORUM3: Scenario = {
+  id: 'quorum3',
+  title: 'Redlock quorum on 3 independent masters, uncontended, one client',
+  target: 'none set; ratios against the peers',
+  processes: 1,
+  clientsPerProcess: 1,
+  sharedKey: false,
+  holdMs: 0,
+  rounds: 5,
+  masters: 3,
+  pausedMaster: false,
+  libraries: QUORUM,
+  baseline: 'deadbolt',
+};
+
 /**
  * The scenarios of the design brief's Performance section that involve only Redis and the lock, and the
  * Redlock quorum scenarios of issue 4 (no target in the brief: ratios against the peers).
@@ -81,33 +97,13 @@ export const SCENARIOS: readonly Scenario[] = [
     libraries: ALL,
     baseline: 'raw',
   },
+  QUORUM3,
   {
-    id: 'quorum3',
-    title: 'Redlock quorum on 3 independent masters, uncontended, one client',
-    target: 'none set; ratios against the peers',
-    processes: 1,
-    clientsPerProcess: 1,
-    sharedKey: false,
-    holdMs: 0,
-    rounds: 5,
-    masters: 3,
-    pausedMaster: false,
-    libraries: QUORUM,
-    baseline: 'deadbolt',
-  },
-  {
+    ...QUORUM3,
     id: 'quorum3-paused',
     title: 'Redlock quorum on 3 masters with one master paused (SIGSTOP), one client',
     target: 'none set; acquire latency should not include the paused master’s stall',
-    processes: 1,
-    clientsPerProcess: 1,
-    sharedKey: false,
-    holdMs: 0,
-    rounds: 5,
-    masters: 3,
     pausedMaster: true,
-    libraries: QUORUM,
-    baseline: 'deadbolt',
   },
 ];
 

@@ -1,10 +1,6 @@
 import { expect } from 'chai';
-import { brokenLocks, runChaos, simpleLockAdapter, type ChaosResult } from '@deadbolt/chaos';
-
-function explain(result: ChaosResult): string {
-  const ce = result.counterexample;
-  return `${result.summary}\n${ce ? `${ce.commands.join('\n')}\n${ce.history}` : ''}`;
-}
+import { brokenLocks, runChaos, simpleLockAdapter } from '@deadbolt/chaos';
+import { explain } from './support/explain.js';
 
 describe('runChaos', function () {
   // Virtual time makes runs fast, but this machine is shared: leave room beyond mocha's 30 s default.

@@ -7,13 +7,13 @@ import {
   deadboltAdapter,
   formatHistory,
   runChaos,
-  type ChaosResult,
   type LockAdapter,
   type Violation,
 } from '@deadbolt/chaos';
 import type { ProxiedConnection } from '../src/real/ProxiedConnection.js';
 import { RealWorld } from '../src/real/RealWorld.js';
 import { RedisTopology } from '../src/real/RedisTopology.js';
+import { explain } from './support/explain.js';
 
 // The real backend with every client in a child process of its own: a pause is a real SIGSTOP of the client, so its
 // timers and renewals stop while Redis keeps running and its lease really expires.
@@ -27,11 +27,6 @@ function clientProcesses(): string[] {
 /** The process state letter of `pid` (`T`: stopped), from /proc. */
 function state(pid: number): string {
   return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.charAt(0) ?? '?';
-}
-
-function explain(result: ChaosResult): string {
-  const ce = result.counterexample;
-  return `${result.summary}\n${ce ? `${ce.commands.join('\n')}\n${ce.history}` : formatHistory(result.history)}`;
 }
 
 describe('real backend, clients in child processes (a pause is a SIGSTOP)', function () {

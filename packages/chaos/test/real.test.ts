@@ -5,23 +5,18 @@ import {
   deadboltAdapter,
   formatHistory,
   runChaos,
-  type ChaosResult,
   type ChaosTopology,
   type Violation,
 } from '@deadbolt/chaos';
 import type { ProxiedConnection } from '../src/real/ProxiedConnection.js';
 import { RealWorld } from '../src/real/RealWorld.js';
 import { RedisTopology } from '../src/real/RedisTopology.js';
+import { explain } from './support/explain.js';
 
 // The real backend: redis-server processes started by the harness, each client behind its own TCP fault proxy.
 // Runs are kept short (few schedules, ttl 500 ms): the whole file takes about two minutes on a 2-core machine.
 // CHAOS_LONG=1 runs ten times as many schedules per topology.
 const LONG = process.env['CHAOS_LONG'] === '1';
-
-function explain(result: ChaosResult): string {
-  const ce = result.counterexample;
-  return `${result.summary}\n${ce ? `${ce.commands.join('\n')}\n${ce.history}` : formatHistory(result.history)}`;
-}
 
 describe('real backend (redis-server, fault proxy)', function () {
   this.timeout(LONG ? 1_800_000 : 120_000);

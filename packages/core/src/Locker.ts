@@ -171,7 +171,6 @@ export class Locker extends TypedEmitter<LockerEvents> {
         driftFactor: this.#config.driftFactor,
         now: this.#config.now,
         signal: linked.signal,
-        abortAttempts: config.signal !== undefined,
         abandon: () => this.#abandon(target, token),
         onWait: (holderTtl) => this.emit('waited', { key: target.keys[0] ?? '', holderTtl }),
       });

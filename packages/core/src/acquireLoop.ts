@@ -21,12 +21,6 @@ export interface AcquireRun {
   readonly now: () => number;
   /** Aborts on the caller's signal or when the locker closes. */
   readonly signal: AbortSignal;
-  /**
-   * Whether an attempt in flight rejects the moment `signal` aborts (a caller's signal). Without it (only the
-   * locker's close can abort) the attempt's answer, bounded by `commandTimeout`, is awaited first, which saves a
-   * listener per attempt.
-   */
-  readonly abortAttempts: boolean;
   /** Leaves the queue and releases a grant that will not be returned; resolves when done or failed. */
   readonly abandon: () => Promise<void>;
   /** Called once, when the first attempt is refused and the acquire starts waiting. */
@@ -83,7 +77,9 @@ export async function acquireLoop(run: AcquireRun): Promise<AcquireOutcome> {
         queued,
         handOver,
       });
-      const result: AttemptResult = await (run.abortAttempts ? raceAbort(attempt, signal) : attempt);
+      // With a caller's signal an attempt in flight rejects the moment it aborts. Otherwise only the locker's
+      // close can abort, and the attempt's answer (bounded by commandTimeout) is awaited first: no listener.
+      const result: AttemptResult = await (config.signal ? raceAbort(attempt, signal) : attempt);
       let holderTtl = -1;
       if (result.granted) {
         if (now() < start + config.ttl - drift)

@@ -2,22 +2,15 @@ import { waitUntil } from '@deadbolt/testing';
 import { expect } from 'chai';
 import fc from 'fast-check';
 import type { Redis } from 'ioredis';
-import { createLocker, type Lock } from '@deadbolt/core';
+import { createLocker, lockKeys, type Lock } from '@deadbolt/core';
 import { HEARTBEAT_MS, QUEUE_ENTRY_MS } from '../src/acquireLoop.js';
-import { eachBackend, type Backend } from './support/backends.js';
+import { eachBackend } from './support/backends.js';
 
 /** Waits until `count` waiters are queued on `key` (the queue is the order they will be served in). */
-async function queued(
-  backend: Backend,
-  admin: Redis,
-  prefix: string,
-  key: string,
-  count: number,
-): Promise<void> {
-  await waitUntil(async () => (await admin.zcard(`${prefix}:{${key}}:queue`)) >= count, {
+async function queued(admin: Redis, prefix: string, key: string, count: number): Promise<void> {
+  await waitUntil(async () => (await admin.zcard(lockKeys(prefix, key).queue)) >= count, {
     description: `${count} waiters queued`,
   });
-  void backend;
 }
 
 /**
@@ -25,7 +18,6 @@ async function queued(
  * key then pauses on its first refusal instead of retrying at once after a fresh subscription.
  */
 async function subscribeByWaiting(
-  backend: Backend,
   admin: Redis,
   prefix: string,
   key: string,
@@ -34,7 +26,7 @@ async function subscribeByWaiting(
 ): Promise<void> {
   const holder = await holderLocker.acquire(key);
   const waiting = waiterLocker.acquire(key);
-  await queued(backend, admin, prefix, key, 1);
+  await queued(admin, prefix, key, 1);
   await holder.release();
   await (await waiting).release();
 }
@@ -68,7 +60,7 @@ describe('fair, event-driven waiting', function () {
                   await new Promise((resolve) => setTimeout(resolve, holds[i - 1] ?? 0));
                 }),
               );
-              await queued(backend(), admin, prefix, 'fifo', i);
+              await queued(admin, prefix, 'fifo', i);
             }
             await holder.release();
             await Promise.all(waiters);
@@ -118,12 +110,12 @@ describe('fair, event-driven waiting', function () {
       waiterLocker: ReturnType<typeof createLocker>,
     ): Promise<{ holder: Lock; lock: Lock; attempts: number; close: () => Promise<void> }> {
       const holderLocker = createLocker(backend().connect(), { prefix });
-      await subscribeByWaiting(backend(), admin, prefix, key, holderLocker, waiterLocker);
+      await subscribeByWaiting(admin, prefix, key, holderLocker, waiterLocker);
       const holder = await holderLocker.acquire(key);
       let attempts = 0;
       waiterLocker.on('acquired', (info) => (attempts = info.attempts));
       const waiting = waiterLocker.acquire(key);
-      await queued(backend(), admin, prefix, key, 1);
+      await queued(admin, prefix, key, 1);
       await holder.release();
       const lock = await waiting;
       const close = async (): Promise<void> => {
@@ -138,12 +130,12 @@ describe('fair, event-driven waiting', function () {
       const { holder, lock, attempts, close } = await waitThroughRelease(prefix, 'hand-over', waiterLocker);
       expect(attempts, 'attempts of the waiter').to.equal(1);
       expect(lock.fence).to.be.greaterThan(holder.fence);
-      expect(await admin.get(`${prefix}:{hand-over}`)).to.equal(lock.token);
+      expect(await admin.get(lockKeys(prefix, 'hand-over').lease)).to.equal(lock.token);
       // The provisional lease: trusted for at most QUEUE_ENTRY_MS until the first renewal extends it to the ttl.
       expect(lock.remaining()).to.be.at.most(QUEUE_ENTRY_MS);
       await new Promise((resolve) => waiterLocker.once('extended', resolve));
       expect(lock.remaining()).to.be.greaterThan(QUEUE_ENTRY_MS);
-      expect(await admin.pttl(`${prefix}:{hand-over}`)).to.be.greaterThan(QUEUE_ENTRY_MS);
+      expect(await admin.pttl(lockKeys(prefix, 'hand-over').lease)).to.be.greaterThan(QUEUE_ENTRY_MS);
       expect(await lock.release()).to.equal(true);
       await close();
     });
@@ -158,7 +150,7 @@ describe('fair, event-driven waiting', function () {
         const { lock, attempts, close } = await waitThroughRelease(prefix, 'no-hand-over', waiterLocker);
         expect(attempts, 'attempts of the waiter').to.equal(2);
         // Its own attempt set the lease to its own ttl (a crashed waiter then holds it no longer than that).
-        const pttl = await admin.pttl(`${prefix}:{no-hand-over}`);
+        const pttl = await admin.pttl(lockKeys(prefix, 'no-hand-over').lease);
         expect(pttl).to.be.at.most(options.ttl ?? 10_000);
         expect(pttl).to.be.greaterThan(0);
         expect(lock.held).to.equal(true);
@@ -182,7 +174,7 @@ describe('fair, event-driven waiting', function () {
       const holderLocker = createLocker(backend().connect(), { prefix });
       const holder = await holderLocker.acquire('lost-wakeup');
       const waiting = waiterLocker.acquire('lost-wakeup', { wait: 10_000 });
-      await queued(backend(), admin, prefix, 'lost-wakeup', 1);
+      await queued(admin, prefix, 'lost-wakeup', 1);
       await holder.release();
       const lock = await waiting;
       expect(lock.held).to.equal(true);
@@ -195,22 +187,23 @@ describe('fair, event-driven waiting', function () {
         const prefix = backend().prefix();
         const holderLocker = createLocker(backend().connect(), { prefix });
         const holder = await holderLocker.acquire('dead-waiter');
+        const keys = lockKeys(prefix, 'dead-waiter');
         // A waiter that died while queued: its entry stays until it expires. Marked (.5), it accepts a hand-over,
         // and the release gives the dead waiter a provisional lease of QUEUE_ENTRY_MS.
-        await admin.zadd(`${prefix}:{dead-waiter}:queue`, 1, 'dead');
+        await admin.zadd(keys.queue, 1, 'dead');
         const expiresAt = Number((await admin.time())[0]) * 1000 + QUEUE_ENTRY_MS + (handOver ? 0.5 : 0);
-        await admin.zadd(`${prefix}:{dead-waiter}:queue-expiry`, expiresAt, 'dead');
-        await admin.pexpire(`${prefix}:{dead-waiter}:queue`, QUEUE_ENTRY_MS);
-        await admin.pexpire(`${prefix}:{dead-waiter}:queue-expiry`, QUEUE_ENTRY_MS);
+        await admin.zadd(keys.queueExpiry, expiresAt, 'dead');
+        await admin.pexpire(keys.queue, QUEUE_ENTRY_MS);
+        await admin.pexpire(keys.queueExpiry, QUEUE_ENTRY_MS);
         const live = createLocker(backend().connect(), { prefix });
         const waiting = live.acquire('dead-waiter', { wait: QUEUE_ENTRY_MS + 2 * HEARTBEAT_MS + 2_000 });
-        await queued(backend(), admin, prefix, 'dead-waiter', 2);
+        await queued(admin, prefix, 'dead-waiter', 2);
         await holder.release();
-        if (handOver) expect(await admin.get(`${prefix}:{dead-waiter}`)).to.be.oneOf(['dead', null]);
+        if (handOver) expect(await admin.get(keys.lease)).to.be.oneOf(['dead', null]);
         const lock: Lock = await waiting; // a LockBusyError here would mean the dead entry blocked past the bound
         expect(lock.held).to.equal(true);
         expect(lock.fence).to.be.greaterThan(holder.fence);
-        expect(await admin.zscore(`${prefix}:{dead-waiter}:queue`, 'dead')).to.equal(null);
+        expect(await admin.zscore(keys.queue, 'dead')).to.equal(null);
         await Promise.all([holderLocker.close(), live.close()]);
       });
     }

@@ -1,6 +1,6 @@
 import type { History } from '../history/History.js';
 import type { OpEvent } from '../history/events.js';
-import { serverLeases } from './leases.js';
+import { serverLeases, tokenOwners } from './leases.js';
 import type { Finding } from './Violation.js';
 
 /**
@@ -73,8 +73,7 @@ export function checkMutualExclusion(history: History): Finding[] {
  */
 function tokensOfUnknownAcquires(history: History): Map<string, OpEvent> {
   const leases = serverLeases(history.events);
-  const reported = new Set<string>();
-  for (const e of history.events) if (e.type === 'op' && e.token !== undefined) reported.add(e.token);
+  const reported = tokenOwners(history.events);
   const out = new Map<string, OpEvent>();
   for (const op of history.events) {
     if (op.type !== 'op' || op.op !== 'acquire' || op.result !== 'unknown') continue;

@@ -54,3 +54,18 @@ export function ownerAt(leases: readonly LeaseInterval[], key: string, t: number
   for (const l of leases) if (l.key === key && l.start <= t && t < l.end) return l.owner;
   return null;
 }
+
+/**
+ * The client each token belongs to: the client whose operation reported it. Not necessarily the client whose
+ * command set a lease to it: a release that hands the lock to the next waiter sets that waiter's token.
+ *
+ * @example
+ * ```ts
+ * tokenOwners(history.events).get(lease.owner) // the client, or undefined when no operation reported it
+ * ```
+ */
+export function tokenOwners(events: readonly HistoryEvent[]): Map<string, number> {
+  const owners = new Map<string, number>();
+  for (const e of events) if (e.type === 'op' && e.token !== undefined) owners.set(e.token, e.client);
+  return owners;
+}

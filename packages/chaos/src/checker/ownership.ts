@@ -1,4 +1,5 @@
 import type { History } from '../history/History.js';
+import { tokenOwners } from './leases.js';
 import type { Finding } from './Violation.js';
 
 /**
@@ -10,9 +11,7 @@ import type { Finding } from './Violation.js';
  */
 export function checkOwnership(history: History): Finding[] {
   const out: Finding[] = [];
-  const ownerOf = new Map<string, number | undefined>();
-  for (const e of history.events)
-    if (e.type === 'op' && e.token !== undefined) ownerOf.set(e.token, e.client);
+  const ownerOf = tokenOwners(history.events);
   const current = new Map<string, { owner: string | null; expireAt: number | null }>();
   for (const e of history.events) {
     if (e.type === 'noTtl') {

@@ -84,12 +84,11 @@ if blocked then
 end
 local fence = 0
 for g = 0, groups - 1 do
-  local next = tonumber(redis.call('INCR', KEYS[g * 4 + 2]))
-  if next > fence then fence = next end
+  fence = math.max(fence, next_fence(KEYS[g * 4 + 2], fence_ttl))
 end
--- A new counter (INCR gave 1) starts at the server clock; so does every grant in quorum mode.
-local rewrite = fence == 1 or clock_floor or groups > 1
-if fence == 1 or clock_floor then fence = math.max(fence, clock()) end
+-- Every grant in quorum mode takes the server clock as a floor; the keys of a lock share its highest fence.
+if clock_floor then fence = math.max(fence, clock()) end
+local rewrite = clock_floor or groups > 1
 for g = 0, groups - 1 do
   redis.call('SET', KEYS[g * 4 + 1], token, 'PX', ttl)
   if rewrite then redis.call('SET', KEYS[g * 4 + 2], string.format('%.0f', fence), 'PX', fence_ttl) end
