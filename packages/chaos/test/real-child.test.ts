@@ -1,19 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
-import {
-  brokenLocks,
-  checkHistory,
-  deadboltAdapter,
-  formatHistory,
-  runChaos,
-  type LockAdapter,
-  type Violation,
-} from '@deadbolt/chaos';
+import { brokenLocks, formatHistory, runChaos, type LockAdapter, type Violation } from '@deadbolt/chaos';
 import type { ProxiedConnection } from '../src/real/ProxiedConnection.js';
-import { RealWorld } from '../src/real/RealWorld.js';
+import type { RealWorld } from '../src/real/RealWorld.js';
 import { RedisTopology } from '../src/real/RedisTopology.js';
 import { explain } from './support/explain.js';
+import { realScenario, realUntil } from './support/realScenario.js';
 
 // The real backend with every client in a child process of its own: a pause is a real SIGSTOP of the client, so its
 // timers and renewals stop while Redis keeps running and its lease really expires.
@@ -37,33 +30,11 @@ describe('real backend, clients in child processes (a pause is a SIGSTOP)', func
   });
   after(() => topology?.stop());
 
-  /** Runs `body` in a fresh world of two client processes, then checks the history. */
-  async function scenario(
+  const scenario = (
     options: { ttl: number; bounds: 'within' | 'beyond'; lock?: LockAdapter },
     body: (world: RealWorld) => Promise<void>,
-  ): Promise<{ violations: Violation[]; world: RealWorld }> {
-    const { ttl, bounds, lock = deadboltAdapter() } = options;
-    const world = await RealWorld.create(
-      { lock, clients: 2, ttl, bounds, seed: 1, processes: 'child' },
-      topology,
-    );
-    try {
-      await body(world);
-      await world.finish(ttl);
-    } finally {
-      await world.dispose();
-    }
-    return { violations: checkHistory(world.history), world };
-  }
-
-  /** Lets real time pass until `condition` holds, probing as it goes (bounded). */
-  async function until(world: RealWorld, condition: () => boolean, what: string): Promise<void> {
-    for (let waited = 0; !condition(); waited += 20) {
-      if (waited > 10_000)
-        throw new Error(`timed out waiting for ${what}\n${formatHistory(world.history.events)}`);
-      await world.advance(20);
-    }
-  }
+  ) => realScenario(topology, { ...options, processes: 'child' }, body);
+  const until = realUntil;
 
   /** The pid of client `i`'s process. */
   const pidOf = (world: RealWorld, i: number): number => {

@@ -1,17 +1,10 @@
 import { expect } from 'chai';
-import {
-  brokenLocks,
-  checkHistory,
-  deadboltAdapter,
-  formatHistory,
-  runChaos,
-  type ChaosTopology,
-  type Violation,
-} from '@deadbolt/chaos';
+import { brokenLocks, formatHistory, runChaos, type ChaosTopology, type Violation } from '@deadbolt/chaos';
 import type { ProxiedConnection } from '../src/real/ProxiedConnection.js';
-import { RealWorld } from '../src/real/RealWorld.js';
+import type { RealWorld } from '../src/real/RealWorld.js';
 import { RedisTopology } from '../src/real/RedisTopology.js';
 import { explain } from './support/explain.js';
+import { realScenario, realUntil } from './support/realScenario.js';
 
 // The real backend: redis-server processes started by the harness, each client behind its own TCP fault proxy.
 // Runs are kept short (few schedules, ttl 500 ms): the whole file takes about two minutes on a 2-core machine.
@@ -77,37 +70,9 @@ describe('real backend: the faults the docs make promises about', function () {
   });
   after(() => topology?.stop());
 
-  /** Runs `body` in a fresh world of two deadbolt clients, then checks the history. */
-  async function scenario(
-    ttl: number,
-    body: (world: RealWorld) => Promise<void>,
-  ): Promise<{ violations: Violation[]; world: RealWorld }> {
-    const world = await RealWorld.create(
-      { lock: deadboltAdapter(), clients: 2, ttl, bounds: 'within', seed: 1 },
-      topology,
-    );
-    try {
-      await body(world);
-      await world.finish(ttl);
-    } finally {
-      await world.dispose();
-    }
-    return { violations: checkHistory(world.history), world };
-  }
-
-  /** Lets real time pass until `condition` holds, probing as it goes (bounded). */
-  async function until(
-    world: RealWorld,
-    condition: () => boolean,
-    what: string,
-    limit = 10_000,
-  ): Promise<void> {
-    for (let waited = 0; !condition(); waited += 20) {
-      if (waited > limit)
-        throw new Error(`timed out waiting for ${what}\n${formatHistory(world.history.events)}`);
-      await world.advance(20);
-    }
-  }
+  const scenario = (ttl: number, body: (world: RealWorld) => Promise<void>) =>
+    realScenario(topology, { ttl }, body);
+  const until = realUntil;
 
   const ops = (world: RealWorld, client: number) =>
     world.history.events.filter((e) => e.type === 'op' && e.client === client && e.op === 'acquire');
