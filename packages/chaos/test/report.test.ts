@@ -35,7 +35,7 @@ interface Drawn {
 describe('HTML report', function () {
   this.timeout(120_000);
   let browser: Browser;
-  let dir: string;
+  let dir = '';
   let failing: ChaosResult;
 
   before(async () => {
@@ -46,7 +46,7 @@ describe('HTML report', function () {
   });
   after(async () => {
     await browser?.close();
-    await rm(dir, { recursive: true, force: true });
+    if (dir !== '') await rm(dir, { recursive: true, force: true });
   });
 
   /** Opens the report from a file:// URL (no server) and counts what it drew. */

@@ -32,7 +32,10 @@ export class Lock implements AsyncDisposable {
   readonly key: string;
   /** All user keys of this lock, sorted. */
   readonly keys: readonly string[];
-  /** The unguessable owner id (128 random bits) that Redis checks on extend and release. */
+  /**
+   * The unguessable owner id that Redis checks on extend and release: `tag.secret`, the locker's tag (8
+   * characters, which routes wake-ups to its waiters) and 128 random bits from the OS CSPRNG (22 characters).
+   */
   readonly token: string;
   /** The fencing token: strictly increases with every grant of this key. Pass it to the resource you guard. */
   readonly fence: number;

@@ -12,7 +12,7 @@ import type { AcquireOptions } from './options.js';
 import { MetricsRecorder, type LockerMetrics } from './metrics.js';
 import { linkSignals } from './raceAbort.js';
 import { TargetCache } from './target.js';
-import { newToken } from './token.js';
+import { newLockerTag, ownerToken } from './token.js';
 import { validateKeys } from './validate.js';
 import type { WaitStrategy } from './wait/WaitStrategy.js';
 
@@ -37,6 +37,8 @@ export class Locker extends TypedEmitter<LockerEvents> {
   readonly #host: LockHost;
   readonly #metrics = new MetricsRecorder();
   readonly #targets: TargetCache;
+  /** Shared by this locker's owner tokens: a release wakes this locker's waiter on a channel of its own. */
+  readonly #tag = newLockerTag();
   /** The signal of an acquire without a caller's signal: only the locker's close aborts it. */
   readonly #unlinked = { signal: this.#closing.signal, dispose: (): void => {} };
   /** The acquire settings of a call without options, resolved once. */
@@ -158,7 +160,7 @@ export class Locker extends TypedEmitter<LockerEvents> {
     config: AcquireConfig,
   ): Promise<Lock | { holderTtl: number; waited: number }> {
     const target = this.#targets.get(keys);
-    const token = newToken();
+    const token = ownerToken(this.#tag);
     const began = this.#config.now();
     const linked = config.signal ? linkSignals([config.signal, this.#closing.signal]) : this.#unlinked;
     try {

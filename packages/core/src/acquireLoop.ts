@@ -104,6 +104,7 @@ export async function acquireLoop(run: AcquireRun): Promise<AcquireOutcome> {
         holderTtl,
         atMost: Math.min(left, HEARTBEAT_MS),
         signal,
+        abortable: config.signal !== undefined,
       });
       if (handedFence !== undefined) {
         // Handed over by a release that ran after this refused attempt began: trust the provisional lease

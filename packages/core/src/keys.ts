@@ -1,3 +1,5 @@
+import { lockerTagOf } from './token.js';
+
 /** The Redis keys and pub/sub channel that hold one user key's lock. All share one Cluster hash slot. */
 export interface LockKeys {
   /** The lease: a string holding the owner token, with the ttl as its expiry. */
@@ -8,7 +10,10 @@ export interface LockKeys {
   readonly queue: string;
   /** The waiters' expiry: a sorted set of waiter tokens by the server time (ms) their entry expires. */
   readonly queueExpiry: string;
-  /** The wake-up channel: a release publishes the next waiter's token here. */
+  /**
+   * The shared wake-up channel: a release announces the next waiter's token here (unfair waiters listen), and
+   * on the channel of that waiter's locker (see {@link waiterChannel}), unless it handed that waiter the lock.
+   */
   readonly channel: string;
 }
 
@@ -21,6 +26,16 @@ export function encodeKey(key: string): string {
   return encodeURIComponent(key).replace(/[!'()*%]/g, (c) =>
     c === '%' ? '%' : `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`,
   );
+}
+
+/**
+ * The channel a waiter of `channel` listens on: a fair waiter with a tagged token on its locker's own channel
+ * (`channel:tag`), so a release wakes only the process whose waiter is next; an unfair waiter on the shared
+ * channel, where every release is announced. The release scripts' Lua `wake` mirrors this rule.
+ */
+export function waiterChannel(channel: string, token: string, fair: boolean): string {
+  const tag = fair ? lockerTagOf(token) : undefined;
+  return tag === undefined ? channel : `${channel}:${tag}`;
 }
 
 /** The Redis keys of one user key under `prefix`. */

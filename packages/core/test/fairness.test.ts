@@ -103,6 +103,40 @@ describe('fair, event-driven waiting', function () {
       connections.forEach((redis) => redis.disconnect());
     });
 
+    it('a release wakes only the locker whose waiter is next, on that locker’s channel of the key', async function () {
+      const prefix = backend().prefix();
+      const { channel } = lockKeys(prefix, 'targeted');
+      const [holderLocker, first, second] = [0, 1, 2].map(() =>
+        createLocker(backend().connect(), { prefix }),
+      );
+      const listener = backend().connect();
+      const heard: string[] = [];
+      listener.on('pmessage', (_pattern: string, to: string, message: string) =>
+        heard.push(`${to} ${message}`),
+      );
+      await listener.psubscribe(`${channel}*`);
+      const holder = await holderLocker!.acquire('targeted');
+      const firstWaits = first!.acquire('targeted');
+      await queued(admin, prefix, 'targeted', 1);
+      const secondWaits = second!.acquire('targeted');
+      await queued(admin, prefix, 'targeted', 2);
+      await holder.release();
+      const firstLock = await firstWaits;
+      await firstLock.release();
+      const secondLock = await secondWaits;
+      await waitUntil(() => heard.length >= 2, { description: 'both hand-overs heard' });
+      // Each release handed the lock to the head (`token:fence`) and told only that waiter's locker, on its own
+      // channel of the key: nothing on the shared channel, nothing for the other waiting locker.
+      const heardBy = (lock: Lock): RegExp =>
+        new RegExp(`^${channel}:${lock.token.slice(0, lock.token.indexOf('.'))} ${lock.token}:\\d+$`);
+      expect(heard).to.have.length(2);
+      expect(heard[0]).to.match(heardBy(firstLock));
+      expect(heard[1]).to.match(heardBy(secondLock));
+      await secondLock.release();
+      listener.disconnect();
+      await Promise.all([holderLocker!.close(), first!.close(), second!.close()]);
+    });
+
     /** One release while `waiterLocker` waits on `key` (its channel already subscribed): the waiter's lock and attempts. */
     async function waitThroughRelease(
       prefix: string,

@@ -1,17 +1,17 @@
 import { defineScript } from '../redis/ScriptRunner.js';
-import { NOW, QUEUE_HEAD } from './lua.js';
+import { NOW, QUEUE_HEAD, WAKE } from './lua.js';
 
 /**
  * Undoes a partial grant after a failed quorum (or multi-slot) attempt: deletes the leases this token holds on
  * this node but keeps its queue entries, since the waiter tries again. When a freed key has another waiter at
- * the head of its queue, that waiter's token is published on the key's channel.
+ * the head of its queue, that waiter's token is published on the key's channels (see `wake` in `lua.ts`).
  *
  * ARGV: token, publish command ('PUBLISH' | 'SPUBLISH'), then one channel per key group.
  * Returns the number of leases deleted.
  */
 export const DROP_LEASE = defineScript(
   'drop-lease',
-  `${NOW}${QUEUE_HEAD}
+  `${NOW}${QUEUE_HEAD}${WAKE}
 local token, publish = ARGV[1], ARGV[2]
 local dropped, ms = 0, nil
 for g = 0, #KEYS / 4 - 1 do
@@ -22,7 +22,7 @@ for g = 0, #KEYS / 4 - 1 do
     if redis.call('EXISTS', queue) == 1 then
       ms = ms or now_ms()
       local first = queue_head(queue, expiry, ms)
-      if first and first ~= token then redis.call(publish, ARGV[g + 3], first) end
+      if first and first ~= token then wake(publish, ARGV[g + 3], first, first, false) end
     end
   end
 end

@@ -61,3 +61,17 @@ local function next_fence(key, fence_ttl)
   return fence
 end
 `;
+
+/**
+ * `wake(publish, channel, waiter, message, handed)`: tells the queue's head `waiter` on its locker's channel
+ * (`channel:tag`, the tag being its token up to the '.'; see `waiterChannel` in `keys.ts`), so only that
+ * process wakes, and announces `message` on the shared `channel` for unfair waiters unless the lock was handed
+ * to `waiter`. `publish` is 'PUBLISH' or 'SPUBLISH' (Cluster).
+ */
+export const WAKE = `
+local function wake(publish, channel, waiter, message, handed)
+  local dot = string.find(waiter, '.', 1, true)
+  if dot then redis.call(publish, channel .. ':' .. string.sub(waiter, 1, dot - 1), message) end
+  if not (handed and dot) then redis.call(publish, channel, message) end
+end
+`;

@@ -1,12 +1,12 @@
 import { defineScript } from '../redis/ScriptRunner.js';
 import { QUEUE_ENTRY_MS } from '../acquireLoop.js';
 import { fenceTtl } from '../backend/LockBackend.js';
-import { NEXT_FENCE, NOW, QUEUE_HEAD } from './lua.js';
+import { NEXT_FENCE, NOW, QUEUE_HEAD, WAKE } from './lua.js';
 
 /**
  * Releases the keys this token holds and removes the token from their wait queues; serves both a release and
  * an acquire that gives up. When a key is free afterwards and someone waits, the first waiter's token is
- * published on that key's wake-up channel. If that waiter accepts a hand-over (its entry's expiry has the .5
+ * published on that key's wake-up channels (see `wake` in `lua.ts`). If that waiter accepts a hand-over (its entry's expiry has the .5
  * mark: one key, renewal on, ttl ≥ `QUEUE_ENTRY_MS`), the release grants it the lease first, with its next fence and a provisional
  * lifetime of `QUEUE_ENTRY_MS` (its renewal extends it to its ttl; a waiter that died meanwhile blocks no longer
  * than its queue entry would have), and publishes `token:fence`: the waiter holds the lock without another
@@ -26,7 +26,7 @@ if #KEYS == 4 and (flags == '' or flags == 's') and redis.call('EXISTS', KEYS[3]
   redis.call('DEL', KEYS[1])
   return 1
 end
-${NOW}${NEXT_FENCE}${QUEUE_HEAD}
+${NOW}${NEXT_FENCE}${QUEUE_HEAD}${WAKE}
 local publish = string.find(flags, 's', 1, true) and 'SPUBLISH' or 'PUBLISH'
 local queued = string.find(flags, 'q', 1, true)
 local released = 0
@@ -49,9 +49,9 @@ for g = 0, #KEYS / 4 - 1 do
       redis.call('ZREM', queue, first)
       redis.call('ZREM', expiry, first)
       drop_if_empty(queue, expiry)
-      redis.call(publish, lease .. ':wake', first .. ':' .. string.format('%.0f', fence))
+      wake(publish, lease .. ':wake', first, first .. ':' .. string.format('%.0f', fence), true)
     elseif first then
-      redis.call(publish, lease .. ':wake', first)
+      wake(publish, lease .. ':wake', first, first, false)
     end
   end
 end

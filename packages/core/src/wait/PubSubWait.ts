@@ -26,14 +26,15 @@ export class PubSubWait implements WaitStrategy {
     signal.throwIfAborted();
     if (this.#hub.takeEarlyWakeup(request.token)) return undefined;
     let handedFence: number | undefined;
-    let wake!: () => void;
-    const woken = new Promise<void>((resolve) => (wake = resolve));
+    let woken = false;
+    let finish: (() => void) | undefined;
     const listener: WakeupListener = {
       token: request.token,
       fair: request.fair,
       wake: (fence) => {
         handedFence ??= fence;
-        wake();
+        woken = true;
+        finish?.();
       },
     };
     try {
@@ -47,16 +48,21 @@ export class PubSubWait implements WaitStrategy {
       return undefined;
     }
     const fallback = Math.min(request.atMost, request.holderTtl >= 0 ? request.holderTtl + 1 : Infinity);
-    const controller = new AbortController();
-    const onAbort = (): void => controller.abort(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    try {
-      await Promise.race([woken, sleep(fallback, controller.signal)]);
-    } finally {
-      signal.removeEventListener('abort', onAbort);
-      controller.abort(signal.reason ?? new Error('woken'));
-      this.#hub.forget(target.channels, listener);
-    }
+    // One timer (and, for a caller's signal, one abort listener), dropped by whichever of wake-up, fallback or
+    // abort comes first. Without a caller's signal only the locker's close aborts, and it wakes every listener.
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => finish?.(), fallback);
+      const onAbort = (): void => finish?.();
+      finish = () => {
+        finish = undefined;
+        clearTimeout(timer);
+        if (request.abortable) signal.removeEventListener('abort', onAbort);
+        this.#hub.forget(target.channels, listener);
+        resolve();
+      };
+      if (woken || signal.aborted) finish();
+      else if (request.abortable) signal.addEventListener('abort', onAbort, { once: true });
+    });
     signal.throwIfAborted();
     return handedFence;
   }

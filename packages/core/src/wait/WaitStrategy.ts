@@ -14,6 +14,11 @@ export interface PauseRequest {
   readonly atMost: number;
   /** Aborts the pause: it then rejects with `signal.reason`. */
   readonly signal: AbortSignal;
+  /**
+   * Whether `signal` may abort other than by the locker's close (the caller passed a signal of its own). When
+   * false a pause need not listen on it: the strategy's `close()` ends every pause, which then rejects.
+   */
+  readonly abortable: boolean;
 }
 
 /**
@@ -30,6 +35,7 @@ export interface WaitStrategy {
   /** Whether a release may hand this strategy's waiters the lock (they then learn it from a wake-up). */
   readonly handsOver: boolean;
   pause(request: PauseRequest): Promise<number | undefined>;
+  /** Called after the locker's close aborted every signal: ends every pause in progress. */
   close(): void;
 }
 

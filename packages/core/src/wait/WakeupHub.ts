@@ -1,3 +1,5 @@
+import { waiterChannel } from '../keys.js';
+
 /** A subscriber connection: what {@link WakeupHub} needs from an ioredis client (or ioredis-mock). */
 export interface SubscriberConnection {
   subscribe(...channels: string[]): Promise<unknown>;
@@ -16,20 +18,28 @@ export interface WakeupListener {
   wake(handedFence?: number): void;
 }
 
-/** How long a channel stays subscribed after its last waiter left, in ms: hot keys stay subscribed. */
+/**
+ * How long a channel stays subscribed after its last waiter left, in ms (up to twice this: idle channels are
+ * swept at this interval): hot keys stay subscribed.
+ */
 const LINGER_MS = 30_000;
 
 /**
- * One subscriber connection per locker, serving the wake-up channels of every key it waits on. A channel is
- * subscribed while a local waiter needs it (and lingers a while after), and each message wakes the waiter
- * whose token it names, or every unfair waiter on that channel.
+ * One subscriber connection per locker, serving the wake-up channels of every key it waits on: for fair
+ * waiters the key's channel of this locker (a release wakes only the process whose waiter is next), for
+ * unfair ones the key's shared channel (see `waiterChannel`). A channel is subscribed while a local waiter
+ * needs it (and lingers a while after), and each message wakes the waiter whose token it names, or every
+ * unfair waiter on that channel.
  */
 export class WakeupHub {
   readonly #connect: () => SubscriberConnection;
   #connection: SubscriberConnection | undefined;
   readonly #listeners = new Map<string, Set<WakeupListener>>();
   readonly #subscribed = new Map<string, Promise<void>>();
-  readonly #lingering = new Map<string, NodeJS.Timeout>();
+  /** Subscribed channels nobody listens on, with when their last listener left (`performance.now()`). */
+  readonly #idleSince = new Map<string, number>();
+  /** Drops channels idle for {@link LINGER_MS}; runs only while some channel is idle. */
+  #sweeper: NodeJS.Timeout | undefined;
   /** Tokens of this locker's acquires in progress, and whether a wake-up came for one while it was not listening. */
   readonly #inFlight = new Map<string, boolean>();
 
@@ -57,9 +67,9 @@ export class WakeupHub {
   async listen(channels: readonly string[], listener: WakeupListener): Promise<boolean> {
     let fresh = false;
     const pending: Promise<void>[] = [];
-    for (const channel of channels) {
-      clearTimeout(this.#lingering.get(channel));
-      this.#lingering.delete(channel);
+    for (const shared of channels) {
+      const channel = waiterChannel(shared, listener.token, listener.fair);
+      this.#idleSince.delete(channel);
       let listeners = this.#listeners.get(channel);
       if (!listeners) this.#listeners.set(channel, (listeners = new Set()));
       listeners.add(listener);
@@ -75,22 +85,28 @@ export class WakeupHub {
     return fresh;
   }
 
-  /** Removes `listener`; a channel nobody listens on is unsubscribed after {@link LINGER_MS}. */
+  /** Removes `listener`; a channel nobody listens on is unsubscribed once idle for {@link LINGER_MS}. */
   forget(channels: readonly string[], listener: WakeupListener): void {
-    for (const channel of channels) {
+    for (const shared of channels) {
+      const channel = waiterChannel(shared, listener.token, listener.fair);
       const listeners = this.#listeners.get(channel);
       listeners?.delete(listener);
-      if (listeners?.size !== 0 || this.#lingering.has(channel)) continue;
-      const timer = setTimeout(() => this.#drop(channel), LINGER_MS);
-      timer.unref();
-      this.#lingering.set(channel, timer);
+      if (listeners?.size !== 0 || this.#idleSince.has(channel)) continue;
+      this.#idleSince.set(channel, performance.now());
+      if (!this.#sweeper) {
+        this.#sweeper = setInterval(() => this.#sweep(), LINGER_MS);
+        this.#sweeper.unref();
+      }
     }
   }
 
-  /** Closes the subscriber connection and every timer. */
+  /** Wakes every listener (the locker is closing), then closes the subscriber connection and every timer. */
   close(): void {
-    for (const timer of this.#lingering.values()) clearTimeout(timer);
-    this.#lingering.clear();
+    for (const listeners of [...this.#listeners.values()])
+      for (const listener of [...listeners]) listener.wake();
+    clearInterval(this.#sweeper);
+    this.#sweeper = undefined;
+    this.#idleSince.clear();
     this.#listeners.clear();
     this.#subscribed.clear();
     this.#connection?.disconnect();
@@ -106,12 +122,19 @@ export class WakeupHub {
     }
   }
 
-  #drop(channel: string): void {
-    this.#lingering.delete(channel);
-    if ((this.#listeners.get(channel)?.size ?? 0) > 0) return;
-    this.#listeners.delete(channel);
-    this.#subscribed.delete(channel);
-    this.#connection?.unsubscribe(channel).catch(() => {});
+  /** Unsubscribes the channels idle for {@link LINGER_MS}; stops sweeping once none is idle. */
+  #sweep(): void {
+    const now = performance.now();
+    for (const [channel, since] of this.#idleSince) {
+      if (now - since < LINGER_MS) continue;
+      this.#idleSince.delete(channel);
+      this.#listeners.delete(channel);
+      this.#subscribed.delete(channel);
+      this.#connection?.unsubscribe(channel).catch(() => {});
+    }
+    if (this.#idleSince.size > 0) return;
+    clearInterval(this.#sweeper);
+    this.#sweeper = undefined;
   }
 
   #ensureConnection(): SubscriberConnection {
