@@ -27,7 +27,7 @@ export interface LockLibrary {
 }
 
 /** Ids of the benchmarked implementations, in report order. */
-export const LIBRARY_IDS = ['raw', 'deadbolt', 'redlock', 'redis-semaphore'] as const;
+export const LIBRARY_IDS = ['raw', 'fifo', 'deadbolt', 'redlock', 'redis-semaphore'] as const;
 
 /** The id of one benchmarked implementation. */
 export type LibraryId = (typeof LIBRARY_IDS)[number];

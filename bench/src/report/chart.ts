@@ -1,3 +1,5 @@
+import { libraryById } from '../libraries/libraries.js';
+import type { LibraryId } from '../libraries/LockLibrary.js';
 import type { ScenarioResult } from '../results.js';
 import { ratioToBaseline } from '../results.js';
 import { formatRatio } from './format.js';
@@ -11,6 +13,7 @@ interface BarGroup {
 
 const COLORS: Readonly<Record<string, string>> = {
   raw: '#9e9e9e',
+  fifo: '#cfcfcf',
   deadbolt: '#1f6feb',
   redlock: '#d1242f',
   'redis-semaphore': '#2da44e',
@@ -19,6 +22,7 @@ const WIDTH = 760;
 const HEIGHT = 380;
 const PLOT = { left: 56, right: 16, top: 48, bottom: 64 };
 const BAR_WIDTH = 34;
+const LEGEND_STEP = 135;
 
 /**
  * The metric each single-node scenario is judged by, higher is better: throughput ÷ raw floor, or
@@ -73,9 +77,9 @@ export function renderChart(results: readonly ScenarioResult[]): string {
     );
   });
   const legend = Object.entries(COLORS).map(
-    ([name, color], index) =>
-      `<rect x="${PLOT.left + index * 150}" y="${HEIGHT - 26}" width="12" height="12" fill="${color}"/>` +
-      `<text x="${PLOT.left + index * 150 + 18}" y="${HEIGHT - 16}">${name === 'raw' ? 'raw floor' : name}</text>`,
+    ([id, color], index) =>
+      `<rect x="${PLOT.left + index * LEGEND_STEP}" y="${HEIGHT - 26}" width="12" height="12" fill="${color}"/>` +
+      `<text x="${PLOT.left + index * LEGEND_STEP + 18}" y="${HEIGHT - 16}">${libraryById(id as LibraryId).name}</text>`,
   );
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="sans-serif" font-size="12">
 <rect width="${WIDTH}" height="${HEIGHT}" fill="#fff"/>

@@ -18,7 +18,7 @@ export function judgeTarget(result: ScenarioResult): TargetVerdict | undefined {
   const ratio = ratioToBaseline(result, ours);
   const m = ours.measurement;
   const clean = m.errors === 0;
-  const peers = result.rows.filter((row) => row.library.id !== 'deadbolt' && row.library.id !== 'raw');
+  const peers = result.rows.filter((row) => !['deadbolt', 'raw', 'fifo'].includes(row.library.id));
   switch (result.scenario.id) {
     case 'uncontended':
       return { measured: `${formatRatio(ratio)} × raw floor`, met: clean && ratio >= 0.95 };
@@ -31,8 +31,10 @@ export function judgeTarget(result: ScenarioResult): TargetVerdict | undefined {
     }
     case 'one-key': {
       const bound = fairBoundMs(result.scenario);
+      const fifo = result.rows.find((row) => row.library.id === 'fifo')?.measurement.utilisation;
+      const ofFifo = fifo === undefined ? '' : ` (FIFO floor ${formatRatio(fifo)})`;
       return {
-        measured: `utilisation ${formatRatio(m.utilisation)}; p99 wait ${formatMs(m.waitP99)} ms = ${formatRatio(m.waitP99 / bound)} × fair bound`,
+        measured: `utilisation ${formatRatio(m.utilisation)}${ofFifo}; p99 wait ${formatMs(m.waitP99)} ms = ${formatRatio(m.waitP99 / bound)} × fair bound`,
         met: clean && m.utilisation >= 0.9 && m.waitP99 <= 1.5 * bound,
       };
     }
