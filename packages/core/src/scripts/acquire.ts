@@ -69,15 +69,15 @@ if blocked then
     local ms = math.floor(clock() / 1000)
     for g = 0, groups - 1 do
       local queue, expiry = KEYS[g * 4 + 3], KEYS[g * 4 + 4]
-      if not redis.call('ZSCORE', queue, token) then
+      -- A first attempt's token is new: only a later attempt can find itself queued already.
+      if not (queued and redis.call('ZSCORE', queue, token)) then
         local tail = redis.call('ZRANGE', queue, -1, -1, 'WITHSCORES')[2]
         redis.call('ZADD', queue, (tonumber(tail) or 0) + 1, token)
       end
       redis.call('ZADD', expiry, ms + enqueue + hand_over, token)
-      if redis.call('PTTL', queue) < enqueue then
-        redis.call('PEXPIRE', queue, enqueue)
-        redis.call('PEXPIRE', expiry, enqueue)
-      end
+      -- Every entry expires at most \`enqueue\` ms after its waiter's last attempt: the queue lives as long.
+      redis.call('PEXPIRE', queue, enqueue)
+      redis.call('PEXPIRE', expiry, enqueue)
     end
   end
   return -(holder_ttl + 2)

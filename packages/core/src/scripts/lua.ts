@@ -30,17 +30,18 @@ end
 `;
 
 /**
- * `queue_head(queue, expiry, now)`: the first waiter whose entry has not expired, and when its entry expires
- * (server ms; a fraction of .5 marks a waiter that accepts a hand-over, see `release.ts`); stale heads are
- * dropped.
+ * `queue_head(queue, expiry, now)`: the first waiter whose entry has not expired, when its entry expires (server
+ * ms; a fraction of .5 marks a waiter that accepts a hand-over, see `release.ts`), and whether another entry
+ * follows it; stale heads are dropped.
  */
 export const QUEUE_HEAD = `${DROP_IF_EMPTY}
 local function queue_head(queue, expiry, now)
   while true do
-    local first = redis.call('ZRANGE', queue, 0, 0)[1]
+    local firsts = redis.call('ZRANGE', queue, 0, 1)
+    local first = firsts[1]
     if not first then return nil end
     local expires = tonumber(redis.call('ZSCORE', expiry, first))
-    if expires and expires > now then return first, expires end
+    if expires and expires > now then return first, expires, firsts[2] ~= nil end
     redis.call('ZREM', queue, first)
     redis.call('ZREM', expiry, first)
     drop_if_empty(queue, expiry)

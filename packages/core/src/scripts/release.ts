@@ -14,7 +14,8 @@ import { NEXT_FENCE, NOW, QUEUE_HEAD, WAKE } from './lua.js';
  *
  * ARGV: token, flags: `s` publish with SPUBLISH (Cluster) instead of PUBLISH, `q` the token may be queued.
  * A key's wake-up channel is its lease key + `:wake` (see `keys.ts`). The uncontended path of a one-key lock
- * makes three calls (EXISTS queue, GET, DEL).
+ * makes three calls (EXISTS queue, GET, DEL); a hand-over of a one-key lock ten (GET, the head: TIME, ZRANGE,
+ * ZSCORE; INCR fence, SET lease, two ZREM or one DEL, PUBLISH) after the EXISTS.
  * Returns the number of keys that were still held by the token.
  */
 export const RELEASE = defineScript(
@@ -29,30 +30,35 @@ end
 ${NOW}${NEXT_FENCE}${QUEUE_HEAD}${WAKE}
 local publish = string.find(flags, 's', 1, true) and 'SPUBLISH' or 'PUBLISH'
 local queued = string.find(flags, 'q', 1, true)
+-- A one-key release that is not queued got here because its queue exists.
+local queue_exists = #KEYS == 4 and not queued
 local released = 0
 for g = 0, #KEYS / 4 - 1 do
   local lease, queue, expiry = KEYS[g * 4 + 1], KEYS[g * 4 + 3], KEYS[g * 4 + 4]
   local held = redis.call('GET', lease) == token
-  if held then
-    redis.call('DEL', lease)
-    released = released + 1
-  end
+  if held then released = released + 1 end
   if queued and redis.call('ZREM', queue, token) == 1 then
     redis.call('ZREM', expiry, token)
     drop_if_empty(queue, expiry)
   end
-  if redis.call('EXISTS', queue) == 1 and (held or redis.call('EXISTS', lease) == 0) then
-    local first, expires = queue_head(queue, expiry, now_ms())
-    if first and expires % 1 ~= 0 then
-      local fence = next_fence(KEYS[g * 4 + 2], ${fenceTtl(QUEUE_ENTRY_MS)})
-      redis.call('SET', lease, first, 'PX', ${QUEUE_ENTRY_MS})
+  local first, expires, more
+  if (queue_exists or redis.call('EXISTS', queue) == 1) and (held or redis.call('EXISTS', lease) == 0) then
+    first, expires, more = queue_head(queue, expiry, now_ms())
+  end
+  if first and expires % 1 ~= 0 then
+    -- Hand-over: the lease is overwritten with the head's token, and the head leaves the queue.
+    local fence = next_fence(KEYS[g * 4 + 2], ${fenceTtl(QUEUE_ENTRY_MS)})
+    redis.call('SET', lease, first, 'PX', ${QUEUE_ENTRY_MS})
+    if more then
       redis.call('ZREM', queue, first)
       redis.call('ZREM', expiry, first)
-      drop_if_empty(queue, expiry)
-      wake(publish, lease .. ':wake', first, first .. ':' .. string.format('%.0f', fence), true)
-    elseif first then
-      wake(publish, lease .. ':wake', first, first, false)
+    else
+      redis.call('DEL', queue, expiry)
     end
+    wake(publish, lease .. ':wake', first, first .. ':' .. string.format('%.0f', fence), true)
+  else
+    if held then redis.call('DEL', lease) end
+    if first then wake(publish, lease .. ':wake', first, first, false) end
   end
 end
 return released
