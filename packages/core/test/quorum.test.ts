@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Redis } from 'ioredis';
 import { RedisMasters, waitUntil } from '@deadbolt/testing';
-import { createLocker, LockLostError, QuorumError, type Lock } from '../src/index.js';
+import { createLocker, lockKeys, LockLostError, QuorumError, type Lock } from '../src/index.js';
 import { quorumNodeTimeout } from '../src/quorum/nodeTimeout.js';
 import { bringBack, expect, nextEvents, takeDown, waitNoLease, type Outage } from './quorumHelpers.js';
 
@@ -112,6 +112,28 @@ describe('quorum (Redlock) on independent masters', function () {
     await expect(locker.acquire(key, { wait: 200 })).to.be.rejected.then((e: unknown) =>
       expect((e as Error).name).to.equal('LockBusyError'),
     );
+    expect(await holder.release()).to.equal(true);
+    await locker.close();
+  });
+
+  it('an acquire that times out or is aborted leaves no queue entry on any master', async () => {
+    const nodes = clients.slice(0, 3);
+    const locker = createLocker(nodes, { ttl: 2_000 });
+    const key = fresh();
+    const { queue, queueExpiry } = lockKeys('deadbolt', key);
+    const holder = await locker.acquire(key);
+    const queuesLeft = async (): Promise<number> =>
+      (await Promise.all(nodes.map((node) => node.exists(queue, queueExpiry)))).reduce((a, b) => a + b, 0);
+    await expect(locker.acquire(key, { wait: 300 })).to.be.rejected.then((e: unknown) =>
+      expect((e as Error).name).to.equal('LockBusyError'),
+    );
+    expect(await queuesLeft(), 'queue keys left after a timeout').to.equal(0);
+    const controller = new AbortController();
+    const waiting = locker.acquire(key, { wait: 10_000, signal: controller.signal });
+    await waitUntil(async () => (await queuesLeft()) > 0, { description: 'the waiter to queue' });
+    controller.abort(new Error('gave up'));
+    await expect(waiting).to.be.rejectedWith('gave up');
+    expect(await queuesLeft(), 'queue keys left after an abort').to.equal(0);
     expect(await holder.release()).to.equal(true);
     await locker.close();
   });

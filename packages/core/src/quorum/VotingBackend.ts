@@ -112,13 +112,15 @@ export class VotingBackend implements LockBackend {
     const lease = this.#leases.get(token);
     this.#leases.delete(token);
     const ttl = lease?.ttl ?? this.#defaultTtl;
-    const publish = this.sharded ? 'SPUBLISH' : 'PUBLISH';
+    // The release script's flags: SPUBLISH on a Cluster, and the token may be queued (also an acquire that
+    // gives up comes here).
+    const flags = this.sharded ? 'sq' : 'q';
     const ballot = await collectVotes(
       parts.map((part) =>
         this.#run(
           part,
           QUORUM_RELEASE,
-          [token, publish, ...part.target.channels, fenceTtl(ttl), lease?.fence ?? 0],
+          [token, flags, fenceTtl(ttl), lease?.fence ?? 0],
           this.#rules.timeout(ttl),
         ).then((reply): Answer<null> => ({ yes: reply === part.target.keys.length, value: null })),
       ),

@@ -5,7 +5,7 @@ import { RELEASE } from './release.js';
 /**
  * `release` for one node of a quorum (or one slot of a multi-slot Cluster lock), which also pushes the lock's
  * fence to this node's fence keys (see `PUSH_FENCE`) before releasing.
- * ARGV: token, publish command, one channel per key group, fence ttl (ms), fence.
+ * ARGV: token, flags (as for `release`), fence ttl (ms), fence.
  * Returns the number of keys that were still held by the token on this node.
  */
 export const QUORUM_RELEASE = defineScript('quorum-release', `${PUSH_FENCE}${RELEASE.source}`);
