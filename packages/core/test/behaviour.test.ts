@@ -119,6 +119,19 @@ describe('core behaviour', function () {
       await holder.release();
     });
 
+    it('close() rejects a waiting acquire (no signal of its own) with LockRedisError and leaves no queue entry', async function () {
+      const holder = await locker.acquire('closing');
+      const waiterLocker = createLocker(backend().connect(), { prefix, ttl: 2_000 });
+      const waiting = waiterLocker.acquire('closing', { wait: 10_000 });
+      await waitUntil(async () => (await backend().keys(prefix)).some((k) => k.key.endsWith(':queue')));
+      await waiterLocker.close();
+      await expect(waiting).to.be.rejectedWith(LockRedisError, 'The locker is closed');
+      await waitUntil(async () => !(await backend().keys(prefix)).some((k) => k.key.includes(':queue')), {
+        description: 'the closed waiter to leave the queue',
+      });
+      expect(await holder.release()).to.equal(true);
+    });
+
     it('rejects an already aborted signal at once', async function () {
       const reason = new Error('already');
       await expect(locker.acquire('pre', { signal: AbortSignal.abort(reason) })).to.be.rejectedWith(reason);

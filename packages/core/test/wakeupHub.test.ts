@@ -1,0 +1,89 @@
+import FakeTimers from '@sinonjs/fake-timers';
+import { expect } from 'chai';
+import { WakeupHub, type SubscriberConnection, type WakeupListener } from '../src/wait/WakeupHub.js';
+
+/** A subscriber connection that records (un)subscriptions and lets the test deliver messages. */
+class StubConnection implements SubscriberConnection {
+  readonly subscribed = new Set<string>();
+  readonly unsubscribed: string[] = [];
+  #onMessage: ((channel: string, message: string) => void) | undefined;
+
+  subscribe(...channels: string[]): Promise<unknown> {
+    channels.forEach((channel) => this.subscribed.add(channel));
+    return Promise.resolve();
+  }
+  unsubscribe(...channels: string[]): Promise<unknown> {
+    channels.forEach((channel) => this.subscribed.delete(channel));
+    this.unsubscribed.push(...channels);
+    return Promise.resolve();
+  }
+  on(event: 'message' | 'error', listener: (...args: never[]) => void): unknown {
+    if (event === 'message') this.#onMessage = listener as (channel: string, message: string) => void;
+    return this;
+  }
+  disconnect(): void {}
+  deliver(channel: string, message: string): void {
+    this.#onMessage?.(channel, message);
+  }
+}
+
+/** A listener that records its wake-ups (`handedFence` or `woken`). */
+function listener(token: string, fair: boolean): WakeupListener & { readonly woken: (number | 'woken')[] } {
+  const woken: (number | 'woken')[] = [];
+  return { token, fair, woken, wake: (fence) => woken.push(fence ?? 'woken') };
+}
+
+describe('WakeupHub', function () {
+  let clock: FakeTimers.InstalledClock;
+  let connection: StubConnection;
+  let hub: WakeupHub;
+  beforeEach(function () {
+    clock = FakeTimers.install({ toFake: ['setInterval', 'clearInterval', 'performance'] });
+    connection = new StubConnection();
+    hub = new WakeupHub(() => connection);
+  });
+  afterEach(function () {
+    hub.close();
+    clock.uninstall();
+  });
+
+  it('a fair waiter listens on its locker’s channel of the key, an unfair one on the shared channel', async function () {
+    const fair = listener('tagA.secret1', true);
+    const otherFair = listener('tagA.secret2', true);
+    const unfair = listener('tagB.secret3', false);
+    expect(await hub.listen(['k:wake'], fair)).to.equal(true);
+    expect(await hub.listen(['k:wake'], otherFair)).to.equal(false);
+    await hub.listen(['k:wake'], unfair);
+    expect([...connection.subscribed]).to.have.members(['k:wake:tagA', 'k:wake']);
+    connection.deliver('k:wake:tagA', 'tagA.secret1:42');
+    connection.deliver('k:wake', 'tagC.secret9');
+    expect(fair.woken).to.deep.equal([42]);
+    expect(otherFair.woken).to.deep.equal([]);
+    expect(unfair.woken).to.deep.equal(['woken']);
+  });
+
+  it('unsubscribes a channel once nobody has listened on it for the linger time, and keeps a busy one', async function () {
+    const first = listener('tagA.one', true);
+    await hub.listen(['idle:wake', 'busy:wake'], first);
+    hub.forget(['idle:wake', 'busy:wake'], first);
+    await clock.tickAsync(20_000);
+    const again = listener('tagA.two', true);
+    expect(await hub.listen(['busy:wake'], again)).to.equal(false);
+    await clock.tickAsync(9_000);
+    expect(connection.unsubscribed, 'after 29 s').to.deep.equal([]);
+    await clock.tickAsync(2_000);
+    expect(connection.unsubscribed, 'after 31 s').to.deep.equal(['idle:wake:tagA']);
+    expect([...connection.subscribed]).to.deep.equal(['busy:wake:tagA']);
+    hub.forget(['busy:wake'], again);
+    await clock.tickAsync(60_000);
+    expect(connection.unsubscribed).to.deep.equal(['idle:wake:tagA', 'busy:wake:tagA']);
+    expect(clock.countTimers(), 'the sweeper stops once no channel is idle').to.equal(0);
+  });
+
+  it('closing wakes every listener, so no pause outlives the locker', async function () {
+    const waiting = listener('tagA.one', true);
+    await hub.listen(['k:wake'], waiting);
+    hub.close();
+    expect(waiting.woken).to.deep.equal(['woken']);
+  });
+});
