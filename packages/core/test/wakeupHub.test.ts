@@ -34,7 +34,7 @@ function listener(token: string, fair: boolean): WakeupListener & { readonly wok
 }
 
 describe('WakeupHub', function () {
-  let clock: FakeTimers.InstalledClock;
+  let clock: ReturnType<typeof FakeTimers.install>;
   let connection: StubConnection;
   let hub: WakeupHub;
   beforeEach(function () {
