@@ -112,8 +112,8 @@ export class VotingBackend implements LockBackend {
     const lease = this.#leases.get(token);
     this.#leases.delete(token);
     const ttl = lease?.ttl ?? this.#defaultTtl;
-    // The release script's flags: SPUBLISH on a Cluster, and the token may be queued (also an acquire that
-    // gives up comes here).
+    // The release script's flags: SPUBLISH on a Cluster, and the token may be queued: an acquire that gives up
+    // comes here, and a granted quorum lock stays queued on a node that refused it.
     const flags = this.sharded ? 'sq' : 'q';
     const ballot = await collectVotes(
       parts.map((part) =>
