@@ -51,7 +51,7 @@ export class QuorumBackend implements LockBackend {
     return this.#voting.extend(target, token, ttl);
   }
 
-  release(target: LockTarget, token: string): Promise<boolean> {
-    return this.#voting.release(target, token);
+  release(target: LockTarget, token: string, queued?: boolean): Promise<boolean> {
+    return this.#voting.release(target, token, queued);
   }
 }

@@ -38,8 +38,11 @@ export class VotingBackend implements LockBackend {
   readonly sharded: boolean;
   readonly #rules: VotingRules;
   readonly #defaultTtl: number;
-  /** Fence and ttl of every lease this backend granted and has not released yet, by token. */
-  readonly #leases = new Map<string, { fence: number; ttl: number }>();
+  /**
+   * Fence and ttl of every lease this backend granted and has not released yet, by token, and whether its
+   * token may be queued on some part (an earlier attempt queued it, or a part refused or failed).
+   */
+  readonly #leases = new Map<string, { fence: number; ttl: number; queued: boolean }>();
 
   constructor(rules: VotingRules, defaultTtl: number) {
     this.sharded = rules.sharded;
@@ -47,30 +50,46 @@ export class VotingBackend implements LockBackend {
     this.#defaultTtl = defaultTtl;
   }
 
-  async attempt({ target, token, ttl, fair, enqueue }: AttemptRequest): Promise<AttemptResult> {
+  async attempt({
+    target,
+    token,
+    ttl,
+    fair,
+    enqueue,
+    queued = true,
+  }: AttemptRequest): Promise<AttemptResult> {
     const parts = this.#rules.parts(target);
     const required = this.#rules.required(parts.length);
     const timeout = this.#rules.timeout(ttl);
     // Strict FIFO across parts could deadlock (each part may see another waiter first), so parts never let
     // their queue head block a grant; waiters still queue so that a release wakes one of them.
     const fairHere = fair && parts.length === 1;
+    // A part that refuses (or fails, or answers after the majority) may have queued the token: its release must
+    // clean the queues then. Parts answering late still mark the lease they were granted.
+    const lease = { fence: 0, ttl, queued };
+    const mayQueue = (): void => void (lease.queued = true);
     const ballot = await collectVotes(
       parts.map((part) =>
         this.#run(part, ACQUIRE, [token, ttl, enqueue, `${fairHere ? 'f' : ''}qc`], timeout).then(
           (reply): Answer<number> => {
             const attempt = parseAttempt(reply);
+            if (!attempt.granted) mayQueue();
             return attempt.granted
               ? { yes: true, value: attempt.fence }
               : { yes: false, value: attempt.holderTtl };
+          },
+          (error: unknown) => {
+            mayQueue();
+            throw error;
           },
         ),
       ),
       required,
     );
     if (ballot.granted >= required) {
-      const fence = Math.max(...ballot.votes.map((v) => (v.outcome === 'granted' ? (v.value ?? 0) : 0)));
-      this.#leases.set(token, { fence, ttl });
-      return { granted: true, fence };
+      lease.fence = Math.max(...ballot.votes.map((v) => (v.outcome === 'granted' ? (v.value ?? 0) : 0)));
+      this.#leases.set(token, lease);
+      return { granted: true, fence: lease.fence };
     }
     await this.#dropPartialGrants(parts, ballot, token, timeout);
     if (ballot.errors > parts.length - required) {
@@ -106,15 +125,15 @@ export class VotingBackend implements LockBackend {
     );
   }
 
-  async release(target: LockTarget, token: string): Promise<boolean> {
+  async release(target: LockTarget, token: string, queued = true): Promise<boolean> {
     const parts = this.#rules.parts(target);
     const required = this.#rules.required(parts.length);
     const lease = this.#leases.get(token);
     this.#leases.delete(token);
     const ttl = lease?.ttl ?? this.#defaultTtl;
-    // The release script's flags: SPUBLISH on a Cluster, and the token may be queued: an acquire that gives up
-    // comes here, and a granted quorum lock stays queued on a node that refused it.
-    const flags = this.sharded ? 'sq' : 'q';
+    // The release script's flags: SPUBLISH on a Cluster, and whether the token may be queued: an acquire that
+    // gives up comes here, and a granted quorum lock stays queued on a part that refused it.
+    const flags = (this.sharded ? 's' : '') + (queued || (lease?.queued ?? true) ? 'q' : '');
     const ballot = await collectVotes(
       parts.map((part) =>
         this.#run(
