@@ -12,7 +12,7 @@ export interface LockKeys {
   readonly queueExpiry: string;
   /**
    * The shared wake-up channel: a release announces the next waiter's token here (unfair waiters listen), and
-   * on the channel of that waiter's locker (see {@link waiterChannel}), unless it handed that waiter the lock.
+   * on the channel of that waiter's locker (`channel:tag`, the tag that starts its token), unless it handed that waiter the lock.
    */
   readonly channel: string;
 }
