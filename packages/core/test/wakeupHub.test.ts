@@ -1,5 +1,6 @@
 import FakeTimers from '@sinonjs/fake-timers';
 import { expect } from 'chai';
+import { waiterChannel } from '../src/keys.js';
 import { WakeupHub, type SubscriberConnection, type WakeupListener } from '../src/wait/WakeupHub.js';
 
 /** A subscriber connection that records (un)subscriptions and lets the test deliver messages. */
@@ -27,10 +28,15 @@ class StubConnection implements SubscriberConnection {
   }
 }
 
-/** A listener that records its wake-ups (`handedFence` or `woken`). */
-function listener(token: string, fair: boolean): WakeupListener & { readonly woken: (number | 'woken')[] } {
+/** A listener on the wake-up channels of `keys` (e.g. `k:wake`) that records its wake-ups (`handedFence` or `woken`). */
+function listener(
+  keys: readonly string[],
+  token: string,
+  fair: boolean,
+): WakeupListener & { readonly woken: (number | 'woken')[] } {
   const woken: (number | 'woken')[] = [];
-  return { token, fair, woken, wake: (fence) => woken.push(fence ?? 'woken') };
+  const channels = keys.map((channel) => waiterChannel(channel, token, fair));
+  return { token, fair, channels, woken, wake: (fence) => woken.push(fence ?? 'woken') };
 }
 
 describe('WakeupHub', function () {
@@ -48,12 +54,12 @@ describe('WakeupHub', function () {
   });
 
   it('a fair waiter listens on its locker’s channel of the key, an unfair one on the shared channel', async function () {
-    const fair = listener('tagA.secret1', true);
-    const otherFair = listener('tagA.secret2', true);
-    const unfair = listener('tagB.secret3', false);
-    expect(await hub.listen(['k:wake'], fair)).to.equal(true);
-    expect(await hub.listen(['k:wake'], otherFair)).to.equal(false);
-    await hub.listen(['k:wake'], unfair);
+    const fair = listener(['k:wake'], 'tagA.secret1', true);
+    const otherFair = listener(['k:wake'], 'tagA.secret2', true);
+    const unfair = listener(['k:wake'], 'tagB.secret3', false);
+    expect(await hub.listen(fair)).to.equal(true);
+    expect(await hub.listen(otherFair)).to.equal(false);
+    await hub.listen(unfair);
     expect([...connection.subscribed]).to.have.members(['k:wake:tagA', 'k:wake']);
     connection.deliver('k:wake:tagA', 'tagA.secret1:42');
     connection.deliver('k:wake', 'tagC.secret9');
@@ -63,26 +69,26 @@ describe('WakeupHub', function () {
   });
 
   it('unsubscribes a channel once nobody has listened on it for the linger time, and keeps a busy one', async function () {
-    const first = listener('tagA.one', true);
-    await hub.listen(['idle:wake', 'busy:wake'], first);
-    hub.forget(['idle:wake', 'busy:wake'], first);
+    const first = listener(['idle:wake', 'busy:wake'], 'tagA.one', true);
+    await hub.listen(first);
+    hub.forget(first);
     await clock.tickAsync(20_000);
-    const again = listener('tagA.two', true);
-    expect(await hub.listen(['busy:wake'], again)).to.equal(false);
+    const again = listener(['busy:wake'], 'tagA.two', true);
+    expect(await hub.listen(again)).to.equal(false);
     await clock.tickAsync(9_000);
     expect(connection.unsubscribed, 'after 29 s').to.deep.equal([]);
     await clock.tickAsync(2_000);
     expect(connection.unsubscribed, 'after 31 s').to.deep.equal(['idle:wake:tagA']);
     expect([...connection.subscribed]).to.deep.equal(['busy:wake:tagA']);
-    hub.forget(['busy:wake'], again);
+    hub.forget(again);
     await clock.tickAsync(60_000);
     expect(connection.unsubscribed).to.deep.equal(['idle:wake:tagA', 'busy:wake:tagA']);
     expect(clock.countTimers(), 'the sweeper stops once no channel is idle').to.equal(0);
   });
 
   it('closing wakes every listener, so no pause outlives the locker', async function () {
-    const waiting = listener('tagA.one', true);
-    await hub.listen(['k:wake'], waiting);
+    const waiting = listener(['k:wake'], 'tagA.one', true);
+    await hub.listen(waiting);
     hub.close();
     expect(waiting.woken).to.deep.equal(['woken']);
   });

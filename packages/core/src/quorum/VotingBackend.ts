@@ -165,10 +165,8 @@ export class VotingBackend implements LockBackend {
     token: string,
     timeout: number,
   ): Promise<void> {
-    const publish = this.sharded ? 'SPUBLISH' : 'PUBLISH';
-    const drops = parts.map((part) =>
-      this.#run(part, DROP_LEASE, [token, publish, ...part.target.channels], timeout).catch(() => 0),
-    );
+    const flags = this.sharded ? 's' : '';
+    const drops = parts.map((part) => this.#run(part, DROP_LEASE, [token, flags], timeout).catch(() => 0));
     await Promise.all(drops.filter((_, index) => ballot.votes[index]?.outcome === 'granted'));
   }
 

@@ -64,13 +64,14 @@ end
 `;
 
 /**
- * `wake(publish, channel, waiter, message, handed)`: tells the queue's head `waiter` on its locker's channel
+ * `wake(flags, channel, waiter, message, handed)`: tells the queue's head `waiter` on its locker's channel
  * (`channel:tag`, the tag being its token up to the '.'; see `waiterChannel` in `keys.ts`), so only that
  * process wakes, and announces `message` on the shared `channel` for unfair waiters unless the lock was handed
- * to `waiter`. `publish` is 'PUBLISH' or 'SPUBLISH' (Cluster).
+ * to `waiter`. With an `s` in the script's `flags` it publishes with SPUBLISH (Cluster), else PUBLISH.
  */
 export const WAKE = `
-local function wake(publish, channel, waiter, message, handed)
+local function wake(flags, channel, waiter, message, handed)
+  local publish = string.find(flags, 's', 1, true) and 'SPUBLISH' or 'PUBLISH'
   local dot = string.find(waiter, '.', 1, true)
   if dot then redis.call(publish, channel .. ':' .. string.sub(waiter, 1, dot - 1), message) end
   if not (handed and dot) then redis.call(publish, channel, message) end

@@ -28,7 +28,6 @@ if #KEYS == 4 and (flags == '' or flags == 's') and redis.call('EXISTS', KEYS[3]
   return 1
 end
 ${NOW}${NEXT_FENCE}${QUEUE_HEAD}${WAKE}
-local publish = string.find(flags, 's', 1, true) and 'SPUBLISH' or 'PUBLISH'
 local queued = string.find(flags, 'q', 1, true)
 -- A one-key release that is not queued got here because its queue exists.
 local queue_exists = #KEYS == 4 and not queued
@@ -55,10 +54,10 @@ for g = 0, #KEYS / 4 - 1 do
     else
       redis.call('DEL', queue, expiry)
     end
-    wake(publish, lease .. ':wake', first, first .. ':' .. string.format('%.0f', fence), true)
+    wake(flags, lease .. ':wake', first, first .. ':' .. string.format('%.0f', fence), true)
   else
     if held then redis.call('DEL', lease) end
-    if first then wake(publish, lease .. ':wake', first, first, false) end
+    if first then wake(flags, lease .. ':wake', first, first, false) end
   end
 end
 return released

@@ -1,3 +1,4 @@
+import { waiterChannel } from '../keys.js';
 import type { PauseRequest, WaitStrategy } from './WaitStrategy.js';
 import { backoffDelay } from './WaitStrategy.js';
 import type { WakeupHub, WakeupListener } from './WakeupHub.js';
@@ -31,6 +32,7 @@ export class PubSubWait implements WaitStrategy {
     const listener: WakeupListener = {
       token: request.token,
       fair: request.fair,
+      channels: target.channels.map((channel) => waiterChannel(channel, request.token, request.fair)),
       wake: (fence) => {
         handedFence ??= fence;
         woken = true;
@@ -38,12 +40,12 @@ export class PubSubWait implements WaitStrategy {
       },
     };
     try {
-      if ((await this.#hub.listen(target.channels, listener)) || this.#hub.takeEarlyWakeup(request.token)) {
-        this.#hub.forget(target.channels, listener);
+      if ((await this.#hub.listen(listener)) || this.#hub.takeEarlyWakeup(request.token)) {
+        this.#hub.forget(listener);
         return handedFence;
       }
     } catch {
-      this.#hub.forget(target.channels, listener);
+      this.#hub.forget(listener);
       await sleep(Math.min(request.atMost, backoffDelay(request.attempt, request.holderTtl)), signal);
       return undefined;
     }
@@ -57,7 +59,7 @@ export class PubSubWait implements WaitStrategy {
         finish = undefined;
         clearTimeout(timer);
         if (request.abortable) signal.removeEventListener('abort', onAbort);
-        this.#hub.forget(target.channels, listener);
+        this.#hub.forget(listener);
         resolve();
       };
       if (woken || signal.aborted) finish();

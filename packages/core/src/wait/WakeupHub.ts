@@ -1,5 +1,3 @@
-import { waiterChannel } from '../keys.js';
-
 /** A subscriber connection: what {@link WakeupHub} needs from an ioredis client (or ioredis-mock). */
 export interface SubscriberConnection {
   subscribe(...channels: string[]): Promise<unknown>;
@@ -14,6 +12,8 @@ export interface WakeupListener {
   /** Its owner token: in fair mode only a message naming it wakes it. */
   readonly token: string;
   readonly fair: boolean;
+  /** The channels it listens on, one per key: its locker's channel of the key, or the shared one (`waiterChannel`). */
+  readonly channels: readonly string[];
   /** `handedFence`: the release already granted this waiter the lock, with this fence (`token:fence`). */
   wake(handedFence?: number): void;
 }
@@ -61,14 +61,13 @@ export class WakeupHub {
   }
 
   /**
-   * Adds `listener` on `channels`; resolves once they are subscribed, with `true` when a subscription had to
+   * Adds `listener` on its channels; resolves once they are subscribed, with `true` when a subscription had to
    * be made now (a release may have been missed meanwhile, so the caller should try again at once).
    */
-  async listen(channels: readonly string[], listener: WakeupListener): Promise<boolean> {
+  async listen(listener: WakeupListener): Promise<boolean> {
     let fresh = false;
     const pending: Promise<void>[] = [];
-    for (const shared of channels) {
-      const channel = waiterChannel(shared, listener.token, listener.fair);
+    for (const channel of listener.channels) {
       this.#idleSince.delete(channel);
       let listeners = this.#listeners.get(channel);
       if (!listeners) this.#listeners.set(channel, (listeners = new Set()));
@@ -86,9 +85,8 @@ export class WakeupHub {
   }
 
   /** Removes `listener`; a channel nobody listens on is unsubscribed once idle for {@link LINGER_MS}. */
-  forget(channels: readonly string[], listener: WakeupListener): void {
-    for (const shared of channels) {
-      const channel = waiterChannel(shared, listener.token, listener.fair);
+  forget(listener: WakeupListener): void {
+    for (const channel of listener.channels) {
       const listeners = this.#listeners.get(channel);
       listeners?.delete(listener);
       if (listeners?.size !== 0 || this.#idleSince.has(channel)) continue;
