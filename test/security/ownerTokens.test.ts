@@ -1,27 +1,25 @@
 // Threat: a process releases or extends a lock it does not own because it guessed, or collided with, the owner
-// token. Tokens are 128 bits from the operating system's CSPRNG (node:crypto), never from Math.random or a clock.
+// token. Tokens are 144 bits from the operating system's CSPRNG (node:crypto), never from Math.random or a clock.
 import { waitUntil } from '@deadbolt/testing';
 import { expect, use } from 'chai';
 import chaiAsPromised from 'chai-as-promised';
 import crypto from 'node:crypto';
 import { syncBuiltinESMExports } from 'node:module';
 import { createLocker, lockKeys, type Locker } from '@deadbolt/core';
-import { newToken } from '../../packages/core/src/token.js';
+import { newToken, SECRET_BYTES as TOKEN_BYTES } from '../../packages/core/src/token.js';
 import { eachBackend } from '../../packages/core/test/support/backends.js';
 
 use(chaiAsPromised);
 
-const TOKEN_BYTES = 16;
-
-/** The 16 secret bytes of a lock's token (`tag.secret`: the locker's 8-character tag, then the secret). */
+/** The 18 secret bytes of a lock's token (`tag.secret`: the locker's 8-character tag, then the secret). */
 function ownerTokenBytes(token: string): Buffer {
   expect(token).to.match(/^[A-Za-z0-9_-]{8}\./);
   return tokenBytes(token.slice(9));
 }
 
-/** The 16 bytes a secret stands for (base64url without padding: 22 characters). */
+/** The 18 bytes a secret stands for (base64url without padding: 24 characters). */
 function tokenBytes(token: string): Buffer {
-  expect(token).to.match(/^[A-Za-z0-9_-]{22}$/);
+  expect(token).to.match(/^[A-Za-z0-9_-]{24}$/);
   const bytes = Buffer.from(token, 'base64url');
   expect(bytes.length).to.equal(TOKEN_BYTES);
   return bytes;
@@ -39,7 +37,7 @@ describe('security: owner tokens are unguessable', function () {
       await locker.close();
     });
 
-    it('every grant gets a fresh 128-bit token, and the lease in Redis holds exactly that token', async function () {
+    it('every grant gets a fresh 144-bit token, and the lease in Redis holds exactly that token', async function () {
       const admin = backend().connect();
       const seen = new Set<string>();
       for (let i = 0; i < 50; i += 1) {
@@ -124,7 +122,7 @@ describe('security: owner tokens are unguessable', function () {
     }
   });
 
-  it('token bits are unbiased: each of the 128 bit positions is set in about half of 20 000 tokens', function () {
+  it('token bits are unbiased: each of the 144 bit positions is set in about half of 20 000 tokens', function () {
     const count = 20_000;
     const ones = new Array<number>(TOKEN_BYTES * 8).fill(0);
     const seen = new Set<string>();

@@ -29,13 +29,23 @@ function isScript(value: unknown): value is Script {
   );
 }
 
-/** Every script constant exported by a module of packages/core/src/scripts. */
+/** A script family as `defineScriptFamily` makes it: every variant built up front. */
+function variantsOf(value: unknown): readonly unknown[] {
+  const variants = (value as { variants?: unknown } | null)?.variants;
+  return Array.isArray(variants) ? variants : [];
+}
+
+/** Every script constant exported by a module of packages/core/src/scripts, the variants of families included. */
 async function knownScripts(): Promise<Script[]> {
   const files = (await readdir(SCRIPTS_DIR)).filter((file) => file.endsWith('.ts'));
   const modules = await Promise.all(
     files.map((file) => import(join(SCRIPTS_DIR, file)) as Promise<Record<string, unknown>>),
   );
-  return modules.flatMap((module) => Object.values(module).filter(isScript));
+  return modules.flatMap((module) =>
+    Object.values(module)
+      .flatMap((value) => [value, ...variantsOf(value)])
+      .filter(isScript),
+  );
 }
 
 /** One script call as the server saw it. */

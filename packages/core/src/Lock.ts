@@ -34,7 +34,7 @@ export class Lock implements AsyncDisposable {
   readonly keys: readonly string[];
   /**
    * The unguessable owner id that Redis checks on extend and release: `tag.secret`, the locker's tag (8
-   * characters, which routes wake-ups to its waiters) and 128 random bits from the OS CSPRNG (22 characters).
+   * characters, which routes wake-ups to its waiters) and 144 random bits from the OS CSPRNG (24 characters).
    */
   readonly token: string;
   /** The fencing token: strictly increases with every grant of this key. Pass it to the resource you guard. */
@@ -62,6 +62,7 @@ export class Lock implements AsyncDisposable {
     this.#schedule = new RenewalSchedule(
       new LockRenewalHooks(host, grant, (reason, cause) => void this.#lose(reason, cause)),
       grant,
+      host.timers,
     );
   }
 

@@ -2,12 +2,15 @@ import type { LockBackend, LockTarget } from './backend/LockBackend.js';
 import type { LockerConfig } from './config.js';
 import type { LockerEvents, TypedEmitter } from './events.js';
 import type { Lock } from './Lock.js';
+import type { TimerQueue } from './TimerQueue.js';
 
 /** What a held {@link Lock} needs from the locker that granted it. */
 export interface LockHost {
   readonly backend: LockBackend;
   readonly config: LockerConfig;
   readonly events: TypedEmitter<LockerEvents>;
+  /** The renewal and deadline timers of every lock of the locker, on its clock (`config.now`). */
+  readonly timers: TimerQueue;
   /** The lock is no longer held: stop tracking it. */
   forget(lock: Lock): void;
   /** Best-effort release of what a closing locker held; failures go to the `redisError` event. */

@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import type { LockBackend, LockTarget } from './backend/LockBackend.js';
-import { acquireLoop } from './acquireLoop.js';
+import { acquireLoop, type AcquireContext } from './acquireLoop.js';
 import type { AcquireConfig, LockerConfig } from './config.js';
 import { resolveAcquireConfig } from './config.js';
 import { LockBusyError } from './errors/LockBusyError.js';
@@ -12,8 +12,8 @@ import type { AcquireOptions } from './options.js';
 import { MetricsRecorder, type LockerMetrics } from './metrics.js';
 import { linkSignals } from './raceAbort.js';
 import { TargetCache } from './target.js';
-import { newLockerTag, ownerToken } from './token.js';
-import { validateKeys } from './validate.js';
+import { TimerQueue } from './TimerQueue.js';
+import { ownerToken } from './token.js';
 import type { WaitStrategy } from './wait/WaitStrategy.js';
 
 /** A key, or several keys locked together (all or none). */
@@ -37,16 +37,21 @@ export class Locker extends TypedEmitter<LockerEvents> {
   readonly #host: LockHost;
   readonly #metrics = new MetricsRecorder();
   readonly #targets: TargetCache;
+  /** Every held lock's renewal or deadline timer, on the locker's clock. */
+  readonly #timers: TimerQueue;
   /** Shared by this locker's owner tokens: a release wakes this locker's waiter on a channel of its own. */
-  readonly #tag = newLockerTag();
+  readonly #tag: string;
+  /** What every acquire shares (see `acquireLoop`). */
+  readonly #context: AcquireContext;
   /** The signal of an acquire without a caller's signal: only the locker's close aborts it. */
   readonly #unlinked = { signal: this.#closing.signal, dispose: (): void => {} };
   /** The acquire settings of a call without options, resolved once. */
   readonly #defaults: AcquireConfig;
 
-  /** @internal Use {@link createLocker}. */
-  constructor(config: LockerConfig, backend: LockBackend, wait: WaitStrategy) {
+  /** @internal Use {@link createLocker}; `tag` starts the locker's owner tokens (see `newLockerTag`). */
+  constructor(config: LockerConfig, backend: LockBackend, wait: WaitStrategy, tag: string) {
     super();
+    this.#tag = tag;
     // Every pending acquire listens on the close signal; there is no fixed limit to how many may wait.
     setMaxListeners(0, this.#closing.signal);
     this.#config = config;
@@ -54,12 +59,22 @@ export class Locker extends TypedEmitter<LockerEvents> {
     this.#wait = wait;
     this.#targets = new TargetCache(config.prefix);
     this.#defaults = resolveAcquireConfig(config);
+    this.#timers = new TimerQueue(config.now);
     this.#host = {
       backend,
       config,
       events: this,
+      timers: this.#timers,
       forget: (lock) => this.#held.delete(lock),
       cleanup: (target, token) => this.#abandon(target, token),
+    };
+    this.#context = {
+      backend,
+      wait,
+      driftFactor: config.driftFactor,
+      now: config.now,
+      abandon: (target, token) => this.#abandon(target, token),
+      onWait: (target, holderTtl) => this.emit('waited', { key: target.keys[0] ?? '', holderTtl }),
     };
   }
 
@@ -75,11 +90,11 @@ export class Locker extends TypedEmitter<LockerEvents> {
    * ```
    */
   async acquire(key: LockKey, options?: AcquireOptions): Promise<Lock> {
-    const keys = validateKeys(key);
+    const target = this.#targets.get(key);
     const config = options === undefined ? this.#defaults : resolveAcquireConfig(this.#config, options);
-    const lock = await this.#acquire(keys, config);
+    const lock = await this.#acquire(target, config);
     if (lock instanceof Lock) return lock;
-    throw new LockBusyError(keys[0] ?? '', lock.holderTtl, lock.waited);
+    throw new LockBusyError(target.keys[0] ?? '', lock.holderTtl, lock.waited);
   }
 
   /**
@@ -92,9 +107,9 @@ export class Locker extends TypedEmitter<LockerEvents> {
    * ```
    */
   async tryAcquire(key: LockKey, options?: Omit<AcquireOptions, 'wait'>): Promise<Lock | null> {
-    const keys = validateKeys(key);
+    const target = this.#targets.get(key);
     const config = resolveAcquireConfig(this.#config, { ...options, wait: 0 });
-    const lock = await this.#acquire(keys, config);
+    const lock = await this.#acquire(target, config);
     return lock instanceof Lock ? lock : null;
   }
 
@@ -152,31 +167,21 @@ export class Locker extends TypedEmitter<LockerEvents> {
     if (this.#closing.signal.aborted) return;
     this.#closing.abort(new LockRedisError('The locker is closed'));
     this.#wait.close();
-    await Promise.all([...this.#held].map((lock) => lock.lose('closed')));
+    const releases = [...this.#held].map((lock) => lock.lose('closed'));
+    this.#timers.clear(); // every lock stopped its timer; this drops the Node timer too
+    await Promise.all(releases);
   }
 
   async #acquire(
-    keys: readonly string[],
+    target: LockTarget,
     config: AcquireConfig,
   ): Promise<Lock | { holderTtl: number; waited: number }> {
-    const target = this.#targets.get(keys);
     const token = ownerToken(this.#tag);
     const began = this.#config.now();
     const linked = config.signal ? linkSignals([config.signal, this.#closing.signal]) : this.#unlinked;
     try {
-      const outcome = await acquireLoop({
-        backend: this.#backend,
-        wait: this.#wait,
-        target,
-        token,
-        config,
-        driftFactor: this.#config.driftFactor,
-        now: this.#config.now,
-        signal: linked.signal,
-        abandon: () => this.#abandon(target, token),
-        onWait: (holderTtl) => this.emit('waited', { key: target.keys[0] ?? '', holderTtl }),
-      });
-      const waited = Math.round(this.#config.now() - began);
+      const outcome = await acquireLoop(this.#context, target, token, config, linked.signal, began);
+      const waited = Math.round(outcome.at - began);
       if (!outcome.granted) {
         this.emit('busy', { key: target.keys[0] ?? '', waited, holderTtl: outcome.holderTtl });
         return { holderTtl: outcome.holderTtl, waited };
@@ -190,8 +195,9 @@ export class Locker extends TypedEmitter<LockerEvents> {
         token,
         fence: outcome.fence,
         start: outcome.start,
+        ttl: config.ttl,
+        renew: config.renew,
         validFor: outcome.validFor,
-        ...config,
       });
       this.#held.add(lock);
       this.emit('acquired', { key: lock.key, fence: lock.fence, waited, attempts: outcome.attempts });

@@ -1,4 +1,5 @@
 import type { LockLostReason } from './errors/LockLostError.js';
+import type { QueuedTimer, TimerQueue } from './TimerQueue.js';
 
 /** Shortest time between two renewals, in ms: a tiny ttl lapses (and says so) rather than spin. */
 export const MIN_RENEW_INTERVAL_MS = 20;
@@ -17,19 +18,21 @@ export interface RenewalHooks {
 }
 
 /**
- * Keeps one lease's deadline and its single timer. The timer fires at the next renewal point, or at the
- * deadline when renewal is off, a renewal is in flight or the last one failed. Reaching the deadline without
- * a confirmed renewal reports the loss (once) even while Redis never answers.
+ * Keeps one lease's deadline and its single timer, in the locker's {@link TimerQueue}. The timer fires at the
+ * next renewal point, or at the deadline when renewal is off, a renewal is in flight or the last one failed.
+ * Reaching the deadline without a confirmed renewal reports the loss (once) even while Redis never answers.
  */
 export class RenewalSchedule {
   #ttl: number;
   #deadline: number;
   #renewAt: number;
-  #timer: NodeJS.Timeout | undefined;
+  #timer: QueuedTimer | undefined;
   #inFlight = false;
   #stopped = false;
   readonly #hooks: RenewalHooks;
   readonly #renew: boolean;
+  readonly #timers: TimerQueue;
+  readonly #fireNow = (): void => this.#fire();
 
   /**
    * `grant.validFor` (default `ttl`): how long the lease is trusted from `start` before the first renewal; a
@@ -38,8 +41,10 @@ export class RenewalSchedule {
   constructor(
     hooks: RenewalHooks,
     grant: { start: number; ttl: number; renew: boolean; validFor?: number | undefined },
+    timers: TimerQueue,
   ) {
     this.#hooks = hooks;
+    this.#timers = timers;
     this.#renew = grant.renew;
     this.#ttl = grant.ttl;
     const validFor = grant.validFor ?? grant.ttl;
@@ -59,7 +64,7 @@ export class RenewalSchedule {
   /** Stops the timer for good (release or loss). */
   stop(): void {
     this.#stopped = true;
-    clearTimeout(this.#timer);
+    if (this.#timer) this.#timers.cancel(this.#timer);
     this.#timer = undefined;
   }
 
@@ -76,8 +81,8 @@ export class RenewalSchedule {
 
   #arm(at = this.#renew && !this.#inFlight ? Math.min(this.#renewAt, this.#deadline) : this.#deadline): void {
     if (this.#stopped) return;
-    clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => this.#fire(), Math.max(0, Math.ceil(at - this.#hooks.now())));
+    if (this.#timer) this.#timers.cancel(this.#timer);
+    this.#timer = this.#timers.add(at, this.#fireNow);
   }
 
   #fire(): void {

@@ -10,21 +10,16 @@ export const QUEUE_ENTRY_MS = 1_500;
 /** A waiter makes an attempt at least this often, in ms, which keeps its queue entry alive. */
 export const HEARTBEAT_MS = 400;
 
-/** Everything one acquire needs. */
-export interface AcquireRun {
+/** What every acquire of one locker shares: built once per locker, so an acquire allocates no closures. */
+export interface AcquireContext {
   readonly backend: LockBackend;
   readonly wait: WaitStrategy;
-  readonly target: LockTarget;
-  readonly token: string;
-  readonly config: AcquireConfig;
   readonly driftFactor: number;
   readonly now: () => number;
-  /** Aborts on the caller's signal or when the locker closes. */
-  readonly signal: AbortSignal;
   /** Leaves the queue and releases a grant that will not be returned; resolves when done or failed. */
-  readonly abandon: () => Promise<void>;
-  /** Called once, when the first attempt is refused and the acquire starts waiting. */
-  readonly onWait?: (holderTtl: number) => void;
+  abandon(target: LockTarget, token: string): Promise<void>;
+  /** Called once per acquire, when its first attempt is refused and it starts waiting. */
+  onWait(target: LockTarget, holderTtl: number): void;
 }
 
 /** How an acquire ended: a valid grant, or the lock stayed busy until `wait` ran out. */
@@ -32,12 +27,15 @@ export type AcquireOutcome =
   | {
       readonly granted: true;
       readonly fence: number;
+      /** When the granting attempt began (before its first byte), on the locker's clock. */
       readonly start: number;
+      /** When the grant was known, on the locker's clock. */
+      readonly at: number;
       readonly attempts: number;
       /** A lock handed over by a release holds a provisional lease: trusted for this long from `start`, in ms. */
       readonly validFor?: number;
     }
-  | { readonly granted: false; readonly holderTtl: number; readonly attempts: number };
+  | { readonly granted: false; readonly holderTtl: number; readonly at: number; readonly attempts: number };
 
 /**
  * Attempts until a grant whose validity (ttl − elapsed − drift, from before the attempt's first byte) is still
@@ -45,35 +43,43 @@ export type AcquireOutcome =
  * Redis fails; in every case that returns no lock, nothing of this acquire stays in Redis (as far as Redis
  * can still be reached).
  */
-export async function acquireLoop(run: AcquireRun): Promise<AcquireOutcome> {
-  const { backend, config, now, signal } = run;
-  const giveUpAt = now() + config.wait;
-  const enqueue = config.wait > 0 ? QUEUE_ENTRY_MS : 0;
-  const drift = driftFor(config.ttl, run.driftFactor);
+export async function acquireLoop(
+  context: AcquireContext,
+  target: LockTarget,
+  token: string,
+  config: AcquireConfig,
+  /** Aborts on the caller's signal or when the locker closes. */
+  signal: AbortSignal,
+  /** When the acquire began, on the locker's clock: the first attempt starts then, and `wait` counts from it. */
+  began: number,
+): Promise<AcquireOutcome> {
+  const { backend, now } = context;
+  const giveUpAt = began + config.wait;
+  const mayWait = config.wait > 0;
+  const drift = driftFor(config.ttl, context.driftFactor);
   let attempts = 0;
   let touched = false;
   let queued = false;
-  const untrack = config.wait > 0 ? run.wait.track(run.token) : undefined;
   // A release may grant the lock to a waiter of one key whose renewal will extend the provisional lease; not to
   // a waiter whose ttl is shorter than that lease, so a waiter that crashes holds the lock no longer than its ttl.
   const handOver =
-    run.wait.handsOver &&
+    context.wait.handsOver &&
     config.fair &&
     config.renew &&
     config.ttl >= QUEUE_ENTRY_MS &&
-    run.target.keys.length === 1;
+    target.keys.length === 1;
   try {
     signal.throwIfAborted();
     for (;;) {
       attempts += 1;
-      const start = now();
+      const start = attempts === 1 ? began : now();
       touched = true;
       const attempt = backend.attempt({
-        target: run.target,
-        token: run.token,
+        target,
+        token,
         ttl: config.ttl,
         fair: config.fair,
-        enqueue,
+        wait: mayWait,
         queued,
         handOver,
       });
@@ -81,24 +87,26 @@ export async function acquireLoop(run: AcquireRun): Promise<AcquireOutcome> {
       // close can abort, and the attempt's answer (bounded by commandTimeout) is awaited first: no listener.
       const result: AttemptResult = await (config.signal ? raceAbort(attempt, signal) : attempt);
       let holderTtl = -1;
+      let at = now();
       if (result.granted) {
-        if (now() < start + config.ttl - drift)
-          return { granted: true, fence: result.fence, start, attempts };
-        await run.abandon();
+        if (at < start + config.ttl - drift)
+          return { granted: true, fence: result.fence, start, at, attempts };
+        await context.abandon(target, token);
+        at = now();
       } else {
         holderTtl = result.holderTtl;
-        touched = enqueue > 0;
+        touched = mayWait;
         queued ||= touched;
       }
-      const left = giveUpAt - now();
+      const left = giveUpAt - at;
       if (left <= 0) {
-        if (touched) await run.abandon();
-        return { granted: false, holderTtl, attempts };
+        if (touched) await context.abandon(target, token);
+        return { granted: false, holderTtl, at: touched ? now() : at, attempts };
       }
-      if (attempts === 1) run.onWait?.(holderTtl);
-      const handedFence = await run.wait.pause({
-        target: run.target,
-        token: run.token,
+      if (attempts === 1) context.onWait(target, holderTtl);
+      const handedFence = await context.wait.pause({
+        target,
+        token,
         fair: config.fair,
         attempt: attempts,
         holderTtl,
@@ -109,17 +117,16 @@ export async function acquireLoop(run: AcquireRun): Promise<AcquireOutcome> {
       if (handedFence !== undefined) {
         // Handed over by a release that ran after this refused attempt began: trust the provisional lease
         // from that start. Too little left (a long pause): the next attempt finds the lease ours.
-        if (now() < start + QUEUE_ENTRY_MS - drift)
-          return { granted: true, fence: handedFence, start, attempts, validFor: QUEUE_ENTRY_MS };
+        const at = now();
+        if (at < start + QUEUE_ENTRY_MS - drift)
+          return { granted: true, fence: handedFence, start, at, attempts, validFor: QUEUE_ENTRY_MS };
       }
     }
   } catch (error) {
     // After a Redis failure the cleanup is sent but not awaited: the caller hears of the failure at once, and
     // the cleanup follows the failed command on the same connection (or fails fast while it is down).
-    if (touched && error instanceof LockRedisError) void run.abandon();
-    else if (touched) await run.abandon();
+    if (touched && error instanceof LockRedisError) void context.abandon(target, token);
+    else if (touched) await context.abandon(target, token);
     throw error;
-  } finally {
-    untrack?.();
   }
 }

@@ -7,6 +7,7 @@ import { LockConfigError } from './errors/LockConfigError.js';
 import { Locker } from './Locker.js';
 import type { LockerOptions } from './options.js';
 import { asScriptClient, type RedisConnection } from './redis/RedisClient.js';
+import { newLockerTag } from './token.js';
 import { BackoffWait } from './wait/BackoffWait.js';
 import { PubSubWait } from './wait/PubSubWait.js';
 import type { WaitStrategy } from './wait/WaitStrategy.js';
@@ -39,7 +40,8 @@ export function createLocker(redis: RedisConnection, options?: LockerOptions): L
       throw new LockConfigError('Quorum mode needs a distinct client per master; the array repeats one.');
     }
     const nodes = clients.map((client) => asScriptClient(client as Redis));
-    return new Locker(config, new QuorumBackend(nodes, config.commandTimeout, config.ttl), new BackoffWait());
+    const backend = new QuorumBackend(nodes, config.commandTimeout, config.ttl);
+    return new Locker(config, backend, new BackoffWait(), newLockerTag());
   }
   if (!isClient(redis)) {
     throw new LockConfigError(
@@ -49,15 +51,19 @@ export function createLocker(redis: RedisConnection, options?: LockerOptions): L
   const backend = isCluster(redis)
     ? new ClusterBackend(asScriptClient(redis), config.commandTimeout, config.ttl)
     : new SingleNodeBackend(asScriptClient(redis), config.commandTimeout);
-  return new Locker(config, backend, waitStrategy(redis));
+  const tag = newLockerTag();
+  return new Locker(config, backend, waitStrategy(redis, tag), tag);
 }
 
-/** Pub/sub wake-up on a dedicated subscriber connection where the client can make one; polling otherwise. */
-function waitStrategy(redis: unknown): WaitStrategy {
+/**
+ * Pub/sub wake-up on a dedicated subscriber connection where the client can make one; polling otherwise.
+ * `tag` is the locker's: wake-ups for its tokens are kept for waiters not listening yet.
+ */
+function waitStrategy(redis: unknown, tag: string): WaitStrategy {
   const client = redis as { duplicate?: () => SubscriberConnection };
   if (isCluster(redis) || typeof client.duplicate !== 'function') return new BackoffWait();
   const duplicate = client.duplicate.bind(client);
-  return new PubSubWait(new WakeupHub(() => duplicate()));
+  return new PubSubWait(new WakeupHub(() => duplicate(), tag));
 }
 
 function isClient(value: unknown): value is Parameters<typeof asScriptClient>[0] {

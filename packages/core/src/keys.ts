@@ -38,14 +38,25 @@ export function waiterChannel(channel: string, token: string, fair: boolean): st
   return tag === undefined ? channel : `${channel}:${tag}`;
 }
 
+/**
+ * What the other keys of a lock append to its lease key. The scripts receive only the lease and derive the
+ * rest with these suffixes (see `scripts/lua.ts`), so all of a lock's keys share the lease's hash tag.
+ */
+export const KEY_SUFFIX = {
+  fence: ':fence',
+  queue: ':queue',
+  queueExpiry: ':queue-expiry',
+  channel: ':wake',
+} as const;
+
 /** The Redis keys of one user key under `prefix`. */
 export function lockKeys(prefix: string, key: string): LockKeys {
-  const base = `${prefix}:{${encodeKey(key)}}`;
+  const lease = `${prefix}:{${encodeKey(key)}}`;
   return {
-    lease: base,
-    fence: `${base}:fence`,
-    queue: `${base}:queue`,
-    queueExpiry: `${base}:queue-expiry`,
-    channel: `${base}:wake`,
+    lease,
+    fence: lease + KEY_SUFFIX.fence,
+    queue: lease + KEY_SUFFIX.queue,
+    queueExpiry: lease + KEY_SUFFIX.queueExpiry,
+    channel: lease + KEY_SUFFIX.channel,
   };
 }

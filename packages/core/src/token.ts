@@ -1,24 +1,30 @@
 import { randomBytes, randomFillSync } from 'node:crypto';
 
-const TOKEN_BYTES = 16;
-const POOL_TOKENS = 256;
-const pool = Buffer.alloc(TOKEN_BYTES * POOL_TOKENS);
-let next = POOL_TOKENS;
+/** Random bytes in an owner token's secret: 144 bits, exactly 24 base64url characters (no padding). */
+export const SECRET_BYTES = 18;
+const SECRET_CHARS = (SECRET_BYTES / 3) * 4;
+const POOL_SECRETS = 256;
+const pool = Buffer.alloc(SECRET_BYTES * POOL_SECRETS);
+/** The pool, base64url-encoded in one call: secret `i` is characters `24i` to `24i + 24`. */
+let encoded = '';
+let next = POOL_SECRETS;
 /** Bytes of a locker's tag: 48 bits, 8 base64url characters. */
 const TAG_BYTES = 6;
 
 /**
- * 128 bits from the operating system's CSPRNG, base64url-encoded (22 characters): the secret part of an owner
- * token. Bytes are drawn in batches of 256 tokens to keep the hot path cheap; each byte is used once.
+ * 144 bits from the operating system's CSPRNG, base64url-encoded (24 characters): the secret part of an owner
+ * token. Bytes are drawn and encoded in batches of 256 secrets to keep the hot path cheap; a whole number of
+ * 3-byte groups per secret lets one encoding of the batch be cut into secrets; each byte is used once.
  */
 export function newToken(): string {
-  if (next === POOL_TOKENS) {
+  if (next === POOL_SECRETS) {
     randomFillSync(pool);
+    encoded = pool.toString('base64url');
     next = 0;
   }
-  const start = next * TOKEN_BYTES;
+  const start = next * SECRET_CHARS;
   next += 1;
-  return pool.toString('base64url', start, start + TOKEN_BYTES);
+  return encoded.substring(start, start + SECRET_CHARS);
 }
 
 /** A locker's tag (8 base64url characters): the part its owner tokens share, which names its wake-up channels. */
@@ -26,7 +32,7 @@ export function newLockerTag(): string {
   return randomBytes(TAG_BYTES).toString('base64url');
 }
 
-/** An owner token of the locker tagged `tag`: `tag.secret`, where the secret is {@link newToken}'s 128 bits. */
+/** An owner token of the locker tagged `tag`: `tag.secret`, where the secret is {@link newToken}'s 144 bits. */
 export function ownerToken(tag: string): string {
   return `${tag}.${newToken()}`;
 }

@@ -46,7 +46,7 @@ describe('WakeupHub', function () {
   beforeEach(function () {
     clock = FakeTimers.install({ toFake: ['setInterval', 'clearInterval', 'performance'] });
     connection = new StubConnection();
-    hub = new WakeupHub(() => connection);
+    hub = new WakeupHub(() => connection, 'tagA');
   });
   afterEach(function () {
     hub.close();
@@ -84,6 +84,22 @@ describe('WakeupHub', function () {
     await clock.tickAsync(60_000);
     expect(connection.unsubscribed).to.deep.equal(['idle:wake:tagA', 'busy:wake:tagA']);
     expect(clock.countTimers(), 'the sweeper stops once no channel is idle').to.equal(0);
+  });
+
+  it('keeps a wake-up for this locker’s token that came before its waiter listened, and only that', async function () {
+    const present = listener(['k:wake'], 'tagA.present', true);
+    await hub.listen(present);
+    connection.deliver('k:wake:tagA', 'tagA.early:7'); // its refused attempt has not answered yet
+    connection.deliver('k:wake', 'tagB.other'); // another locker's waiter
+    connection.deliver('k:wake:tagA', 'tagA.present');
+    expect(present.woken).to.deep.equal(['woken']);
+    expect(hub.takeEarlyWakeup('tagA.early')).to.equal(true);
+    expect(hub.takeEarlyWakeup('tagA.early'), 'consumed').to.equal(false);
+    expect(hub.takeEarlyWakeup('tagB.other'), 'not this locker’s').to.equal(false);
+    expect(hub.takeEarlyWakeup('tagA.present'), 'its listener had it').to.equal(false);
+    for (let i = 0; i < 2_000; i++) connection.deliver('k:wake:tagA', `tagA.gone${i}`);
+    expect(hub.takeEarlyWakeup('tagA.gone0'), 'the oldest go first beyond the bound').to.equal(false);
+    expect(hub.takeEarlyWakeup('tagA.gone1999')).to.equal(true);
   });
 
   it('closing wakes every listener, so no pause outlives the locker', async function () {

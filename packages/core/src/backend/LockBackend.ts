@@ -2,8 +2,11 @@
 export interface LockTarget {
   /** The user keys, distinct and sorted. */
   readonly keys: readonly string[];
-  /** Four Redis keys per user key: lease, fence, queue, queue expiry. */
-  readonly redisKeys: readonly string[];
+  /**
+   * The lease key of each user key, the scripts' KEYS; they derive the lock's other keys from it (see
+   * `KEY_SUFFIX` in `keys.ts`).
+   */
+  readonly leases: readonly string[];
   /** One wake-up channel per user key. */
   readonly channels: readonly string[];
 }
@@ -31,8 +34,8 @@ export interface AttemptRequest {
   readonly token: string;
   readonly ttl: number;
   readonly fair: boolean;
-  /** How long this waiter's queue entry lives without a new attempt, in ms; 0 = do not queue. */
-  readonly enqueue: number;
+  /** Whether a refused attempt joins the queue (an acquire that may wait; its entry lives `QUEUE_ENTRY_MS`). */
+  readonly wait: boolean;
   /** Whether an earlier attempt of this acquire may have queued it (default `true`: clean the queue). */
   readonly queued?: boolean;
   /** Whether a release may grant this waiter the lock directly (default `false`; single-node backends only). */

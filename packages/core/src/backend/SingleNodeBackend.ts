@@ -1,6 +1,6 @@
-import { ACQUIRE, parseAttempt } from '../scripts/acquire.js';
+import { ACQUIRE, attemptFlags, parseAttempt } from '../scripts/acquire.js';
 import { EXTEND } from '../scripts/extend.js';
-import { RELEASE } from '../scripts/release.js';
+import { RELEASE, releaseFlags } from '../scripts/release.js';
 import type { ScriptClient } from '../redis/RedisClient.js';
 import { ScriptRunner } from '../redis/ScriptRunner.js';
 import type { AttemptRequest, AttemptResult, LockBackend, LockTarget } from './LockBackend.js';
@@ -17,19 +17,18 @@ export class SingleNodeBackend implements LockBackend {
   }
 
   attempt(request: AttemptRequest): Promise<AttemptResult> {
-    const { target, token, ttl, fair, enqueue, queued = true, handOver = false } = request;
-    const flags = (fair ? 'f' : '') + (queued ? 'q' : '') + (handOver && enqueue > 0 ? 'h' : '');
-    return this.#runner.run(ACQUIRE, target.redisKeys, [token, ttl, enqueue, flags]).then(parseAttempt);
+    const { target, token, ttl, fair, wait, queued = true, handOver = false } = request;
+    const script = ACQUIRE.get(attemptFlags({ fair, wait, handOver, queued, clockFloor: false }));
+    return this.#runner.run(script, target.leases, [token, ttl]).then(parseAttempt);
   }
 
   extend(target: LockTarget, token: string, ttl: number): Promise<boolean> {
-    return this.#runner.run(EXTEND, target.redisKeys, [token, ttl, fenceTtl(ttl)]).then(isOne);
+    return this.#runner.run(EXTEND, target.leases, [token, ttl, fenceTtl(ttl)]).then(isOne);
   }
 
   release(target: LockTarget, token: string, queued = true): Promise<boolean> {
-    const flags = (this.sharded ? 's' : '') + (queued ? 'q' : '');
     return this.#runner
-      .run(RELEASE, target.redisKeys, [token, flags])
+      .run(RELEASE.get(releaseFlags(this.sharded, queued)), target.leases, [token])
       .then((released) => released === target.keys.length);
   }
 }

@@ -3,10 +3,11 @@ import { fenceTtl } from '../backend/LockBackend.js';
 import type { LockError } from '../errors/LockError.js';
 import type { QuorumNodeResult } from '../errors/QuorumError.js';
 import type { Script, ScriptRunner } from '../redis/ScriptRunner.js';
-import { ACQUIRE, parseAttempt } from '../scripts/acquire.js';
+import { ACQUIRE, attemptFlags, parseAttempt } from '../scripts/acquire.js';
 import { DROP_LEASE } from '../scripts/dropLease.js';
 import { QUORUM_EXTEND } from '../scripts/quorumExtend.js';
 import { QUORUM_RELEASE } from '../scripts/quorumRelease.js';
+import { releaseFlags } from '../scripts/release.js';
 import { collectVotes, type Answer, type Ballot } from './collectVotes.js';
 
 /** One part of a lock: a node (quorum) or a slot (multi-slot Cluster lock), with the keys it holds there. */
@@ -50,14 +51,7 @@ export class VotingBackend implements LockBackend {
     this.#defaultTtl = defaultTtl;
   }
 
-  async attempt({
-    target,
-    token,
-    ttl,
-    fair,
-    enqueue,
-    queued = true,
-  }: AttemptRequest): Promise<AttemptResult> {
+  async attempt({ target, token, ttl, fair, wait, queued = true }: AttemptRequest): Promise<AttemptResult> {
     const parts = this.#rules.parts(target);
     const required = this.#rules.required(parts.length);
     const timeout = this.#rules.timeout(ttl);
@@ -68,9 +62,12 @@ export class VotingBackend implements LockBackend {
     // clean the queues then. Parts answering late still mark the lease they were granted.
     const lease = { fence: 0, ttl, queued };
     const mayQueue = (): void => void (lease.queued = true);
+    const script = ACQUIRE.get(
+      attemptFlags({ fair: fairHere, wait, handOver: false, queued: true, clockFloor: true }),
+    );
     const ballot = await collectVotes(
       parts.map((part) =>
-        this.#run(part, ACQUIRE, [token, ttl, enqueue, `${fairHere ? 'f' : ''}qc`], timeout).then(
+        this.#run(part, script, [token, ttl], timeout).then(
           (reply): Answer<number> => {
             const attempt = parseAttempt(reply);
             if (!attempt.granted) mayQueue();
@@ -133,15 +130,12 @@ export class VotingBackend implements LockBackend {
     const ttl = lease?.ttl ?? this.#defaultTtl;
     // The release script's flags: SPUBLISH on a Cluster, and whether the token may be queued: an acquire that
     // gives up comes here, and a granted quorum lock stays queued on a part that refused it.
-    const flags = (this.sharded ? 's' : '') + (queued || (lease?.queued ?? true) ? 'q' : '');
+    const script = QUORUM_RELEASE.get(releaseFlags(this.sharded, queued || (lease?.queued ?? true)));
     const ballot = await collectVotes(
       parts.map((part) =>
-        this.#run(
-          part,
-          QUORUM_RELEASE,
-          [token, flags, fenceTtl(ttl), lease?.fence ?? 0],
-          this.#rules.timeout(ttl),
-        ).then((reply): Answer<null> => ({ yes: reply === part.target.keys.length, value: null })),
+        this.#run(part, script, [token, fenceTtl(ttl), lease?.fence ?? 0], this.#rules.timeout(ttl)).then(
+          (reply): Answer<null> => ({ yes: reply === part.target.keys.length, value: null }),
+        ),
       ),
       required,
     );
@@ -176,7 +170,7 @@ export class VotingBackend implements LockBackend {
     args: readonly (string | number)[],
     timeout: number,
   ): Promise<unknown> {
-    return part.runner.run(script, part.target.redisKeys, args, timeout, `Node ${part.node}`);
+    return part.runner.run(script, part.target.leases, args, timeout, `Node ${part.node}`);
   }
 }
 

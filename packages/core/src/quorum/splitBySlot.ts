@@ -17,17 +17,17 @@ export interface SlotPart {
  * ```
  */
 export function splitBySlot(target: LockTarget): SlotPart[] {
-  const parts = new Map<number, { keys: string[]; redisKeys: string[]; channels: string[] }>();
+  const parts = new Map<number, { keys: string[]; leases: string[]; channels: string[] }>();
   target.keys.forEach((key, index) => {
-    const lease = target.redisKeys[index * 4] ?? '';
+    const lease = target.leases[index] ?? '';
     const slot = clusterSlot(lease);
     let part = parts.get(slot);
     if (!part) {
-      part = { keys: [], redisKeys: [], channels: [] };
+      part = { keys: [], leases: [], channels: [] };
       parts.set(slot, part);
     }
     part.keys.push(key);
-    part.redisKeys.push(...target.redisKeys.slice(index * 4, index * 4 + 4));
+    part.leases.push(lease);
     part.channels.push(target.channels[index] ?? '');
   });
   return [...parts.entries()].sort(([a], [b]) => a - b).map(([slot, part]) => ({ slot, target: part }));

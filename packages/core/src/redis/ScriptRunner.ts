@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { LockRedisError } from '../errors/LockRedisError.js';
+import { TimerQueue } from '../TimerQueue.js';
 import type { ScriptClient } from './RedisClient.js';
 import { withTimeout } from './withTimeout.js';
 
@@ -13,6 +14,41 @@ export interface Script {
 /** Builds a {@link Script} from its Lua source. */
 export function defineScript(name: string, source: string): Script {
   return { name, source, sha: createHash('sha1').update(source).digest('hex') };
+}
+
+/** Scripts that differ only in flags written into their source; see {@link defineScriptFamily}. */
+export interface ScriptFamily {
+  readonly name: string;
+  /** Every variant, one per flag spelling. */
+  readonly variants: readonly Script[];
+  /** The variant for `flags`. @throws for a spelling the family was not defined with. */
+  get(flags: string): Script;
+}
+
+/**
+ * Scripts that differ only in flags written into their source, so a call sends no flags argument (every ARGV
+ * element costs the server a Lua string and a table slot per call). Every variant is built here, from the
+ * given spellings (lower-case letters, never user data): all of them are constants.
+ */
+export function defineScriptFamily(
+  name: string,
+  spellings: readonly string[],
+  source: (flags: string) => string,
+): ScriptFamily {
+  const scripts = new Map<string, Script>();
+  for (const flags of spellings) {
+    if (!/^[a-z]*$/.test(flags)) throw new Error(`Script flags must be lower-case letters, got ${flags}`);
+    scripts.set(flags, defineScript(flags === '' ? name : `${name} (${flags})`, source(flags)));
+  }
+  return {
+    name,
+    variants: [...scripts.values()],
+    get(flags) {
+      const script = scripts.get(flags);
+      if (!script) throw new Error(`${name} has no variant for the flags "${flags}"`);
+      return script;
+    },
+  };
 }
 
 /** Connection states in which ioredis would park a command in its offline queue instead of sending it. */
@@ -29,6 +65,8 @@ export class ScriptRunner {
   readonly #client: ScriptClient;
   readonly #timeout: number;
   readonly #loaded = new Set<string>();
+  /** The deadlines of the calls in flight, on the timers' clock (which fake timers fake too). */
+  readonly #deadlines = new TimerQueue(() => performance.now());
   /** Once a connection was ready, a later `connecting` means it went down and is trying again. */
   #wasReady = false;
 
@@ -58,7 +96,9 @@ export class ScriptRunner {
         new LockRedisError(`Redis is not connected (connection ${status}); ${script.name} was not sent`),
       );
     }
-    return withTimeout(this.#send(script, keys, args), timeout, () => timeoutError(script, timeout, who));
+    return withTimeout(this.#send(script, keys, args), this.#deadlines, timeout, () =>
+      timeoutError(script, timeout, who),
+    );
   }
 
   /** EVALSHA when this connection has run the script before, else EVAL; errors become `LockRedisError`. */

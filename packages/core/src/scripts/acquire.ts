@@ -1,17 +1,46 @@
-import { defineScript } from '../redis/ScriptRunner.js';
-import { NEXT_FENCE, NOW, QUEUE_HEAD } from './lua.js';
+import { QUEUE_ENTRY_MS } from '../acquireLoop.js';
+import { defineScriptFamily } from '../redis/ScriptRunner.js';
+import { flagCombinations } from './flagCombinations.js';
+import { derived, NEXT_FENCE, NOW, QUEUE_HEAD } from './lua.js';
+
+/** What one attempt asks of the acquire script, besides the token and ttl. */
+export interface AttemptFlags {
+  /** Wait in queue order. */
+  readonly fair: boolean;
+  /** Join the queue when refused (an acquire that may wait), with an entry that lives `QUEUE_ENTRY_MS`. */
+  readonly wait: boolean;
+  /** Accept the lock handed over by a release (one key, renewal on, ttl ≥ `QUEUE_ENTRY_MS`). */
+  readonly handOver: boolean;
+  /** An earlier attempt of this acquire may have queued it. */
+  readonly queued: boolean;
+  /** Every grant takes the server clock as a floor for the fence (quorum mode). */
+  readonly clockFloor: boolean;
+}
 
 /**
- * One acquire attempt on one node, atomically for all the lock's keys.
+ * The flags of an attempt in their one spelling (`f`, `w`, `h`, `q`, `c`, in this order): each spelling names
+ * one variant of the acquire script (see {@link acquireScript}).
+ */
+export function attemptFlags(flags: AttemptFlags): string {
+  return (
+    (flags.fair ? 'f' : '') +
+    (flags.wait ? 'w' : '') +
+    (flags.handOver && flags.wait ? 'h' : '') +
+    (flags.queued ? 'q' : '') +
+    (flags.clockFloor ? 'c' : '')
+  );
+}
+
+/**
+ * One acquire attempt on one node, atomically for all the lock's keys (KEYS: one lease per user key), in the
+ * variant for `flags` (see {@link attemptFlags}), which its source holds as a constant.
  *
- * ARGV: token, ttl (ms), enqueue (ms a waiter's queue entry lives; 0 = do not queue), flags: `f` wait in
- * queue order (fair), `q` an earlier attempt of this acquire may have queued it, `c` every grant takes the
- * server clock as a floor for the fence (quorum mode), `h` this waiter accepts the lock handed over by a
- * release (one key, renewal on, ttl ≥ `QUEUE_ENTRY_MS`; its queue entry's expiry gets a fraction of .5 as the
- * mark, see `release.ts`).
- * The fence counter lives `max(2 × ttl, 60 s)`.
- * The uncontended path of a one-key lock makes three calls (EXISTS queue, SET NX lease, INCR fence); a taken
- * lease, a queue, several keys, an earlier queued attempt or quorum mode take the general path.
+ * ARGV: token, ttl (ms). A waiter's queue entry lives `QUEUE_ENTRY_MS` after its last attempt; a waiter that
+ * accepts a hand-over marks its entry's expiry with a fraction of .5 (see `release.ts`). The fence counter
+ * lives `max(2 × ttl, 60 s)`.
+ * The fast path (one key, never queued, not quorum mode) makes three calls: EXISTS queue (fair only), SET NX
+ * lease, INCR fence; a taken lease, a queue, several keys, an earlier queued attempt or quorum mode take the
+ * general path.
  * Returns one integer (cheaper to send and parse than an array): the fence (> 0) when granted, or
  * `-(holderTtl + 2)` (≤ -1) when refused, where holderTtl is the longest remaining lease of another holder
  * (-1 when only the queue blocked). See {@link parseAttempt}.
@@ -22,33 +51,42 @@ import { NEXT_FENCE, NOW, QUEUE_HEAD } from './lua.js';
  * microseconds fit in that time, and the server clock would have to run backwards by that much to repeat one.
  * Without the `c` flag the clock is used only for a new counter; with it (quorum mode) every grant takes
  * `max(counter + 1, server time)`, so fences of independent masters stay comparable. A multi-key lock takes
- * the highest next value of its keys and writes it to all of them. Waiters are queued in arrival order: each joins every queue of
- * the lock in one atomic step, at the tail (`last score + 1`), so all queues agree on the order of any two
- * waiters and multi-key waiters cannot deadlock.
+ * the highest next value of its keys and writes it to all of them. Waiters are queued in arrival order: each
+ * joins every queue of the lock in one atomic step, at the tail (`last score + 1`), so all queues agree on the
+ * order of any two waiters and multi-key waiters cannot deadlock.
  */
-export const ACQUIRE = defineScript(
+export const ACQUIRE = defineScriptFamily(
   'acquire',
-  `${NOW}${NEXT_FENCE}
-local token, ttl, enqueue, flags = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
-local fence_ttl = math.max(2 * ttl, 60000)
--- Fast path (one key, never queued, not quorum mode, nobody waiting): SET NX, then INCR.
-if #KEYS == 4 and (flags == '' or ((flags == 'f' or flags == 'fh') and redis.call('EXISTS', KEYS[3]) == 0))
+  [
+    ...new Set(
+      flagCombinations(['fair', 'wait', 'handOver', 'queued', 'clockFloor'] as const).map(attemptFlags),
+    ),
+  ],
+  (flags) => {
+    const has = (flag: string): boolean => flags.includes(flag);
+    const fastPath = !has('q') && !has('c');
+    return `${NEXT_FENCE}
+local token, ttl = ARGV[1], ARGV[2]
+local fence_ttl = math.max(2 * tonumber(ttl), 60000)
+${
+  fastPath
+    ? `if #KEYS == 1 ${has('f') ? `and redis.call('EXISTS', ${derived.queue('KEYS[1]')}) == 0` : ''}
     and redis.call('SET', KEYS[1], token, 'NX', 'PX', ttl) then
-  return next_fence(KEYS[2], fence_ttl)
-end
-${QUEUE_HEAD}
-local fair, queued = string.find(flags, 'f', 1, true), string.find(flags, 'q', 1, true)
-local clock_floor = string.find(flags, 'c', 1, true)
-local hand_over = string.find(flags, 'h', 1, true) and 0.5 or 0
-local groups = #KEYS / 4
+  return next_fence(${derived.fence('KEYS[1]')}, fence_ttl)
+end`
+    : '-- No fast path: an earlier attempt may have queued this token, or quorum mode.'
+}
+${NOW}${QUEUE_HEAD}
+local fair, queued, clock_floor = ${has('f')}, ${has('q')}, ${has('c')}
+local enqueue = ${has('w') ? QUEUE_ENTRY_MS : 0}
+local hand_over = ${has('h') ? 0.5 : 0}
 local us
 local function clock()
   us = us or now_us()
   return us
 end
 local holder_ttl, blocked = -1, false
-for g = 0, groups - 1 do
-  local lease = KEYS[g * 4 + 1]
+for _, lease in ipairs(KEYS) do
   local owner = redis.call('GET', lease)
   if owner then
     if owner ~= token then
@@ -57,9 +95,10 @@ for g = 0, groups - 1 do
       if pttl > holder_ttl then holder_ttl = pttl end
     end
   elseif fair then
-    local first = redis.call('ZRANGE', KEYS[g * 4 + 3], 0, 0)[1]
+    local queue = ${derived.queue('lease')}
+    local first = redis.call('ZRANGE', queue, 0, 0)[1]
     if first and first ~= token then
-      first = queue_head(KEYS[g * 4 + 3], KEYS[g * 4 + 4], math.floor(clock() / 1000))
+      first = queue_head(queue, ${derived.queueExpiry('lease')}, math.floor(clock() / 1000))
       if first and first ~= token then blocked = true end
     end
   end
@@ -67,8 +106,8 @@ end
 if blocked then
   if enqueue > 0 then
     local ms = math.floor(clock() / 1000)
-    for g = 0, groups - 1 do
-      local queue, expiry = KEYS[g * 4 + 3], KEYS[g * 4 + 4]
+    for _, lease in ipairs(KEYS) do
+      local queue, expiry = ${derived.queue('lease')}, ${derived.queueExpiry('lease')}
       -- A first attempt's token is new: only a later attempt can find itself queued already.
       if not (queued and redis.call('ZSCORE', queue, token)) then
         local tail = redis.call('ZRANGE', queue, -1, -1, 'WITHSCORES')[2]
@@ -83,22 +122,24 @@ if blocked then
   return -(holder_ttl + 2)
 end
 local fence = 0
-for g = 0, groups - 1 do
-  fence = math.max(fence, next_fence(KEYS[g * 4 + 2], fence_ttl))
+for _, lease in ipairs(KEYS) do
+  fence = math.max(fence, next_fence(${derived.fence('lease')}, fence_ttl))
 end
 -- Every grant in quorum mode takes the server clock as a floor; the keys of a lock share its highest fence.
 if clock_floor then fence = math.max(fence, clock()) end
-local rewrite = clock_floor or groups > 1
-for g = 0, groups - 1 do
-  redis.call('SET', KEYS[g * 4 + 1], token, 'PX', ttl)
-  if rewrite then redis.call('SET', KEYS[g * 4 + 2], string.format('%.0f', fence), 'PX', fence_ttl) end
-  if queued and redis.call('ZREM', KEYS[g * 4 + 3], token) == 1 then
-    redis.call('ZREM', KEYS[g * 4 + 4], token)
-    drop_if_empty(KEYS[g * 4 + 3], KEYS[g * 4 + 4])
+local rewrite = clock_floor or #KEYS > 1
+for _, lease in ipairs(KEYS) do
+  redis.call('SET', lease, token, 'PX', ttl)
+  if rewrite then redis.call('SET', ${derived.fence('lease')}, string.format('%.0f', fence), 'PX', fence_ttl) end
+  local queue, expiry = ${derived.queue('lease')}, ${derived.queueExpiry('lease')}
+  if queued and redis.call('ZREM', queue, token) == 1 then
+    redis.call('ZREM', expiry, token)
+    drop_if_empty(queue, expiry)
   end
 end
 return fence
-`,
+`;
+  },
 );
 
 /** Reads the acquire script's reply: a fence when granted, else the holder's remaining lease (-1: unknown). */

@@ -1,8 +1,23 @@
+import { KEY_SUFFIX } from '../keys.js';
+
 /**
- * Lua shared by the lock scripts. Every script receives KEYS in groups of four per user key (lease, fence,
- * queue, queue expiry; see `keys.ts`), so one lock's keys always travel together and share one hash slot.
- * User data reaches Redis only as KEYS and ARGV, never inside script text.
+ * Lua shared by the lock scripts. Every script receives one key per user key, its lease (see `keys.ts`); the
+ * script derives the fence, queue, queue expiry keys and the wake-up channel by appending the suffixes of
+ * {@link KEY_SUFFIX}. They all sit inside the lease's hash tag, so a Cluster routes the script by its declared
+ * keys to the node that owns every key it touches. User data reaches Redis only as KEYS and ARGV, never inside
+ * script text.
+ *
+ * Helpers are defined after a script's fast path: a closure is created on every run of the code that defines
+ * it, and the fast path should pay for nothing it does not call.
  */
+
+/** Lua expressions of the keys of the lease `lease` (a Lua variable name). */
+export const derived = {
+  fence: (lease: string): string => `${lease} .. '${KEY_SUFFIX.fence}'`,
+  queue: (lease: string): string => `${lease} .. '${KEY_SUFFIX.queue}'`,
+  queueExpiry: (lease: string): string => `${lease} .. '${KEY_SUFFIX.queueExpiry}'`,
+  channel: (lease: string): string => `${lease} .. '${KEY_SUFFIX.channel}'`,
+};
 
 /**
  * `now_us()`/`now_ms()`: the Redis server's clock (never a client clock). Computed in floating point on
@@ -50,14 +65,16 @@ end
 `;
 
 /**
- * `next_fence(key, fence_ttl)` (needs {@link NOW}): the key's next fence. INCR keeps the counter's expiry; a
- * counter that does not exist yet, or has expired, starts at the server time in µs and lives `fence_ttl` ms.
+ * `next_fence(key, fence_ttl)`: the key's next fence. INCR keeps the counter's expiry; a counter that does not
+ * exist yet, or has expired, starts at the server time in µs and lives `fence_ttl` ms. Self-contained (it
+ * reads the clock itself), so a script's fast path can define it without the clock helpers.
  */
 export const NEXT_FENCE = `
 local function next_fence(key, fence_ttl)
-  local fence = tonumber(redis.call('INCR', key))
+  local fence = redis.call('INCR', key)
   if fence > 1 then return fence end
-  fence = math.max(fence, now_us())
+  local t = redis.call('TIME')
+  fence = math.max(fence, tonumber(t[1]) * 1000000.0 + tonumber(t[2]))
   redis.call('SET', key, string.format('%.0f', fence), 'PX', fence_ttl)
   return fence
 end

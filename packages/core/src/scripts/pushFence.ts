@@ -1,3 +1,5 @@
+import { derived } from './lua.js';
+
 /**
  * Lua prologue of the quorum and multi-part scripts: raises every fence key of the lock to at least the lock's
  * fence, whether or not this node still holds the lease. ARGV ends with `…, fence ttl (ms), fence`; a fence of
@@ -8,9 +10,10 @@ export const PUSH_FENCE = `
 local pushed_text, pushed_ttl = ARGV[#ARGV], ARGV[#ARGV - 1]
 local pushed = tonumber(pushed_text) or 0
 if pushed > 0 then
-  for g = 0, #KEYS / 4 - 1 do
-    local current = tonumber(redis.call('GET', KEYS[g * 4 + 2]) or '0')
-    if pushed >= current then redis.call('SET', KEYS[g * 4 + 2], pushed_text, 'PX', pushed_ttl) end
+  for _, lease in ipairs(KEYS) do
+    local fence_key = ${derived.fence('lease')}
+    local current = tonumber(redis.call('GET', fence_key) or '0')
+    if pushed >= current then redis.call('SET', fence_key, pushed_text, 'PX', pushed_ttl) end
   end
 end
 `;

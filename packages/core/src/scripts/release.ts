@@ -1,39 +1,55 @@
-import { defineScript } from '../redis/ScriptRunner.js';
+import { defineScriptFamily } from '../redis/ScriptRunner.js';
+import { flagCombinations } from './flagCombinations.js';
 import { QUEUE_ENTRY_MS } from '../acquireLoop.js';
 import { fenceTtl } from '../backend/LockBackend.js';
-import { NEXT_FENCE, NOW, QUEUE_HEAD, WAKE } from './lua.js';
+import { derived, NEXT_FENCE, NOW, QUEUE_HEAD, WAKE } from './lua.js';
+
+/** The release flags in their one spelling: `s` (SPUBLISH, Cluster), then `q` (the token may be queued). */
+export function releaseFlags(sharded: boolean, queued: boolean): string {
+  return (sharded ? 's' : '') + (queued ? 'q' : '');
+}
+
+/** Every spelling of the release flags. */
+export const RELEASE_FLAGS = flagCombinations(['sharded', 'queued'] as const).map(({ sharded, queued }) =>
+  releaseFlags(sharded, queued),
+);
 
 /**
- * Releases the keys this token holds and removes the token from their wait queues; serves both a release and
- * an acquire that gives up. When a key is free afterwards and someone waits, the first waiter's token is
- * published on that key's wake-up channels (see `wake` in `lua.ts`). If that waiter accepts a hand-over (its entry's expiry has the .5
- * mark: one key, renewal on, ttl ≥ `QUEUE_ENTRY_MS`), the release grants it the lease first, with its next fence and a provisional
- * lifetime of `QUEUE_ENTRY_MS` (its renewal extends it to its ttl; a waiter that died meanwhile blocks no longer
- * than its queue entry would have), and publishes `token:fence`: the waiter holds the lock without another
- * round trip.
+ * Releases the keys this token holds (KEYS: one lease per user key) and removes the token from their wait
+ * queues; serves both a release and an acquire that gives up. When a key is free afterwards and someone waits,
+ * the first waiter's token is published on that key's wake-up channels (see `wake` in `lua.ts`). If that waiter
+ * accepts a hand-over (its entry's expiry has the .5 mark: one key, renewal on, ttl ≥ `QUEUE_ENTRY_MS`), the
+ * release grants it the lease first, with its next fence and a provisional lifetime of `QUEUE_ENTRY_MS` (its
+ * renewal extends it to its ttl; a waiter that died meanwhile blocks no longer than its queue entry would
+ * have), and publishes `token:fence`: the waiter holds the lock without another round trip.
  *
- * ARGV: token, flags: `s` publish with SPUBLISH (Cluster) instead of PUBLISH, `q` the token may be queued.
- * A key's wake-up channel is its lease key + `:wake` (see `keys.ts`). The uncontended path of a one-key lock
- * makes three calls (EXISTS queue, GET, DEL); a hand-over of a one-key lock ten (GET, the head: TIME, ZRANGE,
+ * ARGV: token. Flags, written into the variant's source: `s` publish with SPUBLISH (Cluster) instead of
+ * PUBLISH, `q` the token may be queued. A key's wake-up channel is its lease key + `:wake` (see `keys.ts`). The fast path of a one-key lock makes
+ * three calls (EXISTS queue, GET, DEL); a hand-over of a one-key lock ten (GET, the head: TIME, ZRANGE,
  * ZSCORE; INCR fence, SET lease, two ZREM or one DEL, PUBLISH) after the EXISTS.
  * Returns the number of keys that were still held by the token.
  */
-export const RELEASE = defineScript(
+export const RELEASE = defineScriptFamily(
   'release',
-  `local token, flags = ARGV[1], ARGV[2]
--- Fast path (one key, not queued, nobody waiting): GET, DEL.
-if #KEYS == 4 and (flags == '' or flags == 's') and redis.call('EXISTS', KEYS[3]) == 0 then
+  RELEASE_FLAGS,
+  (flags) => `local token, flags = ARGV[1], '${flags}'
+${
+  flags.includes('q')
+    ? '-- No fast path: the token may be queued.'
+    : `-- Fast path (one key, nobody waiting): GET, DEL.
+if #KEYS == 1 and redis.call('EXISTS', ${derived.queue('KEYS[1]')}) == 0 then
   if redis.call('GET', KEYS[1]) ~= token then return 0 end
   redis.call('DEL', KEYS[1])
   return 1
-end
+end`
+}
 ${NOW}${NEXT_FENCE}${QUEUE_HEAD}${WAKE}
-local queued = string.find(flags, 'q', 1, true)
+local queued = ${flags.includes('q')}
 -- A one-key release that is not queued got here because its queue exists.
-local queue_exists = #KEYS == 4 and not queued
+local queue_exists = #KEYS == 1 and not queued
 local released = 0
-for g = 0, #KEYS / 4 - 1 do
-  local lease, queue, expiry = KEYS[g * 4 + 1], KEYS[g * 4 + 3], KEYS[g * 4 + 4]
+for _, lease in ipairs(KEYS) do
+  local queue, expiry = ${derived.queue('lease')}, ${derived.queueExpiry('lease')}
   local held = redis.call('GET', lease) == token
   if held then released = released + 1 end
   if queued and redis.call('ZREM', queue, token) == 1 then
@@ -46,7 +62,7 @@ for g = 0, #KEYS / 4 - 1 do
   end
   if first and expires % 1 ~= 0 then
     -- Hand-over: the lease is overwritten with the head's token, and the head leaves the queue.
-    local fence = next_fence(KEYS[g * 4 + 2], ${fenceTtl(QUEUE_ENTRY_MS)})
+    local fence = next_fence(${derived.fence('lease')}, ${fenceTtl(QUEUE_ENTRY_MS)})
     redis.call('SET', lease, first, 'PX', ${QUEUE_ENTRY_MS})
     if more then
       redis.call('ZREM', queue, first)
@@ -54,10 +70,10 @@ for g = 0, #KEYS / 4 - 1 do
     else
       redis.call('DEL', queue, expiry)
     end
-    wake(flags, lease .. ':wake', first, first .. ':' .. string.format('%.0f', fence), true)
+    wake(flags, ${derived.channel('lease')}, first, first .. ':' .. string.format('%.0f', fence), true)
   else
     if held then redis.call('DEL', lease) end
-    if first then wake(flags, lease .. ':wake', first, first, false) end
+    if first then wake(flags, ${derived.channel('lease')}, first, first, false) end
   end
 end
 return released

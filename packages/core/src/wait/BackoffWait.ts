@@ -6,10 +6,6 @@ import { sleep } from './sleep.js';
 export class BackoffWait implements WaitStrategy {
   readonly handsOver = false;
 
-  track(): () => void {
-    return () => {};
-  }
-
   async pause({ attempt, holderTtl, atMost, signal }: PauseRequest): Promise<undefined> {
     await sleep(Math.min(atMost, backoffDelay(attempt, holderTtl)), signal);
     return undefined;

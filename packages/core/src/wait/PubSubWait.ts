@@ -18,10 +18,6 @@ export class PubSubWait implements WaitStrategy {
     this.#hub = hub;
   }
 
-  track(token: string): () => void {
-    return this.#hub.track(token);
-  }
-
   async pause(request: PauseRequest): Promise<number | undefined> {
     const { signal, target } = request;
     signal.throwIfAborted();

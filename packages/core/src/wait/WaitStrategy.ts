@@ -27,11 +27,6 @@ export interface PauseRequest {
  * `signal.reason` when aborted.
  */
 export interface WaitStrategy {
-  /**
-   * Announces an acquire that may wait, so a wake-up that names its token before it starts listening is kept
-   * for it; returns the function that ends the announcement.
-   */
-  track(token: string): () => void;
   /** Whether a release may hand this strategy's waiters the lock (they then learn it from a wake-up). */
   readonly handsOver: boolean;
   pause(request: PauseRequest): Promise<number | undefined>;

@@ -1,3 +1,5 @@
+import { lockerTagOf } from '../token.js';
+
 /** A subscriber connection: what {@link WakeupHub} needs from an ioredis client (or ioredis-mock). */
 export interface SubscriberConnection {
   subscribe(...channels: string[]): Promise<unknown>;
@@ -23,6 +25,8 @@ export interface WakeupListener {
  * swept at this interval): hot keys stay subscribed.
  */
 const LINGER_MS = 30_000;
+/** Wake-ups kept for this locker's acquires that were not listening yet (the oldest go first beyond this). */
+const EARLY_WAKEUPS_KEPT = 1_024;
 
 /**
  * One subscriber connection per locker, serving the wake-up channels of every key it waits on: for fair
@@ -40,24 +44,26 @@ export class WakeupHub {
   readonly #idleSince = new Map<string, number>();
   /** Drops channels idle for {@link LINGER_MS}; runs only while some channel is idle. */
   #sweeper: NodeJS.Timeout | undefined;
-  /** Tokens of this locker's acquires in progress, and whether a wake-up came for one while it was not listening. */
-  readonly #inFlight = new Map<string, boolean>();
+  /** The locker's tag, which starts its owner tokens (see `token.ts`). */
+  readonly #tag: string;
+  /**
+   * Tokens of this locker named by a wake-up while no listener had them: a release can wake a waiter whose
+   * refused attempt has not answered yet. Bounded; an entry of an acquire that ended meanwhile just ages out.
+   */
+  readonly #early = new Set<string>();
 
-  constructor(connect: () => SubscriberConnection) {
+  /**
+   * @param connect - opens the subscriber connection, on first use.
+   * @param tag - the locker's tag: wake-ups for its tokens are kept until their waiter listens.
+   */
+  constructor(connect: () => SubscriberConnection, tag: string) {
     this.#connect = connect;
-  }
-
-  /** See `WaitStrategy.track`. */
-  track(token: string): () => void {
-    this.#inFlight.set(token, false);
-    return () => this.#inFlight.delete(token);
+    this.#tag = tag;
   }
 
   /** Whether a wake-up named `token` while it was not listening; consumes it. */
   takeEarlyWakeup(token: string): boolean {
-    const early = this.#inFlight.get(token) === true;
-    if (early) this.#inFlight.set(token, false);
-    return early;
+    return this.#early.delete(token);
   }
 
   /**
@@ -105,6 +111,7 @@ export class WakeupHub {
     clearInterval(this.#sweeper);
     this.#sweeper = undefined;
     this.#idleSince.clear();
+    this.#early.clear();
     this.#listeners.clear();
     this.#subscribed.clear();
     this.#connection?.disconnect();
@@ -160,6 +167,9 @@ export class WakeupHub {
       if (mine) listener.wake(handedFence);
       else if (!listener.fair) listener.wake();
     }
-    if (!named && this.#inFlight.has(token)) this.#inFlight.set(token, true);
+    if (named || lockerTagOf(token) !== this.#tag) return;
+    this.#early.add(token);
+    if (this.#early.size > EARLY_WAKEUPS_KEPT)
+      this.#early.delete(this.#early.values().next().value as string);
   }
 }
