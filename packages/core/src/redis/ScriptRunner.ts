@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { LockRedisError } from '../errors/LockRedisError.js';
 import { TimerQueue } from '../TimerQueue.js';
 import type { ScriptClient } from './RedisClient.js';
-import { withTimeout } from './withTimeout.js';
 
 /** A Lua script with its SHA1, ready for EVALSHA. */
 export interface Script {
@@ -77,7 +76,8 @@ export class ScriptRunner {
 
   /**
    * Runs `script` with `keys` and `args`; rejects with `LockRedisError` on any failure. `timeout` (default:
-   * the runner's) bounds the call; `who` names the server in the timeout message.
+   * the runner's) bounds the call, on the runner's deadline queue (no Node timer per call); a late answer is
+   * absorbed, never an unhandled rejection. `who` names the server in the timeout message.
    */
   run(
     script: Script,
@@ -88,7 +88,7 @@ export class ScriptRunner {
   ): Promise<unknown> {
     const status = this.#client.status;
     if (status === 'ready') this.#wasReady = true;
-    if (
+    else if (
       status !== undefined &&
       (DOWN_STATES.has(status) || (this.#wasReady && RECONNECT_STATES.has(status)))
     ) {
@@ -96,39 +96,47 @@ export class ScriptRunner {
         new LockRedisError(`Redis is not connected (connection ${status}); ${script.name} was not sent`),
       );
     }
-    return withTimeout(this.#send(script, keys, args), this.#deadlines, timeout, () =>
-      timeoutError(script, timeout, who),
-    );
+    return new Promise((resolve, reject) => {
+      const deadlines = this.#deadlines;
+      const deadline = deadlines.add(deadlines.now() + timeout, () =>
+        reject(timeoutError(script, timeout, who)),
+      );
+      const answered = (value: unknown): void => {
+        deadlines.cancel(deadline);
+        resolve(value);
+      };
+      const failed = (error: unknown): void => {
+        deadlines.cancel(deadline);
+        reject(redisError(script, error));
+      };
+      try {
+        if (this.#loaded.has(script.sha)) {
+          this.#client.evalsha(script.sha, keys.length, ...keys, ...args).then(answered, (error: unknown) => {
+            // A restarted or flushed server lost the script: load it again with EVAL, within the same deadline.
+            if (!String((error as Error).message).startsWith('NOSCRIPT')) return failed(error);
+            this.#loaded.delete(script.sha);
+            this.#eval(script, keys, args).then(answered, failed);
+          });
+        } else this.#eval(script, keys, args).then(answered, failed);
+      } catch (error) {
+        failed(error); // a client that throws instead of rejecting
+      }
+    });
   }
 
-  /** EVALSHA when this connection has run the script before, else EVAL; errors become `LockRedisError`. */
-  #send(script: Script, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
-    if (!this.#loaded.has(script.sha)) return this.#eval(script, keys, args);
-    return this.#client
-      .evalsha(script.sha, keys.length, ...keys, ...args)
-      .then(undefined, (error: unknown) => {
-        if (!String((error as Error).message).startsWith('NOSCRIPT')) throw redisError(script, error);
-        this.#loaded.delete(script.sha);
-        return this.#eval(script, keys, args);
-      });
-  }
-
+  /** EVAL, which also loads the script into the server's cache: later calls send EVALSHA. */
   #eval(script: Script, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
-    return this.#client.eval(script.source, keys.length, ...keys, ...args).then(
-      (result) => {
-        this.#loaded.add(script.sha);
-        return result;
-      },
-      (error: unknown) => {
-        throw redisError(script, error);
-      },
-    );
+    return this.#client.eval(script.source, keys.length, ...keys, ...args).then((result) => {
+      this.#loaded.add(script.sha);
+      return result;
+    });
   }
 }
 
 function redisError(script: Script, error: unknown): LockRedisError {
   if (error instanceof LockRedisError) return error;
-  return new LockRedisError(`Redis ${script.name} failed: ${(error as Error).message}`, { cause: error });
+  const message = error instanceof Error ? error.message : String(error);
+  return new LockRedisError(`Redis ${script.name} failed: ${message}`, { cause: error });
 }
 
 function timeoutError(script: Script, ms: number, who: string): LockRedisError {

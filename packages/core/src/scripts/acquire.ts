@@ -67,16 +67,16 @@ export const ACQUIRE = defineScriptFamily(
     const fastPath = !has('q') && !has('c');
     return `${NEXT_FENCE}
 local token, ttl = ARGV[1], ARGV[2]
-local fence_ttl = math.max(2 * tonumber(ttl), 60000)
 ${
   fastPath
     ? `if #KEYS == 1 ${has('f') ? `and redis.call('EXISTS', ${derived.queue('KEYS[1]')}) == 0` : ''}
     and redis.call('SET', KEYS[1], token, 'NX', 'PX', ttl) then
-  return next_fence(${derived.fence('KEYS[1]')}, fence_ttl)
+  return next_fence(${derived.fence('KEYS[1]')}, ttl)
 end`
     : '-- No fast path: an earlier attempt may have queued this token, or quorum mode.'
 }
 ${NOW}${QUEUE_HEAD}
+local fence_ttl = math.max(2 * tonumber(ttl), 60000)
 local fair, queued, clock_floor = ${has('f')}, ${has('q')}, ${has('c')}
 local enqueue = ${has('w') ? QUEUE_ENTRY_MS : 0}
 local hand_over = ${has('h') ? 0.5 : 0}
@@ -123,7 +123,7 @@ if blocked then
 end
 local fence = 0
 for _, lease in ipairs(KEYS) do
-  fence = math.max(fence, next_fence(${derived.fence('lease')}, fence_ttl))
+  fence = math.max(fence, next_fence(${derived.fence('lease')}, ttl))
 end
 -- Every grant in quorum mode takes the server clock as a floor; the keys of a lock share its highest fence.
 if clock_floor then fence = math.max(fence, clock()) end

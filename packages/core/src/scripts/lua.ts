@@ -65,17 +65,18 @@ end
 `;
 
 /**
- * `next_fence(key, fence_ttl)`: the key's next fence. INCR keeps the counter's expiry; a counter that does not
- * exist yet, or has expired, starts at the server time in µs and lives `fence_ttl` ms. Self-contained (it
+ * `next_fence(key, ttl)`: the key's next fence, for a lease of `ttl` ms. INCR keeps the counter's expiry; a
+ * counter that does not exist yet, or has expired, starts at the server time in µs and lives
+ * `max(2 × ttl, 60 s)` (see `fenceTtl`), computed only then: a fast path pays for no arithmetic. Self-contained (it
  * reads the clock itself), so a script's fast path can define it without the clock helpers.
  */
 export const NEXT_FENCE = `
-local function next_fence(key, fence_ttl)
+local function next_fence(key, ttl)
   local fence = redis.call('INCR', key)
   if fence > 1 then return fence end
   local t = redis.call('TIME')
   fence = math.max(fence, tonumber(t[1]) * 1000000.0 + tonumber(t[2]))
-  redis.call('SET', key, string.format('%.0f', fence), 'PX', fence_ttl)
+  redis.call('SET', key, string.format('%.0f', fence), 'PX', math.max(2 * tonumber(ttl), 60000))
   return fence
 end
 `;

@@ -1,7 +1,6 @@
 import { defineScriptFamily } from '../redis/ScriptRunner.js';
 import { flagCombinations } from './flagCombinations.js';
 import { QUEUE_ENTRY_MS } from '../acquireLoop.js';
-import { fenceTtl } from '../backend/LockBackend.js';
 import { derived, NEXT_FENCE, NOW, QUEUE_HEAD, WAKE } from './lua.js';
 
 /** The release flags in their one spelling: `s` (SPUBLISH, Cluster), then `q` (the token may be queued). */
@@ -62,7 +61,7 @@ for _, lease in ipairs(KEYS) do
   end
   if first and expires % 1 ~= 0 then
     -- Hand-over: the lease is overwritten with the head's token, and the head leaves the queue.
-    local fence = next_fence(${derived.fence('lease')}, ${fenceTtl(QUEUE_ENTRY_MS)})
+    local fence = next_fence(${derived.fence('lease')}, ${QUEUE_ENTRY_MS})
     redis.call('SET', lease, first, 'PX', ${QUEUE_ENTRY_MS})
     if more then
       redis.call('ZREM', queue, first)
