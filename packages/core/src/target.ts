@@ -34,7 +34,9 @@ export class TargetCache {
    * (see `validateKeys`); a cached key was valid when it was cached.
    */
   get(key: unknown): LockTarget {
-    const cached = typeof key === 'string' ? this.#targets.get(key) : undefined;
+    // A one-key list (as middleware key functions give) is cached like the key itself.
+    const single = Array.isArray(key) && key.length === 1 ? (key[0] as unknown) : key;
+    const cached = typeof single === 'string' ? this.#targets.get(single) : undefined;
     if (cached) return cached;
     const keys = validateKeys(key);
     const [only] = keys;

@@ -1,3 +1,4 @@
+import { LockBusyError } from '../errors/LockBusyError.js';
 import { LockLostError } from '../errors/LockLostError.js';
 import { LockRedisError } from '../errors/LockRedisError.js';
 import type { Lock } from '../Lock.js';
@@ -54,7 +55,6 @@ export class RequestLockSession<Req> {
    * (busy, Redis down, bad key, client gone) resolves.
    */
   async acquire(request: Req, params: unknown): Promise<RequestLockOutcome> {
-    const { config } = this.#shared;
     const derived = await this.#derive(request, params);
     if (derived.type === 'skip') return { type: 'proceed', lock: undefined };
     if (derived.type === 'invalid') {
@@ -62,29 +62,47 @@ export class RequestLockSession<Req> {
       return { type: 'reply', reply: keyErrorReply(derived.error) };
     }
     if (this.#responseDone) return { type: 'gone' };
-    const guard = Number.isFinite(config.wait)
-      ? setTimeout(
-          () => this.#stopWaiting.abort(new LockRedisError('Redis did not answer in time')),
-          config.wait + STORE_GRACE_MS,
-        )
-      : undefined;
     let lock: Lock;
-    this.#waiting = true;
     try {
-      lock = await config.locker.acquire(derived.keys, {
-        wait: config.wait,
-        signal: this.#stopWaiting.signal,
-        ...(config.ttl === undefined ? {} : { ttl: config.ttl }),
-      });
+      lock = await this.#take(derived.keys);
     } catch (error) {
       if (this.#responseDone) return { type: 'gone' };
       return failureOutcome(error, derived.keys, this.#shared);
+    }
+    this.#shared.outage.recovered();
+    return this.#granted(lock);
+  }
+
+  /**
+   * The lock on `keys`: first one attempt, which needs no abort signal or guard timer (it is one round trip,
+   * bounded by the locker's commandTimeout, and a grant that answers after the client left is released at
+   * once); then, if that was refused and `wait` allows, a wait in the queue that the client's leaving aborts.
+   */
+  async #take(keys: readonly string[]): Promise<Lock> {
+    const { config } = this.#shared;
+    const ttl = config.ttl === undefined ? {} : { ttl: config.ttl };
+    const began = performance.now();
+    try {
+      return await config.locker.acquire(keys, { ...ttl, wait: 0 });
+    } catch (error) {
+      if (!(error instanceof LockBusyError) || config.wait === 0 || this.#responseDone) throw error;
+    }
+    const wait = Number.isFinite(config.wait)
+      ? Math.max(1, Math.ceil(config.wait - (performance.now() - began)))
+      : config.wait;
+    const guard = Number.isFinite(wait)
+      ? setTimeout(
+          () => this.#stopWaiting.abort(new LockRedisError('Redis did not answer in time')),
+          wait + STORE_GRACE_MS,
+        )
+      : undefined;
+    this.#waiting = true;
+    try {
+      return await config.locker.acquire(keys, { ...ttl, wait, signal: this.#stopWaiting.signal });
     } finally {
       this.#waiting = false;
       clearTimeout(guard);
     }
-    this.#shared.outage.recovered();
-    return this.#granted(lock);
   }
 
   /** Runs the key function; a TypeError without route params is the `app.use` misuse (`ctx.params.id`). */
