@@ -15,12 +15,32 @@ export interface ScenarioResult {
 }
 
 /**
+ * Throughput of `row` relative to `other`'s: the median over rounds of the two libraries' throughput ratio in
+ * the same round. The libraries of a round run one after the other within seconds, so each round's ratio is
+ * little touched by the machine's speed drifting between rounds, which a ratio of totals would carry in; the
+ * median also drops a round that a burst of load on the machine hit. NaN when a throughput is 0 throughout.
+ */
+export function pairedRatio(row: LibraryResult, other: LibraryResult): number {
+  const ours = row.measurement.roundThroughputs;
+  const theirs = other.measurement.roundThroughputs;
+  const ratios = ours
+    .map((value, round) => value / (theirs[round] ?? Number.NaN))
+    .filter((ratio) => Number.isFinite(ratio))
+    .sort((a, b) => a - b);
+  if (ratios.length === 0) return row.measurement.throughput / other.measurement.throughput;
+  const middle = ratios.length >> 1;
+  return ratios.length % 2 === 1
+    ? (ratios[middle] ?? Number.NaN)
+    : ((ratios[middle - 1] ?? Number.NaN) + (ratios[middle] ?? Number.NaN)) / 2;
+}
+
+/**
  * Throughput of `row` relative to the scenario's baseline (the raw floor, or deadbolt in the quorum
- * scenarios) in the same run; NaN without a baseline row.
+ * scenarios), paired by round (see {@link pairedRatio}); NaN without a baseline row.
  */
 export function ratioToBaseline(result: ScenarioResult, row: LibraryResult): number {
   const base = result.rows.find((candidate) => candidate.library.id === result.scenario.baseline);
-  return base ? row.measurement.throughput / base.measurement.throughput : Number.NaN;
+  return base ? pairedRatio(row, base) : Number.NaN;
 }
 
 /** The name of the scenario's baseline, as the `×` column calls it. */

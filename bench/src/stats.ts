@@ -4,6 +4,8 @@ import type { WorkerResult } from './worker/protocol.js';
 export interface Measurement {
   /** Grants per second inside the window. */
   readonly throughput: number;
+  /** Grants per second in each round's window, in round order (see `pairedRatio`). */
+  readonly roundThroughputs: readonly number[];
   /** Σ hold time ÷ window length. */
   readonly utilisation: number;
   readonly waitP50: number;
@@ -48,6 +50,10 @@ export function summarize(runs: readonly RunResult[]): Measurement {
   const firstError = results.find((result) => result.firstError !== undefined)?.firstError;
   return {
     throughput: sum((result) => result.grantsInWindow) / (windowMs / 1000),
+    roundThroughputs: runs.map(
+      (run) =>
+        run.workers.reduce((total, worker) => total + worker.grantsInWindow, 0) / (run.windowMs / 1000),
+    ),
     utilisation: sum((result) => result.heldMs) / windowMs,
     waitP50: percentile(waits, 0.5),
     waitP99: percentile(waits, 0.99),

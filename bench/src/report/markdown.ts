@@ -61,7 +61,7 @@ export function renderMarkdown(report: Report): string {
     '## Method',
     '',
     '- A client is one ioredis connection with one instance of the library; clients run in forked worker processes that start together on an IPC barrier and load deadbolt from its built package (`dist/`, as installed from npm), the peers from `node_modules`. Each client loops acquire → hold → release on its key.',
-    "- **throughput**: grants inside the measured window per second. **× raw floor**: throughput ÷ the raw floor's in the same scenario.",
+    "- **throughput**: grants inside the measured windows per second. **× raw floor**: the median over the scenario's rounds of throughput ÷ the raw floor's in the same round. The libraries of a round run one after the other within a few seconds, so the machine's speed, which drifts from minute to minute on a shared 2-core VM, touches both sides of a round's ratio alike; the median drops a round that a burst of outside load hit.",
     '- **utilisation**: Σ measured hold time (grant received → release called, clipped to the window) ÷ window length; only meaningful with a hold time.',
     '- **wait**: time from calling acquire to holding the lock, for every acquire started inside the window (also when it is granted after the window closed, so slow waiters are not dropped).',
     '- **Redis cmds/grant**: `INFO commandstats` delta over the measured run (commands run inside Lua scripts included, the benchmark’s own INFO/CONFIG excluded) ÷ grants. **round trips/grant**: commands the clients sent (counted in each worker) ÷ grants.',

@@ -1,5 +1,5 @@
 import type { ScenarioResult } from '../results.js';
-import { ratioToBaseline } from '../results.js';
+import { pairedRatio, ratioToBaseline } from '../results.js';
 import { fairBoundMs } from '../scenarios.js';
 import { formatMs, formatRatio } from './format.js';
 
@@ -23,10 +23,10 @@ export function judgeTarget(result: ScenarioResult): TargetVerdict | undefined {
     case 'uncontended':
       return { measured: `${formatRatio(ratio)} × raw floor`, met: clean && ratio >= 0.95 };
     case 'distinct-keys': {
-      const best = peers.reduce((top, row) => Math.max(top, row.measurement.throughput), 0);
+      const againstBest = Math.min(...peers.map((peer) => pairedRatio(ours, peer)));
       return {
-        measured: `${formatRatio(ratio)} × raw floor; ${formatRatio(m.throughput / best)} × best peer`,
-        met: clean && ratio >= 0.95 && m.throughput >= best,
+        measured: `${formatRatio(ratio)} × raw floor; ${formatRatio(againstBest)} × best peer`,
+        met: clean && ratio >= 0.95 && againstBest >= 1,
       };
     }
     case 'one-key': {
@@ -41,7 +41,7 @@ export function judgeTarget(result: ScenarioResult): TargetVerdict | undefined {
     case 'quorum3':
       return {
         measured: peers
-          .map((peer) => `${formatRatio(m.throughput / peer.measurement.throughput)} × ${peer.library.name}`)
+          .map((peer) => `${formatRatio(pairedRatio(ours, peer))} × ${peer.library.name}`)
           .join('; '),
         met: undefined,
       };
