@@ -10,7 +10,6 @@ import { asScriptClient, type RedisConnection } from './redis/RedisClient.js';
 import { newLockerTag } from './token.js';
 import { BackoffWait } from './wait/BackoffWait.js';
 import { PubSubWait } from './wait/PubSubWait.js';
-import type { WaitStrategy } from './wait/WaitStrategy.js';
 import { WakeupHub, type SubscriberConnection } from './wait/WakeupHub.js';
 
 /**
@@ -48,22 +47,26 @@ export function createLocker(redis: RedisConnection, options?: LockerOptions): L
       'createLocker needs an ioredis client, an ioredis Cluster or an array of clients.',
     );
   }
-  const backend = isCluster(redis)
-    ? new ClusterBackend(asScriptClient(redis), config.commandTimeout, config.ttl)
-    : new SingleNodeBackend(asScriptClient(redis), config.commandTimeout);
   const tag = newLockerTag();
-  return new Locker(config, backend, waitStrategy(redis, tag), tag);
+  if (isCluster(redis)) {
+    const backend = new ClusterBackend(asScriptClient(redis), config.commandTimeout, config.ttl);
+    return new Locker(config, backend, new BackoffWait(), tag);
+  }
+  const hub = wakeupHub(redis, tag);
+  const wakeLocally = hub && ((channel: string, message: string) => hub.dispatch(channel, message));
+  const backend = new SingleNodeBackend(asScriptClient(redis), config.commandTimeout, wakeLocally);
+  return new Locker(config, backend, hub ? new PubSubWait(hub) : new BackoffWait(), tag);
 }
 
 /**
- * Pub/sub wake-up on a dedicated subscriber connection where the client can make one; polling otherwise.
- * `tag` is the locker's: wake-ups for its tokens are kept for waiters not listening yet.
+ * The pub/sub wake-up hub, on a dedicated subscriber connection, where the client can make one (else waiters
+ * poll). `tag` is the locker's: wake-ups for its tokens are kept for waiters not listening yet.
  */
-function waitStrategy(redis: unknown, tag: string): WaitStrategy {
+function wakeupHub(redis: unknown, tag: string): WakeupHub | undefined {
   const client = redis as { duplicate?: () => SubscriberConnection };
-  if (isCluster(redis) || typeof client.duplicate !== 'function') return new BackoffWait();
+  if (typeof client.duplicate !== 'function') return undefined;
   const duplicate = client.duplicate.bind(client);
-  return new PubSubWait(new WakeupHub(() => duplicate(), tag));
+  return new WakeupHub(() => duplicate(), tag);
 }
 
 function isClient(value: unknown): value is Parameters<typeof asScriptClient>[0] {

@@ -174,6 +174,46 @@ describe('fair, event-driven waiting', function () {
       await close();
     });
 
+    it('a release hands the lock to a waiter of its own locker in the reply: nothing published, the waiter runs first', async function () {
+      const prefix = backend().prefix();
+      const { channel } = lockKeys(prefix, 'local');
+      const locker = createLocker(backend().connect(), { prefix });
+      const other = createLocker(backend().connect(), { prefix });
+      const listener = backend().connect();
+      const heard: string[] = [];
+      listener.on('pmessage', (_pattern: string, _to: string, message: string) => heard.push(message));
+      await listener.psubscribe(`${channel}*`);
+      await subscribeByWaiting(admin, prefix, 'local', locker, locker);
+      let attempts = 0;
+      locker.on('acquired', (info) => (attempts = info.attempts));
+      const holder = await locker.acquire('local');
+      const order: string[] = [];
+      const waiting = locker.acquire('local').then((lock) => {
+        order.push('waiter granted');
+        return lock;
+      });
+      await queued(admin, prefix, 'local', 1);
+      await holder.release();
+      order.push('release resolved');
+      const lock = await waiting;
+      expect(order).to.deep.equal(['waiter granted', 'release resolved']);
+      expect(attempts, 'attempts of the waiter').to.equal(1);
+      expect(lock.fence).to.be.greaterThan(holder.fence);
+      expect(await admin.get(lockKeys(prefix, 'local').lease)).to.equal(lock.token);
+      // A hand-over to another locker's waiter is published; the local one before it was not (one connection
+      // delivers messages in order, so it would have come first).
+      const remote = other.acquire('local');
+      await queued(admin, prefix, 'local', 1);
+      await lock.release();
+      const remoteLock = await remote;
+      await waitUntil(() => heard.length >= 1, { description: 'the remote hand-over heard' });
+      expect(heard).to.have.length(1);
+      expect(heard[0]?.startsWith(`${remoteLock.token}:`), heard[0]).to.equal(true);
+      await remoteLock.release();
+      listener.disconnect();
+      await Promise.all([locker.close(), other.close()]);
+    });
+
     for (const [why, options] of [
       ['without renewal', { renew: false }],
       ['with a ttl shorter than the provisional lease', { ttl: QUEUE_ENTRY_MS - 500 }],

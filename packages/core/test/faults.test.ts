@@ -42,6 +42,34 @@ describe('faults on a real Redis', function () {
     await locker.close();
   });
 
+  it('a hand-over to a waiter of the releasing locker whose reply is lost reaches it by its heartbeat', async function () {
+    const redis = server.client();
+    const locker = createLocker(redis, { prefix: 'p', commandTimeout: 200 });
+    const admin = server.client();
+    const queued = (): Promise<void> =>
+      waitUntil(async () => (await admin.zcard('p:{lost-reply}:queue')) === 1, {
+        description: 'the waiter queued',
+      });
+    // A first hand-over subscribes the waiters' channel (it lingers), so the next waiter pauses on its first
+    // refusal, until its heartbeat, instead of retrying at once after a fresh subscription.
+    const first = await locker.acquire('lost-reply');
+    const second = locker.acquire('lost-reply');
+    await queued();
+    await first.release();
+    const holder = await second;
+    const waiting = locker.acquire('lost-reply');
+    await queued();
+    // The release runs only after its command timed out: its reply, which carries the hand-over, is dropped.
+    server.pause();
+    await expect(holder.release()).to.be.rejectedWith(LockRedisError);
+    server.resume();
+    const lock = await waiting;
+    expect(lock.fence).to.be.greaterThan(holder.fence);
+    expect(await redis.get('p:{lost-reply}')).to.equal(lock.token);
+    expect(await lock.release()).to.equal(true);
+    await locker.close();
+  });
+
   it('signals loss once, before the lease ends, when Redis dies under a renewing lock; then recovers', async function () {
     const unhandled: unknown[] = [];
     const onUnhandled = (reason: unknown): void => void unhandled.push(reason);

@@ -93,13 +93,15 @@ describe('WakeupHub', function () {
     connection.deliver('k:wake', 'tagB.other'); // another locker's waiter
     connection.deliver('k:wake:tagA', 'tagA.present');
     expect(present.woken).to.deep.equal(['woken']);
-    expect(hub.takeEarlyWakeup('tagA.early')).to.equal(true);
-    expect(hub.takeEarlyWakeup('tagA.early'), 'consumed').to.equal(false);
-    expect(hub.takeEarlyWakeup('tagB.other'), 'not this locker’s').to.equal(false);
-    expect(hub.takeEarlyWakeup('tagA.present'), 'its listener had it').to.equal(false);
+    expect(hub.takeEarlyWakeup('tagA.early'), 'a hand-over keeps its fence').to.deep.equal({
+      handedFence: 7,
+    });
+    expect(hub.takeEarlyWakeup('tagA.early'), 'consumed').to.equal(undefined);
+    expect(hub.takeEarlyWakeup('tagB.other'), 'not this locker’s').to.equal(undefined);
+    expect(hub.takeEarlyWakeup('tagA.present'), 'its listener had it').to.equal(undefined);
     for (let i = 0; i < 2_000; i++) connection.deliver('k:wake:tagA', `tagA.gone${i}`);
-    expect(hub.takeEarlyWakeup('tagA.gone0'), 'the oldest go first beyond the bound').to.equal(false);
-    expect(hub.takeEarlyWakeup('tagA.gone1999')).to.equal(true);
+    expect(hub.takeEarlyWakeup('tagA.gone0'), 'the oldest go first beyond the bound').to.equal(undefined);
+    expect(hub.takeEarlyWakeup('tagA.gone1999')).to.deep.equal({ handedFence: undefined });
   });
 
   it('closing wakes every listener, so no pause outlives the locker', async function () {

@@ -1,19 +1,28 @@
 import { ACQUIRE, attemptFlags, parseAttempt } from '../scripts/acquire.js';
 import { EXTEND } from '../scripts/extend.js';
-import { RELEASE, releaseFlags } from '../scripts/release.js';
+import { parseRelease, RELEASE, releaseFlags, type ReleaseReply } from '../scripts/release.js';
 import type { ScriptClient } from '../redis/RedisClient.js';
 import { ScriptRunner } from '../redis/ScriptRunner.js';
 import type { AttemptRequest, AttemptResult, LockBackend, LockTarget } from './LockBackend.js';
 import { fenceTtl } from './LockBackend.js';
 
+/** Delivers a wake-up that a release answered instead of publishing it, as if it had come on `channel`. */
+export type LocalWakeup = (channel: string, message: string) => void;
+
 /** A lock on one Redis server (or one Cluster, where every lock's keys share a slot). */
 export class SingleNodeBackend implements LockBackend {
   readonly sharded: boolean;
   readonly #runner: ScriptRunner;
+  readonly #wakeLocally: LocalWakeup | undefined;
 
-  constructor(client: ScriptClient, commandTimeout: number) {
+  /**
+   * @param wakeLocally - receives the hand-overs to this locker's own waiters (the release script does not
+   *   publish those); without it such a waiter wakes at its fallback timer.
+   */
+  constructor(client: ScriptClient, commandTimeout: number, wakeLocally?: LocalWakeup) {
     this.sharded = client.isCluster === true;
     this.#runner = new ScriptRunner(client, commandTimeout);
+    this.#wakeLocally = wakeLocally;
   }
 
   attempt(request: AttemptRequest): Promise<AttemptResult> {
@@ -29,7 +38,18 @@ export class SingleNodeBackend implements LockBackend {
   release(target: LockTarget, token: string, queued = true): Promise<boolean> {
     return this.#runner
       .run(RELEASE.get(releaseFlags(this.sharded, queued)), target.leases, [token])
-      .then((released) => released === target.keys.length);
+      .then((reply) => this.#settle(parseRelease(reply), target.keys.length));
+  }
+
+  /**
+   * Wakes this locker's waiter that the release handed the lock to, then resolves one turn of the event loop
+   * later, so that waiter runs before the releaser's next step (which is often its next acquire).
+   */
+  #settle({ released, localWake }: ReleaseReply, keys: number): boolean | Promise<boolean> {
+    const held = released === keys;
+    if (!localWake || !this.#wakeLocally) return held;
+    this.#wakeLocally(localWake.channel, localWake.message);
+    return new Promise((resolve) => setImmediate(resolve, held));
   }
 }
 

@@ -7,7 +7,7 @@ import { ACQUIRE, attemptFlags, parseAttempt } from '../scripts/acquire.js';
 import { DROP_LEASE } from '../scripts/dropLease.js';
 import { QUORUM_EXTEND } from '../scripts/quorumExtend.js';
 import { QUORUM_RELEASE } from '../scripts/quorumRelease.js';
-import { releaseFlags } from '../scripts/release.js';
+import { parseRelease, releaseFlags } from '../scripts/release.js';
 import { collectVotes, type Answer, type Ballot } from './collectVotes.js';
 
 /** One part of a lock: a node (quorum) or a slot (multi-slot Cluster lock), with the keys it holds there. */
@@ -134,7 +134,10 @@ export class VotingBackend implements LockBackend {
     const ballot = await collectVotes(
       parts.map((part) =>
         this.#run(part, script, [token, fenceTtl(ttl), lease?.fence ?? 0], this.#rules.timeout(ttl)).then(
-          (reply): Answer<null> => ({ yes: reply === part.target.keys.length, value: null }),
+          (reply): Answer<null> => ({
+            yes: parseRelease(reply).released === part.target.keys.length,
+            value: null,
+          }),
         ),
       ),
       required,

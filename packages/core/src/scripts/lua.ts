@@ -82,16 +82,26 @@ end
 `;
 
 /**
+ * `locker_tag(token)`: the tag of the locker that made `token` (its text up to the '.'; see `token.ts`), or nil.
+ */
+export const LOCKER_TAG = `
+local function locker_tag(token)
+  local dot = string.find(token, '.', 1, true)
+  return dot and string.sub(token, 1, dot - 1)
+end
+`;
+
+/**
  * `wake(flags, channel, waiter, message, handed)`: tells the queue's head `waiter` on its locker's channel
  * (`channel:tag`, the tag being its token up to the '.'; see `waiterChannel` in `keys.ts`), so only that
  * process wakes, and announces `message` on the shared `channel` for unfair waiters unless the lock was handed
  * to `waiter`. With an `s` in the script's `flags` it publishes with SPUBLISH (Cluster), else PUBLISH.
  */
-export const WAKE = `
+export const WAKE = `${LOCKER_TAG}
 local function wake(flags, channel, waiter, message, handed)
   local publish = string.find(flags, 's', 1, true) and 'SPUBLISH' or 'PUBLISH'
-  local dot = string.find(waiter, '.', 1, true)
-  if dot then redis.call(publish, channel .. ':' .. string.sub(waiter, 1, dot - 1), message) end
-  if not (handed and dot) then redis.call(publish, channel, message) end
+  local tag = locker_tag(waiter)
+  if tag then redis.call(publish, channel .. ':' .. tag, message) end
+  if not (handed and tag) then redis.call(publish, channel, message) end
 end
 `;

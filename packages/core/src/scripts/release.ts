@@ -20,13 +20,17 @@ export const RELEASE_FLAGS = flagCombinations(['sharded', 'queued'] as const).ma
  * accepts a hand-over (its entry's expiry has the .5 mark: one key, renewal on, ttl ≥ `QUEUE_ENTRY_MS`), the
  * release grants it the lease first, with its next fence and a provisional lifetime of `QUEUE_ENTRY_MS` (its
  * renewal extends it to its ttl; a waiter that died meanwhile blocks no longer than its queue entry would
- * have), and publishes `token:fence`: the waiter holds the lock without another round trip.
+ * have), and publishes `token:fence`: the waiter holds the lock without another round trip. When that waiter
+ * belongs to the releasing locker (same tag), nothing is published: the reply carries the wake-up, which the
+ * locker delivers before the release resolves (see `SingleNodeBackend`), sparing a message and the wait for it.
  *
  * ARGV: token. Flags, written into the variant's source: `s` publish with SPUBLISH (Cluster) instead of
- * PUBLISH, `q` the token may be queued. A key's wake-up channel is its lease key + `:wake` (see `keys.ts`). The fast path of a one-key lock makes
- * three calls (EXISTS queue, GET, DEL); a hand-over of a one-key lock ten (GET, the head: TIME, ZRANGE,
- * ZSCORE; INCR fence, SET lease, two ZREM or one DEL, PUBLISH) after the EXISTS.
- * Returns the number of keys that were still held by the token.
+ * PUBLISH, `q` the token may be queued. A key's wake-up channel is its lease key + `:wake` (see `keys.ts`).
+ * The fast path of a one-key lock makes three calls (EXISTS queue, GET, DEL); a hand-over of a one-key lock
+ * ten (GET, the head: TIME, ZRANGE, ZSCORE; INCR fence, SET lease, two ZREM or one DEL, PUBLISH) after the
+ * EXISTS, nine when the head is the releaser's own.
+ * Returns the number of keys that were still held by the token, or `[that number, channel, message]` when the
+ * lock was handed to a waiter of the releasing locker (see {@link parseRelease}).
  */
 export const RELEASE = defineScriptFamily(
   'release',
@@ -46,7 +50,7 @@ ${NOW}${NEXT_FENCE}${QUEUE_HEAD}${WAKE}
 local queued = ${flags.includes('q')}
 -- A one-key release that is not queued got here because its queue exists.
 local queue_exists = #KEYS == 1 and not queued
-local released = 0
+local released, local_wake = 0, nil
 for _, lease in ipairs(KEYS) do
   local queue, expiry = ${derived.queue('lease')}, ${derived.queueExpiry('lease')}
   local held = redis.call('GET', lease) == token
@@ -69,12 +73,34 @@ for _, lease in ipairs(KEYS) do
     else
       redis.call('DEL', queue, expiry)
     end
-    wake(flags, ${derived.channel('lease')}, first, first .. ':' .. string.format('%.0f', fence), true)
+    local message = first .. ':' .. string.format('%.0f', fence)
+    local tag = locker_tag(first)
+    if tag and tag == locker_tag(token) then
+      -- The head waits in the releasing locker: the reply tells it, no message needed (see parseRelease).
+      local_wake = {${derived.channel('lease')} .. ':' .. tag, message}
+    else
+      wake(flags, ${derived.channel('lease')}, first, message, true)
+    end
   else
     if held then redis.call('DEL', lease) end
     if first then wake(flags, ${derived.channel('lease')}, first, first, false) end
   end
 end
+if local_wake then return {released, local_wake[1], local_wake[2]} end
 return released
 `,
 );
+
+/** A release's answer: how many keys the token still held, and a hand-over to tell a waiter of this locker. */
+export interface ReleaseReply {
+  readonly released: number;
+  /** The wake-up this locker's waiter would have received on `channel`, had the release published it. */
+  readonly localWake?: { readonly channel: string; readonly message: string };
+}
+
+/** Reads the release script's reply: an integer, or `[released, channel, message]` after a local hand-over. */
+export function parseRelease(reply: unknown): ReleaseReply {
+  if (!Array.isArray(reply)) return { released: Number(reply) };
+  const [released, channel, message] = reply as [unknown, unknown, unknown];
+  return { released: Number(released), localWake: { channel: String(channel), message: String(message) } };
+}

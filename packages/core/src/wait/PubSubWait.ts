@@ -21,7 +21,8 @@ export class PubSubWait implements WaitStrategy {
   async pause(request: PauseRequest): Promise<number | undefined> {
     const { signal, target } = request;
     signal.throwIfAborted();
-    if (this.#hub.takeEarlyWakeup(request.token)) return undefined;
+    const early = this.#hub.takeEarlyWakeup(request.token);
+    if (early) return early.handedFence;
     let handedFence: number | undefined;
     let woken = false;
     let finish: (() => void) | undefined;
@@ -36,9 +37,11 @@ export class PubSubWait implements WaitStrategy {
       },
     };
     try {
-      if ((await this.#hub.listen(listener)) || this.#hub.takeEarlyWakeup(request.token)) {
+      const fresh = await this.#hub.listen(listener);
+      const late = this.#hub.takeEarlyWakeup(request.token);
+      if (fresh || late) {
         this.#hub.forget(listener);
-        return handedFence;
+        return handedFence ?? late?.handedFence;
       }
     } catch {
       this.#hub.forget(listener);

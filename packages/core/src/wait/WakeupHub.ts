@@ -9,6 +9,12 @@ export interface SubscriberConnection {
   disconnect(): void;
 }
 
+/** A wake-up that came before its waiter listened. */
+export interface EarlyWakeup {
+  /** The release already granted the waiter the lock, with this fence. */
+  readonly handedFence: number | undefined;
+}
+
 /** One waiter listening for wake-ups. */
 export interface WakeupListener {
   /** Its owner token: in fair mode only a message naming it wakes it. */
@@ -50,7 +56,7 @@ export class WakeupHub {
    * Tokens of this locker named by a wake-up while no listener had them: a release can wake a waiter whose
    * refused attempt has not answered yet. Bounded; an entry of an acquire that ended meanwhile just ages out.
    */
-  readonly #early = new Set<string>();
+  readonly #early = new Map<string, EarlyWakeup>();
 
   /**
    * @param connect - opens the subscriber connection, on first use.
@@ -61,9 +67,11 @@ export class WakeupHub {
     this.#tag = tag;
   }
 
-  /** Whether a wake-up named `token` while it was not listening; consumes it. */
-  takeEarlyWakeup(token: string): boolean {
-    return this.#early.delete(token);
+  /** The wake-up that named `token` while it was not listening, if one did; consumes it. */
+  takeEarlyWakeup(token: string): EarlyWakeup | undefined {
+    const early = this.#early.get(token);
+    this.#early.delete(token);
+    return early;
   }
 
   /**
@@ -146,17 +154,19 @@ export class WakeupHub {
     if (this.#connection) return this.#connection;
     const connection = this.#connect();
     connection.on('error', () => {}); // failures surface as failed subscriptions; polling covers the gap
-    connection.on('message', (channel, message) => this.#dispatch(channel, message));
+    connection.on('message', (channel, message) => this.dispatch(channel, message));
     this.#connection = connection;
     return connection;
   }
 
   /**
-   * A message is the next waiter's token, or `token:fence` when the release handed it the lock. A hand-over that
-   * reaches no listener (the waiter is between two attempts) is kept as an early wake-up: its next attempt
-   * finds the lease its own and is granted.
+   * Delivers a wake-up `message` on `channel`: one that came from Redis, or one that a release by this locker
+   * answered instead of publishing. A message is the next waiter's token, or `token:fence` when the release
+   * handed it the lock. A hand-over that reaches no listener (the waiter is between two attempts) is kept as an
+   * early wake-up, with its fence: the waiter takes it when it pauses after the refused attempt that was in
+   * flight (a release can hand over only after that attempt queued it, so its start still bounds the lease).
    */
-  #dispatch(channel: string, message: string): void {
+  dispatch(channel: string, message: string): void {
     const colon = message.indexOf(':');
     const token = colon < 0 ? message : message.slice(0, colon);
     const handedFence = colon < 0 ? undefined : Number(message.slice(colon + 1));
@@ -168,8 +178,7 @@ export class WakeupHub {
       else if (!listener.fair) listener.wake();
     }
     if (named || lockerTagOf(token) !== this.#tag) return;
-    this.#early.add(token);
-    if (this.#early.size > EARLY_WAKEUPS_KEPT)
-      this.#early.delete(this.#early.values().next().value as string);
+    this.#early.set(token, { handedFence });
+    if (this.#early.size > EARLY_WAKEUPS_KEPT) this.#early.delete(this.#early.keys().next().value as string);
   }
 }
