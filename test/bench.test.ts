@@ -13,6 +13,7 @@ const LOCK_TABLES: readonly { heading: string; libraries: readonly string[] }[] 
   { heading: 'Uncontended acquire+release', libraries: ['raw floor', ...PEERS] },
   { heading: '64 concurrent clients on distinct keys', libraries: ['raw floor', ...PEERS] },
   { heading: '16 clients across 4 processes on one key', libraries: ['raw floor', 'FIFO floor', ...PEERS] },
+  { heading: 'One lock client per process: 16 clients', libraries: ['raw floor', ...PEERS] },
   { heading: 'Redlock quorum on 3 independent masters', libraries: PEERS },
   { heading: 'Redlock quorum on 3 masters with one master paused', libraries: PEERS },
 ];

@@ -23,8 +23,9 @@ export const USAGE = `Usage: pnpm bench [--quick] [--out DIR] [--scenario ID]...
 
   --quick     short windows (${QUICK_TIMING.measureMs} ms per library per scenario); writes to bench/out/ by default
   --out DIR   write RESULTS.md and results.svg to DIR (default: bench/, or bench/out/ with --quick)
-  --scenario ID  run only this scenario (repeatable): uncontended, distinct-keys, one-key, quorum3
-              (with its variant quorum3-paused), quorum3-paused, middleware
+  --scenario ID  run only this scenario (repeatable): uncontended, distinct-keys, one-key (with its
+              variant one-key-shared), one-key-shared, quorum3 (with its variant quorum3-paused),
+              quorum3-paused, middleware
   --soak      run only the soak: 1,000,000 acquire/release cycles (20,000 with --quick); writes soak.json
               and the Soak section of RESULTS.md in the output directory, keeping the rest of the file`;
 

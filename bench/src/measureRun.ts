@@ -43,6 +43,7 @@ export async function measureRun(plan: RunPlan): Promise<RunResult> {
       library: library.id,
       redisUrls: servers.map((server) => server.url),
       clients: scenario.clientsPerProcess,
+      shared: scenario.sharedClient,
     };
     await Promise.all(workers.map((worker) => worker.request(open, 'opened', GRACE_MS)));
     try {

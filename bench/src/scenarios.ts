@@ -2,14 +2,19 @@ import type { LibraryId } from './libraries/LockLibrary.js';
 
 /** One benchmark scenario: how many clients, where they run, which keys and how long they hold. */
 export interface Scenario {
-  readonly id: 'uncontended' | 'distinct-keys' | 'one-key' | 'quorum3' | 'quorum3-paused';
+  readonly id: 'uncontended' | 'distinct-keys' | 'one-key' | 'one-key-shared' | 'quorum3' | 'quorum3-paused';
   readonly title: string;
   /** The target from the design brief, in words. */
   readonly target: string;
   /** Worker processes. */
   readonly processes: number;
-  /** Clients per process, each with its own connection and library instance. */
+  /** Clients per process, each with its own connection and library instance unless `sharedClient`. */
   readonly clientsPerProcess: number;
+  /**
+   * Whether the clients of a process share one library instance (one connection, one locker), as an app's
+   * concurrent requests share its lock client; otherwise each client has its own.
+   */
+  readonly sharedClient: boolean;
   /** Whether every client locks the same key (contention) instead of a key of its own. */
   readonly sharedKey: boolean;
   /** How long a client holds each grant, in ms. */
@@ -33,6 +38,8 @@ export interface Scenario {
 const ALL: readonly LibraryId[] = ['raw', 'deadbolt', 'redlock', 'redis-semaphore'];
 /** The contended scenario adds the FIFO floor: what a fair hand-over through Redis costs at least. */
 const WITH_FIFO: readonly LibraryId[] = ['raw', 'fifo', 'deadbolt', 'redlock', 'redis-semaphore'];
+/** The FIFO floor blocks its connection in BLPOP: it cannot share one between clients. */
+const SHAREABLE: readonly LibraryId[] = ['raw', 'deadbolt', 'redlock', 'redis-semaphore'];
 /** The raw floor has no quorum mode. */
 const QUORUM: readonly LibraryId[] = ['deadbolt', 'redlock', 'redis-semaphore'];
 
@@ -43,6 +50,7 @@ const QUORUM3: Scenario = {
   target: 'none set; ratios against the peers',
   processes: 1,
   clientsPerProcess: 1,
+  sharedClient: false,
   sharedKey: false,
   holdMs: 0,
   rounds: 15,
@@ -63,6 +71,7 @@ export const SCENARIOS: readonly Scenario[] = [
     target: 'deadbolt ≥ 0.95 × the raw floor',
     processes: 1,
     clientsPerProcess: 1,
+    sharedClient: false,
     sharedKey: false,
     holdMs: 0,
     rounds: 15,
@@ -77,6 +86,7 @@ export const SCENARIOS: readonly Scenario[] = [
     target: 'deadbolt ≥ 0.95 × the raw floor and ≥ every peer',
     processes: 4,
     clientsPerProcess: 16,
+    sharedClient: false,
     sharedKey: false,
     holdMs: 0,
     rounds: 15,
@@ -91,12 +101,29 @@ export const SCENARIOS: readonly Scenario[] = [
     target: 'deadbolt utilisation ≥ 0.90; p99 wait ≤ 1.5 × the fair bound (16 × 5 ms = 80 ms)',
     processes: 4,
     clientsPerProcess: 4,
+    sharedClient: false,
     sharedKey: true,
     holdMs: 5,
     rounds: 1,
     masters: 1,
     pausedMaster: false,
     libraries: WITH_FIFO,
+    baseline: 'raw',
+  },
+  {
+    id: 'one-key-shared',
+    title: 'One lock client per process: 16 clients across 4 processes on one key, 5 ms hold',
+    target:
+      'none set (the one-key target is judged with a connection per client); how a hand-over inside one process compares',
+    processes: 4,
+    clientsPerProcess: 4,
+    sharedClient: true,
+    sharedKey: true,
+    holdMs: 5,
+    rounds: 1,
+    masters: 1,
+    pausedMaster: false,
+    libraries: SHAREABLE,
     baseline: 'raw',
   },
   QUORUM3,

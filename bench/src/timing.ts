@@ -16,7 +16,7 @@ export interface Timing {
  */
 export const FULL_TIMING: Timing = { warmupMs: 300, measureMs: 5_000, singleRound: false };
 /** `--quick`: the same scenarios in one short window each (well under a minute in total). */
-export const QUICK_TIMING: Timing = { warmupMs: 300, measureMs: 1_000, singleRound: true };
+export const QUICK_TIMING: Timing = { warmupMs: 200, measureMs: 600, singleRound: true };
 
 /** Rounds a scenario is measured in under `timing`. */
 export function roundsOf(scenario: Scenario, timing: Timing): number {

@@ -128,7 +128,7 @@ function renderScenario(result: ScenarioResult, timing: Timing): string[] {
   return [
     `## ${scenario.title}`,
     '',
-    `${scenario.processes} process(es) × ${scenario.clientsPerProcess} client(s), ${scenario.sharedKey ? 'all on one key' : 'each on its own key'}, hold ${scenario.holdMs} ms, ${roundsOf(scenario, timing)} round(s).${masters}${fair} Target: ${scenario.target}.`,
+    `${scenario.processes} process(es) × ${scenario.clientsPerProcess} client(s)${scenario.sharedClient ? ' sharing one lock client (connection) per process' : ''}, ${scenario.sharedKey ? 'all on one key' : 'each on its own key'}, hold ${scenario.holdMs} ms, ${roundsOf(scenario, timing)} round(s).${masters}${fair} Target: ${scenario.target}.`,
     '',
     `| ${header.join(' | ')} |`,
     `|${header.map(() => '---').join('|')}|`,

@@ -1,4 +1,5 @@
 import type { ScenarioResult } from '../results.js';
+import type { Measurement } from '../stats.js';
 import { pairedRatio, ratioToBaseline } from '../results.js';
 import { fairBoundMs } from '../scenarios.js';
 import { formatMs, formatRatio } from './format.js';
@@ -32,12 +33,13 @@ export function judgeTarget(result: ScenarioResult): TargetVerdict | undefined {
     case 'one-key': {
       const bound = fairBoundMs(result.scenario);
       const fifo = result.rows.find((row) => row.library.id === 'fifo')?.measurement.utilisation;
-      const ofFifo = fifo === undefined ? '' : ` (FIFO floor ${formatRatio(fifo)})`;
       return {
-        measured: `utilisation ${formatRatio(m.utilisation)}${ofFifo}; p99 wait ${formatMs(m.waitP99)} ms = ${formatRatio(m.waitP99 / bound)} × fair bound`,
+        measured: contendedMeasurement(result, m, fifo),
         met: clean && m.utilisation >= 0.9 && m.waitP99 <= 1.5 * bound,
       };
     }
+    case 'one-key-shared':
+      return { measured: contendedMeasurement(result, m, undefined), met: undefined };
     case 'quorum3':
       return {
         measured: peers
@@ -54,4 +56,11 @@ export function judgeTarget(result: ScenarioResult): TargetVerdict | undefined {
         met: undefined,
       };
   }
+}
+
+/** Utilisation and p99 wait against the fair bound, in words (with the FIFO floor's utilisation when given). */
+function contendedMeasurement(result: ScenarioResult, m: Measurement, fifo: number | undefined): string {
+  const bound = fairBoundMs(result.scenario);
+  const ofFifo = fifo === undefined ? '' : ` (FIFO floor ${formatRatio(fifo)})`;
+  return `utilisation ${formatRatio(m.utilisation)}${ofFifo}; p99 wait ${formatMs(m.waitP99)} ms = ${formatRatio(m.waitP99 / bound)} × fair bound`;
 }

@@ -18,15 +18,20 @@ async function handle(message: ToWorker): Promise<FromWorker> {
   switch (message.type) {
     case 'open': {
       const library = libraryById(message.library);
-      clients = await Promise.all(
-        Array.from({ length: message.clients }, () => library.connect(message.redisUrls)),
-      );
+      if (message.shared) {
+        const client = await library.connect(message.redisUrls);
+        clients = Array.from({ length: message.clients }, () => client);
+      } else {
+        clients = await Promise.all(
+          Array.from({ length: message.clients }, () => library.connect(message.redisUrls)),
+        );
+      }
       return { type: 'opened' };
     }
     case 'run':
       return { type: 'finished', result: await run(message) };
     case 'close':
-      await Promise.all(clients.map((client) => client.close()));
+      await Promise.all([...new Set(clients)].map((client) => client.close()));
       clients = [];
       return { type: 'closed' };
     case 'serve': {

@@ -3,14 +3,15 @@ import type { FrameworkId } from '../middleware/frameworks.js';
 import type { SoakPlan, SoakResult } from '../soak/soakTypes.js';
 
 /**
- * Opens `clients` clients of one library in the worker (each its own connections): on the one Redis, or in
- * quorum mode on the independent masters when several URLs are given.
+ * Opens `clients` clients of one library in the worker (each its own connections, or all one instance when
+ * `shared`): on the one Redis, or in quorum mode on the independent masters when several URLs are given.
  */
 export interface OpenMessage {
   readonly type: 'open';
   readonly library: LibraryId;
   readonly redisUrls: readonly string[];
   readonly clients: number;
+  readonly shared: boolean;
 }
 
 /**
