@@ -16,6 +16,8 @@ export interface LockGrant {
   readonly renew: boolean;
   /** A lock handed over by a release: its provisional lease is trusted for this long from `start`, in ms. */
   readonly validFor?: number | undefined;
+  /** Whether the acquire had to wait: its release then probably wakes a waiter. */
+  readonly contended: boolean;
 }
 
 /**
@@ -49,10 +51,12 @@ export class Lock implements AsyncDisposable {
   readonly #schedule: RenewalSchedule;
   #state: 'held' | 'released' | 'lost' = 'held';
   readonly #grantedAt: number;
+  readonly #contended: boolean;
 
   /** @internal Built by the locker. */
   constructor(host: LockHost, grant: LockGrant) {
     this.#host = host;
+    this.#contended = grant.contended;
     this.#grantedAt = grant.start;
     this.#target = grant.target;
     this.keys = grant.target.keys;
@@ -112,7 +116,7 @@ export class Lock implements AsyncDisposable {
     this.#schedule.stop();
     this.#host.forget(this);
     // The granting attempt already took this token out of every queue: no queue clean-up needed.
-    const held = await this.#host.backend.release(this.#target, this.token, false);
+    const held = await this.#host.backend.release(this.#target, this.token, false, this.#contended);
     this.#host.events.emit('released', { key: this.key, fence: this.fence, held, heldFor: this.#heldFor() });
     return held;
   }

@@ -198,6 +198,7 @@ export class Locker extends TypedEmitter<LockerEvents> {
         ttl: config.ttl,
         renew: config.renew,
         validFor: outcome.validFor,
+        contended: outcome.attempts > 1 || outcome.validFor !== undefined,
       });
       this.#held.add(lock);
       this.emit('acquired', { key: lock.key, fence: lock.fence, waited, attempts: outcome.attempts });

@@ -214,6 +214,35 @@ describe('fair, event-driven waiting', function () {
       await Promise.all([locker.close(), other.close()]);
     });
 
+    it('a lock that was waited for releases with a PING ahead (real Redis), and hands over as before', async function () {
+      const prefix = backend().prefix();
+      const [first, holderLocker, waiterLocker] = [0, 1, 2].map(() =>
+        createLocker(backend().connect(), { prefix }),
+      );
+      await subscribeByWaiting(admin, prefix, 'led', first!, waiterLocker!);
+      const pings = async (): Promise<number> => (await backend().server?.commandStats())?.ping ?? 0;
+      // The first holder got the lock at once: its release sends no PING.
+      const firstLock = await first!.acquire('led');
+      const holderWaits = holderLocker!.acquire('led');
+      await queued(admin, prefix, 'led', 1);
+      const before = await pings();
+      await firstLock.release();
+      expect(await pings(), 'PINGs of an uncontended release').to.equal(before);
+      // The holder's lock was handed to it after a wait, so its release leads with a PING in the same write.
+      const holder = await holderWaits;
+      const waiting = waiterLocker!.acquire('led');
+      await queued(admin, prefix, 'led', 1);
+      await holder.release();
+      const lock = await waiting;
+      expect(await pings(), 'PINGs of a contended release').to.equal(
+        backend().name === 'redis' ? before + 1 : 0,
+      );
+      expect(lock.fence).to.be.greaterThan(holder.fence);
+      expect(await admin.get(lockKeys(prefix, 'led').lease)).to.equal(lock.token);
+      await lock.release();
+      await Promise.all([first!.close(), holderLocker!.close(), waiterLocker!.close()]);
+    });
+
     for (const [why, options] of [
       ['without renewal', { renew: false }],
       ['with a ttl shorter than the provisional lease', { ttl: QUEUE_ENTRY_MS - 500 }],

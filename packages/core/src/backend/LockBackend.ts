@@ -52,8 +52,12 @@ export interface LockBackend {
   attempt(request: AttemptRequest): Promise<AttemptResult>;
   /** Resolves `true` when the lease was extended, `false` when it is no longer held by `token`. */
   extend(target: LockTarget, token: string, ttl: number): Promise<boolean>;
-  /** Releases what `token` holds and leaves the queues; resolves whether every key was still held. */
-  release(target: LockTarget, token: string, queued?: boolean): Promise<boolean>;
+  /**
+   * Releases what `token` holds and leaves the queues; resolves whether every key was still held. `contended`:
+   * the lock was waited for, so the release probably wakes a waiter (a backend may then order its answer after
+   * the wake-up).
+   */
+  release(target: LockTarget, token: string, queued?: boolean, contended?: boolean): Promise<boolean>;
 }
 
 /** How long a fence counter outlives the lease that wrote it. */

@@ -35,10 +35,13 @@ export class SingleNodeBackend implements LockBackend {
     return this.#runner.run(EXTEND, target.leases, [token, ttl, fenceTtl(ttl)]).then(isOne);
   }
 
-  release(target: LockTarget, token: string, queued = true): Promise<boolean> {
-    return this.#runner
-      .run(RELEASE.get(releaseFlags(this.sharded, queued)), target.leases, [token])
-      .then((reply) => this.#settle(parseRelease(reply), target.keys.length));
+  release(target: LockTarget, token: string, queued = true, contended = false): Promise<boolean> {
+    const script = RELEASE.get(releaseFlags(this.sharded, queued));
+    return (
+      contended
+        ? this.#runner.runAfterPing(script, target.leases, [token])
+        : this.#runner.run(script, target.leases, [token])
+    ).then((reply) => this.#settle(parseRelease(reply), target.keys.length));
   }
 
   /**

@@ -6,6 +6,9 @@ export interface ScriptClient {
   readonly status?: string;
   /** ioredis `Cluster` sets this to `true`. */
   readonly isCluster?: boolean;
+  /** ioredis' socket to its server; a Cluster and ioredis-mock have none. */
+  readonly stream?: { cork(): void; uncork(): void };
+  ping?(): Promise<unknown>;
   evalsha(sha: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
   eval(script: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
 }

@@ -124,6 +124,30 @@ export class ScriptRunner {
     });
   }
 
+  /**
+   * {@link run}, with a PING ahead of the script in the same write. Redis then answers this connection after
+   * the messages its script publishes to others: it flushes the clients it owes replies last-in first-out, and
+   * the PING's reply put this one in line before the script ran. So a waiter that a release wakes hears of it
+   * before the releasing client hears back and makes its next move. Without a socket to cork (a Cluster,
+   * ioredis-mock) or a ready connection, this is {@link run}.
+   */
+  runAfterPing(
+    script: Script,
+    keys: readonly string[],
+    args: readonly (string | number)[],
+  ): Promise<unknown> {
+    const client = this.#client;
+    const { stream } = client;
+    if (!stream || !client.ping || client.status !== 'ready') return this.run(script, keys, args);
+    stream.cork();
+    try {
+      client.ping().catch(ignore);
+      return this.run(script, keys, args);
+    } finally {
+      stream.uncork();
+    }
+  }
+
   /** EVAL, which also loads the script into the server's cache: later calls send EVALSHA. */
   #eval(script: Script, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
     return this.#client.eval(script.source, keys.length, ...keys, ...args).then((result) => {
@@ -132,6 +156,8 @@ export class ScriptRunner {
     });
   }
 }
+
+function ignore(): void {}
 
 function redisError(script: Script, error: unknown): LockRedisError {
   if (error instanceof LockRedisError) return error;
