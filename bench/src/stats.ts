@@ -15,7 +15,7 @@ export interface Measurement {
   readonly busiestShare: number;
   /** Commands Redis executed per grant, script-internal ones included (INFO commandstats). */
   readonly redisCommandsPerGrant: number;
-  /** Commands the clients sent per grant: round trips. */
+  /** Commands the clients sent per grant (round trips, but for a PING sent in the same write as a release). */
   readonly roundTripsPerGrant: number;
   readonly grants: number;
   readonly errors: number;

@@ -64,7 +64,7 @@ export function renderMarkdown(report: Report): string {
     "- **throughput**: grants inside the measured windows per second. **× raw floor**: the median over the scenario's rounds of throughput ÷ the raw floor's in the same round. The libraries of a round run one after the other within a few seconds, so the machine's speed, which drifts from minute to minute on a shared 2-core VM, touches both sides of a round's ratio alike; the median drops a round that a burst of outside load hit.",
     '- **utilisation**: Σ measured hold time (grant received → release called, clipped to the window) ÷ window length; only meaningful with a hold time.',
     '- **wait**: time from calling acquire to holding the lock, for every acquire started inside the window (also when it is granted after the window closed, so slow waiters are not dropped).',
-    '- **Redis cmds/grant**: `INFO commandstats` delta over the measured run (commands run inside Lua scripts included, the benchmark’s own INFO/CONFIG excluded) ÷ grants. **round trips/grant**: commands the clients sent (counted in each worker) ÷ grants.',
+    '- **Redis cmds/grant**: `INFO commandstats` delta over the measured run (commands run inside Lua scripts included, the benchmark’s own INFO/CONFIG excluded) ÷ grants. **client cmds/grant**: commands the clients sent (counted in each worker) ÷ grants; each is a round trip, except deadbolt’s PING that leads the release of a lock it waited for, which travels in the release’s write.',
     `- The raw floor has no waiting strategy of its own: when the key is busy it sends SET again after ${RAW_RETRY_MS} ms.`,
     '- **FIFO floor** (contended scenario only): a fair hand-over at its cheapest. The release is one RPUSH, and Redis itself gives the baton to the client that has blocked longest in BLPOP, with one wake-up of one process. It has no lease, ttl, fence or owner check, so it is not a lock; its utilisation is the most a lock that serves waiters in arrival order through Redis can reach on this machine, where each hand-over has to wake an idle process.',
     "- **busiest client**: the largest share of one window's grants that a single client got. Clients loop with no pause between release and the next acquire, so a lock that lets the releasing client win again (polling peers: the others are asleep) keeps utilisation high while starving the rest; the p99/max wait and this share show it.",
@@ -102,7 +102,7 @@ function renderScenario(result: ScenarioResult, timing: Timing): string[] {
     'max wait (ms)',
     ...(contended ? ['p99 ÷ fair bound', 'busiest client (fair 1/' + clientCount(scenario) + ')'] : []),
     'Redis cmds/grant',
-    'round trips/grant',
+    'client cmds/grant',
     'errors',
   ];
   const rows = result.rows.map(({ library, measurement: m }) => [

@@ -68,7 +68,7 @@ export interface WorkerResult {
   readonly errors: number;
   /** The first failure's message, if any. */
   readonly firstError?: string;
-  /** Redis commands this worker's connections sent during the run (round trips). */
+  /** Redis commands this worker's connections sent during the run. */
   readonly commandsSent: number;
 }
 
