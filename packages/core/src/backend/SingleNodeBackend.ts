@@ -41,7 +41,12 @@ export class SingleNodeBackend implements LockBackend {
       contended
         ? this.#runner.runAfterPing(script, target.leases, [token])
         : this.#runner.run(script, target.leases, [token])
-    ).then((reply) => this.#settle(parseRelease(reply), target.keys.length));
+    ).then((reply) =>
+      // Only a hand-over to this locker's own waiter answers with an array; the common answer is the count.
+      Array.isArray(reply)
+        ? this.#settle(parseRelease(reply), target.keys.length)
+        : reply === target.keys.length,
+    );
   }
 
   /**
