@@ -38,8 +38,6 @@ export interface Scenario {
 const ALL: readonly LibraryId[] = ['raw', 'deadbolt', 'redlock', 'redis-semaphore'];
 /** The contended scenario adds the FIFO floor: what a fair hand-over through Redis costs at least. */
 const WITH_FIFO: readonly LibraryId[] = ['raw', 'fifo', 'deadbolt', 'redlock', 'redis-semaphore'];
-/** The FIFO floor blocks its connection in BLPOP: it cannot share one between clients. */
-const SHAREABLE: readonly LibraryId[] = ['raw', 'deadbolt', 'redlock', 'redis-semaphore'];
 /** The raw floor has no quorum mode. */
 const QUORUM: readonly LibraryId[] = ['deadbolt', 'redlock', 'redis-semaphore'];
 
@@ -123,7 +121,8 @@ export const SCENARIOS: readonly Scenario[] = [
     rounds: 1,
     masters: 1,
     pausedMaster: false,
-    libraries: SHAREABLE,
+    // Without the FIFO floor: it blocks its connection in BLPOP, so its clients cannot share one.
+    libraries: ALL,
     baseline: 'raw',
   },
   QUORUM3,

@@ -1,5 +1,6 @@
 import { ACQUIRE, attemptFlags, parseAttempt } from '../scripts/acquire.js';
 import { EXTEND } from '../scripts/extend.js';
+import { waiterChannel } from '../keys.js';
 import { parseRelease, RELEASE, releaseFlags, type ReleaseReply } from '../scripts/release.js';
 import type { ScriptClient } from '../redis/RedisClient.js';
 import { ScriptRunner } from '../redis/ScriptRunner.js';
@@ -43,20 +44,21 @@ export class SingleNodeBackend implements LockBackend {
         : this.#runner.run(script, target.leases, [token])
     ).then((reply) =>
       // Only a hand-over to this locker's own waiter answers with an array; the common answer is the count.
-      Array.isArray(reply)
-        ? this.#settle(parseRelease(reply), target.keys.length)
-        : reply === target.keys.length,
+      Array.isArray(reply) ? this.#settle(target, parseRelease(reply)) : reply === target.keys.length,
     );
   }
 
   /**
-   * Wakes this locker's waiter that the release handed the lock to, then resolves one turn of the event loop
-   * later, so that waiter runs before the releaser's next step (which is often its next acquire).
+   * Wakes this locker's waiter that the release handed the lock to (a one-key lock: on that key's channel of
+   * this locker), then resolves one turn of the event loop later, so that waiter runs before the releaser's
+   * next step (which is often its next acquire).
    */
-  #settle({ released, localWake }: ReleaseReply, keys: number): boolean | Promise<boolean> {
-    const held = released === keys;
-    if (!localWake || !this.#wakeLocally) return held;
-    this.#wakeLocally(localWake.channel, localWake.message);
+  #settle(target: LockTarget, { released, handedHere }: ReleaseReply): boolean | Promise<boolean> {
+    const held = released === target.keys.length;
+    const [channel] = target.channels;
+    if (handedHere === undefined || channel === undefined || !this.#wakeLocally) return held;
+    const waiter = handedHere.slice(0, handedHere.indexOf(':'));
+    this.#wakeLocally(waiterChannel(channel, waiter, true), handedHere);
     return new Promise((resolve) => setImmediate(resolve, held));
   }
 }

@@ -29,8 +29,8 @@ export const RELEASE_FLAGS = flagCombinations(['sharded', 'queued'] as const).ma
  * The fast path of a one-key lock makes three calls (EXISTS queue, GET, DEL); a hand-over of a one-key lock
  * ten (GET, the head: TIME, ZRANGE, ZSCORE; INCR fence, SET lease, two ZREM or one DEL, PUBLISH) after the
  * EXISTS, nine when the head is the releaser's own.
- * Returns the number of keys that were still held by the token, or `[that number, channel, message]` when the
- * lock was handed to a waiter of the releasing locker (see {@link parseRelease}).
+ * Returns the number of keys that were still held by the token, or `[that number, token:fence]` when the lock
+ * was handed to a waiter of the releasing locker (see {@link parseRelease}).
  */
 export const RELEASE = defineScriptFamily(
   'release',
@@ -50,7 +50,7 @@ ${NOW}${NEXT_FENCE}${QUEUE_HEAD}${WAKE}
 local queued = ${flags.includes('q')}
 -- A one-key release that is not queued got here because its queue exists.
 local queue_exists = #KEYS == 1 and not queued
-local released, local_wake = 0, nil
+local released, own_tag, handed_here = 0, locker_tag(token), nil
 for _, lease in ipairs(KEYS) do
   local queue, expiry = ${derived.queue('lease')}, ${derived.queueExpiry('lease')}
   local held = redis.call('GET', lease) == token
@@ -74,10 +74,9 @@ for _, lease in ipairs(KEYS) do
       redis.call('DEL', queue, expiry)
     end
     local message = first .. ':' .. string.format('%.0f', fence)
-    local tag = locker_tag(first)
-    if tag and tag == locker_tag(token) then
+    if own_tag and locker_tag(first) == own_tag then
       -- The head waits in the releasing locker: the reply tells it, no message needed (see parseRelease).
-      local_wake = {${derived.channel('lease')} .. ':' .. tag, message}
+      handed_here = message
     else
       wake(flags, ${derived.channel('lease')}, first, message, true)
     end
@@ -86,7 +85,7 @@ for _, lease in ipairs(KEYS) do
     if first then wake(flags, ${derived.channel('lease')}, first, first, false) end
   end
 end
-if local_wake then return {released, local_wake[1], local_wake[2]} end
+if handed_here then return {released, handed_here} end
 return released
 `,
 );
@@ -94,13 +93,13 @@ return released
 /** A release's answer: how many keys the token still held, and a hand-over to tell a waiter of this locker. */
 export interface ReleaseReply {
   readonly released: number;
-  /** The wake-up this locker's waiter would have received on `channel`, had the release published it. */
-  readonly localWake?: { readonly channel: string; readonly message: string };
+  /** `token:fence` of this locker's waiter that the release handed the lock to, without publishing it. */
+  readonly handedHere?: string;
 }
 
-/** Reads the release script's reply: an integer, or `[released, channel, message]` after a local hand-over. */
+/** Reads the release script's reply: an integer, or `[released, token:fence]` after a local hand-over. */
 export function parseRelease(reply: unknown): ReleaseReply {
   if (!Array.isArray(reply)) return { released: Number(reply) };
-  const [released, channel, message] = reply as [unknown, unknown, unknown];
-  return { released: Number(released), localWake: { channel: String(channel), message: String(message) } };
+  const [released, handedHere] = reply as [unknown, unknown];
+  return { released: Number(released), handedHere: String(handedHere) };
 }
