@@ -42,6 +42,13 @@ export interface ChaosOptions {
   readonly topology?: ChaosTopology;
   /** Concurrent clients. Default `5`. */
   readonly clients?: number;
+  /**
+   * Clients that share one process: one lock client (a single `lock.connect`, e.g. one `Locker`), one connection
+   * and one clock, as the requests of one app instance share its locker. Clients 0…k-1 form the first process,
+   * and so on. A fault aimed at one of them (a crash, a pause, a lost reply, a clock jump) hits its whole process.
+   * Needs `processes: 'inline'`. Default `1` (every client a process of its own).
+   */
+  readonly clientsPerProcess?: number;
   /** Most steps per schedule. Default `50`. */
   readonly operations?: number;
   /** Schedules to run. Default `100`. */
@@ -76,6 +83,7 @@ export interface ChaosConfig {
   readonly backend: ChaosBackendName;
   readonly topology: ChaosTopology;
   readonly clients: number;
+  readonly clientsPerProcess: number;
   readonly operations: number;
   readonly runs: number;
   readonly seed: number | undefined;
@@ -115,6 +123,14 @@ export function resolveChaosOptions(options: ChaosOptions = {}): ChaosConfig {
     throw new RangeError(`runChaos: "processes" must be inline or child, got ${String(processes)}`);
   if (processes === 'child' && backend !== 'redis')
     throw new RangeError('runChaos: processes child needs backend redis');
+  const clients = count('clients', options.clients ?? 5, 2);
+  const clientsPerProcess = count('clientsPerProcess', options.clientsPerProcess ?? 1, 1);
+  if (clientsPerProcess > clients)
+    throw new RangeError(
+      `runChaos: "clientsPerProcess" must be at most "clients" (${clients}), got ${clientsPerProcess}`,
+    );
+  if (clientsPerProcess > 1 && processes === 'child')
+    throw new RangeError('runChaos: "clientsPerProcess" above 1 needs processes inline');
   const lock = options.lock ?? deadboltAdapter();
   if (processes === 'child' && !lock.child)
     throw new RangeError(`runChaos: lock ${lock.name} has no child spec; processes child needs one`);
@@ -122,7 +138,8 @@ export function resolveChaosOptions(options: ChaosOptions = {}): ChaosConfig {
     lock,
     backend,
     topology,
-    clients: count('clients', options.clients ?? 5, 2),
+    clients,
+    clientsPerProcess,
     operations: count('operations', options.operations ?? 50, 1),
     runs: count('runs', options.runs ?? 100, 1),
     seed: options.seed,

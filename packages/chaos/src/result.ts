@@ -37,6 +37,8 @@ export interface ChaosRunInfo {
   /** Where the clients ran (redis backend): in the harness's process or one child process each. */
   readonly processes: 'inline' | 'child';
   readonly clients: number;
+  /** Clients per simulated process, sharing its lock client, connection and clock. */
+  readonly clientsPerProcess: number;
   readonly operations: number;
   readonly runs: number;
   readonly ttl: number;

@@ -69,7 +69,11 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosResult>
     async (scheduler, seed, cmds) => {
       const world = await backend.createWorld({ scheduler, seed });
       try {
-        const model: ChaosModel = { crashed: 0, clients: config.clients };
+        // A crash takes a whole process: the model counts processes, so at least one of them stays alive.
+        const model: ChaosModel = {
+          crashed: 0,
+          clients: Math.ceil(config.clients / config.clientsPerProcess),
+        };
         await fc.asyncModelRun(() => ({ model, real: world }), cmds);
         await world.finish(5 * config.ttl);
       } finally {
@@ -126,6 +130,7 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosResult>
     topology: config.topology,
     processes: config.processes,
     clients: config.clients,
+    clientsPerProcess: config.clientsPerProcess,
     operations: config.operations,
     runs: config.runs,
     ttl: config.ttl,
@@ -133,10 +138,14 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosResult>
     faults: config.faults,
   };
   const where = config.backend === 'mock' ? 'virtual time' : `redis ${config.topology}`;
+  const shape =
+    config.clientsPerProcess === 1
+      ? `${config.clients} clients`
+      : `${config.clients} clients, ${config.clientsPerProcess} per process`;
   if (!details.failed) {
     return {
       verdict: 'pass',
-      summary: `PASS ${run.lock}: ${schedules} schedules on ${where} (${config.clients} clients, ≤${config.operations} steps, faults ${config.bounds} bounds), seed ${details.seed}, ${durationMs} ms`,
+      summary: `PASS ${run.lock}: ${schedules} schedules on ${where} (${shape}, ≤${config.operations} steps, faults ${config.bounds} bounds), seed ${details.seed}, ${durationMs} ms`,
       seed: details.seed,
       run,
       violations: [],

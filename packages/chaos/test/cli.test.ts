@@ -79,6 +79,9 @@ describe('deadbolt-chaos CLI', function () {
     ['--path', '1:2'],
     ['--processes', 'threads'],
     ['--processes', 'child'], // child processes need the redis backend
+    ['--clients', '3', '--clients-per-process', '4'],
+    ['--clients-per-process', '0'],
+    ['--backend', 'redis', '--processes', 'child', '--clients-per-process', '2'],
   ]) {
     it(`exits 2 on a usage error: ${args.join(' ')}`, async () => {
       const run = await cli(...args);

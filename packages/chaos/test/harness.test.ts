@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { brokenLocks, runChaos, simpleLockAdapter } from '@deadbolt/chaos';
+import { brokenLocks, deadboltAdapter, runChaos, simpleLockAdapter, type LockAdapter } from '@deadbolt/chaos';
 import { explain } from './support/explain.js';
 
 describe('runChaos', function () {
@@ -38,6 +38,31 @@ describe('runChaos', function () {
     expect(result.verdict, explain(result)).to.equal('pass');
   });
 
+  it('passes deadbolt with three clients per process, whose releases hand the lock to a waiter of the same process', async () => {
+    // One locker per process: a release whose next waiter is in the same locker answers the hand-over in its reply
+    // ([released, "token:fence"]) instead of publishing it. Count those replies, to know the path ran under faults.
+    let localHandOvers = 0;
+    const deadbolt = deadboltAdapter();
+    const lock: LockAdapter = {
+      ...deadbolt,
+      connect: (context) =>
+        deadbolt.connect({
+          ...context,
+          redis: countingLocalHandOvers(context.redis, () => localHandOvers++),
+        }),
+    };
+    const result = await runChaos({ lock, runs: 200, ttl: 2_000, clients: 6, clientsPerProcess: 3 });
+    expect(result.verdict, explain(result)).to.equal('pass');
+    expect(result.summary).to.include('6 clients, 3 per process');
+    expect(localHandOvers, 'releases answered with a local hand-over').to.be.greaterThan(0);
+  });
+
+  it('catches a broken lock when clients share processes', async () => {
+    const result = await runChaos({ lock: brokenLocks.naive, runs: 300, seed: 42, clientsPerProcess: 2 });
+    expect(result.verdict, explain(result)).to.equal('fail');
+    expect(result.run.clientsPerProcess).to.equal(2);
+  });
+
   it('passes the correct reference lock', async () => {
     const result = await runChaos({ lock: simpleLockAdapter('correct'), runs: 60 });
     expect(result.verdict, explain(result)).to.equal('pass');
@@ -73,3 +98,18 @@ describe('runChaos', function () {
     });
   }
 });
+
+/** `redis` with its script calls watched: `seen` runs for every reply that is a local hand-over. */
+function countingLocalHandOvers<R extends object>(redis: R, seen: () => void): R {
+  return new Proxy(redis, {
+    get(target, prop) {
+      const value: unknown = Reflect.get(target, prop);
+      if ((prop !== 'evalsha' && prop !== 'eval') || typeof value !== 'function') return value;
+      return (...args: unknown[]) =>
+        (value as (...a: unknown[]) => Promise<unknown>)(...args).then((reply) => {
+          if (Array.isArray(reply) && typeof reply[1] === 'string' && reply[1].includes(':')) seen();
+          return reply;
+        });
+    },
+  });
+}

@@ -25,6 +25,7 @@ export async function startBackend(config: ChaosConfig): Promise<ChaosBackend> {
         new World({
           lock: config.lock,
           clients: config.clients,
+          clientsPerProcess: config.clientsPerProcess,
           ttl: config.ttl,
           bounds: config.bounds,
           scheduler,

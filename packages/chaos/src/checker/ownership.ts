@@ -7,11 +7,13 @@ import type { Finding } from './Violation.js';
  * another client, and no key ever exists without a TTL. A lease's owner is the client whose operation reported its
  * token, not the client whose command set it: a release that grants the lock to the next waiter sets a lease that
  * waiter owns. Leases of tokens no operation reported (an acquire whose answer was lost) have no known owner and
- * are not checked.
+ * are not checked. When clients share a process (and its connection), a command is known by its process only
+ * (`by` is the process's first client): a lease owned by a client of that process counts as its own.
  */
 export function checkOwnership(history: History): Finding[] {
   const out: Finding[] = [];
   const ownerOf = tokenOwners(history.events);
+  const processOf = (client: number): number => history.params.processOf?.[client] ?? client;
   const current = new Map<string, { owner: string | null; expireAt: number | null }>();
   for (const e of history.events) {
     if (e.type === 'noTtl') {
@@ -30,7 +32,7 @@ export function checkOwnership(history: History): Finding[] {
     const live = before.expireAt === null || before.expireAt > e.t;
     const owner = ownerOf.get(before.owner);
     const touched = e.owner !== before.owner || e.expireAt !== before.expireAt;
-    if (live && touched && owner !== undefined && owner !== e.by) {
+    if (live && touched && owner !== undefined && processOf(owner) !== processOf(e.by)) {
       out.push({
         invariant: 'S5',
         clients: [e.by, owner],

@@ -15,6 +15,8 @@ export const USAGE = `Usage: deadbolt-chaos [options]
                               so that a pause really stops the client (SIGSTOP)
   --lock NAME                 deadbolt (default), correct, or a broken fixture: ${Object.keys(brokenLocks).join(', ')}
   --clients N                 concurrent clients (default 5)
+  --clients-per-process K     clients that share one process: its lock client, connection and clock
+                              (default 1; inline processes only)
   --operations N              most steps per schedule (default 50)
   --runs N                    schedules (default 100)
   --ttl MS                    lease length (default 1000)
@@ -87,6 +89,7 @@ export function parseCliArgs(argv: readonly string[]): CliRequest {
     ...defined('topology', oneOf<ChaosTopology>('topology', v.topology, TOPOLOGIES)),
     ...defined('processes', oneOf('processes', v.processes, ['inline', 'child'] as const)),
     ...defined('clients', int('clients', v.clients, 2)),
+    ...defined('clientsPerProcess', int('clients-per-process', v['clients-per-process'], 1)),
     ...defined('operations', int('operations', v.operations, 1)),
     ...defined('runs', int('runs', v.runs, 1)),
     ...defined('ttl', int('ttl', v.ttl, 50)),
@@ -120,6 +123,7 @@ function parse(argv: readonly string[]) {
       processes: text,
       lock: text,
       clients: text,
+      'clients-per-process': text,
       operations: text,
       runs: text,
       ttl: text,

@@ -19,6 +19,7 @@ export function replayCommand(result: ChaosResult, lockName: string): string | u
     ...(r.backend === 'redis' ? [`--topology ${r.topology}`, `--processes ${r.processes}`] : []),
     `--lock ${lockName}`,
     `--clients ${r.clients}`,
+    ...(r.clientsPerProcess === 1 ? [] : [`--clients-per-process ${r.clientsPerProcess}`]),
     `--operations ${r.operations}`,
     `--runs ${r.runs}`,
     `--ttl ${r.ttl}`,

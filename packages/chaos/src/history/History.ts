@@ -19,6 +19,11 @@ export interface HistoryParams {
   readonly retryBound: number;
   /** Whether the lock renews its lease by itself while held. */
   readonly renews: boolean;
+  /**
+   * The process of each client (by client number), when clients share processes (`clientsPerProcess`): a
+   * command is known only by the process that sent it. Default: every client a process of its own.
+   */
+  readonly processOf?: readonly number[];
 }
 
 /**

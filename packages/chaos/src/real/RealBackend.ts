@@ -29,8 +29,11 @@ export class RealBackend implements ChaosBackend {
   }
 
   createWorld({ seed }: { readonly seed: number }): Promise<ChaosWorld> {
-    const { lock, clients, ttl, bounds, processes } = this.#config;
-    return RealWorld.create({ lock, clients, ttl, bounds, seed, processes }, this.#topology);
+    const { lock, clients, clientsPerProcess, ttl, bounds, processes } = this.#config;
+    return RealWorld.create(
+      { lock, clients, clientsPerProcess, ttl, bounds, seed, processes },
+      this.#topology,
+    );
   }
 
   stop(): Promise<void> {

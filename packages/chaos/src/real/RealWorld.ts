@@ -5,6 +5,7 @@ import { ChaosClient, type ClientEnv } from '../world/ChaosClient.js';
 import type { ChaosWorld, ServerFaults } from '../world/ChaosWorld.js';
 import { ClientClock } from '../world/ClientClock.js';
 import { FencedResource, PlainResource } from '../world/Resources.js';
+import { processOfClients } from '../world/processes.js';
 import { seededRandom } from '../world/random.js';
 import { CHAOS_KEY } from '../world/World.js';
 import { ChildLockClient } from './child/ChildLockClient.js';
@@ -17,6 +18,8 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 export interface RealWorldConfig {
   readonly lock: LockAdapter;
   readonly clients: number;
+  /** Clients sharing one lock client, connections and clock (inline only; see `ChaosOptions`). Default `1`. */
+  readonly clientsPerProcess?: number;
   readonly ttl: number;
   readonly bounds: 'within' | 'beyond';
   readonly seed: number;
@@ -60,6 +63,7 @@ export class RealWorld implements ChaosWorld {
         driftFactor: lock.driftFactor,
         retryBound: lock.retryBound(config.ttl),
         renews: lock.renews,
+        processOf: processOfClients(config.clients, config.clientsPerProcess ?? 1),
       },
       () => Math.round(performance.now() - started),
     );
@@ -90,7 +94,9 @@ export class RealWorld implements ChaosWorld {
     const spec = config.lock.child;
     if (child && !spec) throw new RangeError(`lock ${config.lock.name} cannot run in a child process`);
     const clients: Promise<ChaosClient>[] = [];
-    for (let id = 0; id < config.clients; id += 1) {
+    const perProcess = config.clientsPerProcess ?? 1;
+    if (perProcess > 1 && child) throw new RangeError('clients share a process only inline');
+    for (let id = 0; id < config.clients; id += perProcess) {
       const random = seededRandom(config.seed + id + 1);
       const connection = await ProxiedConnection.open(topology, random, { connect: !child });
       world.#connections.push(connection);
@@ -98,7 +104,9 @@ export class RealWorld implements ChaosWorld {
       if (!spec || !child) {
         const { redis, target } = connection;
         const client = config.lock.connect({ redis, target, now: clock.now, random, id });
-        clients.push(Promise.resolve(new ChaosClient(id, connection, clock, client, env)));
+        const members: ChaosClient[] = [];
+        for (let member = id; member < Math.min(id + perProcess, config.clients); member += 1)
+          clients.push(Promise.resolve(new ChaosClient(member, connection, clock, client, env, members)));
         continue;
       }
       const init = { lock: spec, proxies: connection.spec, id, seed: config.seed + id + 1 };
@@ -161,7 +169,9 @@ export class RealWorld implements ChaosWorld {
     await this.#topology.settle();
     for (const c of this.clients) c.release();
     await this.advance(this.config.ttl);
-    await Promise.all(this.clients.map((c) => c.lock.close().catch(() => {})));
+    await Promise.all(
+      [...new Set(this.clients.map((c) => c.lock))].map((lock) => lock.close().catch(() => {})),
+    );
     await this.advance(this.config.ttl);
     this.history.closePending();
     const leakedKeys = await this.#topology.leftovers(this.config.lock.keyLifetime(this.config.ttl));

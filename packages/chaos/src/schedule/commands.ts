@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import type { ChaosWorld as World } from '../world/ChaosWorld.js';
 import type { ChaosFault } from './faults.js';
+import { hit } from './hit.js';
 import { serverFaultCommands } from './serverFaults.js';
 import { Step, type ChaosModel } from './Step.js';
 
@@ -124,59 +125,44 @@ export function scheduleCommands(shape: ScheduleShape): fc.Arbitrary<fc.AsyncCom
   return arbs;
 }
 
-function live(world: World, i: number) {
-  const client = world.clients[i];
-  return client && !client.crashed ? client : undefined;
-}
-
 function pause(world: World, i: number, ms: number): void {
-  const client = live(world, i);
-  if (!client) return;
-  world.history.fault({ kind: 'pause', client: i, duration: ms, beyond: false });
-  const { connection } = client;
-  if (connection.suspend) connection.suspend(ms);
-  else connection.faults.pausedUntil = Math.max(connection.faults.pausedUntil, Date.now() + ms);
+  hit(world, i, { kind: 'pause', duration: ms, beyond: false }, ({ connection }) => {
+    if (connection.suspend) connection.suspend(ms);
+    else connection.faults.pausedUntil = Math.max(connection.faults.pausedUntil, Date.now() + ms);
+  });
 }
 
 function failFor(world: World, i: number, ms: number): void {
-  const client = live(world, i);
-  if (!client) return;
-  world.history.fault({ kind: 'renewalFailure', client: i, duration: ms, beyond: false });
-  client.connection.faults.failUntil = Math.max(client.connection.faults.failUntil, Date.now() + ms);
+  hit(world, i, { kind: 'renewalFailure', duration: ms, beyond: false }, ({ connection }) => {
+    connection.faults.failUntil = Math.max(connection.faults.failUntil, Date.now() + ms);
+  });
 }
 
 function lostReply(world: World, i: number): void {
-  const client = live(world, i);
-  if (!client) return;
-  world.history.fault({ kind: 'lostReply', client: i, duration: world.config.ttl, beyond: false });
-  client.connection.faults.dropReplies += 1;
+  hit(world, i, { kind: 'lostReply', duration: world.config.ttl, beyond: false }, ({ connection }) => {
+    connection.faults.dropReplies += 1;
+  });
 }
 
 function latency(world: World, i: number, ms: number, duration: number): void {
-  const client = live(world, i);
-  if (!client) return;
-  world.history.fault({ kind: 'latency', client: i, amount: ms, duration: duration + ms, beyond: false });
-  client.connection.faults.latencyMs = ms;
-  client.connection.faults.latencyUntil = Date.now() + duration;
+  hit(world, i, { kind: 'latency', amount: ms, duration: duration + ms, beyond: false }, ({ connection }) => {
+    connection.faults.latencyMs = ms;
+    connection.faults.latencyUntil = Date.now() + duration;
+  });
 }
 
 function lostWakeup(world: World, i: number, duration: number): void {
-  const client = live(world, i);
-  if (!client) return;
-  world.history.fault({ kind: 'lostWakeup', client: i, duration, beyond: false });
-  client.connection.faults.lostWakeupUntil = Date.now() + duration;
+  hit(world, i, { kind: 'lostWakeup', duration, beyond: false }, ({ connection }) => {
+    connection.faults.lostWakeupUntil = Date.now() + duration;
+  });
 }
 
 function clockJump(world: World, i: number, ms: number): void {
-  const client = live(world, i);
-  if (!client) return;
-  world.history.fault({ kind: 'clockJump', client: i, amount: ms, beyond: ms < 0 });
-  client.clock.jump(ms);
+  hit(world, i, { kind: 'clockJump', amount: ms, beyond: ms < 0 }, ({ clock }) => clock.jump(ms));
 }
 
 function clockDrift(world: World, i: number, rate: number, driftFactor: number): void {
-  const client = live(world, i);
-  if (!client) return;
-  world.history.fault({ kind: 'clockDrift', client: i, amount: rate, beyond: rate < 1 - driftFactor / 2 });
-  client.clock.setRate(rate);
+  hit(world, i, { kind: 'clockDrift', amount: rate, beyond: rate < 1 - driftFactor / 2 }, ({ clock }) =>
+    clock.setRate(rate),
+  );
 }

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import type { ChaosWorld } from '../world/ChaosWorld.js';
 import type { ScheduleShape } from './commands.js';
+import { hit } from './hit.js';
 import { Step } from './Step.js';
 
 /**
@@ -35,10 +36,8 @@ export function serverFaultCommands(shape: ScheduleShape): fc.Arbitrary<Step>[] 
 }
 
 function resetClient(world: ChaosWorld, i: number): void {
-  const client = world.clients[i];
-  if (!client || client.crashed || !client.connection.reset) return;
-  world.history.fault({ kind: 'reset', client: i, beyond: false });
-  client.connection.reset();
+  if (!world.clients[i]?.connection.reset) return;
+  hit(world, i, { kind: 'reset', beyond: false }, ({ connection }) => connection.reset?.());
 }
 
 function stall(world: ChaosWorld, node: number, ms: number): void {

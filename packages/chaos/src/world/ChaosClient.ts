@@ -1,5 +1,6 @@
 import type { LockClient, LockHandle } from '../adapter/LockAdapter.js';
 import type { ConnectionFaults } from '../backend/FaultyConnection.js';
+import type { FaultEvent } from '../history/events.js';
 import type { History } from '../history/History.js';
 import type { ClientClock } from './ClientClock.js';
 import type { FencedResource, PlainResource } from './Resources.js';
@@ -33,21 +34,34 @@ export interface ClientConnection {
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * One simulated client process: its lock client, connection and clock, what it holds, and the operations the
- * schedule drives (acquire, release, extend, work on the resources, crash). Every operation is recorded.
+ * One simulated client: its lock client, connection and clock, what it holds, and the operations the schedule
+ * drives (acquire, release, extend, work on the resources, crash). Every operation is recorded. Clients of one
+ * process (`clientsPerProcess`) share its lock client, connection and clock, and suffer its faults together.
  */
 export class ChaosClient {
   held: LockHandle | undefined;
   #acquiring = false;
   #working = false;
+  /** The clients of this client's process, itself included (in client order). */
+  readonly process: readonly ChaosClient[];
 
+  /** @param process - the members of its process so far, shared by them; this client joins it. */
   constructor(
     readonly id: number,
     readonly connection: ClientConnection,
     readonly clock: ClientClock,
     readonly lock: LockClient,
     readonly env: ClientEnv,
-  ) {}
+    process: ChaosClient[] = [],
+  ) {
+    process.push(this);
+    this.process = process;
+  }
+
+  /** Records a fault that hit this client's process, once for each of its clients. */
+  fault(fault: Omit<FaultEvent, 'type' | 't' | 'client'>): void {
+    for (const member of this.process) this.env.history.fault({ ...fault, client: member.id });
+  }
 
   get crashed(): boolean {
     return this.connection.faults.crashed;
@@ -170,12 +184,15 @@ export class ChaosClient {
     }
   }
 
-  /** The process dies: nothing more reaches Redis, its timers stop, its pending operations stay unknown. */
+  /**
+   * The process dies, with every client in it: nothing more reaches Redis, its timers stop, its pending
+   * operations stay unknown.
+   */
   crash(): void {
     if (this.crashed) return;
     this.connection.faults.crashed = true;
-    this.env.history.fault({ kind: 'crash', client: this.id, beyond: false });
-    this.held = undefined;
+    this.fault({ kind: 'crash', beyond: false });
+    for (const member of this.process) member.held = undefined;
     this.lock.close().catch(() => {});
   }
 
@@ -186,7 +203,8 @@ export class ChaosClient {
     const beyond =
       remaining === undefined || stall * this.clock.rate >= remaining - (this.env.stallMargin ?? 0);
     if (beyond && this.env.bounds === 'within') return;
-    this.env.history.fault({ kind: 'stall', client: this.id, duration: stall, beyond });
+    // The process stalls: every client in it with this one.
+    this.fault({ kind: 'stall', duration: stall, beyond });
     const { connection } = this;
     if (connection.suspend) connection.suspend(stall);
     else connection.faults.pausedUntil = Math.max(connection.faults.pausedUntil, Date.now() + stall);

@@ -8,6 +8,7 @@ import { History } from '../history/History.js';
 import { ChaosClient } from './ChaosClient.js';
 import type { ChaosWorld } from './ChaosWorld.js';
 import { ClientClock } from './ClientClock.js';
+import { processOfClients } from './processes.js';
 import { FencedResource, PlainResource } from './Resources.js';
 import { seededRandom } from './random.js';
 
@@ -15,6 +16,8 @@ import { seededRandom } from './random.js';
 export interface WorldConfig {
   readonly lock: LockAdapter;
   readonly clients: number;
+  /** Clients sharing one lock client, connection and clock (see `ChaosOptions.clientsPerProcess`). Default `1`. */
+  readonly clientsPerProcess?: number;
   readonly ttl: number;
   readonly bounds: 'within' | 'beyond';
   readonly scheduler: Scheduler;
@@ -54,6 +57,7 @@ export class World implements ChaosWorld {
         driftFactor: lock.driftFactor,
         retryBound: lock.retryBound(config.ttl),
         renews: lock.renews,
+        processOf: processOfClients(config.clients, config.clientsPerProcess ?? 1),
       },
       () => this.#clock.now(),
     );
@@ -83,14 +87,18 @@ export class World implements ChaosWorld {
       fenced: new FencedResource(),
       observer: this.#observer,
     };
-    for (let id = 0; id < config.clients; id += 1) {
+    const perProcess = config.clientsPerProcess ?? 1;
+    for (let id = 0; id < config.clients; id += perProcess) {
+      // A process's commands are known by its first client (see `checkOwnership`).
       const connection = new FaultyConnection(this.#root.duplicate(), config.scheduler, () =>
         this.#observer.afterCommand(id),
       );
       const clock = new ClientClock(() => this.#clock.now());
       const random = seededRandom(config.seed + id + 1);
       const client = lock.connect({ redis: connection.redis, now: clock.now, random, id });
-      this.clients.push(new ChaosClient(id, connection, clock, client, env));
+      const members: ChaosClient[] = [];
+      for (let member = id; member < Math.min(id + perProcess, config.clients); member += 1)
+        this.clients.push(new ChaosClient(member, connection, clock, client, env, members));
     }
   }
 
@@ -137,7 +145,7 @@ export class World implements ChaosWorld {
     await this.advance(settleFor);
     for (const c of this.clients) c.release();
     await this.advance(this.config.ttl);
-    const closing = this.clients.map((c) => c.lock.close().catch(() => {}));
+    const closing = [...new Set(this.clients.map((c) => c.lock))].map((lock) => lock.close().catch(() => {}));
     await this.advance(this.config.lock.keyLifetime(this.config.ttl));
     await Promise.race([Promise.all(closing), flushMicrotasks()]);
     this.history.closePending();
@@ -153,7 +161,7 @@ export class World implements ChaosWorld {
   dispose(): void {
     this.#clock.uninstall();
     Math.random = this.#originalRandom;
-    for (const c of this.clients) c.connection.disconnect();
+    for (const connection of new Set(this.clients.map((c) => c.connection))) connection.disconnect();
     this.#root.disconnect();
     // Subscribers of this run must not linger on the store's shared channel emitters.
     (this.#root as unknown as { channels: { removeAllListeners(): void } }).channels.removeAllListeners();
