@@ -46,30 +46,33 @@ describe('deadbolt-chaos CLI', function () {
     expect(html).to.include('<svg').and.include('PASS');
   });
 
-  it('exits 1 on a broken lock, prints the counterexample, and its replay command fails the same way', async () => {
-    const run = await cli('--lock', 'naive', '--runs', '100', '--seed', '42', '--json');
-    expect(run.code, run.stderr).to.equal(1);
-    const result = JSON.parse(run.stdout) as {
-      verdict: string;
-      replayCommand: string;
-      violations: { invariant: string; label: string }[];
-      counterexample: { commands: string[] };
-    };
-    expect(result.verdict).to.equal('fail');
-    expect(run.stderr)
-      .to.match(/^FAIL naive lock/m)
-      .and.include('Replay: deadbolt-chaos');
-    const args = [...result.replayCommand.matchAll(/"([^"]*)"|(\S+)/g)]
-      .map((m) => m[1] ?? m[2] ?? '')
-      .slice(1);
-    const replay = await cli(...args, '--json');
-    expect(replay.code, `replay: ${result.replayCommand}\n${replay.stderr}`).to.equal(1);
-    const replayed = JSON.parse(replay.stdout) as typeof result;
-    expect(replayed.violations.map((v) => v.invariant)).to.deep.equal(
-      result.violations.map((v) => v.invariant),
-    );
-    expect(replayed.counterexample.commands).to.deep.equal(result.counterexample.commands);
-  });
+  for (const shape of [[], ['--clients-per-process', '2']]) {
+    it(`exits 1 on a broken lock, prints the counterexample, and its replay command fails the same way${shape.length ? ` (${shape.join(' ')})` : ''}`, async () => {
+      const run = await cli('--lock', 'naive', '--runs', '100', '--seed', '42', ...shape, '--json');
+      expect(run.code, run.stderr).to.equal(1);
+      const result = JSON.parse(run.stdout) as {
+        verdict: string;
+        replayCommand: string;
+        violations: { invariant: string; label: string }[];
+        counterexample: { commands: string[] };
+      };
+      expect(result.verdict).to.equal('fail');
+      expect(run.stderr)
+        .to.match(/^FAIL naive lock/m)
+        .and.include('Replay: deadbolt-chaos');
+      for (const arg of shape) expect(result.replayCommand).to.include(arg);
+      const args = [...result.replayCommand.matchAll(/"([^"]*)"|(\S+)/g)]
+        .map((m) => m[1] ?? m[2] ?? '')
+        .slice(1);
+      const replay = await cli(...args, '--json');
+      expect(replay.code, `replay: ${result.replayCommand}\n${replay.stderr}`).to.equal(1);
+      const replayed = JSON.parse(replay.stdout) as typeof result;
+      expect(replayed.violations.map((v) => v.invariant)).to.deep.equal(
+        result.violations.map((v) => v.invariant),
+      );
+      expect(replayed.counterexample.commands).to.deep.equal(result.counterexample.commands);
+    });
+  }
 
   for (const args of [
     ['--runs', 'many'],
