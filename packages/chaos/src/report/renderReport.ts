@@ -52,7 +52,7 @@ export function renderReport(result: ChaosResult, options: ReportOptions = {}): 
 <h1>deadbolt-chaos: <span class="${result.verdict}">${result.verdict.toUpperCase()}</span> — ${escapeHtml(run.lock)}</h1>
 <p id="summary">${escapeHtml(result.summary)}</p>
 <table><tr><th>backend</th><td>${run.backend}${run.backend === 'redis' ? ` (${run.topology})` : ''}</td></tr>
-<tr><th>schedules</th><td>${statistics.schedules} (of ${run.runs} asked), ${run.clients} clients, ≤ ${run.operations} steps, ttl ${run.ttl} ms, faults ${run.bounds} bounds</td></tr>
+<tr><th>schedules</th><td>${statistics.schedules} (of ${run.runs} asked), ${run.clients} clients${run.clientsPerProcess > 1 ? ` (${run.clientsPerProcess} per process)` : ''}, ≤ ${run.operations} steps, ttl ${run.ttl} ms, faults ${run.bounds} bounds</td></tr>
 <tr><th>seed</th><td>${result.seed}</td></tr><tr><th>duration</th><td>${statistics.durationMs} ms</td></tr></table>
 <h2>Timeline of ${what}</h2>
 <p class="legend"><span>■ filled bar: the client believes it holds the key</span><span>▭ dashed: acquire with unknown outcome (counts as held for a ttl)</span><span>top row: the server's lease, coloured by owner</span><span>orange band: fault (dark red: beyond bounds)</span><span>● plain write, ○ fenced write with its fence, red: lost update, grey dashed: refused</span><span>red line: violation</span></p>
