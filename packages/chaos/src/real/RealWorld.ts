@@ -5,7 +5,7 @@ import { ChaosClient, type ClientEnv } from '../world/ChaosClient.js';
 import type { ChaosWorld, ServerFaults } from '../world/ChaosWorld.js';
 import { ClientClock } from '../world/ClientClock.js';
 import { FencedResource, PlainResource } from '../world/Resources.js';
-import { processOfClients } from '../world/processes.js';
+import { processMembers, processOfClients } from '../world/processes.js';
 import { seededRandom } from '../world/random.js';
 import { CHAOS_KEY } from '../world/World.js';
 import { ChildLockClient } from './child/ChildLockClient.js';
@@ -105,7 +105,7 @@ export class RealWorld implements ChaosWorld {
         const { redis, target } = connection;
         const client = config.lock.connect({ redis, target, now: clock.now, random, id });
         const members: ChaosClient[] = [];
-        for (let member = id; member < Math.min(id + perProcess, config.clients); member += 1)
+        for (const member of processMembers(id, config.clients, perProcess))
           clients.push(Promise.resolve(new ChaosClient(member, connection, clock, client, env, members)));
         continue;
       }

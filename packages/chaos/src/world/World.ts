@@ -8,7 +8,7 @@ import { History } from '../history/History.js';
 import { ChaosClient } from './ChaosClient.js';
 import type { ChaosWorld } from './ChaosWorld.js';
 import { ClientClock } from './ClientClock.js';
-import { processOfClients } from './processes.js';
+import { processMembers, processOfClients } from './processes.js';
 import { FencedResource, PlainResource } from './Resources.js';
 import { seededRandom } from './random.js';
 
@@ -97,7 +97,7 @@ export class World implements ChaosWorld {
       const random = seededRandom(config.seed + id + 1);
       const client = lock.connect({ redis: connection.redis, now: clock.now, random, id });
       const members: ChaosClient[] = [];
-      for (let member = id; member < Math.min(id + perProcess, config.clients); member += 1)
+      for (const member of processMembers(id, config.clients, perProcess))
         this.clients.push(new ChaosClient(member, connection, clock, client, env, members));
     }
   }

@@ -10,3 +10,16 @@
 export function processOfClients(clients: number, perProcess: number): number[] {
   return Array.from({ length: clients }, (_, client) => Math.floor(client / perProcess));
 }
+
+/**
+ * The clients of the process that client `first` starts, when `perProcess` consecutive clients of `clients`
+ * share one (the last process may have fewer).
+ *
+ * @example
+ * ```ts
+ * processMembers(4, 5, 2) // [4]
+ * ```
+ */
+export function processMembers(first: number, clients: number, perProcess: number): number[] {
+  return Array.from({ length: Math.min(perProcess, clients - first) }, (_, index) => first + index);
+}
