@@ -16,7 +16,7 @@ export interface Measurement {
   /** Commands Redis executed per grant, script-internal ones included (INFO commandstats). */
   readonly redisCommandsPerGrant: number;
   /** Commands the clients sent per grant (round trips, but for a PING sent in the same write as a release). */
-  readonly roundTripsPerGrant: number;
+  readonly clientCommandsPerGrant: number;
   readonly grants: number;
   readonly errors: number;
   readonly firstError?: string;
@@ -60,7 +60,7 @@ export function summarize(runs: readonly RunResult[]): Measurement {
     waitMax: waits.at(-1) ?? Number.NaN,
     busiestShare: Math.max(...runs.map(busiestShare)),
     redisCommandsPerGrant: perGrant(redisCommands),
-    roundTripsPerGrant: perGrant(sum((result) => result.commandsSent)),
+    clientCommandsPerGrant: perGrant(sum((result) => result.commandsSent)),
     grants: grantsTotal,
     errors: sum((result) => result.errors),
     ...(firstError === undefined ? {} : { firstError }),

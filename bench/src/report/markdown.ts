@@ -115,7 +115,7 @@ function renderScenario(result: ScenarioResult, timing: Timing): string[] {
     formatMs(m.waitMax),
     ...(contended ? [formatRatio(m.waitP99 / bound), formatRatio(m.busiestShare)] : []),
     formatPerGrant(m.redisCommandsPerGrant),
-    formatPerGrant(m.roundTripsPerGrant),
+    formatPerGrant(m.clientCommandsPerGrant),
     m.errors === 0 ? '0' : `${m.errors} (${(m.firstError ?? '').replaceAll('|', '\\|')})`,
   ]);
   const fair = contended

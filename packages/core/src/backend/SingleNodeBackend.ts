@@ -4,6 +4,7 @@ import { waiterChannel } from '../keys.js';
 import { parseRelease, RELEASE, releaseFlags, type ReleaseReply } from '../scripts/release.js';
 import type { ScriptClient } from '../redis/RedisClient.js';
 import { ScriptRunner } from '../redis/ScriptRunner.js';
+import { parseWakeup } from '../wait/wakeupMessage.js';
 import type { AttemptRequest, AttemptResult, LockBackend, LockTarget } from './LockBackend.js';
 import { fenceTtl } from './LockBackend.js';
 
@@ -57,8 +58,7 @@ export class SingleNodeBackend implements LockBackend {
     const held = released === target.keys.length;
     const [channel] = target.channels;
     if (handedHere === undefined || channel === undefined || !this.#wakeLocally) return held;
-    const waiter = handedHere.slice(0, handedHere.indexOf(':'));
-    this.#wakeLocally(waiterChannel(channel, waiter, true), handedHere);
+    this.#wakeLocally(waiterChannel(channel, parseWakeup(handedHere).token, true), handedHere);
     return new Promise((resolve) => setImmediate(resolve, held));
   }
 }

@@ -1,4 +1,5 @@
 import { lockerTagOf } from '../token.js';
+import { parseWakeup, type WakeupMessage } from './wakeupMessage.js';
 
 /** A subscriber connection: what {@link WakeupHub} needs from an ioredis client (or ioredis-mock). */
 export interface SubscriberConnection {
@@ -9,11 +10,8 @@ export interface SubscriberConnection {
   disconnect(): void;
 }
 
-/** A wake-up that came before its waiter listened. */
-export interface EarlyWakeup {
-  /** The release already granted the waiter the lock, with this fence. */
-  readonly handedFence: number | undefined;
-}
+/** A wake-up that came before its waiter listened: whether (with which fence) the release handed it the lock. */
+export type EarlyWakeup = Pick<WakeupMessage, 'handedFence'>;
 
 /** One waiter listening for wake-ups. */
 export interface WakeupListener {
@@ -167,9 +165,7 @@ export class WakeupHub {
    * flight (a release can hand over only after that attempt queued it, so its start still bounds the lease).
    */
   dispatch(channel: string, message: string): void {
-    const colon = message.indexOf(':');
-    const token = colon < 0 ? message : message.slice(0, colon);
-    const handedFence = colon < 0 ? undefined : Number(message.slice(colon + 1));
+    const { token, handedFence } = parseWakeup(message);
     let named = false;
     for (const listener of this.#listeners.get(channel) ?? []) {
       const mine = listener.token === token;
