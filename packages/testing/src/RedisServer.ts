@@ -2,6 +2,7 @@ import { Redis, type RedisOptions } from 'ioredis';
 import { ignoreError, testClientOptions } from './clientOptions.js';
 import { HOST, launchServer, removeDir } from './launchServer.js';
 import { parseCommandStats } from './parseCommandStats.js';
+import { parseCpuSeconds } from './parseCpuSeconds.js';
 import { launchRedis, type LaunchOptions, type RedisProcess } from './RedisProcess.js';
 import type { RedisServerOptions } from './RedisServerOptions.js';
 
@@ -190,6 +191,21 @@ export class RedisServer implements AsyncDisposable {
    */
   async commandStats(): Promise<Record<string, number>> {
     return parseCommandStats(await this.#adminClient().info('commandstats'));
+  }
+
+  /**
+   * CPU time the server process has used since it started, user plus system, in seconds (`INFO cpu`; not
+   * reset by {@link RedisServer.resetStats}). Uses an internal tracked connection.
+   *
+   * @example
+   * ```ts
+   * const before = await server.cpuSeconds();
+   * await runWorkload();
+   * const used = (await server.cpuSeconds()) - before;
+   * ```
+   */
+  async cpuSeconds(): Promise<number> {
+    return parseCpuSeconds(await this.#adminClient().info('cpu'));
   }
 
   /**

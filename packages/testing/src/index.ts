@@ -1,6 +1,7 @@
 export { redisServerBinary } from './redisServerBinary.js';
 export { testClientOptions, testClusterOptions } from './clientOptions.js';
 export { parseCommandStats } from './parseCommandStats.js';
+export { parseCpuSeconds } from './parseCpuSeconds.js';
 export { REDIS_SERVER_INSTALL_HINT, RedisServerNotFoundError } from './RedisServerNotFoundError.js';
 export { freeClusterPort, freePort } from './freePort.js';
 export { RedisCluster, type RedisClusterOptions } from './RedisCluster.js';

@@ -86,6 +86,16 @@ describe('RedisServer', () => {
     expect(stats).to.not.have.property('get');
   });
 
+  it('cpuSeconds() grows while the server works', async () => {
+    await using server = await RedisServer.start();
+    const client = server.client();
+    const before = await server.cpuSeconds();
+    const script = 'local n = 0 for i = 1, 3000000 do n = n + i end return n';
+    await client.eval(script, 0);
+    expect(before).to.be.a('number').and.at.least(0);
+    expect(await server.cpuSeconds()).to.be.greaterThan(before);
+  });
+
   it('stop() is idempotent and disconnects clients and removes the tmp dir', async () => {
     const server = await RedisServer.start();
     const client = server.client();

@@ -7,7 +7,7 @@ import {
   slotMaster,
   slotRange,
 } from '../src/clusterTopology.js';
-import { parseCommandStats, waitUntil } from '../src/index.js';
+import { parseCommandStats, parseCpuSeconds, waitUntil } from '../src/index.js';
 
 describe('parseCommandStats', () => {
   it('maps cmdstat lines to lower-case names and call counts', () => {
@@ -20,6 +20,20 @@ describe('parseCommandStats', () => {
     ].join('\r\n');
     expect(parseCommandStats(info)).to.deep.equal({ get: 3, evalsha: 10, 'config|resetstat': 1 });
     expect(parseCommandStats('# Commandstats\r\n')).to.deep.equal({});
+  });
+});
+
+describe('parseCpuSeconds', () => {
+  it('adds used_cpu_user and used_cpu_sys, and is NaN when one is missing', () => {
+    const info = [
+      '# CPU',
+      'used_cpu_sys:1.500000',
+      'used_cpu_user:2.250000',
+      'used_cpu_sys_children:9.0',
+      '',
+    ];
+    expect(parseCpuSeconds(info.join('\r\n'))).to.equal(3.75);
+    expect(parseCpuSeconds('# CPU\r\nused_cpu_user:2.0\r\n')).to.be.NaN;
   });
 });
 
