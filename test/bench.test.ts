@@ -10,8 +10,8 @@ const MAIN = join(ROOT, 'bench', 'src', 'main.ts');
 const PEERS = ['deadbolt', 'redlock', 'redis-semaphore'];
 /** Every table of the lock scenarios (by the start of its heading) and the libraries it has a row for. */
 const LOCK_TABLES: readonly { heading: string; libraries: readonly string[] }[] = [
-  { heading: 'Uncontended acquire+release', libraries: ['raw floor', ...PEERS] },
-  { heading: '64 concurrent clients on distinct keys', libraries: ['raw floor', ...PEERS] },
+  { heading: 'Uncontended acquire+release', libraries: ['raw floor', 'fenced floor', ...PEERS] },
+  { heading: '64 concurrent clients on distinct keys', libraries: ['raw floor', 'fenced floor', ...PEERS] },
   { heading: '16 clients across 4 processes on one key', libraries: ['raw floor', 'FIFO floor', ...PEERS] },
   { heading: 'One lock client per process: 16 clients', libraries: ['raw floor', ...PEERS] },
   { heading: 'Redlock quorum on 3 independent masters', libraries: PEERS },
@@ -34,6 +34,17 @@ function rows(text: string, first: string, minCells: number): string[] {
   return text
     .split('\n')
     .filter((line) => line.startsWith(`| ${first} |`) && line.split('|').length > minCells);
+}
+
+/** The cell of `column` in the table row `row`, by the header line of the table in `text`. */
+function cell(text: string, row: string, column: string): string {
+  const header = text.split('\n').find((line) => line.startsWith('| library |'));
+  const index = (header ?? '')
+    .split('|')
+    .map((name) => name.trim())
+    .indexOf(column);
+  expect(index, `column "${column}"`).to.be.greaterThan(0);
+  return row.split('|')[index]?.trim() ?? '';
 }
 
 /** Runs the bench script like `pnpm bench` does and resolves with its exit code and output. */
@@ -72,6 +83,13 @@ describe('pnpm bench --quick', function () {
       const body = section(results, table.heading);
       for (const library of table.libraries) {
         expect(rows(body, library, MIN_CELLS), `${table.heading}: rows of ${library}`).to.have.length(1);
+      }
+    }
+    const distinct = section(results, '64 concurrent clients on distinct keys');
+    for (const library of ['raw floor', 'deadbolt']) {
+      const [row = ''] = rows(distinct, library, MIN_CELLS);
+      for (const column of ['client CPU µs/grant', 'Redis CPU µs/grant']) {
+        expect(Number(cell(distinct, row, column)), `${library}: ${column}`).to.be.greaterThan(0);
       }
     }
     const middleware = section(results, MIDDLEWARE_HEADING);

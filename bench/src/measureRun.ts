@@ -49,11 +49,13 @@ export async function measureRun(plan: RunPlan): Promise<RunResult> {
     try {
       await runWindow(workers, scenario, 'warmup', plan.warmupMs);
       await Promise.all(servers.map((server) => server.resetStats()));
+      const cpuBefore = await redisCpuSeconds(servers);
       const stalled = scenario.pausedMaster ? servers[0] : undefined;
       const results = await runWindow(workers, scenario, 'measure', plan.windowMs, stalled);
+      const redisCpuMs = ((await redisCpuSeconds(servers)) - cpuBefore) * 1000;
       const stats = await Promise.all(servers.map((server) => server.commandStats()));
       const redisCommands = stats.reduce((total, counts) => total + libraryCommands(counts), 0);
-      return { workers: results, windowMs: plan.windowMs, redisCommands };
+      return { workers: results, windowMs: plan.windowMs, redisCommands, redisCpuMs };
     } finally {
       await Promise.allSettled(
         workers.map((worker) => worker.request({ type: 'close' }, 'closed', GRACE_MS)),
@@ -101,6 +103,12 @@ async function runWindow(
     clearTimeout(resume);
     stalled?.resume();
   }
+}
+
+/** Σ of the servers' CPU time so far, in seconds. */
+async function redisCpuSeconds(servers: readonly RedisServer[]): Promise<number> {
+  const seconds = await Promise.all(servers.map((server) => server.cpuSeconds()));
+  return seconds.reduce((total, value) => total + value, 0);
 }
 
 /** Σ of the commands Redis executed, script-internal ones included, minus the benchmark's own. */

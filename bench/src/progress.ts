@@ -17,6 +17,7 @@ export function libraryLine(row: LibraryResult, ratio: number, scenario: Scenari
     ...(scenario.holdMs > 0 ? [`utilisation ${formatRatio(m.utilisation)}`] : []),
     `wait p50 ${formatMs(m.waitP50)} p99 ${formatMs(m.waitP99)} max ${formatMs(m.waitMax)} ms`,
     `${formatPerGrant(m.redisCommandsPerGrant)} cmds/grant`,
+    `CPU µs/grant client ${formatPerGrant(m.clientCpuPerGrantUs)} Redis ${formatPerGrant(m.redisCpuPerGrantUs)}`,
     ...(m.errors > 0 ? [`${m.errors} errors (${m.firstError ?? ''})`] : []),
   ];
   return parts.join('  ');

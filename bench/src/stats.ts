@@ -17,6 +17,10 @@ export interface Measurement {
   readonly redisCommandsPerGrant: number;
   /** Commands the clients sent per grant (round trips, but for a PING sent in the same write as a release). */
   readonly clientCommandsPerGrant: number;
+  /** CPU time the worker processes used per grant, user plus system, in µs (`process.cpuUsage()`). */
+  readonly clientCpuPerGrantUs: number;
+  /** CPU time the Redis server(s) used per grant, user plus system, in µs (`INFO cpu`). */
+  readonly redisCpuPerGrantUs: number;
   readonly grants: number;
   readonly errors: number;
   readonly firstError?: string;
@@ -35,6 +39,8 @@ export interface RunResult {
   readonly windowMs: number;
   /** Commands Redis executed during the run, script-internal ones included. */
   readonly redisCommands: number;
+  /** CPU time the Redis server(s) used during the measured window, in ms. */
+  readonly redisCpuMs: number;
 }
 
 /** Folds several runs of one library in one scenario into a {@link Measurement}. */
@@ -42,6 +48,7 @@ export function summarize(runs: readonly RunResult[]): Measurement {
   const results = runs.flatMap((run) => run.workers);
   const windowMs = runs.reduce((total, run) => total + run.windowMs, 0);
   const redisCommands = runs.reduce((total, run) => total + run.redisCommands, 0);
+  const redisCpuMs = runs.reduce((total, run) => total + run.redisCpuMs, 0);
   const waits = results.flatMap((result) => result.waits).sort((a, b) => a - b);
   const sum = (pick: (result: WorkerResult) => number): number =>
     results.reduce((total, result) => total + pick(result), 0);
@@ -61,6 +68,8 @@ export function summarize(runs: readonly RunResult[]): Measurement {
     busiestShare: Math.max(...runs.map(busiestShare)),
     redisCommandsPerGrant: perGrant(redisCommands),
     clientCommandsPerGrant: perGrant(sum((result) => result.commandsSent)),
+    clientCpuPerGrantUs: perGrant(sum((result) => result.cpuMs) * 1000),
+    redisCpuPerGrantUs: perGrant(redisCpuMs * 1000),
     grants: grantsTotal,
     errors: sum((result) => result.errors),
     ...(firstError === undefined ? {} : { firstError }),

@@ -15,6 +15,8 @@ export interface LockLibrary {
   readonly id: LibraryId;
   /** The name printed in tables and charts. */
   readonly name: string;
+  /** A measuring stick written for the benchmark (raw, fenced or FIFO floor), not a peer library. */
+  readonly floor: boolean;
   /** The settings used, in words, for the report. */
   readonly settings: string;
   /** The settings on several independent masters (Redlock quorum), in words; absent when it has no such mode. */
@@ -27,7 +29,7 @@ export interface LockLibrary {
 }
 
 /** Ids of the benchmarked implementations, in report order. */
-export const LIBRARY_IDS = ['raw', 'fifo', 'deadbolt', 'redlock', 'redis-semaphore'] as const;
+export const LIBRARY_IDS = ['raw', 'fenced', 'fifo', 'deadbolt', 'redlock', 'redis-semaphore'] as const;
 
 /** The id of one benchmarked implementation. */
 export type LibraryId = (typeof LIBRARY_IDS)[number];

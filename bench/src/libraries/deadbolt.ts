@@ -9,6 +9,7 @@ import { BENCH_TTL_MS, type LockLibrary } from './LockLibrary.js';
 export const deadbolt: LockLibrary = {
   id: 'deadbolt',
   name: 'deadbolt',
+  floor: false,
   settings: `createLocker(redis, { ttl: ${BENCH_TTL_MS} }): defaults otherwise (renew on, fair on, wait 10 s)`,
   quorumSettings: `createLocker([r1, r2, r3], { ttl: ${BENCH_TTL_MS} }): defaults otherwise (majority 2 of 3, per-node timeout min(commandTimeout 1000, ttl/10) = 1000 ms, renew on, wait 10 s)`,
   async connect(redisUrls) {

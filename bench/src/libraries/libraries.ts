@@ -1,12 +1,19 @@
 import { deadbolt } from './deadbolt.js';
 import { fifoFloor } from './fifoFloor.js';
 import type { LibraryId, LockLibrary } from './LockLibrary.js';
-import { rawFloor } from './rawFloor.js';
+import { fencedFloor, rawFloor } from './rawFloor.js';
 import { redisSemaphore } from './redisSemaphore.js';
 import { redlock } from './redlock.js';
 
 /** Every benchmarked implementation, in report order: the floors first. */
-export const LIBRARIES: readonly LockLibrary[] = [rawFloor, fifoFloor, deadbolt, redlock, redisSemaphore];
+export const LIBRARIES: readonly LockLibrary[] = [
+  rawFloor,
+  fencedFloor,
+  fifoFloor,
+  deadbolt,
+  redlock,
+  redisSemaphore,
+];
 
 /** The implementation with this id. @throws for an unknown id. */
 export function libraryById(id: LibraryId): LockLibrary {

@@ -3,11 +3,17 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { closeRedis, connectRedis, singleUrl } from './connect.js';
 import { BENCH_TTL_MS, type LockLibrary } from './LockLibrary.js';
 
-/** Owner-checked delete, the release half of the floor. */
+/** Owner-checked delete, the release half of both floors. */
 const RELEASE_LUA = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`;
 
-/** How long the floor sleeps before trying a busy key again, in ms (only the contended scenario waits). */
+/** SET NX PX and INCR of the key's fence counter in one script: the cheapest acquire that hands out a fence. */
+const FENCED_ACQUIRE_LUA = `if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+  return redis.call('INCR', KEYS[2])
+end
+return 0`;
+
+/** How long a floor sleeps before trying a busy key again, in ms (only the contended scenario waits). */
 export const RAW_RETRY_MS = 1;
 
 /**
@@ -17,15 +23,44 @@ export const RAW_RETRY_MS = 1;
 export const rawFloor: LockLibrary = {
   id: 'raw',
   name: 'raw floor',
+  floor: true,
   settings: `SET key token NX PX ${BENCH_TTL_MS}, then an owner-checked DEL script by EVALSHA; when busy, SET again after ${RAW_RETRY_MS} ms`,
   async connect(redisUrls) {
     const redis = await connectRedis(singleUrl(redisUrls, 'the raw floor'));
-    const sha = (await redis.script('LOAD', RELEASE_LUA)) as string;
+    const release = (await redis.script('LOAD', RELEASE_LUA)) as string;
     return {
       async acquire(key) {
         const token = randomBytes(16).toString('hex');
         while ((await redis.set(key, token, 'PX', BENCH_TTL_MS, 'NX')) !== 'OK') await sleep(RAW_RETRY_MS);
-        return () => redis.evalsha(sha, 1, key, token);
+        return () => redis.evalsha(release, 1, key, token);
+      },
+      close: () => closeRedis(redis),
+    };
+  },
+};
+
+/**
+ * The raw floor plus a fencing token: the acquire is one script that runs SET NX PX and, when it succeeds,
+ * INCR of the key's counter (no expiry on the counter, no queue, no clock). It prices the fence alone, the
+ * least any lock that hands out fencing tokens pays per grant; the release is the raw floor's.
+ */
+export const fencedFloor: LockLibrary = {
+  id: 'fenced',
+  name: 'fenced floor',
+  floor: true,
+  settings: `one script: SET key token NX PX ${BENCH_TTL_MS}, then INCR key:fence when it was set; the raw floor's release and retry`,
+  async connect(redisUrls) {
+    const redis = await connectRedis(singleUrl(redisUrls, 'the fenced floor'));
+    const acquire = (await redis.script('LOAD', FENCED_ACQUIRE_LUA)) as string;
+    const release = (await redis.script('LOAD', RELEASE_LUA)) as string;
+    return {
+      async acquire(key) {
+        const token = randomBytes(16).toString('hex');
+        const fenceKey = `${key}:fence`;
+        while (Number(await redis.evalsha(acquire, 2, key, fenceKey, token, BENCH_TTL_MS)) <= 0) {
+          await sleep(RAW_RETRY_MS);
+        }
+        return () => redis.evalsha(release, 1, key, token);
       },
       close: () => closeRedis(redis),
     };

@@ -13,6 +13,7 @@ interface BarGroup {
 
 const COLORS: Readonly<Record<string, string>> = {
   raw: '#9e9e9e',
+  fenced: '#b7b7b7',
   fifo: '#cfcfcf',
   deadbolt: '#1f6feb',
   redlock: '#d1242f',

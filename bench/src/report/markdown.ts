@@ -65,7 +65,9 @@ export function renderMarkdown(report: Report): string {
     '- **utilisation**: Σ measured hold time (grant received → release called, clipped to the window) ÷ window length; only meaningful with a hold time.',
     '- **wait**: time from calling acquire to holding the lock, for every acquire started inside the window (also when it is granted after the window closed, so slow waiters are not dropped).',
     '- **Redis cmds/grant**: `INFO commandstats` delta over the measured run (commands run inside Lua scripts included, the benchmark’s own INFO/CONFIG excluded) ÷ grants. **client cmds/grant**: commands the clients sent (counted in each worker) ÷ grants; each is a round trip, except deadbolt’s PING that leads the release of a lock it waited for, which travels in the release’s write.',
+    '- **client CPU µs/grant**: CPU time (user + system) of the worker processes during the run, from `process.cpuUsage()`, ÷ grants. **Redis CPU µs/grant**: the redis-server’s CPU time (`used_cpu_user` + `used_cpu_sys` of `INFO cpu`) over the measured window ÷ grants, summed over the masters in the quorum scenarios. On a machine whose cores are all busy (the 64-client scenario), throughput is bounded by the sum of the two, and Redis, being one thread among the workers, by its own share.',
     `- The raw floor has no waiting strategy of its own: when the key is busy it sends SET again after ${RAW_RETRY_MS} ms.`,
+    '- **fenced floor** (uncontended scenarios only): the raw floor plus a fencing token, its acquire one script of SET NX PX and INCR of a counter. It has no queue and no expiry on the counter; what separates it from the raw floor is the price of a fence alone, which every lock that hands out fencing tokens pays.',
     '- **FIFO floor** (contended scenario only): a fair hand-over at its cheapest. The release is one RPUSH, and Redis itself gives the baton to the client that has blocked longest in BLPOP, with one wake-up of one process. It has no lease, ttl, fence or owner check, so it is not a lock; its utilisation is the most a lock that serves waiters in arrival order through Redis can reach on this machine, where each hand-over has to wake an idle process.',
     "- **busiest client**: the largest share of one window's grants that a single client got. Clients loop with no pause between release and the next acquire, so a lock that lets the releasing client win again (polling peers: the others are asleep) keeps utilisation high while starving the rest; the p99/max wait and this share show it.",
     '- Warm-up runs the same workload on other keys; Redis is flushed and its statistics reset before each measured window. Before the first scenario every library runs once unrecorded, so none pays for the workers’ cold start.',
@@ -103,6 +105,8 @@ function renderScenario(result: ScenarioResult, timing: Timing): string[] {
     ...(contended ? ['p99 ÷ fair bound', 'busiest client (fair 1/' + clientCount(scenario) + ')'] : []),
     'Redis cmds/grant',
     'client cmds/grant',
+    'client CPU µs/grant',
+    'Redis CPU µs/grant',
     'errors',
   ];
   const rows = result.rows.map(({ library, measurement: m }) => [
@@ -116,6 +120,8 @@ function renderScenario(result: ScenarioResult, timing: Timing): string[] {
     ...(contended ? [formatRatio(m.waitP99 / bound), formatRatio(m.busiestShare)] : []),
     formatPerGrant(m.redisCommandsPerGrant),
     formatPerGrant(m.clientCommandsPerGrant),
+    formatPerGrant(m.clientCpuPerGrantUs),
+    formatPerGrant(m.redisCpuPerGrantUs),
     m.errors === 0 ? '0' : `${m.errors} (${(m.firstError ?? '').replaceAll('|', '\\|')})`,
   ]);
   const fair = contended

@@ -62,10 +62,12 @@ async function run(message: RunMessage): Promise<Tally> {
     heldMs: 0,
     errors: 0,
     commandsSent: 0,
+    cpuMs: 0,
   };
   await sleep(Math.max(0, message.startAt - epochNow()));
   while (epochNow() < message.startAt) await sleep(0);
   const sentBefore = commandsSent();
+  const cpuBefore = process.cpuUsage();
   await Promise.all(
     clients.map((client, index) =>
       runClientLoop(
@@ -82,6 +84,8 @@ async function run(message: RunMessage): Promise<Tally> {
     ),
   );
   tally.commandsSent = commandsSent() - sentBefore;
+  const cpu = process.cpuUsage(cpuBefore);
+  tally.cpuMs = (cpu.user + cpu.system) / 1000;
   return tally;
 }
 

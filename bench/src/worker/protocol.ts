@@ -70,6 +70,8 @@ export interface WorkerResult {
   readonly firstError?: string;
   /** Redis commands this worker's connections sent during the run. */
   readonly commandsSent: number;
+  /** CPU time this worker process used during the run, user plus system, in ms (`process.cpuUsage()`). */
+  readonly cpuMs: number;
 }
 
 /** Replies of a worker, one per message it received. */
