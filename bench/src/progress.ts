@@ -1,6 +1,6 @@
 import type { LibraryResult } from './results.js';
 import type { Scenario } from './scenarios.js';
-import { formatCount, formatMs, formatPerGrant, formatRatio } from './report/format.js';
+import { formatCount, formatMicros, formatMs, formatPerGrant, formatRatio } from './report/format.js';
 
 /** The line printed when a scenario starts. */
 export function scenarioLine(scenario: Scenario, index: number, total: number): string {
@@ -17,7 +17,7 @@ export function libraryLine(row: LibraryResult, ratio: number, scenario: Scenari
     ...(scenario.holdMs > 0 ? [`utilisation ${formatRatio(m.utilisation)}`] : []),
     `wait p50 ${formatMs(m.waitP50)} p99 ${formatMs(m.waitP99)} max ${formatMs(m.waitMax)} ms`,
     `${formatPerGrant(m.redisCommandsPerGrant)} cmds/grant`,
-    `CPU µs/grant client ${formatPerGrant(m.clientCpuPerGrantUs)} Redis ${formatPerGrant(m.redisCpuPerGrantUs)}`,
+    `CPU µs/grant client ${formatMicros(m.clientCpuPerGrantUs)} Redis ${formatMicros(m.redisCpuPerGrantUs)}`,
     ...(m.errors > 0 ? [`${m.errors} errors (${m.firstError ?? ''})`] : []),
   ];
   return parts.join('  ');

@@ -17,6 +17,12 @@ export function formatRatio(value: number): string {
   return Number.isFinite(value) ? value.toFixed(2) : '—';
 }
 
+/** CPU time in µs: one decimal below 100 (`51.3`), whole numbers above (`3,101`). */
+export function formatMicros(value: number): string {
+  if (!Number.isFinite(value)) return '—';
+  return value < 100 ? value.toFixed(1) : formatCount(value);
+}
+
 /** A per-grant count with one decimal: `2.0`. */
 export function formatPerGrant(value: number): string {
   return Number.isFinite(value) ? value.toFixed(1) : '—';

@@ -6,7 +6,7 @@ import { baselineName, ratioToBaseline, type ScenarioResult } from '../results.j
 import { clientCount, fairBoundMs } from '../scenarios.js';
 import type { SoakRecord } from '../soak/soakRun.js';
 import type { Environment } from './environment.js';
-import { formatCount, formatMs, formatPerGrant, formatRatio } from './format.js';
+import { formatCount, formatMicros, formatMs, formatPerGrant, formatRatio } from './format.js';
 import { middlewareTargetRows, renderMiddleware } from './middlewareMarkdown.js';
 import { renderSoak } from './soakMarkdown.js';
 import { judgeTarget } from './targets.js';
@@ -120,8 +120,8 @@ function renderScenario(result: ScenarioResult, timing: Timing): string[] {
     ...(contended ? [formatRatio(m.waitP99 / bound), formatRatio(m.busiestShare)] : []),
     formatPerGrant(m.redisCommandsPerGrant),
     formatPerGrant(m.clientCommandsPerGrant),
-    formatPerGrant(m.clientCpuPerGrantUs),
-    formatPerGrant(m.redisCpuPerGrantUs),
+    formatMicros(m.clientCpuPerGrantUs),
+    formatMicros(m.redisCpuPerGrantUs),
     m.errors === 0 ? '0' : `${m.errors} (${(m.firstError ?? '').replaceAll('|', '\\|')})`,
   ]);
   const fair = contended
