@@ -23,7 +23,6 @@ const WIDTH = 760;
 const HEIGHT = 380;
 const PLOT = { left: 56, right: 16, top: 48, bottom: 64 };
 const BAR_WIDTH = 34;
-const LEGEND_STEP = 135;
 
 /**
  * The metric each single-node scenario is judged by, higher is better: throughput ÷ raw floor, or
@@ -77,11 +76,15 @@ export function renderChart(results: readonly ScenarioResult[]): string {
       `<text x="${round(left + groupWidth / 2)}" y="${HEIGHT - PLOT.bottom + 20}" text-anchor="middle">${group.label}</text>`,
     );
   });
-  const legend = Object.entries(COLORS).map(
-    ([id, color], index) =>
-      `<rect x="${PLOT.left + index * LEGEND_STEP}" y="${HEIGHT - 26}" width="12" height="12" fill="${color}"/>` +
-      `<text x="${PLOT.left + index * LEGEND_STEP + 18}" y="${HEIGHT - 16}">${libraryById(id as LibraryId).name}</text>`,
-  );
+  const entries = Object.entries(COLORS);
+  const legendStep = round((WIDTH - PLOT.left - PLOT.right) / entries.length);
+  const legend = entries.map(([id, color], index) => {
+    const x = round(PLOT.left + index * legendStep);
+    return (
+      `<rect x="${x}" y="${HEIGHT - 26}" width="12" height="12" fill="${color}"/>` +
+      `<text x="${round(x + 18)}" y="${HEIGHT - 16}">${libraryById(id as LibraryId).name}</text>`
+    );
+  });
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="sans-serif" font-size="12">
 <rect width="${WIDTH}" height="${HEIGHT}" fill="#fff"/>
 <text x="${WIDTH / 2}" y="22" text-anchor="middle" font-size="15" font-weight="bold">deadbolt vs peers: higher is better; dashed line = deadbolt's target</text>
