@@ -5,6 +5,7 @@ import { parseCommandStats } from './parseCommandStats.js';
 import { parseCpuSeconds } from './parseCpuSeconds.js';
 import { launchRedis, type LaunchOptions, type RedisProcess } from './RedisProcess.js';
 import type { RedisServerOptions } from './RedisServerOptions.js';
+import { serverStarted, serverStopping } from './serverHooks.js';
 
 /** How long stop() waits after SIGTERM before sending SIGKILL. */
 const STOP_GRACE_MS = 5000;
@@ -48,7 +49,8 @@ export class RedisServer implements AsyncDisposable {
   }
 
   /**
-   * Starts redis-server and resolves once it answers PING.
+   * Starts redis-server and resolves once it answers PING (and the `started` hooks of
+   * `addRedisServerHooks` ran).
    *
    * @throws {@link RedisServerNotFoundError} if no binary is found; Error if it does not start in time.
    * @example
@@ -58,7 +60,14 @@ export class RedisServer implements AsyncDisposable {
    */
   static async start(options: RedisServerOptions = {}): Promise<RedisServer> {
     const launched = await launchServer(options);
-    return new RedisServer(launched.launch, launched.process);
+    const server = new RedisServer(launched.launch, launched.process);
+    try {
+      await serverStarted(server, options.cluster ?? false);
+    } catch (error) {
+      await server.stop();
+      throw error;
+    }
+    return server;
   }
 
   /** The process id, or undefined when the process is not running. */
@@ -139,7 +148,7 @@ export class RedisServer implements AsyncDisposable {
   }
 
   /**
-   * Disconnects tracked clients, SIGCONTs if paused, SIGTERMs (SIGKILL after 5 s), and removes the
+   * Runs the `stopping` hooks of `addRedisServerHooks`, disconnects tracked clients, SIGCONTs if paused, SIGTERMs (SIGKILL after 5 s), and removes the
    * tmp dir. Idempotent: every call returns the same promise. The server cannot be restarted afterwards.
    *
    * @example
@@ -153,9 +162,18 @@ export class RedisServer implements AsyncDisposable {
   }
 
   async #shutdown(): Promise<void> {
-    for (const client of this.#clients) client.disconnect();
+    await serverStopping(this);
+    const clients = [...this.#clients];
     this.#clients.clear();
+    const closed = Promise.all(clients.map(socketClosed));
+    // A client already closed (by the test's own quit) is left alone: ioredis' disconnect() would arm its 2 s
+    // timer on a socket whose close, the only thing that clears it, has already happened.
+    for (const client of clients)
+      if (client.status !== 'end' && client.status !== 'close') client.disconnect();
     await this.#process.terminate(STOP_GRACE_MS);
+    // Its clients' sockets are closed once stop() resolves: ioredis arms a ref'd 2 s timer on disconnect() that
+    // only the socket's close clears, so a process that exits by itself must not see stop() return before it.
+    await withinGrace(closed);
     this.#paused = false;
     await removeDir(this.dir);
   }
@@ -228,5 +246,24 @@ export class RedisServer implements AsyncDisposable {
   /** Same as stop(), for `await using`. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.stop();
+  }
+}
+
+/** Resolves once `client`'s socket has closed (at once when it has none open, e.g. while it reconnects). */
+function socketClosed(client: Redis): Promise<void> {
+  const socket = client.stream as
+    { closed?: boolean; once(event: 'close', listener: () => void): unknown } | undefined;
+  if (socket === undefined || socket.closed !== false) return Promise.resolve();
+  return new Promise((resolve) => socket.once('close', () => resolve()));
+}
+
+/** Waits for `promise`, at most {@link STOP_GRACE_MS} (a client that never ends does not hang stop()). */
+async function withinGrace(promise: Promise<unknown>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, STOP_GRACE_MS)));
+  try {
+    await Promise.race([promise, grace]);
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -21,7 +21,16 @@ function probeBind(port: number): Promise<number | undefined> {
   });
 }
 
-function usable(port: number): boolean {
+/**
+ * Whether `port` may be handed out: not reserved (6379, 16379) and not handed out before by this process.
+ * Internal (not exported by the package); exported for the guard's own test.
+ *
+ * @example
+ * ```ts
+ * mayHandOut(6379) // false
+ * ```
+ */
+export function mayHandOut(port: number): boolean {
   return !RESERVED.has(port) && !handedOut.has(port);
 }
 
@@ -38,7 +47,7 @@ function usable(port: number): boolean {
 export async function freePort(): Promise<number> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const port = await probeBind(0);
-    if (port !== undefined && usable(port)) {
+    if (port !== undefined && mayHandOut(port)) {
       handedOut.add(port);
       return port;
     }
@@ -59,9 +68,9 @@ export async function freePort(): Promise<number> {
 export async function freeClusterPort(): Promise<number> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const port = await probeBind(0);
-    if (port === undefined || !usable(port)) continue;
+    if (port === undefined || !mayHandOut(port)) continue;
     const bus = port + CLUSTER_BUS_PORT_OFFSET;
-    if (bus > 65535 || !usable(bus) || (await probeBind(bus)) === undefined) continue;
+    if (bus > 65535 || !mayHandOut(bus) || (await probeBind(bus)) === undefined) continue;
     handedOut.add(port);
     handedOut.add(bus);
     return port;

@@ -2,11 +2,16 @@ export { redisServerBinary } from './redisServerBinary.js';
 export { testClientOptions, testClusterOptions } from './clientOptions.js';
 export { parseCommandStats } from './parseCommandStats.js';
 export { parseCpuSeconds } from './parseCpuSeconds.js';
-export { REDIS_SERVER_INSTALL_HINT, RedisServerNotFoundError } from './RedisServerNotFoundError.js';
+export {
+  REDIS_SERVER_INSTALL_HINT,
+  RedisServerNotFoundError,
+  type RedisServerLookup,
+} from './RedisServerNotFoundError.js';
 export { freeClusterPort, freePort } from './freePort.js';
 export { RedisCluster, type RedisClusterOptions } from './RedisCluster.js';
 export { RedisMasters } from './RedisMasters.js';
 export { RedisServer } from './RedisServer.js';
+export { addRedisServerHooks, type RedisServerHooks } from './serverHooks.js';
 export type { RedisServerOptions } from './RedisServerOptions.js';
 export { runningRedisPids } from './registry.js';
 export {

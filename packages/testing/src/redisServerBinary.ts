@@ -1,6 +1,6 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
-import { RedisServerNotFoundError } from './RedisServerNotFoundError.js';
+import { RedisServerNotFoundError, type RedisServerLookup } from './RedisServerNotFoundError.js';
 
 function isExecutableFile(file: string): boolean {
   try {
@@ -30,15 +30,20 @@ function isExecutableFile(file: string): boolean {
  */
 export function redisServerBinary(binary?: string): string {
   const fromEnv = process.env.REDIS_SERVER_BIN;
-  const requested = binary ?? (fromEnv !== undefined && fromEnv !== '' ? fromEnv : 'redis-server');
+  const [requested, lookup]: [string, RedisServerLookup] =
+    binary !== undefined
+      ? [binary, 'binary option']
+      : fromEnv !== undefined && fromEnv !== ''
+        ? [fromEnv, 'REDIS_SERVER_BIN']
+        : ['redis-server', 'PATH'];
   if (requested.includes('/') || requested.includes('\\')) {
     if (isExecutableFile(requested)) return resolve(requested);
-    throw new RedisServerNotFoundError(requested);
+    throw new RedisServerNotFoundError(requested, lookup);
   }
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
     if (dir === '') continue;
     const candidate = join(dir, requested);
     if (isExecutableFile(candidate)) return resolve(candidate);
   }
-  throw new RedisServerNotFoundError(`${requested} on PATH`);
+  throw new RedisServerNotFoundError(requested, lookup);
 }

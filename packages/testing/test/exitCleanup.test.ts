@@ -9,8 +9,11 @@ import { processGone } from './helpers.js';
 const fixture = fileURLToPath(new URL('./fixtures/leakServer.ts', import.meta.url));
 
 async function runLeakingProcess(mode: string): Promise<{ code: number | null; pid: number; dir: string }> {
+  // A child that hangs is killed under the suite's 20 s (its test then fails on the missing report).
   const child = spawn(process.execPath, ['--import', 'tsx', fixture, mode], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 15_000,
+    killSignal: 'SIGKILL',
   });
   let stdout = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
 import { expect } from './chai.js';
 import { freeClusterPort, freePort } from '../src/index.js';
+import { mayHandOut } from '../src/freePort.js';
 
 function canListen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -11,6 +12,15 @@ function canListen(port: number): Promise<boolean> {
 }
 
 describe('freePort / freeClusterPort', () => {
+  it('the guard itself refuses 6379 and its cluster bus port, and any port already handed out', async () => {
+    // The OS rarely offers 6379, so checking the ports it picks cannot fail; the guard can.
+    expect(mayHandOut(6379)).to.equal(false);
+    expect(mayHandOut(16379)).to.equal(false);
+    const port = await freePort();
+    expect(mayHandOut(port)).to.equal(false);
+    expect(mayHandOut(1)).to.equal(true);
+  });
+
   it('hands out distinct, bindable ports, never 6379', async () => {
     const ports: number[] = [];
     for (let i = 0; i < 20; i++) ports.push(await freePort());
