@@ -3,7 +3,7 @@ import { LockLostError, type LockLostReason } from './errors/LockLostError.js';
 import type { LockHost } from './LockHost.js';
 import { LockRenewalHooks } from './LockRenewalHooks.js';
 import { RenewalSchedule } from './RenewalSchedule.js';
-import { positiveDuration } from './validate.js';
+import { ttlDuration } from './validate.js';
 
 /** What a new {@link Lock} is made of; built by the locker. */
 export interface LockGrant {
@@ -99,7 +99,7 @@ export class Lock implements AsyncDisposable {
    * Rejects with `LockLostError` when the lock is no longer held, `LockRedisError` when Redis fails.
    */
   async extend(ttl?: number): Promise<void> {
-    const next = ttl === undefined ? this.#schedule.ttl : positiveDuration('ttl', ttl);
+    const next = ttl === undefined ? this.#schedule.ttl : ttlDuration('ttl', ttl);
     this.#throwIfNotHeld();
     await this.#schedule.extendNow(next);
     this.#throwIfNotHeld();
@@ -112,12 +112,14 @@ export class Lock implements AsyncDisposable {
    */
   async release(): Promise<boolean> {
     if (this.#state === 'released') return false;
+    const wasLost = this.#state === 'lost';
     this.#state = 'released';
     this.#schedule.stop();
     this.#host.forget(this);
     // The granting attempt already took this token out of every queue: no queue clean-up needed.
     const held = await this.#host.backend.release(this.#target, this.token, false, this.#contended);
-    this.#host.events.emit('released', { key: this.key, fence: this.fence, held, heldFor: this.#heldFor() });
+    const heldFor = this.#heldFor();
+    this.#host.events.emit('released', { key: this.key, fence: this.fence, held, heldFor, wasLost });
     return held;
   }
 

@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import type { LockBackend, LockTarget } from './backend/LockBackend.js';
+import { brand } from './brand.js';
 import { acquireLoop, type AcquireContext } from './acquireLoop.js';
 import type { AcquireConfig, LockerConfig } from './config.js';
 import { resolveAcquireConfig } from './config.js';
@@ -10,7 +11,7 @@ import { Lock } from './Lock.js';
 import type { LockHost } from './LockHost.js';
 import type { AcquireOptions } from './options.js';
 import { MetricsRecorder, type LockerMetrics } from './metrics.js';
-import { linkSignals } from './raceAbort.js';
+import { AbortScope } from './raceAbort.js';
 import { TargetCache } from './target.js';
 import { TimerQueue } from './TimerQueue.js';
 import { ownerToken } from './token.js';
@@ -20,7 +21,8 @@ import type { WaitStrategy } from './wait/WaitStrategy.js';
 export type LockKey = string | readonly string[];
 
 /**
- * Grants locks on one topology. Made by {@link createLocker}; emits the {@link LockerEvents}.
+ * Grants locks on one topology. Made by {@link createLocker}; emits the {@link LockerEvents}. Branded (see
+ * `isBranded` in `@deadbolt/core/validate`), so a locker from another copy of `@deadbolt/core` is accepted.
  *
  * @example
  * ```ts
@@ -29,6 +31,10 @@ export type LockKey = string | readonly string[];
  * ```
  */
 export class Locker extends TypedEmitter<LockerEvents> {
+  static {
+    brand(this, 'Locker');
+  }
+
   readonly #config: LockerConfig;
   readonly #backend: LockBackend;
   readonly #wait: WaitStrategy;
@@ -44,7 +50,7 @@ export class Locker extends TypedEmitter<LockerEvents> {
   /** What every acquire shares (see `acquireLoop`). */
   readonly #context: AcquireContext;
   /** The signal of an acquire without a caller's signal: only the locker's close aborts it. */
-  readonly #unlinked = { signal: this.#closing.signal, dispose: (): void => {} };
+  readonly #unlinked = new AbortScope([this.#closing.signal]);
   /** The acquire settings of a call without options, resolved once. */
   readonly #defaults: AcquireConfig;
 
@@ -178,17 +184,17 @@ export class Locker extends TypedEmitter<LockerEvents> {
   ): Promise<Lock | { holderTtl: number; waited: number }> {
     const token = ownerToken(this.#tag);
     const began = this.#config.now();
-    const linked = config.signal ? linkSignals([config.signal, this.#closing.signal]) : this.#unlinked;
+    const linked = config.signal ? new AbortScope([config.signal, this.#closing.signal]) : this.#unlinked;
     try {
-      const outcome = await acquireLoop(this.#context, target, token, config, linked.signal, began);
+      const outcome = await acquireLoop(this.#context, target, token, config, linked, began);
       const waited = Math.round(outcome.at - began);
       if (!outcome.granted) {
         this.emit('busy', { key: target.keys[0] ?? '', waited, holderTtl: outcome.holderTtl });
         return { holderTtl: outcome.holderTtl, waited };
       }
-      if (linked.signal.aborted) {
+      if (linked.aborted) {
         await this.#abandon(target, token);
-        throw linked.signal.reason as Error;
+        linked.throwIfAborted();
       }
       const lock = new Lock(this.#host, {
         target,
@@ -210,7 +216,7 @@ export class Locker extends TypedEmitter<LockerEvents> {
 
   async #abandon(target: LockTarget, token: string): Promise<void> {
     try {
-      await this.#backend.release(target, token);
+      await this.#backend.abandon(target, token);
     } catch (error) {
       this.emit('redisError', { key: target.keys[0] ?? '', error: error as Error });
       this.#config.logger?.warn('deadbolt: cleanup failed; the lease ends by its ttl', {

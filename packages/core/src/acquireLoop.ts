@@ -2,7 +2,7 @@ import type { AttemptResult, LockBackend, LockTarget } from './backend/LockBacke
 import type { AcquireConfig } from './config.js';
 import { driftFor } from './config.js';
 import { LockRedisError } from './errors/LockRedisError.js';
-import { raceAbort } from './raceAbort.js';
+import { raceAbort, type AbortScope } from './raceAbort.js';
 import type { WaitStrategy } from './wait/WaitStrategy.js';
 
 /** A waiter's queue entry lives this long without a new attempt, in ms: a dead waiter blocks no longer. */
@@ -49,7 +49,7 @@ export async function acquireLoop(
   token: string,
   config: AcquireConfig,
   /** Aborts on the caller's signal or when the locker closes. */
-  signal: AbortSignal,
+  scope: AbortScope,
   /** When the acquire began, on the locker's clock: the first attempt starts then, and `wait` counts from it. */
   began: number,
 ): Promise<AcquireOutcome> {
@@ -69,7 +69,7 @@ export async function acquireLoop(
     config.ttl >= QUEUE_ENTRY_MS &&
     target.keys.length === 1;
   try {
-    signal.throwIfAborted();
+    scope.throwIfAborted();
     for (;;) {
       attempts += 1;
       const start = attempts === 1 ? began : now();
@@ -83,10 +83,14 @@ export async function acquireLoop(
         queued,
         handOver,
       });
-      // With a caller's signal an attempt in flight rejects the moment it aborts. Otherwise only the locker's
-      // close can abort, and the attempt's answer (bounded by commandTimeout) is awaited first: no listener.
-      const result: AttemptResult = await (config.signal ? raceAbort(attempt, signal) : attempt);
+      // With a caller's signal an attempt in flight rejects the moment it aborts (from the second attempt on when
+      // `interruptFirstAttempt` is false). Otherwise only the locker's close can abort, and the attempt's answer
+      // (bounded by commandTimeout) is awaited first: no listener.
+      const raced = config.signal !== undefined && (attempts > 1 || config.interruptFirstAttempt);
+      const result: AttemptResult = await (raced ? raceAbort(attempt, scope.signal) : attempt);
+      if (!raced && config.signal !== undefined) scope.throwIfAborted();
       let holderTtl = -1;
+      let seenFence: number | undefined;
       let at = now();
       if (result.granted) {
         if (at < start + config.ttl - drift)
@@ -95,6 +99,7 @@ export async function acquireLoop(
         at = now();
       } else {
         holderTtl = result.holderTtl;
+        seenFence = result.seenFence;
         touched = mayWait;
         queued ||= touched;
       }
@@ -111,16 +116,19 @@ export async function acquireLoop(
         attempt: attempts,
         holderTtl,
         atMost: Math.min(left, HEARTBEAT_MS),
-        signal,
+        signal: scope.signal,
         abortable: config.signal !== undefined,
       });
-      if (handedFence !== undefined) {
-        // Handed over by a release that ran after this refused attempt began: trust the provisional lease
-        // from that start. Too little left (a long pause): the next attempt finds the lease ours.
+      if (handedFence !== undefined && isHandedAfter(seenFence, handedFence)) {
+        // Handed over by a release that ran after this refused attempt (its fence is above every fence the
+        // attempt saw), so after this attempt began: trust the provisional lease from that start. Too little
+        // left (a long pause): the next attempt finds the lease ours.
         const at = now();
         if (at < start + QUEUE_ENTRY_MS - drift)
           return { granted: true, fence: handedFence, start, at, attempts, validFor: QUEUE_ENTRY_MS };
       }
+      // Any other hand-over may be stale (one this waiter slept through, whose lease ran out and went to
+      // another waiter before this attempt): a plain wake-up, and the next attempt asks Redis.
     }
   } catch (error) {
     // After a Redis failure the cleanup is sent but not awaited: the caller hears of the failure at once, and
@@ -129,4 +137,13 @@ export async function acquireLoop(
     else if (touched) await context.abandon(target, token);
     throw error;
   }
+}
+
+/**
+ * Whether a hand-over fenced `handedFence` came after the refused attempt that saw `seenFence`: fences of a key
+ * strictly increase, so only a grant made after that attempt is fenced above it. Without a `seenFence` (the
+ * backend does not report it) no hand-over is trusted.
+ */
+function isHandedAfter(seenFence: number | undefined, handedFence: number): boolean {
+  return seenFence !== undefined && handedFence > seenFence;
 }

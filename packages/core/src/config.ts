@@ -10,6 +10,7 @@ import {
   loggerOption,
   positiveDuration,
   refuseUnknownOptions,
+  ttlDuration,
   waitDuration,
 } from './validate.js';
 
@@ -34,6 +35,7 @@ export interface AcquireConfig {
   readonly renew: boolean;
   readonly fair: boolean;
   readonly signal: AbortSignal | undefined;
+  readonly interruptFirstAttempt: boolean;
 }
 
 const LOCKER_OPTIONS = [
@@ -52,6 +54,7 @@ const ACQUIRE_OPTIONS = [
   'ttl',
   'wait',
   'signal',
+  'interruptFirstAttempt',
   'renew',
   'fair',
 ] as const satisfies readonly (keyof AcquireOptions)[];
@@ -65,7 +68,7 @@ export function resolveLockerConfig(options: LockerOptions = {}): LockerConfig {
   refuseUnknownOptions(given, LOCKER_OPTIONS, 'createLocker options');
   return {
     prefix: prefixOption(given.prefix ?? 'deadbolt'),
-    ttl: positiveDuration('ttl', given.ttl ?? 10_000),
+    ttl: ttlDuration('ttl', given.ttl ?? 10_000),
     wait: waitDuration('wait', given.wait ?? 10_000),
     renew: booleanOption('renew', given.renew ?? true),
     fair: booleanOption('fair', given.fair ?? true),
@@ -97,11 +100,15 @@ export function resolveAcquireConfig(locker: LockerConfig, options: AcquireOptio
     throw new LockConfigError(`"signal" must be an AbortSignal, got ${describe(signal)}.`);
   }
   return {
-    ttl: given.ttl === undefined ? locker.ttl : positiveDuration('ttl', given.ttl),
+    ttl: given.ttl === undefined ? locker.ttl : ttlDuration('ttl', given.ttl),
     wait: given.wait === undefined ? locker.wait : waitDuration('wait', given.wait),
     renew: given.renew === undefined ? locker.renew : booleanOption('renew', given.renew),
     fair: given.fair === undefined ? locker.fair : booleanOption('fair', given.fair),
     signal,
+    interruptFirstAttempt:
+      given.interruptFirstAttempt === undefined
+        ? true
+        : booleanOption('interruptFirstAttempt', given.interruptFirstAttempt),
   };
 }
 

@@ -18,8 +18,11 @@ export interface LockerEvents {
   renewFailed: [info: { key: string; fence: number; error: Error }];
   /** A held lock was lost; `signal` aborted and `onLockLost` ran. */
   lost: [info: { key: string; fence: number; error: LockLostError; heldFor: number }];
-  /** A lock was released after `heldFor` ms; `held` says whether its lease was still held. */
-  released: [info: { key: string; fence: number; held: boolean; heldFor: number }];
+  /**
+   * A lock was released after `heldFor` ms; `held` says whether its lease was still held, `wasLost` whether the
+   * lock had been lost before (it then counts as `lost`, not `released`, in `metrics()`).
+   */
+  released: [info: { key: string; fence: number; held: boolean; heldFor: number; wasLost: boolean }];
   /** A Redis call failed where no caller could be told (a cleanup, a release in `using`). */
   redisError: [info: { key: string; error: Error }];
 }

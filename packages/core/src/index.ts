@@ -4,16 +4,26 @@ export { Lock } from './Lock.js';
 export type { LockerOptions, AcquireOptions, LockLogger } from './options.js';
 export type { LockerEvents } from './events.js';
 export { HISTOGRAM_BUCKETS_MS, type Histogram, type LockerMetrics } from './metrics.js';
-export type { RedisConnection } from './redis/RedisClient.js';
+export type { RedisConnection, ScriptClient } from './redis/RedisClient.js';
+export { detectDriver } from './driver/detectDriver.js';
+export type { RedisDriver, DriverKind } from './driver/RedisDriver.js';
+export type {
+  GlideClientLike,
+  IoredisClient,
+  NodeRedisClient,
+  NodeRedisEvalOptions,
+  RedisClientLike,
+} from './driver/clientShapes.js';
+export type { SubscriberConnection } from './wait/WakeupHub.js';
 export { LockError, type LockErrorCode } from './errors/LockError.js';
 export { LockBusyError } from './errors/LockBusyError.js';
 export { LockLostError, type LockLostReason } from './errors/LockLostError.js';
 export { LockConfigError } from './errors/LockConfigError.js';
+export { LockKeyError, type LockKeyErrorCode } from './errors/LockKeyError.js';
 export { LockRedisError } from './errors/LockRedisError.js';
 export { QuorumError, type QuorumNodeResult } from './errors/QuorumError.js';
 export { encodeKey, lockKeys, type LockKeys } from './keys.js';
-export { MAX_KEY_BYTES } from './validate.js';
+export { MAX_KEY_BYTES, MIN_TTL_MS } from './validate.js';
 export { QUEUE_ENTRY_MS, HEARTBEAT_MS } from './acquireLoop.js';
 export { BACKOFF_CAP_MS } from './wait/WaitStrategy.js';
 export { MIN_RENEW_INTERVAL_MS } from './RenewalSchedule.js';
-export * from './request/index.js';

@@ -28,18 +28,32 @@ export interface Histogram {
  * ```
  */
 export interface LockerMetrics {
+  /** Acquires (`acquire`, `tryAcquire`, `using`) that got their lock, one per call however long it waited. */
   readonly acquired: number;
+  /**
+   * Acquires that gave up because the lock stayed held for their whole `wait` (`LockBusyError`, or `null` from
+   * `tryAcquire`), one per call. An acquire that waited and got the lock is `acquired` only; one aborted by its
+   * signal, or failed by Redis, is neither.
+   */
   readonly busy: number;
+  /** Locks released by their holder while it still held them (a lost lock released later counts as `lost`). */
   readonly released: number;
+  /**
+   * Held locks that were lost (`LockLostError` reasons): `expired` (not renewed within its validity), `stolen`
+   * (Redis no longer had the lease), `closed` (the locker closed while it was held).
+   */
   readonly lost: number;
+  /** Leases extended, by the renewal watchdog or `extend()`. */
   readonly extended: number;
+  /** Renewal attempts that failed (each is retried while the lease is still valid). */
   readonly renewFailed: number;
+  /** Redis calls that failed where no caller could be told: a clean-up, the release at the end of `using`. */
   readonly redisErrors: number;
-  /** Locks held right now. */
+  /** Locks held right now: `acquired − released − lost`, less the releases that failed on Redis. */
   readonly held: number;
-  /** Time from calling acquire to holding the lock, in ms. */
+  /** Time from calling acquire to holding the lock, in ms, one observation per `acquired`. */
   readonly waitMs: Histogram;
-  /** Time from the grant to the release or loss, in ms. */
+  /** Time from the grant to the release or loss, in ms, one observation per `released` or `lost`. */
   readonly holdMs: Histogram;
 }
 
@@ -66,10 +80,13 @@ export class MetricsRecorder {
       case 'busy':
         this.#counts.busy += 1;
         break;
-      case 'released':
+      case 'released': {
+        const released = info as LockerEvents['released'][0];
+        if (released.wasLost) break; // counted, with its hold, when it was lost
         this.#counts.released += 1;
-        this.#hold.observe((info as LockerEvents['released'][0]).heldFor);
+        this.#hold.observe(released.heldFor);
         break;
+      }
       case 'lost':
         this.#counts.lost += 1;
         this.#hold.observe((info as LockerEvents['lost'][0]).heldFor);

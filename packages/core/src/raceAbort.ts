@@ -45,3 +45,37 @@ export function linkSignals(signals: readonly (AbortSignal | undefined)[]): {
   }
   return { signal: controller.signal, dispose: () => cleanups.forEach((cleanup) => cleanup()) };
 }
+
+/**
+ * Where an acquire learns that it must stop: the caller's signal and the locker's close. `signal` is both as
+ * one signal, linked (listeners added) only when first read, so an acquire that never listens links nothing.
+ */
+export class AbortScope {
+  readonly #signals: readonly AbortSignal[];
+  #linked: { signal: AbortSignal; dispose: () => void } | undefined;
+
+  constructor(signals: readonly AbortSignal[]) {
+    this.#signals = signals;
+  }
+
+  /** One signal that aborts when any of the scope's signals does (see {@link linkSignals}). */
+  get signal(): AbortSignal {
+    if (this.#signals.length === 1) return this.#signals[0] as AbortSignal;
+    return (this.#linked ??= linkSignals(this.#signals)).signal;
+  }
+
+  /** Throws the reason of the first aborted signal, without linking. */
+  throwIfAborted(): void {
+    for (const signal of this.#signals) signal.throwIfAborted();
+  }
+
+  /** Whether any signal aborted, without linking. */
+  get aborted(): boolean {
+    return this.#signals.some((signal) => signal.aborted);
+  }
+
+  /** Removes the listeners the link added, if any. */
+  dispose(): void {
+    this.#linked?.dispose();
+  }
+}

@@ -1,4 +1,7 @@
 import { LockConfigError } from './errors/LockConfigError.js';
+import { LockKeyError } from './errors/LockKeyError.js';
+
+export { isBranded } from './brand.js';
 import type { LockLogger } from './options.js';
 
 /** Longest user key, in UTF-8 bytes. */
@@ -27,6 +30,29 @@ export function positiveDuration(name: string, value: unknown): number {
   return value;
 }
 
+/**
+ * Shortest lease, in ms. A grant is valid for `ttl − elapsed − drift`, with drift `floor(ttl × driftFactor) + 2`:
+ * a lease of 1–2 ms has no validity left even before its round trip, so it could never be granted. At 10 ms the
+ * validity before the round trip is 8 ms with the default `driftFactor` (0.01), 4 ms with the largest (0.49).
+ *
+ * @example
+ * ```ts
+ * createLocker(redis, { ttl: MIN_TTL_MS }) // the shortest lease accepted; ttl: 9 throws LockConfigError
+ * ```
+ */
+export const MIN_TTL_MS = 10;
+
+/** A lease length: an integer number of ms from {@link MIN_TTL_MS} up to {@link MAX_DURATION_MS}. */
+export function ttlDuration(name: string, value: unknown): number {
+  const ttl = positiveDuration(name, value);
+  if (ttl < MIN_TTL_MS) {
+    throw new LockConfigError(
+      `"${name}" must be at least ${MIN_TTL_MS} ms: validity is ttl − elapsed − drift, with drift = floor(ttl × driftFactor) + 2 ms, so a shorter lease could never be granted; got ${ttl}.`,
+    );
+  }
+  return ttl;
+}
+
 /** A non-negative integer number of ms, or `Infinity` (wait). */
 export function waitDuration(name: string, value: unknown): number {
   if (value === Number.POSITIVE_INFINITY) return value;
@@ -52,26 +78,34 @@ export function functionOption<F>(name: string, value: unknown): F {
   return value as F;
 }
 
-/** Validates one user key: a non-empty string of at most {@link MAX_KEY_BYTES} UTF-8 bytes. */
+/** Validates one user key: a non-empty string of at most {@link MAX_KEY_BYTES} UTF-8 bytes; throws `LockKeyError`. */
 export function validateKey(key: unknown): string {
   if (typeof key !== 'string')
-    throw new LockConfigError(`A lock key must be a string, got ${describe(key)}.`);
-  if (key.length === 0) throw new LockConfigError('A lock key must not be empty.');
+    throw new LockKeyError('ERR_LOCK_KEY_TYPE', `A lock key must be a string, got ${describe(key)}.`);
+  if (key.length === 0) throw new LockKeyError('ERR_LOCK_KEY_EMPTY', 'A lock key must not be empty.');
   if (!key.isWellFormed())
-    throw new LockConfigError('A lock key must be well-formed Unicode (no lone surrogates).');
+    throw new LockKeyError(
+      'ERR_LOCK_KEY_INVALID',
+      'A lock key must be well-formed Unicode (no lone surrogates).',
+    );
   const bytes = Buffer.byteLength(key, 'utf8');
   if (bytes > MAX_KEY_BYTES) {
-    throw new LockConfigError(
+    throw new LockKeyError(
+      'ERR_LOCK_KEY_INVALID',
       `A lock key must be at most ${MAX_KEY_BYTES} bytes (UTF-8), got ${bytes} bytes.`,
     );
   }
   return key;
 }
 
-/** Validates a key or list of keys; returns the distinct keys in sorted order (the order they are locked in). */
+/**
+ * The one key check of deadbolt (core's `acquire` and the request layer both use it): a key or list of keys;
+ * returns the distinct keys in sorted order (the order they are locked in); throws `LockKeyError`.
+ */
 export function validateKeys(key: unknown): readonly string[] {
   if (!Array.isArray(key)) return [validateKey(key)];
-  if (key.length === 0) throw new LockConfigError('A list of lock keys must not be empty.');
+  if (key.length === 0)
+    throw new LockKeyError('ERR_LOCK_KEY_EMPTY', 'A list of lock keys must not be empty.');
   const keys = key.map(validateKey);
   return [...new Set(keys)].sort();
 }

@@ -3,8 +3,9 @@ import { RedisCluster, waitUntil } from '@deadbolt/testing';
 import { createLocker, lockKeys, type Locker } from '../src/index.js';
 import { clusterSlot } from '../src/quorum/clusterSlot.js';
 import { expect, nextEvents } from './quorumHelpers.js';
+import { describeEachClient } from './support/clientKinds.js';
 
-describe('Redis Cluster', function () {
+describeEachClient('Redis Cluster', function (kind) {
   this.timeout(60_000);
   let cluster: RedisCluster;
   let client: Cluster;
@@ -13,7 +14,7 @@ describe('Redis Cluster', function () {
   before(async () => {
     cluster = await RedisCluster.start({ masters: 3 });
     client = cluster.client();
-    locker = createLocker(client, { ttl: 2_000 });
+    locker = createLocker(await kind.cluster(cluster.nodes), { ttl: 2_000 });
   });
   after(async () => {
     await locker.close();
@@ -54,8 +55,13 @@ describe('Redis Cluster', function () {
     const single = await locker.acquire('acct:2', { wait: 0 });
     // Busy on one slot: refused, and the grants on the other slots are undone at once.
     expect(await locker.tryAcquire(keys)).to.equal(null);
-    expect(await client.exists(lockKeys('deadbolt', 'acct:1').lease)).to.equal(0);
-    expect(await client.exists(lockKeys('deadbolt', 'acct:3').lease)).to.equal(0);
+    // (Sent at once; a client that writes on the next turn of the event loop, as node-redis, lands it a little later.)
+    const undone = async (key: string): Promise<boolean> =>
+      (await client.exists(lockKeys('deadbolt', key).lease)) === 0;
+    await waitUntil(async () => (await undone('acct:1')) && (await undone('acct:3')), {
+      timeoutMs: 1_000,
+      description: 'the partial grants to be undone',
+    });
     await single.release();
     const multi = await locker.acquire(keys, { wait: 0 });
     expect(multi.keys).to.deep.equal(keys);
@@ -93,7 +99,7 @@ describe('Redis Cluster', function () {
   });
 
   it('a slot migration during a held lock breaks neither renewal nor release', async () => {
-    const quick = createLocker(client, { ttl: 600 });
+    const quick = createLocker(await kind.cluster(cluster.nodes), { ttl: 600 });
     for (const keys of [['moving:1'], ['moving:2', 'moving:3']]) {
       const lock = await quick.acquire(keys);
       for (const key of keys) {

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { RedisServer } from '@deadbolt/testing';
 import { waitUntil } from '@deadbolt/testing';
 import { lockKeys } from '../src/index.js';
+import { twinsReady } from './support/clientKinds.js';
 
 /** How a master is made unavailable in a test. */
 export type Outage = 'kill' | 'pause';
@@ -13,7 +14,10 @@ export async function takeDown(server: RedisServer, outage: Outage): Promise<voi
   else server.pause();
 }
 
-/** Brings every server back (restart if killed, SIGCONT if paused) and waits until every client is ready. */
+/**
+ * Brings every server back (restart if killed, SIGCONT if paused) and waits until every client is ready, the
+ * lock's clients of every library too (see `twinsReady`).
+ */
 export async function bringBack(servers: readonly RedisServer[], clients: readonly Redis[]): Promise<void> {
   for (const server of servers) {
     if (!server.running) await server.restart();
@@ -23,6 +27,7 @@ export async function bringBack(servers: readonly RedisServer[], clients: readon
     timeoutMs: 10_000,
     description: 'every master to answer again',
   });
+  await twinsReady(clients);
 }
 
 /** Waits until no master holds a lease on `key` (its commands queued during a pause have run). */

@@ -1,8 +1,14 @@
-import { LockConfigError, RequestLocker, type RequestLockOutcome } from '@deadbolt/core';
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type { LockRequestsOptions } from './LockRequestsOptions.js';
+import { RequestLocker, writeProblem, type RequestLockOutcome } from '@deadbolt/http';
+import type { NextFunction, Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type {
+  DefaultLocals,
+  DefaultParams,
+  DefaultQuery,
+  LockRequestsOptions,
+  OnBusy,
+} from './LockRequestsOptions.js';
 import { muteResponse } from './muteResponse.js';
-import { writeReply } from './writeReply.js';
 
 /**
  * Express middleware (Express 4 and 5) that serializes requests per resource: it locks the key(s) that `key`
@@ -18,10 +24,13 @@ import { writeReply } from './writeReply.js';
  * - Lock lost while the handler runs: `req.lock.signal` aborts; if nothing was sent yet the request is
  *   answered 503 (`urn:deadbolt:problem:lock-lost`) and the handler's later answer is discarded.
  * - Mount it on the route (`router.post('/orders/:id', lockRequests(…), handler)`): with `app.use()` the
- *   route params are not matched yet, and a key built from them is answered 500 (`ERR_LOCK_KEY_UNMOUNTED`,
- *   also logged once).
+ *   route params are not matched yet, and a key built from them is answered 400 (`ERR_LOCK_KEY_UNMOUNTED`,
+ *   with one warning logged). Every unusable key from the client is answered 400, never 5xx.
  *
- * Options are validated here, once; a bad option throws `LockConfigError`.
+ * Options are validated here, once; a bad option throws `LockConfigError`. The returned {@link LockMiddleware}
+ * leaves the route's types alone, so `req.params.id` stays `string` in the handlers that follow under
+ * `@types/express` 5; the type parameters (Express's `RequestHandler` ones) type the key function's `req`, e.g.
+ * `lockRequests<{ id: string }>({ locker, key: (req) => req.params.id })`.
  *
  * @example
  * ```ts
@@ -33,22 +42,45 @@ import { writeReply } from './writeReply.js';
  * })
  * ```
  */
-export function lockRequests(options: LockRequestsOptions): RequestHandler {
-  const requests = new RequestLocker<Request>(options, 'lockRequests', ['onBusy']);
-  const onBusy = options.onBusy;
-  if (onBusy !== undefined && typeof onBusy !== 'function') {
-    throw new LockConfigError('"onBusy" must be a function (req, res, next, info).');
-  }
-  const { logger } = requests.config;
+/**
+ * The middleware {@link lockRequests} returns: an Express handler whose parameters are typed by their Node bases
+ * only, so that it takes no part in inferring a route's types (`RouteParameters<'/orders/:id'>` for
+ * `req.params`). A plain `RequestHandler` would pin them to `ParamsDictionary`, where Express 5 types each
+ * param as `string | string[]`.
+ */
+export type LockMiddleware = (req: IncomingMessage, res: ServerResponse, next: NextFunction) => void;
 
-  return function deadboltLockRequests(req: Request, res: Response, next: NextFunction): void {
+/* eslint-disable @typescript-eslint/no-explicit-any -- Express's own defaults, so that inference matches its handlers. */
+export function lockRequests<
+  P = DefaultParams,
+  ResBody = any,
+  ReqBody = any,
+  ReqQuery = DefaultQuery,
+  Locals extends DefaultLocals = DefaultLocals,
+>(options: LockRequestsOptions<P, ResBody, ReqBody, ReqQuery, Locals>): LockMiddleware {
+  /* eslint-enable @typescript-eslint/no-explicit-any */
+  type Req = Request<P, ResBody, ReqBody, ReqQuery, Locals>;
+  const requests = new RequestLocker<Req, OnBusy<P, ResBody, ReqBody, ReqQuery, Locals>>(
+    options,
+    'lockRequests',
+  );
+  const { logger, onBusy } = requests.config;
+
+  return function deadboltLockRequests(
+    incoming: IncomingMessage,
+    response: ServerResponse,
+    next: NextFunction,
+  ): void {
+    // Express passes its Request and Response; the signature names only their Node bases (see LockMiddleware).
+    const req = incoming as Req;
+    const res = response as Response<ResBody, Locals>;
     const session = requests.open('response');
     // Wired before any await, so no end of the response can be missed.
     const responseDone = (): void => session.responseDone();
     res.once('finish', responseDone);
     res.once('close', responseDone);
     session.onLost((reply) => {
-      if (writeReply(res, reply)) muteResponse(res);
+      if (writeProblem(res, reply)) muteResponse(res);
       else
         logger.warn(
           `deadbolt: the lock of ${req.method} ${req.originalUrl} was lost after the response began.`,
@@ -62,11 +94,11 @@ export function lockRequests(options: LockRequestsOptions): RequestHandler {
           next();
           return;
         case 'busy':
-          if (onBusy === undefined) writeReply(res, outcome.info.reply);
+          if (onBusy === undefined) writeProblem(res, outcome.info.reply);
           else await onBusy(req, res, next, outcome.info);
           return;
         case 'reply':
-          writeReply(res, outcome.reply);
+          writeProblem(res, outcome.reply);
           return;
         case 'gone':
           return;

@@ -7,7 +7,7 @@ import type { ServerResponse } from 'node:http';
  *
  * @example
  * ```ts
- * if (writeReply(res, lostReply)) muteResponse(res)
+ * if (writeProblem(res, lostReply)) muteResponse(res)
  * ```
  */
 export function muteResponse(res: ServerResponse): void {

@@ -1,4 +1,4 @@
-import type { RequestLock } from '@deadbolt/core';
+import type { RequestLock } from '@deadbolt/http';
 
 declare global {
   // Express types its request through this global namespace (Express 4 and 5 alike).
@@ -13,7 +13,7 @@ declare global {
     }
 
     /**
-     * What `req.lock` offers: the public shape of `RequestLock` from `@deadbolt/core`, spelled out here so that
+     * What `req.lock` offers: the public shape of `RequestLock` from `@deadbolt/http`, spelled out here so that
      * the ESM and the CommonJS type declarations of this package declare the very same global type (a program
      * that loads both would otherwise see two different `RequestLock` classes and fail to merge them).
      */

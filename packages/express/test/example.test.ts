@@ -1,5 +1,5 @@
 import { createApp } from '../../../examples/express/app.js';
-import { describeBankExample } from '../../core/test/request/support/describeBankExample.js';
+import { describeBankExample } from '@deadbolt/http/conformance';
 
 describeBankExample('examples/express', (redis, locked) => {
   const { app, accounts, locker } = createApp({ redis, locked });

@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import express from 'express';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { get } from '../../core/test/request/support/http.js';
+import { get } from '@deadbolt/http/conformance';
 
 describe('@deadbolt/express on Express 5 wildcard params (arrays)', () => {
   const redis = useRedisServer();

@@ -1,4 +1,12 @@
-export { lockRequests, type LockState } from './lockRequests.js';
-export type { LockRequestsOptions, RouteContext } from './LockRequestsOptions.js';
-export type { BusyInfo, RequestLock, RequestLockLogger, RetryAfterInfo, RequestKey } from '@deadbolt/core';
-export { RequestKeyError, type RequestKeyErrorCode } from '@deadbolt/core';
+export { lockRequests } from './lockRequests.js';
+export type { LockRequestsOptions, LockState, OnBusy, RouteContext } from './LockRequestsOptions.js';
+export type {
+  BusyInfo,
+  MissingKeyPolicy,
+  RequestLock,
+  RequestLockLogger,
+  RetryAfterInfo,
+  RequestKey,
+} from '@deadbolt/http';
+export { LockKeyError, type LockKeyErrorCode } from '@deadbolt/core';
+export { defaultRetryAfter } from '@deadbolt/http';

@@ -1,26 +1,22 @@
-import { LockConfigError, RequestLocker, type RequestLock } from '@deadbolt/core';
-import type { Context, Middleware, Next } from 'koa';
-import type { LockRequestsOptions, RouteContext } from './LockRequestsOptions.js';
+import { RequestLocker } from '@deadbolt/http';
+import type { DefaultContext, DefaultState, Middleware, Next, ParameterizedContext } from 'koa';
+import type { LockRequestsOptions, LockState, OnBusy, RouteContext } from './LockRequestsOptions.js';
 import { writeProblem } from './writeProblem.js';
-
-/** The state {@link lockRequests} adds: `ctx.state.lock`, undefined when locking was skipped or failed open. */
-export interface LockState {
-  lock?: RequestLock;
-}
 
 /**
  * Koa middleware (2.x and 3.x) that serializes requests per resource: it locks the key(s) that `key` derives
  * from the context, exposes the lock as `ctx.state.lock`, and releases it exactly once, after both the
  * downstream middleware completed and the response ended (finished, or the client went away). Mount it on
  * the route (with `@koa/router`, `ctx.params` is only set there). Options are validated here; a bad option
- * throws `LockConfigError`.
+ * throws `LockConfigError`. The middleware is typed `Middleware<State & LockState, Custom>`, so a route that
+ * follows it on `@koa/router` sees `ctx.state.lock` without declaring `LockState` on the app or router.
  *
  * - busy after `wait`: `statusCode` (409) + `Retry-After` + `application/problem+json`, or `onBusy`;
  * - Redis down: 503 + `Retry-After`, or served without the lock with `failOpen: true`;
  * - lock lost before the response was sent: `ctx.state.lock.signal` aborts and the answer becomes 503;
  * - client gone while the handler runs: the handler keeps the lock until it completes;
  * - a key over 512 bytes (or not well-formed) gets 400; a key built from `ctx.params` under `app.use` gets
- *   500 `ERR_LOCK_KEY_UNMOUNTED`.
+ *   400 `ERR_LOCK_KEY_UNMOUNTED` (one warning logged); every unusable key from the client gets 400, never 5xx.
  *
  * @example
  * ```ts
@@ -30,18 +26,23 @@ export interface LockState {
  * })
  * ```
  */
-export function lockRequests(options: LockRequestsOptions): Middleware<LockState> {
-  const requests = new RequestLocker<RouteContext>(options, 'lockRequests', ['onBusy']);
-  const { onBusy } = options;
-  if (onBusy !== undefined && typeof onBusy !== 'function') {
-    throw new LockConfigError('lockRequests(): "onBusy" must be a function (ctx, info).');
-  }
-  return async (ctx: Context, next: Next): Promise<void> => {
+export function lockRequests<State = DefaultState, Custom = DefaultContext>(
+  options: LockRequestsOptions<State, Custom>,
+): Middleware<State & LockState, Custom> {
+  const requests = new RequestLocker<RouteContext<State, Custom>, OnBusy<State, Custom>>(
+    options,
+    'lockRequests',
+  );
+  const { onBusy } = requests.config;
+  return async (ctx: ParameterizedContext<State & LockState, Custom>, next: Next): Promise<void> => {
     const session = requests.open('response-and-handler');
     const ended = (): void => session.responseDone();
     ctx.res.once('finish', ended);
     ctx.res.once('close', ended);
-    const outcome = await session.acquire(ctx as RouteContext, (ctx as { params?: unknown }).params);
+    const outcome = await session.acquire(
+      ctx as RouteContext<State, Custom>,
+      (ctx as { params?: unknown }).params,
+    );
     switch (outcome.type) {
       case 'gone':
         return;
@@ -59,7 +60,7 @@ export function lockRequests(options: LockRequestsOptions): Middleware<LockState
       await next();
       return;
     }
-    (ctx.state as LockState).lock = outcome.lock;
+    ctx.state.lock = outcome.lock;
     try {
       await next();
     } catch (error) {

@@ -5,19 +5,23 @@ import { expect } from 'chai';
 import Koa from 'koa';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { get } from '../../core/test/request/support/http.js';
+import { get } from '@deadbolt/http/conformance';
 
 describe('@deadbolt/koa mounted with app.use and a key reading ctx.params', () => {
   const redis = useRedisServer();
   let locker: Locker;
   let server: Server;
   let url: string;
+  const warnings: string[] = [];
   const errors: string[] = [];
 
   before(async () => {
     locker = createLocker(redis.server.client());
     const app = new Koa();
-    const logger = { warn: () => undefined, error: (message: string) => void errors.push(message) };
+    const logger = {
+      warn: (message: string) => void warnings.push(message),
+      error: (message: string) => void errors.push(message),
+    };
     // Without a router there is no ctx.params at all: reading `ctx.params.id` throws a TypeError.
     app.use(lockRequests({ locker, logger, key: (ctx) => `order:${ctx.params['id']}` }));
     app.use((ctx) => {
@@ -35,14 +39,15 @@ describe('@deadbolt/koa mounted with app.use and a key reading ctx.params', () =
     await locker.close();
   });
 
-  it('answers 500 ERR_LOCK_KEY_UNMOUNTED telling to mount per route, logged once', async () => {
+  it('answers 400 ERR_LOCK_KEY_UNMOUNTED telling to mount per route, warned once, no error log', async () => {
     const answers = [await get(url, '/orders/1'), await get(url, '/orders/2')];
     for (const answer of answers) {
-      expect(answer.status).to.equal(500);
+      expect(answer.status).to.equal(400);
       const body = answer.json() as { code: string; detail: string };
       expect(body.code).to.equal('ERR_LOCK_KEY_UNMOUNTED');
       expect(body.detail).to.match(/Mount it on the route/);
     }
-    expect(errors).to.have.length(1);
+    expect(warnings).to.have.length(1);
+    expect(errors).to.deep.equal([]);
   });
 });

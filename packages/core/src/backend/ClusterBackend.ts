@@ -10,7 +10,8 @@ import { SingleNodeBackend } from './SingleNodeBackend.js';
  * A lock on a Redis Cluster. All keys of one user key share a slot, so a single-key lock is one script on one
  * master (as on a single Redis). A multi-key lock whose keys lie in several slots is taken slot by slot in
  * one round of parallel scripts, granted only when every slot granted (partial grants are deleted at once),
- * fenced with the highest slot fence, which extend and release push to every slot. Scripts run through
+ * fenced with the highest slot fence, which a second parallel round writes to every slot before the lock is
+ * returned (so a multi-slot grant costs two round trips), and extend and release push again. Scripts run through
  * EVALSHA with an EVAL fallback per node; MOVED and ASK are followed by ioredis; wake-ups use SPUBLISH.
  *
  * @example
@@ -39,6 +40,9 @@ export class ClusterBackend implements LockBackend {
           splitBySlot(target).map((part, node) => ({ node, runner, target: part.target })),
         required: (count) => count,
         timeout: () => commandTimeout,
+        // Each slot counts its fences from its own last one: the lock's fence is written to every slot before
+        // the lock is returned, so later grants of its keys are higher even if it is never extended or released.
+        confirmFence: true,
         failure: (message, nodes) =>
           new LockRedisError(`Cluster lock across slots failed: ${message}`, {
             cause: nodes.find((node) => node.error)?.error,
@@ -58,6 +62,10 @@ export class ClusterBackend implements LockBackend {
 
   release(target: LockTarget, token: string, queued?: boolean): Promise<boolean> {
     return this.#route(target).release(target, token, queued);
+  }
+
+  abandon(target: LockTarget, token: string): Promise<boolean> {
+    return this.#route(target).abandon(target, token);
   }
 
   #route(target: LockTarget): LockBackend {

@@ -23,6 +23,11 @@ export interface Refused {
   readonly granted: false;
   /** The longest remaining lease of another holder in ms; -1 when unknown or when only the queue blocked. */
   readonly holderTtl: number;
+  /**
+   * For an attempt that accepts hand-overs (single-node backends): the highest fence the lock's keys had when
+   * it was refused. A hand-over fenced above it came after this attempt; any other is stale.
+   */
+  readonly seenFence?: number;
 }
 
 /** One attempt's answer. */
@@ -58,6 +63,12 @@ export interface LockBackend {
    * the wake-up).
    */
   release(target: LockTarget, token: string, queued?: boolean, contended?: boolean): Promise<boolean>;
+  /**
+   * The clean-up of an acquire that returns no lock: `release` (queues included), and on a connection that is
+   * down, the same again once it is ready, after the commands the client re-sends on reconnecting (an attempt
+   * that was in flight), so that no grant or queue entry of the dead acquire stays.
+   */
+  abandon(target: LockTarget, token: string): Promise<boolean>;
 }
 
 /** How long a fence counter outlives the lease that wrote it. */

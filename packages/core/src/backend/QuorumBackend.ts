@@ -38,6 +38,8 @@ export class QuorumBackend implements LockBackend {
         required: majority,
         timeout: (ttl) => quorumNodeTimeout(ttl, commandTimeout),
         failure: (message, nodes) => new QuorumError(`Quorum not reached: ${message}`, nodes),
+        // Every grant takes the master's clock as a floor (see docs/topologies.md); no second round trip.
+        confirmFence: false,
       },
       defaultTtl,
     );
@@ -53,5 +55,14 @@ export class QuorumBackend implements LockBackend {
 
   release(target: LockTarget, token: string, queued?: boolean): Promise<boolean> {
     return this.#voting.release(target, token, queued);
+  }
+
+  abandon(target: LockTarget, token: string): Promise<boolean> {
+    return this.#voting.abandon(target, token);
+  }
+
+  /** @internal How many tokens the backend keeps bookkeeping for (leases held, attempts in flight); for tests. */
+  get trackedLeases(): number {
+    return this.#voting.trackedLeases;
   }
 }

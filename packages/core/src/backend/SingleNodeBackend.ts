@@ -39,11 +39,30 @@ export class SingleNodeBackend implements LockBackend {
 
   release(target: LockTarget, token: string, queued = true, contended = false): Promise<boolean> {
     const script = RELEASE.get(releaseFlags(this.sharded, queued));
-    return (
+    return this.#released(
+      target,
       contended
         ? this.#runner.runAfterPing(script, target.leases, [token])
-        : this.#runner.run(script, target.leases, [token])
-    ).then((reply) =>
+        : this.#runner.run(script, target.leases, [token]),
+    );
+  }
+
+  abandon(target: LockTarget, token: string): Promise<boolean> {
+    const script = RELEASE.get(releaseFlags(this.sharded, true));
+    return this.#released(
+      target,
+      this.#runner.run(script, target.leases, [token], undefined, undefined, true),
+    );
+  }
+
+  /** @internal Settles once the clean-ups kept for a reconnect were sent again and answered; for tests. */
+  cleanupsResent(): Promise<void> {
+    return this.#runner.whenResent();
+  }
+
+  /** Reads a release script's reply: whether every key was still held. */
+  #released(target: LockTarget, sent: Promise<unknown>): Promise<boolean> {
+    return sent.then((reply) =>
       // Only a hand-over to this locker's own waiter answers with an array; the common answer is the count.
       Array.isArray(reply) ? this.#settle(target, parseRelease(reply)) : reply === target.keys.length,
     );

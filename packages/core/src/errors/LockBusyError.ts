@@ -1,3 +1,4 @@
+import { brand } from '../brand.js';
 import { LockError } from './LockError.js';
 
 /**
@@ -10,6 +11,10 @@ import { LockError } from './LockError.js';
  * ```
  */
 export class LockBusyError extends LockError {
+  static {
+    brand(this, 'LockBusyError');
+  }
+
   readonly code = 'ERR_LOCK_BUSY' as const;
 
   /**

@@ -1,4 +1,6 @@
+import { brand } from '../brand.js';
 import { LockError } from './LockError.js';
+import type { LockKeyErrorCode } from './LockKeyError.js';
 
 /**
  * An option or key was refused before any command was sent to Redis. The message names the option and what it
@@ -10,5 +12,10 @@ import { LockError } from './LockError.js';
  * ```
  */
 export class LockConfigError extends LockError {
-  readonly code = 'ERR_LOCK_CONFIG' as const;
+  static {
+    brand(this, 'LockConfigError');
+  }
+
+  /** `ERR_LOCK_CONFIG`; a refused key is a {@link LockKeyError} with an `ERR_LOCK_KEY_*` code. */
+  readonly code: 'ERR_LOCK_CONFIG' | LockKeyErrorCode = 'ERR_LOCK_CONFIG';
 }

@@ -1,10 +1,19 @@
 /** Stable machine-readable codes carried by every deadbolt error. */
 export type LockErrorCode =
-  'ERR_LOCK_BUSY' | 'ERR_LOCK_LOST' | 'ERR_LOCK_QUORUM' | 'ERR_LOCK_CONFIG' | 'ERR_LOCK_REDIS';
+  | 'ERR_LOCK_BUSY'
+  | 'ERR_LOCK_LOST'
+  | 'ERR_LOCK_QUORUM'
+  | 'ERR_LOCK_CONFIG'
+  | 'ERR_LOCK_REDIS'
+  | LockKeyErrorCode;
+
+import { brand } from '../brand.js';
+import type { LockKeyErrorCode } from './LockKeyError.js';
 
 /**
  * Base class of every error deadbolt throws. Match on `code` (stable across versions) rather than on the
- * message.
+ * message. Across copies of `@deadbolt/core` (its ES module and CommonJS builds in one program) match on
+ * `code`: `instanceof` sees only its own copy's classes.
  *
  * @example
  * ```ts
@@ -12,6 +21,10 @@ export type LockErrorCode =
  * ```
  */
 export abstract class LockError extends Error {
+  static {
+    brand(this, 'LockError');
+  }
+
   /** The stable code of this error class. */
   abstract readonly code: LockErrorCode;
 

@@ -1,3 +1,4 @@
+import { brand } from '../brand.js';
 import { LockError } from './LockError.js';
 
 /**
@@ -17,6 +18,10 @@ export type LockLostReason = 'expired' | 'stolen' | 'closed';
  * ```
  */
 export class LockLostError extends LockError {
+  static {
+    brand(this, 'LockLostError');
+  }
+
   readonly code = 'ERR_LOCK_LOST' as const;
 
   constructor(

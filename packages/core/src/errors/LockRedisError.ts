@@ -1,3 +1,4 @@
+import { brand } from '../brand.js';
 import { LockError } from './LockError.js';
 
 /**
@@ -10,5 +11,9 @@ import { LockError } from './LockError.js';
  * ```
  */
 export class LockRedisError extends LockError {
+  static {
+    brand(this, 'LockRedisError');
+  }
+
   readonly code = 'ERR_LOCK_REDIS' as const;
 }

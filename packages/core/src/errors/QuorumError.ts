@@ -1,3 +1,4 @@
+import { brand } from '../brand.js';
 import { LockError } from './LockError.js';
 
 /** What one Redis master answered during a quorum operation. */
@@ -23,6 +24,10 @@ export interface QuorumNodeResult {
  * ```
  */
 export class QuorumError extends LockError {
+  static {
+    brand(this, 'QuorumError');
+  }
+
   readonly code = 'ERR_LOCK_QUORUM' as const;
 
   constructor(

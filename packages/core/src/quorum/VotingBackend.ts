@@ -4,6 +4,7 @@ import type { LockError } from '../errors/LockError.js';
 import type { QuorumNodeResult } from '../errors/QuorumError.js';
 import type { Script, ScriptRunner } from '../redis/ScriptRunner.js';
 import { ACQUIRE, attemptFlags, parseAttempt } from '../scripts/acquire.js';
+import { CONFIRM_FENCE } from '../scripts/confirmFence.js';
 import { DROP_LEASE } from '../scripts/dropLease.js';
 import { QUORUM_EXTEND } from '../scripts/quorumExtend.js';
 import { QUORUM_RELEASE } from '../scripts/quorumRelease.js';
@@ -28,22 +29,39 @@ export interface VotingRules {
   timeout(ttl: number): number;
   /** The error when failing parts prevent agreement. */
   failure(message: string, nodes: readonly QuorumNodeResult[]): LockError;
+  /**
+   * Whether a grant writes the lock's fence to every part (`CONFIRM_FENCE`, one more parallel round trip)
+   * before it is returned, so that a later grant on any part is higher even if the holder never extends nor
+   * releases. A multi-slot Cluster lock needs it: each slot counts from its own fence, with no clock floor.
+   */
+  readonly confirmFence: boolean;
+}
+
+/** What this backend remembers of a token's lease. */
+interface LeaseEntry {
+  fence: number;
+  ttl: number;
+  /** Whether the token may be queued on some part (an earlier attempt queued it, or a part refused or failed). */
+  queued: boolean;
 }
 
 /**
  * A lock held on several parts, each granted separately: a grant needs `required` parts, decided as soon as
- * known. The fence is the highest fence among the granting parts; extend and release push it to every part.
- * A failed attempt deletes its partial grants on every part (also those that failed or did not answer yet).
+ * known. The fence is the highest fence among the granting parts; extend and release push it to every part
+ * (with `confirmFence`, the grant itself does before it is returned). A failed attempt deletes its partial
+ * grants on every part (also those that failed or did not answer yet).
  */
 export class VotingBackend implements LockBackend {
   readonly sharded: boolean;
   readonly #rules: VotingRules;
   readonly #defaultTtl: number;
   /**
-   * Fence and ttl of every lease this backend granted and has not released yet, by token, and whether its
-   * token may be queued on some part (an earlier attempt queued it, or a part refused or failed).
+   * By token: every lease this backend granted and has not released yet, every attempt in flight, and every
+   * failed attempt until the clean-up release that follows it. An attempt stores its entry before its first
+   * command, so a release that comes while it is in flight (an aborted acquire) finds its ttl and removes it;
+   * the attempt's late answer then updates an entry that is no longer stored.
    */
-  readonly #leases = new Map<string, { fence: number; ttl: number; queued: boolean }>();
+  readonly #leases = new Map<string, LeaseEntry>();
 
   constructor(rules: VotingRules, defaultTtl: number) {
     this.sharded = rules.sharded;
@@ -60,7 +78,8 @@ export class VotingBackend implements LockBackend {
     const fairHere = fair && parts.length === 1;
     // A part that refuses (or fails, or answers after the majority) may have queued the token: its release must
     // clean the queues then. Parts answering late still mark the lease they were granted.
-    const lease = { fence: 0, ttl, queued };
+    const lease: LeaseEntry = { fence: 0, ttl, queued };
+    this.#leases.set(token, lease);
     const mayQueue = (): void => void (lease.queued = true);
     const script = ACQUIRE.get(
       attemptFlags({ fair: fairHere, wait, handOver: false, queued: true, clockFloor: true }),
@@ -85,17 +104,36 @@ export class VotingBackend implements LockBackend {
     );
     if (ballot.granted >= required) {
       lease.fence = Math.max(...ballot.votes.map((v) => (v.outcome === 'granted' ? (v.value ?? 0) : 0)));
-      this.#leases.set(token, lease);
-      return { granted: true, fence: lease.fence };
+      if (!this.#rules.confirmFence) return { granted: true, fence: lease.fence };
+      const confirmed = await this.#confirmFence(parts, token, lease, timeout);
+      if (confirmed.granted === parts.length) return { granted: true, fence: lease.fence };
+      await this.#dropPartialGrants(parts, ballot, token, timeout);
+      if (confirmed.errors > 0) {
+        throw this.#rules.failure(
+          `fence confirmed on ${confirmed.granted} of ${parts.length}: ${confirmed.errors} failed`,
+          details(confirmed),
+        );
+      }
+      // A lease ran out before its fence was confirmed (a tiny ttl): refused, the next attempt starts afresh.
+      this.#forget(token, lease);
+      return { granted: false, holderTtl: -1 };
     }
     await this.#dropPartialGrants(parts, ballot, token, timeout);
     if (ballot.errors > parts.length - required) {
+      // The entry stays for the clean-up release that follows a failed attempt, which then takes this attempt's
+      // per-part timeout rather than the locker's default ttl's (the release removes it).
       throw this.#rules.failure(
         `acquire reached ${ballot.granted} of ${parts.length} (needs ${required}): ${ballot.errors} failed`,
         details(ballot),
       );
     }
+    this.#forget(token, lease);
     return { granted: false, holderTtl: holderTtl(ballot, parts.length - required) };
+  }
+
+  /** @internal How many tokens this backend keeps an entry for (leases held, attempts in flight); for tests. */
+  get trackedLeases(): number {
+    return this.#leases.size;
   }
 
   async extend(target: LockTarget, token: string, ttl: number): Promise<boolean> {
@@ -122,7 +160,16 @@ export class VotingBackend implements LockBackend {
     );
   }
 
-  async release(target: LockTarget, token: string, queued = true): Promise<boolean> {
+  release(target: LockTarget, token: string, queued = true): Promise<boolean> {
+    return this.#release(target, token, queued, false);
+  }
+
+  /** `release`, sent again to a part whose connection is down once it is ready (see `LockBackend.abandon`). */
+  abandon(target: LockTarget, token: string): Promise<boolean> {
+    return this.#release(target, token, true, true);
+  }
+
+  async #release(target: LockTarget, token: string, queued: boolean, retry: boolean): Promise<boolean> {
     const parts = this.#rules.parts(target);
     const required = this.#rules.required(parts.length);
     const lease = this.#leases.get(token);
@@ -133,12 +180,16 @@ export class VotingBackend implements LockBackend {
     const script = QUORUM_RELEASE.get(releaseFlags(this.sharded, queued || (lease?.queued ?? true)));
     const ballot = await collectVotes(
       parts.map((part) =>
-        this.#run(part, script, [token, fenceTtl(ttl), lease?.fence ?? 0], this.#rules.timeout(ttl)).then(
-          (reply): Answer<null> => ({
-            yes: parseRelease(reply).released === part.target.keys.length,
-            value: null,
-          }),
-        ),
+        this.#run(
+          part,
+          script,
+          [token, fenceTtl(ttl), lease?.fence ?? 0],
+          this.#rules.timeout(ttl),
+          retry,
+        ).then((reply): Answer<null> => ({
+          yes: parseRelease(reply).released === part.target.keys.length,
+          value: null,
+        })),
       ),
       required,
     );
@@ -150,6 +201,30 @@ export class VotingBackend implements LockBackend {
       );
     }
     return false;
+  }
+
+  /** Drops `token`'s entry unless a later attempt (or a release) replaced it already. */
+  #forget(token: string, lease: LeaseEntry): void {
+    if (this.#leases.get(token) === lease) this.#leases.delete(token);
+  }
+
+  /** Writes the lock's fence to every part; each answers whether the token still holds its leases there. */
+  #confirmFence(
+    parts: readonly VotingPart[],
+    token: string,
+    lease: LeaseEntry,
+    timeout: number,
+  ): Promise<Ballot<null>> {
+    const args = [token, fenceTtl(lease.ttl), lease.fence];
+    return collectVotes(
+      parts.map((part) =>
+        this.#run(part, CONFIRM_FENCE, args, timeout).then((reply): Answer<null> => ({
+          yes: reply === 1,
+          value: null,
+        })),
+      ),
+      parts.length,
+    );
   }
 
   /**
@@ -172,8 +247,10 @@ export class VotingBackend implements LockBackend {
     script: Script,
     args: readonly (string | number)[],
     timeout: number,
+    /** Send again once a down connection is ready (see `ScriptRunner.run`). */
+    retry = false,
   ): Promise<unknown> {
-    return part.runner.run(script, part.target.leases, args, timeout, `Node ${part.node}`);
+    return part.runner.run(script, part.target.leases, args, timeout, `Node ${part.node}`, retry);
   }
 }
 

@@ -1,6 +1,9 @@
-import type { Cluster, Redis } from 'ioredis';
+import type { IoredisClient, RedisClientLike } from '../driver/clientShapes.js';
 
-/** What deadbolt needs from a Redis connection: ioredis `Redis`, ioredis `Cluster` and ioredis-mock all fit. */
+/**
+ * How deadbolt runs scripts on a connection and reads its state (the `scripts` of a `RedisDriver`, which
+ * documents the contract): ioredis `Redis`, ioredis `Cluster`, iovalkey and ioredis-mock fit as they are.
+ */
 export interface ScriptClient {
   /** ioredis connection state; ioredis-mock leaves it undefined. */
   readonly status?: string;
@@ -9,14 +12,19 @@ export interface ScriptClient {
   /** ioredis' socket to its server; a Cluster and ioredis-mock have none. */
   readonly stream?: { cork(): void; uncork(): void };
   ping?(): Promise<unknown>;
+  /** ioredis' event emitter: `ready` once a (re)connection can take commands. */
+  once?(event: 'ready', listener: () => void): unknown;
   evalsha(sha: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
   eval(script: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
 }
 
-/** The clients `createLocker` accepts: one ioredis client, one ioredis Cluster, or several clients (quorum). */
-export type RedisConnection = Redis | Cluster | readonly Redis[];
+/**
+ * What `createLocker` accepts: one client or Cluster of ioredis, iovalkey or node-redis (or a `RedisDriver`),
+ * or several clients, one per independent master (quorum).
+ */
+export type RedisConnection = RedisClientLike | readonly RedisClientLike[];
 
 /** Views an ioredis client as a {@link ScriptClient}; the overloads of ioredis' typings hide the plain form. */
-export function asScriptClient(client: Redis | Cluster): ScriptClient {
+export function asScriptClient(client: IoredisClient): ScriptClient {
   return client;
 }

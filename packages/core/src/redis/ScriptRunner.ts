@@ -54,6 +54,17 @@ export function defineScriptFamily(
 const DOWN_STATES = new Set(['reconnecting', 'close', 'end']);
 /** States of a first connection, or of a reconnection once the connection had been ready. */
 const RECONNECT_STATES = new Set(['connecting', 'connect']);
+/** Most clean-ups kept for a connection to come back; beyond, the oldest is dropped (bounded memory). */
+const MAX_RETRIES_KEPT = 1_024;
+
+/** One call of `ScriptRunner.run` with `retry`, kept until the connection is ready again. */
+interface KeptCall {
+  readonly script: Script;
+  readonly keys: readonly string[];
+  readonly args: readonly (string | number)[];
+  readonly timeout: number;
+  readonly who: string;
+}
 
 /**
  * Runs scripts on one connection in exactly one round trip: EVAL the first time (which also loads the script
@@ -68,6 +79,11 @@ export class ScriptRunner {
   readonly #deadlines = new TimerQueue(() => performance.now());
   /** Once a connection was ready, a later `connecting` means it went down and is trying again. */
   #wasReady = false;
+  /** Calls with `retry` refused while the connection was down, to send when it is ready again. */
+  readonly #kept: KeptCall[] = [];
+  /** Settles once the kept calls were sent again and answered (or failed). */
+  #resent: Promise<void> = Promise.resolve();
+  #resentDone: (() => void) | undefined;
 
   constructor(client: ScriptClient, timeout: number) {
     this.#client = client;
@@ -78,6 +94,12 @@ export class ScriptRunner {
    * Runs `script` with `keys` and `args`; rejects with `LockRedisError` on any failure. `timeout` (default:
    * the runner's) bounds the call, on the runner's deadline queue (no Node timer per call); a late answer is
    * absorbed, never an unhandled rejection. `who` names the server in the timeout message.
+   *
+   * `retry`, for a clean-up that must take effect also when the connection is down: such a call is refused at
+   * once all the same, and sent again the next time the connection is ready. ioredis writes the commands it
+   * re-sends after a reconnect (`autoResendUnfulfilledCommands`, on by default) before it emits `ready`, so an
+   * unanswered acquire that it re-sends runs first in Redis and this clean-up undoes it. A client without
+   * `once` (node-redis, which re-sends nothing; ioredis-mock) is not retried.
    */
   run(
     script: Script,
@@ -85,13 +107,11 @@ export class ScriptRunner {
     args: readonly (string | number)[],
     timeout = this.#timeout,
     who = 'Redis',
+    retry = false,
   ): Promise<unknown> {
     const status = this.#client.status;
-    if (status === 'ready') this.#wasReady = true;
-    else if (
-      status !== undefined &&
-      (DOWN_STATES.has(status) || (this.#wasReady && RECONNECT_STATES.has(status)))
-    ) {
+    if (this.#isDown(status)) {
+      if (retry && this.#client.once) this.#keep({ script, keys, args, timeout, who });
       return Promise.reject(
         new LockRedisError(`Redis is not connected (connection ${status}); ${script.name} was not sent`),
       );
@@ -122,6 +142,40 @@ export class ScriptRunner {
         failed(error); // a client that throws instead of rejecting
       }
     });
+  }
+
+  /** @internal Settles once the calls kept for `retry` were sent again and answered; for tests. */
+  whenResent(): Promise<void> {
+    return this.#resent;
+  }
+
+  /** Whether a call now would find the connection down (and be refused); notes a ready connection. */
+  #isDown(status: string | undefined): boolean {
+    if (status === 'ready') this.#wasReady = true;
+    return (
+      status !== undefined &&
+      status !== 'ready' &&
+      (DOWN_STATES.has(status) || (this.#wasReady && RECONNECT_STATES.has(status)))
+    );
+  }
+
+  #keep(call: KeptCall): void {
+    if (this.#kept.length === 0) {
+      this.#resent = new Promise((resolve) => (this.#resentDone = resolve));
+      this.#client.once?.('ready', () => this.#sendKept());
+    }
+    this.#kept.push(call);
+    if (this.#kept.length > MAX_RETRIES_KEPT) this.#kept.shift();
+  }
+
+  /** Sends the kept calls again (each is kept once more if the connection went down again meanwhile). */
+  #sendKept(): void {
+    const calls = this.#kept.splice(0);
+    const done = this.#resentDone;
+    const sent = calls.map(({ script, keys, args, timeout, who }) =>
+      this.run(script, keys, args, timeout, who, true),
+    );
+    void Promise.allSettled(sent).then(() => done?.());
   }
 
   /**

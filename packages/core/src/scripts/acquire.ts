@@ -43,7 +43,9 @@ export function attemptFlags(flags: AttemptFlags): string {
  * general path.
  * Returns one integer (cheaper to send and parse than an array): the fence (> 0) when granted, or
  * `-(holderTtl + 2)` (≤ -1) when refused, where holderTtl is the longest remaining lease of another holder
- * (-1 when only the queue blocked). See {@link parseAttempt}.
+ * (-1 when only the queue blocked). A refused attempt that accepts hand-overs (`h`) returns
+ * `[-(holderTtl + 2), seen]` instead, `seen` being the highest fence counter of its keys (the server clock in µs
+ * where none exists): a hand-over fenced above it happened after this attempt. See {@link parseAttempt}.
  *
  * The fence is the key's counter plus one (INCR, which keeps the counter's expiry). A counter that does not
  * exist yet, or has expired, starts at the server time in µs, so fences strictly increase with every grant of
@@ -119,7 +121,17 @@ if blocked then
       redis.call('PEXPIRE', expiry, enqueue)
     end
   end
-  return -(holder_ttl + 2)
+  ${
+    has('h')
+      ? `-- A waiter that accepts hand-overs also learns the highest fence its keys have had by now (the server clock
+  -- when a counter is gone): a hand-over it hears of later is for this attempt only if its fence is above that.
+  local seen = 0
+  for _, lease in ipairs(KEYS) do
+    seen = math.max(seen, tonumber(redis.call('GET', ${derived.fence('lease')})) or clock())
+  end
+  return {-(holder_ttl + 2), string.format('%.0f', seen)}`
+      : 'return -(holder_ttl + 2)'
+  }
 end
 local fence = 0
 for _, lease in ipairs(KEYS) do
@@ -142,10 +154,23 @@ return fence
   },
 );
 
-/** Reads the acquire script's reply: a fence when granted, else the holder's remaining lease (-1: unknown). */
+/**
+ * Reads the acquire script's reply: a fence when granted, else the holder's remaining lease (-1: unknown) and,
+ * for an attempt that accepts hand-overs, the highest fence its keys had (`[-(holderTtl + 2), fence]`).
+ *
+ * @example
+ * ```ts
+ * parseAttempt(1796171555799974) // { granted: true, fence: 1796171555799974 }
+ * parseAttempt([-1502, '1796171555799974']) // { granted: false, holderTtl: 1500, seenFence: 1796171555799974 }
+ * ```
+ */
 export function parseAttempt(
   reply: unknown,
-): { granted: true; fence: number } | { granted: false; holderTtl: number } {
+): { granted: true; fence: number } | { granted: false; holderTtl: number; seenFence?: number } {
+  if (Array.isArray(reply)) {
+    const [refusal, seen] = reply as [unknown, unknown];
+    return { granted: false, holderTtl: -Number(refusal) - 2, seenFence: Number(seen) };
+  }
   const value = Number(reply);
   return value > 0 ? { granted: true, fence: value } : { granted: false, holderTtl: -value - 2 };
 }

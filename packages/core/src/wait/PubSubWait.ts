@@ -8,7 +8,8 @@ import { sleep } from './sleep.js';
  * Event-driven waiting: a release publishes the next waiter's token and wakes it at once. A timer covers a
  * lost message: it fires at the holder's remaining lease (a crashed holder never publishes), or at the
  * heartbeat that keeps the queue entry alive, whichever is first. When subscribing fails (Redis down), the
- * pause polls with capped exponential backoff and full jitter instead.
+ * pause polls with capped exponential backoff and full jitter instead; a subscription Redis does not answer
+ * ends the pause at that same bound (or on abort).
  */
 export class PubSubWait implements WaitStrategy {
   readonly handsOver = true;
@@ -37,7 +38,14 @@ export class PubSubWait implements WaitStrategy {
       },
     };
     try {
-      const fresh = await this.#hub.listen(listener);
+      // A new subscription waits for Redis, which may not answer: the pause ends at `atMost` (or on abort)
+      // regardless, and the next attempt, bounded by commandTimeout, tells whether Redis is there.
+      const fresh = await within(this.#hub.listen(listener), request);
+      if (fresh === undefined) {
+        this.#hub.forget(listener);
+        signal.throwIfAborted();
+        return undefined;
+      }
       const late = this.#hub.takeEarlyWakeup(request.token);
       if (fresh || late) {
         this.#hub.forget(listener);
@@ -71,4 +79,36 @@ export class PubSubWait implements WaitStrategy {
   close(): void {
     this.#hub.close();
   }
+}
+
+/**
+ * Settles like `listening`, or resolves `undefined` once `atMost` ms passed or the request's signal aborted (when
+ * abortable), whichever is first. Leaves no timer or listener behind; a late rejection of `listening` is absorbed.
+ */
+function within(
+  listening: Promise<boolean>,
+  { atMost, signal, abortable }: PauseRequest,
+): Promise<boolean | undefined> {
+  return new Promise<boolean | undefined>((resolve, reject) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      if (abortable) signal.removeEventListener('abort', onAbort);
+    };
+    const onAbort = (): void => {
+      done();
+      resolve(undefined);
+    };
+    const timer = setTimeout(onAbort, atMost);
+    if (abortable) signal.addEventListener('abort', onAbort, { once: true });
+    listening.then(
+      (fresh) => {
+        done();
+        resolve(fresh);
+      },
+      (error: Error) => {
+        done();
+        reject(error);
+      },
+    );
+  });
 }

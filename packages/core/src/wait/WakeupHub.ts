@@ -1,7 +1,7 @@
 import { lockerTagOf } from '../token.js';
 import { parseWakeup, type WakeupMessage } from './wakeupMessage.js';
 
-/** A subscriber connection: what {@link WakeupHub} needs from an ioredis client (or ioredis-mock). */
+/** A subscriber connection: what the wake-up hub needs from a client (ioredis, iovalkey, node-redis or ioredis-mock), one per locker. */
 export interface SubscriberConnection {
   subscribe(...channels: string[]): Promise<unknown>;
   unsubscribe(...channels: string[]): Promise<unknown>;
@@ -162,7 +162,8 @@ export class WakeupHub {
    * answered instead of publishing. A message is the next waiter's token, or `token:fence` when the release
    * handed it the lock. A hand-over that reaches no listener (the waiter is between two attempts) is kept as an
    * early wake-up, with its fence: the waiter takes it when it pauses after the refused attempt that was in
-   * flight (a release can hand over only after that attempt queued it, so its start still bounds the lease).
+   * flight. It may be stale (a hand-over the waiter slept through, sent before that attempt): the acquire
+   * trusts it only when its fence is above every fence that attempt saw (see `acquireLoop`).
    */
   dispatch(channel: string, message: string): void {
     const { token, handedFence } = parseWakeup(message);

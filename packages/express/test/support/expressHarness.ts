@@ -3,7 +3,7 @@ import type { Express, NextFunction, Request, RequestHandler, Response } from 'e
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
-import { itemKey, type AppSpec, type Harness } from '../../../core/test/request/support/Harness.js';
+import { itemKey, type AppSpec, type Harness } from '@deadbolt/http/conformance';
 
 /** Runs the shared request-lock suite on one Express major version. */
 export function expressHarness(name: string, create: () => Express): Harness {

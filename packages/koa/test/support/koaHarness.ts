@@ -4,7 +4,7 @@ import type Koa from 'koa';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
-import { itemKey, type AppSpec, type Harness } from '../../../core/test/request/support/Harness.js';
+import { itemKey, type AppSpec, type Harness } from '@deadbolt/http/conformance';
 
 type Params = Readonly<Record<string, unknown>> | undefined;
 

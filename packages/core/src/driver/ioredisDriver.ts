@@ -1,0 +1,44 @@
+import type { ScriptClient } from '../redis/RedisClient.js';
+import type { SubscriberConnection } from '../wait/WakeupHub.js';
+import { hasMethods } from './hasMethods.js';
+import { prefixedSubscriber } from './prefixedSubscriber.js';
+import type { RedisDriver } from './RedisDriver.js';
+
+/** An ioredis-shaped client as deadbolt reads it at run time (beyond its typed shape). */
+interface IoredisRuntime extends ScriptClient {
+  duplicate?: (...args: unknown[]) => SubscriberConnection;
+  options?: { keyPrefix?: unknown };
+}
+
+/**
+ * Whether `value` looks like an ioredis client or Cluster (so also iovalkey, its fork, and ioredis-mock):
+ * recognised by shape, never by class, so any copy of either package is accepted.
+ */
+export function isIoredisLike(value: unknown): value is ScriptClient {
+  return hasMethods(value, 'evalsha', 'eval');
+}
+
+/**
+ * The {@link RedisDriver} of an ioredis or iovalkey client or Cluster. The client runs the scripts itself (no
+ * wrapper on the hot path); the wake-up subscriber is a `duplicate()` of a single client, and with a
+ * `keyPrefix` it subscribes to the prefixed channels the scripts publish on (ioredis prefixes keys, not
+ * channels).
+ *
+ * @example
+ * ```ts
+ * const driver = ioredisDriver(new Redis({ keyPrefix: 'app:' }))
+ * ```
+ */
+export function ioredisDriver(client: ScriptClient): RedisDriver {
+  const runtime = client as IoredisRuntime;
+  const isCluster = client.isCluster === true;
+  const { duplicate } = runtime;
+  if (isCluster || typeof duplicate !== 'function') return { kind: 'ioredis', isCluster, scripts: client };
+  const prefix = typeof runtime.options?.keyPrefix === 'string' ? runtime.options.keyPrefix : '';
+  return {
+    kind: 'ioredis',
+    isCluster,
+    scripts: client,
+    subscriber: () => prefixedSubscriber(duplicate.call(client), prefix),
+  };
+}

@@ -1,0 +1,195 @@
+import { LockLostError, type Lock } from '@deadbolt/core';
+import { deriveKeys, hasRouteParams, unmountedKeyError, type DerivedKeys } from './deriveKeys.js';
+import type { RequestKey } from './RequestLockOptions.js';
+import { failureOutcome } from './failureOutcome.js';
+import type { ProblemReply } from './problem.js';
+import { keyErrorReply, lockLostReply } from './replies.js';
+import { RequestLock } from './RequestLock.js';
+import type { RequestLockOutcome } from './RequestLockOutcome.js';
+import { afterEnd, type RequestLockPhase } from './RequestLockPhase.js';
+import type { ReleasePolicy, RequestLockShared } from './RequestLockShared.js';
+import { takeLock } from './takeLock.js';
+
+/**
+ * One request's lock, from key derivation to the single release: a state machine over one
+ * {@link RequestLockPhase}. The adapter creates it synchronously, wires `responseDone` to the response's
+ * `finish`/`close` before any await, then calls `acquire`.
+ */
+export class RequestLockSession<Req> {
+  readonly #shared: RequestLockShared<Req>;
+  readonly #policy: ReleasePolicy;
+  #phase: RequestLockPhase = { name: 'deriving' };
+  /** Made when the handler reads `lock.signal`; most requests never do. */
+  #end: AbortController | undefined;
+  #onLost: ((reply: ProblemReply) => void) | undefined;
+
+  constructor(shared: RequestLockShared<Req>, policy: ReleasePolicy) {
+    this.#shared = shared;
+    this.#policy = policy;
+  }
+
+  /** The current phase (for adapters' diagnostics and tests). */
+  get phase(): RequestLockPhase['name'] {
+    return this.#phase.name;
+  }
+
+  /** The 503 answer owed when the lock was lost (or `maxHold` ran out) while the request held it. */
+  get lostReply(): ProblemReply | undefined {
+    const phase = this.#phase;
+    return phase.name === 'lost' || phase.name === 'released' ? phase.reply : undefined;
+  }
+
+  /** Calls `listener` once if the lock is lost while the request holds it. */
+  onLost(listener: (reply: ProblemReply) => void): void {
+    this.#onLost = listener;
+  }
+
+  /**
+   * Derives the key(s) and acquires. Rejects only with an error of the key function; every lock outcome
+   * (busy, Redis down, bad key, client gone) resolves.
+   */
+  async acquire(request: Req, params: unknown): Promise<RequestLockOutcome> {
+    const derived = await this.#derive(request, params);
+    if (this.#phase.name !== 'deriving') return { type: 'gone' };
+    if (derived.type !== 'lock') {
+      this.#phase = { name: 'unlocked' };
+      if (derived.type === 'skip') return { type: 'proceed', lock: undefined };
+      if (derived.error.code === 'ERR_LOCK_KEY_UNMOUNTED') this.#shared.misuse(derived.error);
+      return { type: 'reply', reply: keyErrorReply(derived.error) };
+    }
+    const { keys } = derived;
+    const { wait } = this.#shared.config;
+    const stop = wait === 0 ? undefined : new AbortController();
+    this.#phase = { name: 'acquiring', stop };
+    let lock: Lock;
+    try {
+      lock = await takeLock(this.#shared, keys, stop);
+    } catch (error) {
+      if (this.phase === 'gone') return { type: 'gone' }; // the response ended while acquiring
+      this.#phase = { name: 'unlocked' };
+      return failureOutcome(error, keys, this.#shared);
+    }
+    this.#shared.outage.recovered();
+    return this.#granted(lock);
+  }
+
+  /** Runs the key function; a TypeError without route params is the `app.use` misuse (`ctx.params.id`). */
+  async #derive(request: Req, params: unknown): Promise<DerivedKeys> {
+    let answer: RequestKey;
+    try {
+      answer = await this.#shared.config.key(request);
+    } catch (error) {
+      if (!(error instanceof TypeError) || hasRouteParams(params)) throw error;
+      return { type: 'invalid', error: unmountedKeyError(`function threw "${error.message}"`) };
+    }
+    return deriveKeys(answer, params, this.#shared.config);
+  }
+
+  /** The response finished or closed (client gone): stop waiting, release when the policy allows. */
+  responseDone(): void {
+    const phase = this.#phase;
+    if (phase.name === 'deriving' || phase.name === 'acquiring') {
+      this.#phase = { name: 'gone' };
+      if (phase.name === 'acquiring') phase.stop?.abort(new Error('The response ended'));
+    } else if (phase.name === 'holding' || phase.name === 'lost') this.#ended(phase, 'response');
+  }
+
+  /** The handler completed (policy `response-and-handler`). */
+  handlerDone(): void {
+    const phase = this.#phase;
+    if (phase.name === 'holding' || phase.name === 'lost') this.#ended(phase, 'handler');
+  }
+
+  #ended(phase: Extract<RequestLockPhase, { name: 'holding' | 'lost' }>, end: 'response' | 'handler'): void {
+    const awaiting = afterEnd(phase.awaiting, end);
+    if (awaiting === undefined) this.#release();
+    else this.#phase = { ...phase, awaiting };
+  }
+
+  #granted(lock: Lock): RequestLockOutcome {
+    if (this.#phase.name === 'gone') {
+      this.#releaseLock(lock); // granted with `wait: 0` (no signal) after the response ended
+      return { type: 'gone' };
+    }
+    const { maxHold } = this.#shared.config;
+    this.#phase = {
+      name: 'holding',
+      lock,
+      since: performance.now(),
+      awaiting: this.#policy === 'response' ? 'response' : 'both',
+      maxHold: maxHold === undefined ? undefined : setTimeout(() => this.#maxHoldRanOut(maxHold), maxHold),
+    };
+    lock.onLoss((error) => this.#lose(error));
+    return { type: 'proceed', lock: new RequestLock(lock, this) };
+  }
+
+  /** Aborts once the request no longer holds its lock (lost, `maxHold`, or released at the request's end). */
+  get endSignal(): AbortSignal {
+    if (!this.#end) {
+      this.#end = new AbortController();
+      const reason = this.#endReason();
+      if (reason !== undefined) this.#end.abort(reason());
+    }
+    return this.#end.signal;
+  }
+
+  /** Whether the request no longer holds its lock. */
+  get ended(): boolean {
+    return this.#endReason() !== undefined;
+  }
+
+  /** Why the request no longer holds its lock, once it does not; built only when someone asks. */
+  #endReason(): (() => unknown) | undefined {
+    const phase = this.#phase;
+    if (phase.name === 'lost') return () => phase.reason;
+    return phase.name === 'released' ? phase.reason : undefined;
+  }
+
+  #maxHoldRanOut(maxHold: number): void {
+    if (this.#phase.name !== 'holding') return;
+    const { lock } = this.#phase;
+    const cause = new Error(`The request held its lock longer than maxHold (${maxHold} ms)`);
+    this.#lose(new LockLostError(lock.key, 'expired', { cause }));
+    this.#release();
+  }
+
+  #lose(reason: unknown): void {
+    const phase = this.#phase;
+    if (phase.name !== 'holding') return;
+    clearTimeout(phase.maxHold);
+    const reply = lockLostReply(this.#shared.config.retryAfter({ reason: 'unavailable', remaining: -1 }));
+    const { lock, since, awaiting } = phase;
+    this.#phase = { name: 'lost', lock, since, awaiting, reason, reply };
+    this.#end?.abort(reason);
+    this.#onLost?.(reply);
+  }
+
+  #release(): void {
+    const phase = this.#phase;
+    if (phase.name !== 'holding' && phase.name !== 'lost') return;
+    const { lock } = phase;
+    let reason: () => unknown;
+    if (phase.name === 'lost') reason = () => phase.reason;
+    else {
+      clearTimeout(phase.maxHold);
+      let made: LockLostError | undefined;
+      reason = () => {
+        const cause = new Error('The request ended (response sent or client gone); the lock was released');
+        return (made ??= new LockLostError(lock.key, 'closed', { cause }));
+      };
+    }
+    this.#phase = { name: 'released', reason, reply: phase.name === 'lost' ? phase.reply : undefined };
+    this.#shared.holds.observeHold(performance.now() - phase.since);
+    this.#end?.abort(reason());
+    this.#releaseLock(lock);
+  }
+
+  #releaseLock(lock: Lock): void {
+    lock.release().then(undefined, (error: unknown) => {
+      this.#shared.config.logger.warn(
+        `deadbolt: releasing the lock on ${JSON.stringify(lock.key)} failed; it ends with its ttl.`,
+        error,
+      );
+    });
+  }
+}

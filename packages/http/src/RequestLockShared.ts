@@ -1,0 +1,22 @@
+import type { LockKeyError } from '@deadbolt/core';
+import type { HoldEstimate } from './HoldEstimate.js';
+import type { OutageLog } from './OutageLog.js';
+import type { RequestLockConfig } from './RequestLockConfig.js';
+import type { AnyFunction } from './RequestLockOptions.js';
+
+/**
+ * When the lock is released: `response` = as soon as the response finished or closed (Express, which cannot
+ * see when a handler completes); `response-and-handler` = once both the response ended and the handler
+ * completed (Koa), so a handler still running after its client left keeps the lock.
+ */
+export type ReleasePolicy = 'response' | 'response-and-handler';
+
+/** State shared by every request of one middleware. */
+export interface RequestLockShared<Req> {
+  readonly config: RequestLockConfig<Req, AnyFunction>;
+  readonly outage: OutageLog;
+  /** What this process has seen of the locker's request holds and lines (feeds `Retry-After`). */
+  readonly holds: HoldEstimate;
+  /** Reports a likely misuse (a key reading route params under `app.use`) once per middleware, as a warning. */
+  readonly misuse: (error: LockKeyError) => void;
+}

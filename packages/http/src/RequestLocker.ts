@@ -1,0 +1,52 @@
+import type { LockKeyError } from '@deadbolt/core';
+import { holdEstimateOf } from './HoldEstimate.js';
+import { OutageLog } from './OutageLog.js';
+import { resolveRequestLockConfig, type RequestLockConfig } from './RequestLockConfig.js';
+import type { AnyFunction, RequestLockOptions } from './RequestLockOptions.js';
+import type { ReleasePolicy, RequestLockShared } from './RequestLockShared.js';
+import { RequestLockSession } from './RequestLockSession.js';
+
+/**
+ * The framework-neutral core of a request-lock middleware: validates the options once (throws
+ * `LockConfigError`) and opens one {@link RequestLockSession} per request. `@deadbolt/express` and
+ * `@deadbolt/koa` are thin adapters over it.
+ *
+ * @example
+ * ```ts
+ * const requests = new RequestLocker<MyRequest>({ locker, key: (r) => r.resource }, 'myMiddleware')
+ * const session = requests.open('response')
+ * response.once('close', () => session.responseDone())
+ * const outcome = await session.acquire(request, request.params)
+ * ```
+ */
+export class RequestLocker<Req, OnBusy extends AnyFunction = never> {
+  /** The validated options. */
+  readonly config: RequestLockConfig<Req, OnBusy>;
+  readonly #shared: RequestLockShared<Req>;
+
+  /**
+   * @param options - the middleware's options
+   * @param where - the middleware's name, used in error messages (e.g. `'lockRequests'`)
+   * @param extra - the adapter's own option names besides `onBusy`, accepted but not validated here
+   */
+  constructor(options: RequestLockOptions<Req, OnBusy>, where: string, extra: readonly string[] = []) {
+    this.config = resolveRequestLockConfig(options, where, extra);
+    let misuseReported = false;
+    const logger = this.config.logger;
+    this.#shared = {
+      config: this.config,
+      outage: new OutageLog(logger),
+      holds: holdEstimateOf(this.config.locker),
+      misuse: (error: LockKeyError) => {
+        if (misuseReported) return;
+        misuseReported = true;
+        logger.warn(`deadbolt: ${where}(): ${error.code}: ${error.message}`);
+      },
+    };
+  }
+
+  /** Starts one request's lock; wire `responseDone` to the response before any await. */
+  open(policy: ReleasePolicy): RequestLockSession<Req> {
+    return new RequestLockSession(this.#shared, policy);
+  }
+}

@@ -1,0 +1,154 @@
+import { waitUntil } from '@deadbolt/testing';
+import { expect } from 'chai';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { deferred } from './deferred.js';
+import { get } from './http.js';
+import { queueLength } from './redisState.js';
+import type { SuiteContext } from './SuiteContext.js';
+
+/** A read → await → write "withdraw 1" on a shared balance; returns the balance and the fences seen. */
+function account(start: number) {
+  const state = { balance: start, fences: [] as number[] };
+  const withdraw = async (fence: number | undefined): Promise<void> => {
+    const read = state.balance;
+    // The awaited work between read and write: several turns of the event loop.
+    for (let i = 0; i < 5; i++) await yieldToLoop();
+    state.balance = read - 1;
+    if (fence !== undefined) state.fences.push(fence);
+  };
+  return { state, withdraw };
+}
+
+/** Mutual exclusion, overlap of distinct keys, FIFO order, multi-key and skipped locks. */
+export function serializationCases(context: () => SuiteContext): void {
+  it('loses updates under 50 concurrent withdrawals without the middleware, and none with it', async () => {
+    const ctx = context();
+    const runs = await Promise.all(
+      [false, true].map(async (locked) => {
+        const { state, withdraw } = account(100);
+        const url = await ctx.serve({
+          locked,
+          options: { wait: 60_000 },
+          handler: async (call) => {
+            await withdraw(call.lock?.fence);
+            return { status: 200, json: { ok: true } };
+          },
+        });
+        const answers = await Promise.all(Array.from({ length: 50 }, () => get(url, '/items/acct')));
+        return { state, statuses: answers.map((a) => a.status) };
+      }),
+    );
+    const [unlocked, locked] = runs;
+    expect(unlocked?.statuses.every((s) => s === 200)).to.equal(true);
+    expect(unlocked?.state.balance).to.be.greaterThan(50);
+    expect(locked?.statuses.every((s) => s === 200)).to.equal(true);
+    expect(locked?.state.balance).to.equal(50);
+    const fences = locked?.state.fences ?? [];
+    expect(fences).to.have.length(50);
+    expect(fences.every((f, i) => i === 0 || f > (fences[i - 1] ?? Infinity))).to.equal(true);
+  });
+
+  it('runs requests for different keys at the same time', async () => {
+    const ctx = context();
+    const entered = new Set<string>();
+    const gate = deferred();
+    const url = await ctx.serve({
+      handler: async (call) => {
+        entered.add(call.id);
+        await gate.promise;
+        return { status: 200, json: { id: call.id } };
+      },
+    });
+    const answers = [get(url, '/items/a'), get(url, '/items/b')];
+    await waitUntil(() => entered.size === 2, { description: 'both handlers to be entered' });
+    gate.resolve();
+    expect((await Promise.all(answers)).map((a) => a.status)).to.deep.equal([200, 200]);
+  });
+
+  it('serves the requests for one key in arrival order', async () => {
+    const ctx = context();
+    const entered: string[] = [];
+    const gate = deferred();
+    const url = await ctx.serve({
+      options: { wait: 30_000 },
+      handler: async (call) => {
+        entered.push(String(call.query['n']));
+        if (call.query['n'] === '0') await gate.promise;
+        return { status: 200, json: {} };
+      },
+    });
+    const answers = [get(url, '/items/x?n=0')];
+    await waitUntil(() => entered.length === 1, { description: 'the first request to hold the lock' });
+    for (let n = 1; n <= 4; n++) {
+      answers.push(get(url, `/items/x?n=${n}`));
+      await waitUntil(async () => (await queueLength(ctx.client, 'item:x')) === n, {
+        description: `request ${n} to be queued`,
+      });
+    }
+    gate.resolve();
+    expect((await Promise.all(answers)).map((a) => a.status)).to.deep.equal([200, 200, 200, 200, 200]);
+    expect(entered).to.deep.equal(['0', '1', '2', '3', '4']);
+  });
+
+  it('locks every key of an array, so overlapping arrays exclude each other without deadlock', async () => {
+    const ctx = context();
+    let active = 0;
+    let overlaps = 0;
+    const url = await ctx.serve({
+      key: ({ query }) => String(query['keys']).split(','),
+      options: { wait: 30_000 },
+      handler: async (call) => {
+        active += 1;
+        if (active > 1) overlaps += 1;
+        expect(call.lock?.keys).to.deep.equal([...String(call.query['keys']).split(',')].sort());
+        for (let i = 0; i < 3; i++) await yieldToLoop();
+        active -= 1;
+        return { status: 200, json: {} };
+      },
+    });
+    const orders = ['a,b', 'b,a', 'b,c', 'c,a', 'a,b,c', 'c,b'];
+    const answers = await Promise.all(
+      Array.from({ length: 18 }, (_, i) => get(url, `/items/m?keys=${orders[i % orders.length]}`)),
+    );
+    expect(answers.map((a) => a.status).every((s) => s === 200)).to.equal(true);
+    expect(overlaps).to.equal(0);
+  });
+
+  it('answers busy when one key of an array is held by another request', async () => {
+    const ctx = context();
+    const gate = deferred();
+    const entered: string[] = [];
+    const url = await ctx.serve({
+      key: ({ query }) => String(query['keys']).split(','),
+      options: { wait: 0 },
+      handler: async (call) => {
+        entered.push(String(call.query['keys']));
+        if (call.query['keys'] === 'a,b') await gate.promise;
+        return { status: 200, json: {} };
+      },
+    });
+    const holder = get(url, '/items/m?keys=a,b');
+    await waitUntil(() => entered.length === 1, { description: 'the holder to enter' });
+    const busy = await get(url, '/items/m?keys=c,b');
+    const free = await get(url, '/items/m?keys=c,d');
+    gate.resolve();
+    expect([busy.status, free.status, (await holder).status]).to.deep.equal([409, 200, 200]);
+  });
+
+  it('serves without a lock when the key function returns false, or undefined with onMissingKey: skip', async () => {
+    const ctx = context();
+    const seen: (number | undefined)[] = [];
+    const url = await ctx.serve({
+      key: ({ query }) => (query['skip'] === 'undefined' ? undefined : false),
+      options: { onMissingKey: 'skip' },
+      handler: (call) => {
+        seen.push(call.lock?.fence);
+        return { status: 200, json: {} };
+      },
+    });
+    const answers = await Promise.all([get(url, '/items/1?skip=undefined'), get(url, '/items/1?skip=false')]);
+    expect(answers.map((a) => a.status)).to.deep.equal([200, 200]);
+    expect(seen).to.deep.equal([undefined, undefined]);
+    expect(await ctx.client.keys('deadbolt:*')).to.deep.equal([]);
+  });
+}
