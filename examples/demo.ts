@@ -1,9 +1,10 @@
-// `pnpm demo`: 50 concurrent withdrawals on one account, without and with @deadbolt/express, on the
-// embedded in-memory Redis (ioredis-mock). Prints the lost updates, the fences, and exits 0 when the lock
-// prevented every lost update.
-import { createServer } from 'node:http';
+// `pnpm demo`: 50 concurrent withdrawals on one account, without and with @deadbolt/express, on the Redis at
+// REDIS_URL, or on the embedded in-memory Redis (ioredis-mock) when it is not set. Prints which Redis it runs on,
+// the lost updates and the fences, and exits 0 when the lock prevented every lost update.
+import { createServer, STATUS_CODES } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './express/app.js';
+import type { Redis } from 'ioredis';
 import { connectRedis } from './shared/redis.js';
 
 const REQUESTS = 50;
@@ -16,8 +17,7 @@ interface Withdrawal {
 }
 
 /** Starts the example app, fires 50 withdrawals of 1 at once, and reports the final balance. */
-async function run(locked: boolean) {
-  const { redis } = connectRedis('');
+async function run(redis: Redis, locked: boolean) {
   const { app, accounts, locker } = createApp({ redis, locked });
   const account = locked ? 'bob' : 'alice';
   await accounts.open(account, START);
@@ -38,30 +38,40 @@ async function run(locked: boolean) {
   server.closeAllConnections();
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await locker.close();
-  redis.disconnect();
   return { results, balance };
 }
 
+/** e.g. "all 50 answered 200 OK", or "48 answered 200 OK, 2 answered 409 Conflict". */
 function statusSummary(results: readonly Withdrawal[]): string {
   const counts = new Map<number, number>();
   for (const { status } of results) counts.set(status, (counts.get(status) ?? 0) + 1);
-  return [...counts].map(([status, n]) => `${n} × ${status}`).join(', ');
+  const answered = [...counts].map(([status, n]) => `${n} answered ${status} ${STATUS_CODES[status] ?? ''}`);
+  return counts.size === 1 ? `all ${answered[0] ?? ''}` : answered.join(', ');
 }
 
+let connection;
+try {
+  connection = await connectRedis();
+} catch (error) {
+  console.error(`pnpm demo: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
+const { redis, where } = connection;
+console.log(`Redis: ${where}`);
 const expected = START - REQUESTS;
 console.log(
   `${REQUESTS} concurrent withdrawals of 1 from an account holding ${START} (expected balance ${expected}).`,
 );
 console.log('Each handler reads the balance, awaits 5 ms of "payment provider", then writes it back.\n');
 
-const unlocked = await run(false);
+const unlocked = await run(redis, false);
 const lostWithout = unlocked.balance - expected;
 console.log(`without the middleware: ${statusSummary(unlocked.results)}`);
 console.log(
   `  balance ${START} → ${unlocked.balance}: ${lostWithout} of ${REQUESTS} withdrawals were lost\n`,
 );
 
-const locked = await run(true);
+const locked = await run(redis, true);
 const lostWith = locked.balance - expected;
 console.log(
   `with lockRequests({ key: req => \`account:\${req.params.id}\` }): ${statusSummary(locked.results)}`,
@@ -73,8 +83,11 @@ const served = locked.results
 const inOrder = served.every((r, i) => r.balance === START - 1 - i);
 const shown = served.length > 6 ? [...served.slice(0, 3), undefined, ...served.slice(-2)] : served;
 console.log('  each withdrawal ran under a fresh fence; sorted by fence, each saw the one before it:');
+console.log("  (fences are large because a key's fence counter starts at the Redis server's clock in µs)");
 for (const r of shown) console.log(r === undefined ? '    …' : `    fence ${r.fence} → balance ${r.balance}`);
 console.log(`  fences strictly increase with the balances: ${inOrder ? 'yes' : 'NO'}`);
+
+redis.disconnect();
 
 const ok = lostWith === 0 && inOrder && served.length === REQUESTS;
 console.log(

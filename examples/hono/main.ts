@@ -1,0 +1,15 @@
+// Runs the example bank: `node --conditions=source --import tsx examples/hono/main.ts` (REDIS_URL optional; PORT
+// default 3000, 0 for any free port).
+import { serve } from '@hono/node-server';
+import { createApp } from './app.js';
+import { connectRedis } from '../shared/redis.js';
+
+const { redis, where } = await connectRedis();
+const { app, accounts } = createApp({ redis, locked: process.env['LOCKED'] !== 'false' });
+await accounts.open('alice', 100);
+serve({ fetch: app.fetch, port: Number(process.env['PORT'] ?? 3000) }, ({ port }) => {
+  console.log(`Hono bank on http://localhost:${port} with ${where}; alice has 100. Try:`);
+  console.log(
+    `  curl -X POST localhost:${port}/accounts/alice/withdraw -H 'content-type: application/json' -d '{"amount":10}'`,
+  );
+});
