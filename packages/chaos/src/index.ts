@@ -1,6 +1,11 @@
 export { runChaos } from './runChaos.js';
+export { assertLockCorrect, LockViolationError, type ChaosReplay } from './assertLockCorrect.js';
+export { ChaosAdapterError } from './adapter/connectAdapter.js';
 export {
   TOPOLOGIES,
+  DEFAULT_TTL,
+  formatTtl,
+  type TtlRange,
   type ChaosOptions,
   type ChaosBackendName,
   type ChaosTopology,
@@ -15,6 +20,7 @@ export type {
   AdapterAcquireOptions,
 } from './adapter/LockAdapter.js';
 export { deadboltAdapter, type DeadboltAdapterOptions } from './adapter/deadboltAdapter.js';
+export { CLIENT_LIBRARIES, type ChaosClientLibrary } from './real/clientLibraries.js';
 export {
   ALL_FAULTS,
   FAULT_NAMES,
@@ -30,6 +36,8 @@ export { formatHistory, formatEvent } from './history/format.js';
 export { FencedResource, PlainResource } from './world/Resources.js';
 export * from './fixtures/index.js';
 export { renderReport, type ReportOptions } from './report/renderReport.js';
+export { renderJUnit, type JUnitCase } from './report/junit.js';
+export { coverage, type Coverage } from './history/coverage.js';
 export { timelines, type BeliefInterval, type KeyTimeline } from './report/intervals.js';
 export { FaultProxy } from './real/FaultProxy.js';
 export { noFaults, type ConnectionFaults } from './backend/FaultyConnection.js';

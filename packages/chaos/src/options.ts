@@ -1,3 +1,4 @@
+import { CLIENT_LIBRARIES, type ChaosClientLibrary } from './real/clientLibraries.js';
 import type { LockAdapter } from './adapter/LockAdapter.js';
 import { deadboltAdapter } from './adapter/deadboltAdapter.js';
 import {
@@ -17,11 +18,32 @@ export type ChaosTopology = 'single' | 'quorum3' | 'quorum5' | 'cluster';
 /** Every topology, for validating user input. */
 export const TOPOLOGIES: readonly ChaosTopology[] = ['single', 'quorum3', 'quorum5', 'cluster'];
 
-/** Progress of a run: schedules done out of `runs`, and whether it is shrinking a failure. */
+/** A range of lease lengths, in ms: each schedule draws its ttl from it (both ends included). */
+export interface TtlRange {
+  readonly min: number;
+  readonly max: number;
+}
+
+/**
+ * The default ttl range of each backend: wide, odd values included, and across deadbolt's hand-over threshold
+ * (a release hands the lock to a waiter only when the waiter's ttl is at least 1 500 ms). Real Redis starts higher:
+ * with real timers on a loaded 2-core machine a lease of 400 ms was lost to scheduling noise (event-loop stalls
+ * longer than its renewal margin), not to the lock.
+ */
+export const DEFAULT_TTL: Readonly<Record<ChaosBackendName, TtlRange>> = {
+  mock: { min: 100, max: 3_000 },
+  redis: { min: 1_000, max: 2_500 },
+};
+
+/** Progress of a run: schedules done out of `runs`, shrink runs after a failure, and real time spent so far. */
 export interface ChaosProgress {
   readonly done: number;
   readonly runs: number;
   readonly shrinking: boolean;
+  /** Shrink runs so far (after the first failure). */
+  readonly shrinkRuns: number;
+  /** Real time since the run started, in ms. */
+  readonly elapsedMs: number;
 }
 
 /**
@@ -63,14 +85,28 @@ export interface ChaosOptions {
   readonly faults?: readonly ChaosFault[];
   /** Keep faults within the lock's stated bounds, or go beyond them. Default `'within'`. */
   readonly bounds?: 'within' | 'beyond';
-  /** Lease length of every acquire, in ms. Default `1_000`. */
-  readonly ttl?: number;
+  /**
+   * Lease length of every acquire, in ms: a number fixes it; a range draws it per schedule (recorded in the result,
+   * and replayed with the seed). Default {@link DEFAULT_TTL} of the backend (`{ min: 100, max: 3_000 }` on mock).
+   */
+  readonly ttl?: number | TtlRange;
+  /**
+   * Bias schedules toward contention: `rush` steps start several clients waiting on the key at once, and holders
+   * release more often, so that queues, hand-overs and wake-ups run. `false` draws the plain mix (and replays seeds
+   * recorded before this option existed, with a fixed `ttl`). Default `true`.
+   */
+  readonly contention?: boolean;
   /**
    * `redis` backend: run each client in this process (`inline`: a `pause` is a partition of its connections) or in a
    * child process of its own (`child`: a `pause`, and a `stall` in its work, SIGSTOP it). `child` needs a built-in
    * lock (one with a `child` spec). Default `'inline'`.
    */
   readonly processes?: 'inline' | 'child';
+  /**
+   * `redis` backend: the Redis client library the lock's connections are made with (`ioredis`, `iovalkey` or
+   * `node-redis`; the latter two are optional peers). Default `'ioredis'`.
+   */
+  readonly client?: ChaosClientLibrary;
   /** Shrink a failure to a minimal counterexample. Default `true` on mock, `false` on redis (timing differs per run). */
   readonly shrink?: boolean;
   /** Called after every schedule (for a progress bar). Default: none. */
@@ -91,8 +127,11 @@ export interface ChaosConfig {
   readonly replayPath: string | undefined;
   readonly faults: readonly ChaosFault[];
   readonly bounds: 'within' | 'beyond';
-  readonly ttl: number;
+  /** The ttl range; `min === max` when the ttl is fixed. */
+  readonly ttl: TtlRange;
+  readonly contention: boolean;
   readonly processes: 'inline' | 'child';
+  readonly client: ChaosClientLibrary;
   readonly shrink: boolean;
   readonly onProgress: ((progress: ChaosProgress) => void) | undefined;
 }
@@ -123,6 +162,13 @@ export function resolveChaosOptions(options: ChaosOptions = {}): ChaosConfig {
     throw new RangeError(`runChaos: "processes" must be inline or child, got ${String(processes)}`);
   if (processes === 'child' && backend !== 'redis')
     throw new RangeError('runChaos: processes child needs backend redis');
+  const client = options.client ?? 'ioredis';
+  if (!CLIENT_LIBRARIES.includes(client))
+    throw new RangeError(
+      `runChaos: "client" must be one of ${CLIENT_LIBRARIES.join(', ')}, got ${String(client)}`,
+    );
+  if (client !== 'ioredis' && backend !== 'redis')
+    throw new RangeError(`runChaos: client ${client} needs backend redis (the mock backend is ioredis-mock)`);
   const clients = count('clients', options.clients ?? 5, 2);
   const clientsPerProcess = count('clientsPerProcess', options.clientsPerProcess ?? 1, 1);
   if (clientsPerProcess > clients)
@@ -132,6 +178,10 @@ export function resolveChaosOptions(options: ChaosOptions = {}): ChaosConfig {
   if (clientsPerProcess > 1 && processes === 'child')
     throw new RangeError('runChaos: "clientsPerProcess" above 1 needs processes inline');
   const lock = options.lock ?? deadboltAdapter();
+  if (faults.includes('multiSlot') && lock.multiKey !== true)
+    throw new RangeError(
+      `runChaos: lock ${lock.name} cannot lock several keys at once; multiSlot needs multiKey`,
+    );
   if (processes === 'child' && !lock.child)
     throw new RangeError(`runChaos: lock ${lock.name} has no child spec; processes child needs one`);
   return {
@@ -147,9 +197,38 @@ export function resolveChaosOptions(options: ChaosOptions = {}): ChaosConfig {
     replayPath: options.replayPath,
     faults,
     bounds: options.bounds ?? 'within',
-    ttl: count('ttl', options.ttl ?? 1_000, 50),
+    ttl: ttlRange(options.ttl ?? DEFAULT_TTL[backend], count),
+    contention: options.contention ?? true,
     processes,
+    client,
     shrink: options.shrink ?? backend === 'mock',
     onProgress: options.onProgress,
   };
+}
+
+/** A fixed ttl as a range of one value; checks both ends (integers, at least 50 ms, `min <= max`). */
+function ttlRange(
+  ttl: number | TtlRange,
+  count: (name: string, value: number, min: number) => number,
+): TtlRange {
+  if (typeof ttl === 'number') {
+    const fixed = count('ttl', ttl, 50);
+    return { min: fixed, max: fixed };
+  }
+  const min = count('ttl.min', ttl.min, 50);
+  const max = count('ttl.max', ttl.max, 50);
+  if (max < min) throw new RangeError(`runChaos: "ttl" range must have min <= max, got ${min}..${max}`);
+  return { min, max };
+}
+
+/**
+ * A ttl option as the CLI writes it: `1000`, or `100..3000` for a range.
+ *
+ * @example
+ * ```ts
+ * formatTtl({ min: 100, max: 3000 }) // '100..3000'
+ * ```
+ */
+export function formatTtl(ttl: TtlRange): string {
+  return ttl.min === ttl.max ? String(ttl.min) : `${ttl.min}..${ttl.max}`;
 }

@@ -1,6 +1,7 @@
+import type { ChaosClientLibrary } from './real/clientLibraries.js';
 import type { Invariant, Violation } from './checker/Violation.js';
 import type { HistoryEvent } from './history/events.js';
-import type { ChaosBackendName, ChaosTopology } from './options.js';
+import type { ChaosBackendName, ChaosTopology, TtlRange } from './options.js';
 import type { ChaosFault } from './schedule/faults.js';
 
 /** A shrunk, replayable failure: pass `seed`, `path` and `replayPath` back to `runChaos` to run it again. */
@@ -15,14 +16,27 @@ export interface Counterexample {
   readonly history: string;
   /** The order in which the scheduler delivered commands. */
   readonly scheduler: string;
+  /** The ttl of the failing schedule, in ms (drawn from the run's range, which the seed and path replay). */
+  readonly ttl: number;
 }
 
 /** Counts over every schedule that ran. */
 export interface ChaosStatistics {
+  /** Schedules generated and run (at most `runs`; fewer when one failed). */
   readonly schedules: number;
+  /** Runs spent shrinking a failure to its counterexample, after the schedules. */
+  readonly shrinkRuns: number;
   readonly durationMs: number;
-  /** Acquires that returned a lock, over every schedule. */
+  /** Acquires that returned a lock, over the schedules (shrink runs not counted; likewise below). */
   readonly grants: number;
+  /** Grants handed over by another process's command; `undefined` where leases are sampled (real Redis). */
+  readonly handOvers: number | undefined;
+  /** Acquires allowed to wait that started while another token held the lease. */
+  readonly contendedWaits: number;
+  /** The ttls drawn, in ms (equal when the ttl is fixed). */
+  readonly ttl: { readonly min: number; readonly max: number };
+  /** Counters the lock itself reported (`LockClient.stats`), summed over clients and schedules. */
+  readonly lock: Readonly<Record<string, number>>;
   /** Steps run per kind (operations and faults): the fault mix. */
   readonly steps: Readonly<Record<string, number>>;
   /** Violations found per invariant, split into bugs and beyond-bounds ones. */
@@ -36,12 +50,17 @@ export interface ChaosRunInfo {
   readonly topology: ChaosTopology;
   /** Where the clients ran (redis backend): in the harness's process or one child process each. */
   readonly processes: 'inline' | 'child';
+  /** The client library the lock ran on (redis backend). */
+  readonly client: ChaosClientLibrary;
   readonly clients: number;
   /** Clients per simulated process, sharing its lock client, connection and clock. */
   readonly clientsPerProcess: number;
   readonly operations: number;
   readonly runs: number;
-  readonly ttl: number;
+  /** The ttl asked for: a fixed value (`min === max`) or the range each schedule draws from. */
+  readonly ttl: TtlRange;
+  /** Whether schedules were biased toward contention. */
+  readonly contention: boolean;
   readonly bounds: 'within' | 'beyond';
   readonly faults: readonly ChaosFault[];
 }

@@ -1,19 +1,20 @@
 import { performance } from 'node:perf_hooks';
 import fc from 'fast-check';
+import { ChaosAdapterError } from './adapter/connectAdapter.js';
 import { startBackend } from './backend/ChaosBackend.js';
 import { checkHistory } from './checker/checkHistory.js';
-import type { Invariant, Violation } from './checker/Violation.js';
+import type { Violation } from './checker/Violation.js';
 import type { HistoryEvent } from './history/events.js';
 import { formatHistory } from './history/format.js';
-import { resolveChaosOptions, type ChaosOptions } from './options.js';
+import { formatTtl, resolveChaosOptions, type ChaosOptions } from './options.js';
 import type { ChaosResult, ChaosRunInfo, Counterexample } from './result.js';
-import { scheduleCommands, type ChaosModel } from './schedule/commands.js';
+import type { ChaosModel } from './schedule/commands.js';
+import { replayableScheduler } from './schedule/replayableScheduler.js';
+import { scheduleArbitrary } from './schedule/scheduleArbitrary.js';
+import { RunTally } from './tally.js';
 
 /** The real clock, captured before any run installs fake timers. */
 const realNow = performance.now.bind(performance);
-
-/** At most this many beyond-bounds violations per invariant are kept as a sample. */
-const BEYOND_SAMPLE = 10;
 
 interface Failure {
   violations: Violation[];
@@ -21,13 +22,15 @@ interface Failure {
   scheduler: string;
   commands: string[];
   replayPath: string;
+  ttl: number;
 }
 
 /**
  * Runs `runs` generated schedules of clients, operations and faults against the lock (on virtual time, or on real
  * redis-server processes with `backend: 'redis'`), checks every history, and shrinks the first failing schedule
  * to a minimal counterexample. The verdict is `fail` when any violation is labelled a bug; violations beyond the
- * stated bounds are reported but expected.
+ * stated bounds are reported but expected. Rejects with a `ChaosAdapterError` when the lock adapter itself breaks
+ * (its `connect` throws), at the first schedule, with the global clock and `Math.random` restored.
  *
  * @example
  * ```ts
@@ -38,66 +41,49 @@ interface Failure {
  */
 export async function runChaos(options: ChaosOptions = {}): Promise<ChaosResult> {
   const config = resolveChaosOptions(options);
-  const steps: Record<string, number> = {};
-  const counts: Partial<Record<Invariant, { bug: number; beyond: number }>> = {};
-  const beyondBounds: Violation[] = [];
-  let schedules = 0;
-  let grantCount = 0;
+  const tally = new RunTally();
   let lastFailure: Failure | undefined;
-  // The busiest passing schedule (most grants), drawn in the report when every schedule passed.
-  let sample: { events: readonly HistoryEvent[]; grants: number } = { events: [], grants: -1 };
+  let adapterError: ChaosAdapterError | undefined;
   const backend = await startBackend(config);
-  const commands = fc.commands(
-    scheduleCommands({
-      clients: config.clients,
-      ttl: config.ttl,
-      faults: config.faults,
-      bounds: config.bounds,
-      driftFactor: config.lock.driftFactor,
-      nodes: backend.nodes,
-    }),
-    {
-      maxCommands: config.operations,
-      size: 'max',
-      ...(config.replayPath === undefined ? {} : { replayPath: config.replayPath }),
-    },
-  );
+  const started = realNow();
   const property = fc.asyncProperty(
-    fc.scheduler(),
+    replayableScheduler(),
     fc.integer({ min: 0, max: 2 ** 31 - 1 }),
-    commands,
-    async (scheduler, seed, cmds) => {
-      const world = await backend.createWorld({ scheduler, seed });
+    scheduleArbitrary(config, backend.nodes),
+    async (newScheduler, seed, { ttl, commands: cmds }) => {
+      const scheduler = newScheduler();
+      // A broken adapter fails every schedule the same way: say so once, without building more worlds.
+      if (adapterError) throw adapterError;
+      const world = await backend.createWorld({ scheduler, seed, ttl }).catch((error: unknown) => {
+        if (error instanceof ChaosAdapterError) adapterError = error;
+        throw error;
+      });
       try {
         // A crash takes a whole process: the model counts processes, so at least one of them stays alive.
         const model: ChaosModel = {
           crashed: 0,
           clients: Math.ceil(config.clients / config.clientsPerProcess),
         };
-        await fc.asyncModelRun(() => ({ model, real: world }), cmds);
-        await world.finish(5 * config.ttl);
+        await world.run(async () => {
+          await fc.asyncModelRun(() => ({ model, real: world }), cmds);
+          await world.finish(5 * ttl);
+        });
       } finally {
         await world.dispose();
       }
       const ran = [...cmds].map(String);
-      schedules += 1;
-      const grants = world.history.events.filter(
-        (e) => e.type === 'op' && e.op === 'acquire' && e.result === 'ok',
-      ).length;
-      grantCount += grants;
-      if (grants > sample.grants) sample = { events: world.history.events, grants };
-      config.onProgress?.({ done: schedules, runs: config.runs, shrinking: lastFailure !== undefined });
-      for (const [kind, n] of world.stepCounts) steps[kind] = (steps[kind] ?? 0) + n;
       const violations = checkHistory(world.history);
-      for (const v of violations) {
-        const count = (counts[v.invariant] ??= { bug: 0, beyond: 0 });
-        if (v.label === 'bug') count.bug += 1;
-        else {
-          count.beyond += 1;
-          if (count.beyond <= BEYOND_SAMPLE) beyondBounds.push(v);
-        }
-      }
+      const lockStats = [...new Set(world.clients.map((c) => c.lock))].map((l) => l.stats?.() ?? {});
+      tally.add(world, ttl, violations, lockStats);
+      config.onProgress?.({
+        done: tally.schedules,
+        runs: config.runs,
+        shrinking: tally.shrinking,
+        shrinkRuns: tally.shrinkRuns,
+        elapsedMs: realNow() - started,
+      });
       if (!violations.some((v) => v.label === 'bug')) return true;
+      tally.shrinking = true;
       // fc.commands renders as "cmd1,cmd2 /*replayPath=...*/" once it has run.
       const replayPath = /replayPath="([^"]*)"/.exec((cmds as { toString(): string }).toString())?.[1] ?? '';
       lastFailure = {
@@ -109,11 +95,11 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosResult>
           .map((t) => t.label)
           .join(' '),
         commands: ran,
+        ttl,
       };
       return false;
     },
   );
-  const started = realNow();
   const details = await fc
     .check(property, {
       numRuns: config.runs,
@@ -122,18 +108,21 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosResult>
       endOnFailure: !config.shrink,
     })
     .finally(() => backend.stop());
+  if (adapterError) throw adapterError;
   const durationMs = Math.round(realNow() - started);
-  const statistics = { schedules, durationMs, grants: grantCount, steps, violations: counts };
+  const statistics = tally.statistics(durationMs);
   const run: ChaosRunInfo = {
     lock: config.lock.name,
     backend: config.backend,
     topology: config.topology,
     processes: config.processes,
+    client: config.client,
     clients: config.clients,
     clientsPerProcess: config.clientsPerProcess,
     operations: config.operations,
     runs: config.runs,
     ttl: config.ttl,
+    contention: config.contention,
     bounds: config.bounds,
     faults: config.faults,
   };
@@ -142,15 +131,16 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosResult>
     config.clientsPerProcess === 1
       ? `${config.clients} clients`
       : `${config.clients} clients, ${config.clientsPerProcess} per process`;
+  const ttl = `ttl ${formatTtl(config.ttl)} ms`;
   if (!details.failed) {
     return {
       verdict: 'pass',
-      summary: `PASS ${run.lock}: ${schedules} schedules on ${where} (${shape}, ≤${config.operations} steps, faults ${config.bounds} bounds), seed ${details.seed}, ${durationMs} ms`,
+      summary: `PASS ${run.lock}: ${tally.schedules} schedules on ${where} (${shape}, ≤${config.operations} steps, ${ttl}, faults ${config.bounds} bounds), seed ${details.seed}, ${durationMs} ms`,
       seed: details.seed,
       run,
       violations: [],
-      beyondBounds,
-      history: sample.events,
+      beyondBounds: tally.beyondBounds,
+      history: tally.sample.events,
       statistics,
     };
   }
@@ -166,17 +156,19 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosResult>
         ? details.errorInstance.message
         : '',
     scheduler: failure?.scheduler ?? '',
+    ttl: failure?.ttl ?? config.ttl.min,
   };
   const first = failure?.violations.find((v) => v.label === 'bug');
+  const found = `schedule ${tally.schedules} of ${config.runs}${tally.shrinkRuns > 0 ? ` + ${tally.shrinkRuns} shrink runs` : ''}, ttl ${counterexample.ttl} ms`;
   return {
     verdict: 'fail',
-    summary: `FAIL ${run.lock} on ${where}: ${first ? `${first.invariant} ${first.message}` : `the run threw: ${String(details.errorInstance)}`}; replay with { seed: ${counterexample.seed}, path: '${counterexample.path}', replayPath: '${counterexample.replayPath}' }`,
+    summary: `FAIL ${run.lock} on ${where}: ${first ? `${first.invariant} ${first.message}` : `the run threw: ${String(details.errorInstance)}`} (${found}); replay with { seed: ${counterexample.seed}, path: '${counterexample.path}', replayPath: '${counterexample.replayPath}' }`,
     seed: details.seed,
     run,
     violations: failure?.violations ?? [],
-    beyondBounds,
+    beyondBounds: tally.beyondBounds,
     counterexample,
-    history: failure?.events ?? sample.events,
+    history: failure?.events ?? tally.sample.events,
     statistics,
   };
 }

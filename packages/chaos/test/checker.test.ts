@@ -183,6 +183,68 @@ describe('checkHistory on hand-written histories', () => {
     expect(check([lease(0, 'a', 0, 2000), lease(1400, null, 0), refused])).to.deep.equal([]);
   });
 
+  it('L2 flags an acquire that settles past wait + retry bound, unless its own client was faulted', () => {
+    const late = (tRes?: number): HistoryEvent => ({
+      type: 'op',
+      id: 4,
+      client: 1,
+      op: 'acquire',
+      key: 'k',
+      tInv: 0,
+      ...(tRes === undefined ? {} : { tRes }),
+      result: 'unknown',
+      ttl: 1000,
+      wait: 1000,
+    });
+    expect(check([late(1200)])).to.deep.equal([]);
+    expect(check([late(1201)])).to.deep.equal(['L2']);
+    // A Redis stall does not excuse it; a stall of its own client does.
+    const redisStall: HistoryEvent = {
+      type: 'fault',
+      kind: 'redisStall',
+      t: 900,
+      node: 0,
+      duration: 5000,
+      beyond: false,
+    };
+    expect(check([redisStall, late(6000)])).to.deep.equal(['L2']);
+    const ownStall: HistoryEvent = {
+      type: 'fault',
+      kind: 'waiterStall',
+      t: 900,
+      client: 1,
+      duration: 5000,
+      beyond: false,
+    };
+    expect(check([ownStall, late(6000)])).to.deep.equal([]);
+    // Never settled: judged at the end of the history.
+    expect(check([late(), end()])).to.deep.equal(['L2']);
+  });
+
+  it('L5 flags a lease no grant holds that outlives a dropped acquire, unless another fault excuses it', () => {
+    const drop: HistoryEvent = {
+      type: 'fault',
+      kind: 'dropInFlight',
+      t: 100,
+      client: 1,
+      duration: 300,
+      beyond: false,
+    };
+    // Limit: drop end (400) + ttl / 4 (250) = 650.
+    expect(check([drop, lease(120, 'orphan', undefined, 1120)])).to.deep.equal(['L5']);
+    expect(check([drop, lease(120, 'orphan', undefined, 1120), lease(600, null)])).to.deep.equal([]);
+    expect(check([drop, grant(1, 1, 100, 'orphan', 1), lease(120, 'orphan', 1, 1120)])).to.deep.equal([]);
+    const pause: HistoryEvent = {
+      type: 'fault',
+      kind: 'pause',
+      t: 50,
+      client: 2,
+      duration: 100,
+      beyond: false,
+    };
+    expect(check([pause, drop, lease(120, 'orphan', undefined, 1120)])).to.deep.equal([]);
+  });
+
   it('L3 flags a healthy holder that lost its lease, not one that suffered a fault', () => {
     const lost: HistoryEvent[] = [
       grant(1, 0, 0, 'a', 1),

@@ -1,31 +1,15 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
+import { node, type Ran } from './support/spawn.js';
 
 const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 /** Spawns `deadbolt-chaos` from source, as `pnpm chaos` does. */
-function cli(...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--conditions=source', '--import=tsx', CLI, ...args],
-      { maxBuffer: 64 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        const code = error ? Number((error as { code?: unknown }).code ?? 99) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
+function cli(...args: string[]): Promise<Ran> {
+  return node([CLI, ...args]);
 }
 
 describe('deadbolt-chaos CLI', function () {

@@ -4,7 +4,7 @@ import { explain } from './support/explain.js';
 
 describe('runChaos', function () {
   // Virtual time makes runs fast, but this machine is shared: leave room beyond mocha's 30 s default.
-  this.timeout(120_000);
+  this.timeout(300_000);
 
   it('passes deadbolt on 200 schedules with faults within its bounds', async () => {
     const result = await runChaos({ runs: 200 });
@@ -31,6 +31,9 @@ describe('runChaos', function () {
     // It now lets the lease end by its ttl on the server (found by this harness, seed 781162785).
     const result = await runChaos({
       runs: 200,
+      // Recorded before ttl ranges and contention steps: the fixed ttl and the plain mix replay it.
+      ttl: 1_000,
+      contention: false,
       seed: 781162785,
       path: '81:0:13:12:11:15:16:8:8:6:9:5:5:6:5:15',
       replayPath: '//A:H',
@@ -69,7 +72,15 @@ describe('runChaos', function () {
   });
 
   it('beyond the bounds, loses updates on the plain resource only, labelled beyond-bounds', async () => {
-    const result = await runChaos({ bounds: 'beyond', faults: ['stall'], runs: 300, seed: 7 });
+    // Seed 7 was chosen with the fixed ttl and the plain mix of earlier versions.
+    const result = await runChaos({
+      bounds: 'beyond',
+      faults: ['stall'],
+      runs: 300,
+      seed: 7,
+      ttl: 1_000,
+      contention: false,
+    });
     expect(result.verdict, explain(result)).to.equal('pass');
     const lost = result.beyondBounds.filter((v) => v.invariant === 'S3');
     expect(lost.length, 'plain lost updates').to.be.greaterThan(0);

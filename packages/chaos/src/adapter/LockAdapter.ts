@@ -1,4 +1,6 @@
+import type { RedisConnection } from '@deadbolt/core';
 import type { Cluster, Redis } from 'ioredis';
+import type { ChaosClientLibrary } from '../real/clientLibraries.js';
 import type { ChildLockSpec } from './ChildLockSpec.js';
 
 /** What the harness asks of one acquire. */
@@ -32,8 +34,18 @@ export interface LockHandle {
 export interface LockClient {
   /** Resolves a handle, or `null` (or rejects with a busy error, see {@link LockAdapter.isBusy}) when busy. */
   acquire(key: string, options: AdapterAcquireOptions): Promise<LockHandle | null>;
+  /**
+   * Locks several keys together, under one token and one fence (a lock with {@link LockAdapter.multiKey}); the
+   * handle's token is the value at the first key's lease. Default: none.
+   */
+  acquireAll?(keys: readonly string[], options: AdapterAcquireOptions): Promise<LockHandle | null>;
   /** Stops every timer and releases what it holds; the process is going away. */
   close(): Promise<void>;
+  /**
+   * Counters of the lock's own (grants, hand-overs, retries...), read once at the end of each schedule (after
+   * `close`) and summed into `statistics.lock`: what only the lock can tell. Default: none.
+   */
+  stats?(): Readonly<Record<string, number>>;
 }
 
 /** What the harness hands each client it connects. */
@@ -48,6 +60,14 @@ export interface ClientContext {
    * (quorum topologies) or a `Cluster`. Default: `redis`.
    */
   readonly target?: Redis | Redis[] | Cluster;
+  /**
+   * `redis` backend: the client library the run asked for (`client` option, default `ioredis`) and, when it is not
+   * ioredis, the lock's connection(s) made with it through the same proxies: a node-redis or iovalkey client, an
+   * array of one per master (quorum) or a Cluster, ready for `createLocker`.
+   */
+  readonly client?: { readonly library: ChaosClientLibrary; readonly connection?: RedisConnection };
+  /** `redis` backend: where the client's fault proxies listen, one per node, for a lock that connects itself. */
+  readonly endpoints?: readonly { readonly host: string; readonly port: number }[];
   /** The client's monotonic clock, in ms (drifts and jumps under clock faults). */
   readonly now: () => number;
   /** A seeded random source, for tokens and jitter that must replay. */
@@ -80,9 +100,19 @@ export interface LockAdapter {
   keyLifetime(ttl: number): number;
   /** The Redis key whose value is the owner token. */
   leaseKey(key: string): string;
+  /**
+   * The Redis keys of user key `key` that the lock means to keep without a TTL, such as a fence counter that must
+   * never restart. S5 (a key without a TTL) and L4 (keys left behind) leave exactly these alone. Default: none.
+   */
+  persistentKeys?(key: string): readonly string[];
   connect(context: ClientContext): LockClient;
   /** Whether a rejected acquire definitely did not take the lock (busy); other errors count as unknown. */
   isBusy?(error: unknown): boolean;
+  /**
+   * Whether one acquire can lock several keys at once (`acquire([a, b])`, one token and one fence for all):
+   * its clients implement {@link LockClient.acquireAll}; needed for the `multiSlot` steps. Default `false`.
+   */
+  readonly multiKey?: boolean;
   /** How a child process rebuilds this lock (built-in locks only): needed for `processes: 'child'`. */
   readonly child?: ChildLockSpec;
 }

@@ -1,5 +1,5 @@
 import { createLocker, lockKeys, type LockerOptions } from '@deadbolt/core';
-import type { LockAdapter } from './LockAdapter.js';
+import type { AdapterAcquireOptions, LockAdapter } from './LockAdapter.js';
 
 /** Fair-queue entry lifetime + backoff cap + heartbeat of `@deadbolt/core`, plus slack, in ms. */
 const DEADBOLT_RETRY_BOUND_MS = 1_500 + 500 + 400 + 100;
@@ -29,11 +29,15 @@ export function deadboltAdapter(options: DeadboltAdapterOptions = {}): LockAdapt
     leaseKey: (key) => lockKeys(prefix, key).lease,
     isBusy: (error) => (error as { code?: unknown }).code === 'ERR_LOCK_BUSY',
     child: { kind: 'deadbolt', options },
-    connect({ redis, target, now }) {
-      const locker = createLocker(target ?? redis, { commandTimeout: 200, ...options, now });
+    multiKey: true,
+    connect({ redis, target, client, now }) {
+      const connection = client?.connection ?? target ?? redis;
+      const locker = createLocker(connection, { commandTimeout: 200, ...options, now });
+      const acquire = (key: string | readonly string[], { ttl, wait, signal }: AdapterAcquireOptions) =>
+        locker.acquire(key, signal === undefined ? { ttl, wait } : { ttl, wait, signal });
       return {
-        acquire: (key, { ttl, wait, signal }) =>
-          locker.acquire(key, signal === undefined ? { ttl, wait } : { ttl, wait, signal }),
+        acquire,
+        acquireAll: acquire,
         close: () => locker.close(),
       };
     },

@@ -7,7 +7,12 @@ import { World } from '../world/World.js';
 export interface ChaosBackend {
   /** Redis nodes that server faults can hit. */
   readonly nodes: number;
-  createWorld(params: { readonly scheduler: Scheduler; readonly seed: number }): Promise<ChaosWorld>;
+  /** A fresh world for one schedule, with that schedule's ttl. */
+  createWorld(params: {
+    readonly scheduler: Scheduler;
+    readonly seed: number;
+    readonly ttl: number;
+  }): Promise<ChaosWorld>;
   /** Stops whatever the backend started. */
   stop(): Promise<void>;
 }
@@ -20,16 +25,18 @@ export async function startBackend(config: ChaosConfig): Promise<ChaosBackend> {
   }
   return {
     nodes: 1,
-    createWorld: ({ scheduler, seed }) =>
+    // async: a world whose construction throws (a broken adapter) rejects instead of throwing synchronously.
+    createWorld: async ({ scheduler, seed, ttl }) =>
       Promise.resolve(
         new World({
           lock: config.lock,
           clients: config.clients,
           clientsPerProcess: config.clientsPerProcess,
-          ttl: config.ttl,
+          ttl,
           bounds: config.bounds,
           scheduler,
           seed,
+          freezes: config.faults.includes('waiterStall'),
         }),
       ),
     stop: () => Promise.resolve(),

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Scheduler } from 'fast-check';
+import type { ProcessFreeze } from './ProcessFreeze.js';
 
 /** Commands routed through the fault injector; anything else goes straight to the mock. */
 const WRAPPED = new Set([
@@ -32,6 +33,16 @@ export interface ConnectionFaults {
   lostWakeupUntil: number;
   /** A crashed client sends and receives nothing, ever. */
   crashed: boolean;
+  /**
+   * Real Redis: runs once, when the next reply to a command (not a pub/sub message, not an error) comes back from
+   * Redis, before the client sees it (`redisStallOnWait` stalls Redis right after a refused attempt with it).
+   */
+  afterReply?: (() => void) | undefined;
+  /**
+   * Real Redis (`dropInFlight`): the next command sent (not a subscription) reaches Redis, then its connection is
+   * cut before the reply, and the client's reconnection is held for this many ms; runs once.
+   */
+  cutAfterRequest?: number | undefined;
 }
 
 /**
@@ -79,8 +90,12 @@ export class FaultyConnection {
   readonly #scheduler: Scheduler;
   readonly #applied: () => void;
   readonly #duplicates: Redis[] = [];
+  /** The client process's event loop, when the run can freeze it (`waiterStall`). */
+  readonly #loop: ProcessFreeze | undefined;
 
-  constructor(mock: Redis, scheduler: Scheduler, applied: () => void) {
+  /** @param loop - the client process's event loop, when the run freezes processes (`waiterStall`). */
+  constructor(mock: Redis, scheduler: Scheduler, applied: () => void, loop?: ProcessFreeze) {
+    this.#loop = loop;
     this.#mock = mock;
     this.#scheduler = scheduler;
     this.#applied = applied;
@@ -108,7 +123,7 @@ export class FaultyConnection {
             target.on(event, (...args: unknown[]) => {
               const wakeUp = event === 'message' || event === 'smessage';
               if (this.faults.crashed || (wakeUp && Date.now() < this.faults.lostWakeupUntil)) return;
-              listener(...args);
+              this.#read(() => listener(...args));
             });
             return target;
           };
@@ -177,7 +192,30 @@ export class FaultyConnection {
     } else if (Date.now() < this.faults.pausedUntil) {
       setTimeout(() => this.#deliver(0, settle), this.faults.pausedUntil - Date.now());
     } else {
-      settle();
+      this.#read(settle);
     }
+  }
+
+  /** Hands a socket read to the client process: at once, or when a frozen process thaws. */
+  #read(deliver: () => void): void {
+    if (!this.#loop) return deliver();
+    this.#loop.read(() => {
+      if (!this.faults.crashed) deliver();
+    });
+  }
+
+  /** Freezes the client process for `ms` (`waiterStall`): its timers and reads wait. */
+  freeze(ms: number): void {
+    this.#loop?.freeze(ms);
+  }
+
+  /** Whether the client process is frozen now. */
+  get frozen(): boolean {
+    return this.#loop?.frozen ?? false;
+  }
+
+  /** Runs the client's code in its process (its timers then belong to it). */
+  runAs<T>(fn: () => T): T {
+    return this.#loop ? this.#loop.run(fn) : fn();
   }
 }

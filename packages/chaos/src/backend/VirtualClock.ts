@@ -1,4 +1,5 @@
 import FakeTimers from '@sinonjs/fake-timers';
+import { RunTimers } from './RunTimers.js';
 
 /**
  * Epoch of every run, in ms. Half a second before a whole second, so that ioredis-mock's `TIME`
@@ -29,19 +30,23 @@ export function flushMicrotasks(): Promise<void> {
 
 /**
  * The reference clock of a run: fake timers installed on the global object for the run's duration. Time moves
- * only in {@link VirtualClock.advance}, timer by timer, letting the world settle after each one.
+ * only in {@link VirtualClock.advance}, timer by timer (the run's timers), letting the world settle after each one.
+ * The clock is global, so other code's timers land on it too while it is installed; only the timers set inside
+ * {@link VirtualClock.run} are the run's (see {@link RunTimers}).
  *
  * @example
  * ```ts
  * const clock = VirtualClock.install()
- * try { await clock.advance(1_000, settle) } finally { clock.uninstall() }
+ * try { await clock.run(() => clock.advance(1_000, settle)) } finally { clock.uninstall() }
  * ```
  */
 export class VirtualClock {
   readonly #clock: InstalledClock;
+  readonly #run = new RunTimers();
 
   private constructor(clock: InstalledClock) {
     this.#clock = clock;
+    this.#run.wrapGlobals();
   }
 
   /** Installs fake timers on the global object, starting at {@link VIRTUAL_EPOCH_MS}. */
@@ -51,14 +56,19 @@ export class VirtualClock {
     );
   }
 
+  /** Runs `fn` as the run's code: the timers it sets (directly or through what it sets in motion) are the run's. */
+  run<T>(fn: () => T): T {
+    return this.#run.run(fn);
+  }
+
   /** Reference time: ms since the run began. */
   now(): number {
     return this.#clock.now - VIRTUAL_EPOCH_MS;
   }
 
-  /** Timers still pending. */
+  /** The run's timers still pending (those other code set on the clock meanwhile are not counted). */
   countTimers(): number {
-    return this.#clock.countTimers();
+    return this.#run.pending(this.#timers());
   }
 
   /**
@@ -80,16 +90,20 @@ export class VirtualClock {
     await settle();
   }
 
-  /** Removes the fake timers; pending ones are dropped. */
+  /** Removes the fake timers (and the run's wrappers around them); pending ones are dropped. */
   uninstall(): void {
     this.#clock.uninstall();
   }
 
+  /** When the run's next timer is due; other code's timers fire on the way without pacing the run. */
   #nextTimerAt(): number | undefined {
-    const timers = (this.#clock as unknown as { timers?: Map<number, { callAt: number }> }).timers;
     let next: number | undefined;
-    for (const timer of timers?.values() ?? [])
-      if (next === undefined || timer.callAt < next) next = timer.callAt;
+    for (const [id, timer] of this.#timers() ?? [])
+      if (this.#run.owns(id) && (next === undefined || timer.callAt < next)) next = timer.callAt;
     return next;
+  }
+
+  #timers(): Map<number, { callAt: number }> | undefined {
+    return (this.#clock as unknown as { timers?: Map<number, { callAt: number }> }).timers;
   }
 }

@@ -21,7 +21,7 @@ export function checkBeliefWithinLease(history: History): Finding[] {
           });
         }
       }
-    } else if (e.type === 'write' && e.owner !== e.token && e.resource === 'plain') {
+    } else if (e.type === 'write' && e.owner !== undefined && e.owner !== e.token && e.resource === 'plain') {
       out.push({
         invariant: 'S1',
         clients: [e.client],

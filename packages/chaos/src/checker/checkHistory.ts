@@ -1,15 +1,19 @@
 import type { History } from '../history/History.js';
 import type { FaultEvent } from '../history/events.js';
+import { checkBoundedAcquire } from './boundedAcquire.js';
 import { checkBeliefWithinLease, checkMutualExclusion } from './belief.js';
+import { checkLeaseContinuity } from './continuity.js';
 import { checkFenceOrder } from './fences.js';
 import { checkFreeLockLiveness, checkLeaks, checkRenewal } from './liveness.js';
+import { checkLiveGrants } from './liveGrant.js';
+import { checkOrphanLeases } from './orphans.js';
 import { checkOwnership } from './ownership.js';
 import { checkLostUpdates } from './resource.js';
 import { checkHonestValidity } from './validity.js';
 import type { Finding, Violation } from './Violation.js';
 
 /**
- * Checks a history against every invariant (S1–S6, L1, L3, L4) and labels each violation: `beyond-bounds` when a
+ * Checks a history against every invariant (S1–S8, L1–L5) and labels each violation: `beyond-bounds` when a
  * client it involves suffered a fault outside the lock's stated bounds before it happened (or a server fault beyond
  * them, such as a restart without persistence, happened within two ttls before it), `bug` otherwise.
  * Fenced-resource safety, fence order and leaks are always bugs.
@@ -27,9 +31,13 @@ export function checkHistory(history: History): Violation[] {
     ...checkFenceOrder(history),
     ...checkOwnership(history),
     ...checkHonestValidity(history),
+    ...checkLeaseContinuity(history),
+    ...checkLiveGrants(history),
     ...checkFreeLockLiveness(history),
+    ...checkBoundedAcquire(history),
     ...checkRenewal(history),
     ...checkLeaks(history),
+    ...checkOrphanLeases(history),
   ];
   const beyond = history.events.filter((e): e is FaultEvent => e.type === 'fault' && e.beyond);
   // A server-side fault beyond the bounds (Redis lost its data) excuses what happens until two leases later.

@@ -69,3 +69,26 @@ export function tokenOwners(events: readonly HistoryEvent[]): Map<string, number
   for (const e of events) if (e.type === 'op' && e.token !== undefined) owners.set(e.token, e.client);
   return owners;
 }
+
+/**
+ * When the server's lease of `token` ends, as last set before `until` (the earliest over a multi-key lock's keys),
+ * if seen. The last setting, not the first: a lock may reuse its token across attempts (redlock does), and a
+ * retried attempt may set the lease anew.
+ *
+ * @example
+ * ```ts
+ * leaseEndAt(history.events, grant.token, grant.tRes) // e.g. 1014, or undefined when never observed
+ * ```
+ */
+export function leaseEndAt(
+  events: readonly HistoryEvent[],
+  token: string,
+  until: number,
+): number | undefined {
+  const ends = new Map<string, number>();
+  for (const e of events) {
+    if (e.type === 'lease' && e.t <= until && e.owner === token && e.expireAt !== null)
+      ends.set(e.key, e.expireAt);
+  }
+  return ends.size === 0 ? undefined : Math.min(...ends.values());
+}

@@ -50,17 +50,22 @@ export function checkRenewal(history: History): Finding[] {
   return out;
 }
 
-/** L4 no leaks: once every holder is gone and every lifetime has passed, no key and no timer remains. */
+/**
+ * L4 no leaks: once every holder is gone and every lifetime has passed, no key and no timer remains, except the
+ * keys the lock declared persistent. A leaked key is named alone, or (real Redis) followed by ` (pttl N)`.
+ */
 export function checkLeaks(history: History): Finding[] {
   const out: Finding[] = [];
+  const persistent = new Set(history.params.persistentKeys);
   for (const e of history.events) {
     if (e.type !== 'end') continue;
-    if (e.leakedKeys.length > 0) {
+    const leaked = e.leakedKeys.filter((k) => !persistent.has(k.replace(/ \(pttl -?\d+\)$/, '')));
+    if (leaked.length > 0) {
       out.push({
         invariant: 'L4',
         clients: [],
         at: e.t,
-        message: `keys left behind: ${e.leakedKeys.join(', ')}`,
+        message: `keys left behind: ${leaked.join(', ')}`,
         alwaysBug: true,
       });
     }

@@ -8,14 +8,17 @@ import type { Finding } from './Violation.js';
  * token, not the client whose command set it: a release that grants the lock to the next waiter sets a lease that
  * waiter owns. Leases of tokens no operation reported (an acquire whose answer was lost) have no known owner and
  * are not checked. When clients share a process (and its connection), a command is known by its process only
- * (`by` is the process's first client): a lease owned by a client of that process counts as its own.
+ * (`by` is the process's first client): a lease owned by a client of that process counts as its own. Keys the lock
+ * declared persistent (`LockAdapter.persistentKeys`) may live without a TTL.
  */
 export function checkOwnership(history: History): Finding[] {
   const out: Finding[] = [];
   const ownerOf = tokenOwners(history.events);
   const processOf = (client: number): number => history.params.processOf?.[client] ?? client;
   const current = new Map<string, { owner: string | null; expireAt: number | null }>();
+  const persistent = new Set(history.params.persistentKeys);
   for (const e of history.events) {
+    if (e.type === 'noTtl' && persistent.has(e.key)) continue;
     if (e.type === 'noTtl') {
       out.push({
         invariant: 'S5',

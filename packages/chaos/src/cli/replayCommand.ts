@@ -1,12 +1,14 @@
+import { formatTtl } from '../options.js';
 import type { ChaosResult } from '../result.js';
 
 /**
  * The `deadbolt-chaos` command line that replays a result's counterexample exactly (same lock, backend, shape,
- * seed, path and replay path, no shrinking), or `undefined` when it passed.
+ * seed, path and replay path, one run, no shrinking), or `undefined` when it passed. It always parses: the seed
+ * is written `--seed=-42`, so a negative one is not taken for an option.
  *
  * @example
  * ```ts
- * replayCommand(result, 'naive') // 'deadbolt-chaos --lock naive ... --seed 42 --path "3:1" --replay-path "AB" --no-shrink'
+ * replayCommand(result, 'naive') // 'deadbolt-chaos --lock naive ... --seed=-42 --path "3:1" --replay-path "AB" --no-shrink'
  * ```
  */
 export function replayCommand(result: ChaosResult, lockName: string): string | undefined {
@@ -17,15 +19,19 @@ export function replayCommand(result: ChaosResult, lockName: string): string | u
     'deadbolt-chaos',
     `--backend ${r.backend}`,
     ...(r.backend === 'redis' ? [`--topology ${r.topology}`, `--processes ${r.processes}`] : []),
+    ...(r.client === 'ioredis' ? [] : [`--client ${r.client}`]),
     `--lock ${lockName}`,
     `--clients ${r.clients}`,
     ...(r.clientsPerProcess === 1 ? [] : [`--clients-per-process ${r.clientsPerProcess}`]),
     `--operations ${r.operations}`,
-    `--runs ${r.runs}`,
-    `--ttl ${r.ttl}`,
+    // The path leads straight to the counterexample: one run replays it.
+    '--runs 1',
+    `--ttl ${formatTtl(r.ttl)}`,
+    ...(r.contention ? [] : ['--no-contention']),
     `--bounds ${r.bounds}`,
     `--faults ${r.faults.join(',')}`,
-    `--seed ${ce.seed}`,
+    // `=`: a negative seed after a space would read as an option.
+    `--seed=${ce.seed}`,
     `--path "${ce.path}"`,
     `--replay-path "${ce.replayPath}"`,
     '--no-shrink',

@@ -24,6 +24,14 @@ export interface HistoryParams {
    * command is known only by the process that sent it. Default: every client a process of its own.
    */
   readonly processOf?: readonly number[];
+  /**
+   * How the lease was observed: `exact` (the mock records every change as it happens, expiries at their time) or
+   * `sampled` (real Redis is polled: a lease is known to have ended only once a read shows it gone). Default
+   * `exact`.
+   */
+  readonly leases?: 'exact' | 'sampled';
+  /** Redis keys the lock means to keep without a TTL (fence counters): S5 and L4 leave them alone. Default none. */
+  readonly persistentKeys?: readonly string[];
 }
 
 /**

@@ -8,6 +8,8 @@ export type OpKind = 'acquire' | 'release' | 'extend';
 export type FaultKind =
   | 'pause'
   | 'stall'
+  /** A waiting client's whole process froze (timers and socket reads). */
+  | 'waiterStall'
   | 'crash'
   | 'renewalFailure'
   | 'lostReply'
@@ -16,8 +18,12 @@ export type FaultKind =
   | 'clockJump'
   | 'clockDrift'
   | 'reset'
+  /** An acquire's connection was cut after its request went out, and the reconnection held for `duration`. */
+  | 'dropInFlight'
   | 'redisStall'
-  | 'redisRestart';
+  | 'redisRestart'
+  /** Not injected: the harness's own process woke up late (a loaded machine), pausing its inline clients. */
+  | 'hostStall';
 
 /**
  * One lock operation: invoked at `tInv`, answered at `tRes` (reference clock, ms since the run began).
@@ -100,8 +106,11 @@ export interface WriteEvent {
   readonly accepted: boolean;
   /** The client whose write was overwritten when `before !== read`. */
   readonly lastWriter?: number;
-  /** The server's lease owner at the moment of the write. */
-  readonly owner: string | null;
+  /**
+   * The server's lease owner at the moment of the write; absent when the harness could not tell (on real Redis, an
+   * owner read that answered too late to speak for that moment). Filled in once the read answers.
+   */
+  owner?: string | null;
 }
 
 /** The holder was told it lost the lock (its signal aborted). */

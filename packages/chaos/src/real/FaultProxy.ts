@@ -4,6 +4,8 @@ import type { ConnectionFaults } from '../backend/FaultyConnection.js';
 /** Pub/sub pushes (`message`, `smessage`) as RESP2 sends them. */
 const PUSH = /^\*3\r\n\$(7\r\nmessage|8\r\nsmessage)\r\n/;
 const SUBSCRIBE = /subscribe/i;
+/** The first byte of a RESP error reply (such as NOSCRIPT, before a script is loaded). */
+const ERROR_REPLY = 0x2d;
 
 /** One accepted connection and its upstream twin. */
 interface Pair {
@@ -114,6 +116,14 @@ export class FaultProxy {
     if (f.crashed || Date.now() < f.failUntil) return this.#cut(pair);
     if (SUBSCRIBE.test(chunk.toString('latin1'))) pair.subscriber = true;
     this.#enqueue(pair, pair.up, pair.server, { chunk, due: 0 });
+    const hold = f.cutAfterRequest;
+    if (hold === undefined || pair.subscriber || pair.up.length > 0) return;
+    // The request went out (the queue is empty: written); cut before its reply, and hold the reconnection.
+    f.cutAfterRequest = undefined;
+    f.pausedUntil = Math.max(f.pausedUntil, Date.now() + hold);
+    this.#pairs.delete(pair);
+    pair.server.end();
+    pair.client.resetAndDestroy();
   }
 
   /** Redis → client. */
@@ -126,6 +136,10 @@ export class FaultProxy {
     } else if (f.dropReplies > 0) {
       f.dropReplies -= 1;
       return this.#cut(pair); // applied, but the reply never arrives
+    } else if (f.afterReply && chunk[0] !== ERROR_REPLY) {
+      const hook = f.afterReply;
+      f.afterReply = undefined;
+      hook();
     }
     const latency = now < f.latencyUntil ? f.latencyMs * (1 + this.#random() * this.#jitter) : 0;
     this.#enqueue(pair, pair.down, pair.client, { chunk, due: now + latency });

@@ -1,12 +1,18 @@
 import type { Cluster, Redis } from 'ioredis';
 import { noFaults, type ConnectionFaults } from '../backend/FaultyConnection.js';
 import type { ClientConnection } from '../world/ChaosClient.js';
+import { connectLibrary, type ChaosClientLibrary, type LibraryConnection } from './clientLibraries.js';
 import { collectClients, connectThrough, ready, type ProxySpec } from './connectThrough.js';
 import { FaultProxy } from './FaultProxy.js';
 import type { RedisTopology } from './RedisTopology.js';
 
 /** Latency jitter of the real backend's proxies: up to this fraction of the latency, in ms. */
 const JITTER_FRACTION = 0.2;
+
+/** Blocks this thread's event loop synchronously for `ms` (as a long computation or a GC pause would). */
+function blockEventLoop(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
 
 /** What a client process can be made to do from outside: be frozen for a while (SIGSTOP, then SIGCONT). */
 export interface Suspendable {
@@ -31,6 +37,8 @@ export class ProxiedConnection implements ClientConnection {
   target: Redis | Redis[] | Cluster = [];
   /** The first node's connection (a `Cluster` on the cluster topology; unset for a child process). */
   redis: Redis = undefined as unknown as Redis;
+  /** The lock's connection(s) made with the run's client library, when it is not ioredis (see `connectLibrary`). */
+  library: LibraryConnection | undefined;
   /** The child process the client runs in, if any: a pause then freezes it. */
   process: Suspendable | undefined;
   readonly #proxies: FaultProxy[] = [];
@@ -43,7 +51,7 @@ export class ProxiedConnection implements ClientConnection {
   static async open(
     topology: RedisTopology,
     random: () => number,
-    { connect = true }: { connect?: boolean } = {},
+    { connect = true, client = 'ioredis' }: { connect?: boolean; client?: ChaosClientLibrary } = {},
   ): Promise<ProxiedConnection> {
     const conn = new ProxiedConnection();
     for (const server of topology.servers) {
@@ -56,12 +64,17 @@ export class ProxiedConnection implements ClientConnection {
       quorum: topology.quorum,
       ports: conn.#proxies.map((p) => p.port),
       servers: topology.servers.map((s) => ({ host: s.host, port: s.port })),
+      client,
     };
     if (!connect) return conn;
     const { target, redis } = connectThrough(conn.#spec, collectClients(conn.#clients));
     conn.target = target;
     conn.redis = redis;
     await Promise.all(conn.#clients.map((c) => ready(c)));
+    if (client !== 'ioredis') {
+      conn.library = await connectLibrary(client, conn.#spec);
+      await conn.library.ready();
+    }
     return conn;
   }
 
@@ -77,6 +90,20 @@ export class ProxiedConnection implements ClientConnection {
     this.faults.pausedUntil = Math.max(this.faults.pausedUntil, Date.now() + ms);
   }
 
+  /**
+   * Freezes the client's process for `ms` (`waiterStall`): a SIGSTOP of its child process, or else (inline) a
+   * synchronous block of this event loop, which every inline client, proxy and timer of the harness shares.
+   */
+  freeze(ms: number): void {
+    if (this.process) return this.process.suspend(ms);
+    blockEventLoop(ms);
+  }
+
+  /** Inline, a freeze blocks the harness too: {@link freeze} then has to come after what it should follow. */
+  get freezeBlocksHarness(): boolean {
+    return this.process === undefined;
+  }
+
   /** Cuts every connection of this client with a TCP reset. */
   reset(): void {
     for (const proxy of this.#proxies) proxy.reset();
@@ -84,6 +111,7 @@ export class ProxiedConnection implements ClientConnection {
 
   disconnect(): void {
     for (const client of this.#clients) client.disconnect();
+    this.library?.close();
   }
 
   /** Disconnects and closes the proxies. */

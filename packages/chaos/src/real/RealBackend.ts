@@ -28,10 +28,10 @@ export class RealBackend implements ChaosBackend {
     return new RealBackend(config, await RedisTopology.start(config.topology));
   }
 
-  createWorld({ seed }: { readonly seed: number }): Promise<ChaosWorld> {
-    const { lock, clients, clientsPerProcess, ttl, bounds, processes } = this.#config;
+  createWorld({ seed, ttl }: { readonly seed: number; readonly ttl: number }): Promise<ChaosWorld> {
+    const { lock, clients, clientsPerProcess, bounds, processes, client } = this.#config;
     return RealWorld.create(
-      { lock, clients, clientsPerProcess, ttl, bounds, seed, processes },
+      { lock, clients, clientsPerProcess, ttl, bounds, seed, processes, client },
       this.#topology,
     );
   }

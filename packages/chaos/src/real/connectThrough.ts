@@ -1,6 +1,7 @@
 import { testClientOptions, testClusterOptions } from '@deadbolt/testing';
 import { Cluster, Redis } from 'ioredis';
 import type { ChaosTopology } from '../options.js';
+import type { ChaosClientLibrary } from './clientLibraries.js';
 
 /** Where one client's proxies listen, and what they stand for: plain data, so it can cross to a child process. */
 export interface ProxySpec {
@@ -11,6 +12,8 @@ export interface ProxySpec {
   readonly ports: readonly number[];
   /** The nodes' own addresses (a Cluster announces them; they are mapped onto the proxies). */
   readonly servers: readonly { readonly host: string; readonly port: number }[];
+  /** The client library the lock runs on (default ioredis; see `connectLibrary`). */
+  readonly client?: ChaosClientLibrary;
 }
 
 /** The ioredis connection(s) a lock uses through one client's proxies. */

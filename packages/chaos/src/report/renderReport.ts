@@ -1,5 +1,6 @@
 import { INVARIANT_NAMES } from '../checker/Violation.js';
 import type { ChaosResult } from '../result.js';
+import { coverageText, runSize, ttlText } from './runText.js';
 import { escapeHtml } from './escapeHtml.js';
 import { timelines } from './intervals.js';
 import { timelineSvg } from './timelineSvg.js';
@@ -52,7 +53,8 @@ export function renderReport(result: ChaosResult, options: ReportOptions = {}): 
 <h1>deadbolt-chaos: <span class="${result.verdict}">${result.verdict.toUpperCase()}</span> — ${escapeHtml(run.lock)}</h1>
 <p id="summary">${escapeHtml(result.summary)}</p>
 <table><tr><th>backend</th><td>${run.backend}${run.backend === 'redis' ? ` (${run.topology})` : ''}</td></tr>
-<tr><th>schedules</th><td>${statistics.schedules} (of ${run.runs} asked), ${run.clients} clients${run.clientsPerProcess > 1 ? ` (${run.clientsPerProcess} per process)` : ''}, ≤ ${run.operations} steps, ttl ${run.ttl} ms, faults ${run.bounds} bounds</td></tr>
+<tr><th>schedules</th><td>${runSize(result)}, ${run.clients} clients${run.clientsPerProcess > 1 ? ` (${run.clientsPerProcess} per process)` : ''}, ≤ ${run.operations} steps, ttl ${ttlText(result)}, faults ${run.bounds} bounds</td></tr>
+<tr><th>coverage</th><td>${escapeHtml(coverageText(statistics))}</td></tr>
 <tr><th>seed</th><td>${result.seed}</td></tr><tr><th>duration</th><td>${statistics.durationMs} ms</td></tr></table>
 <h2>Timeline of ${what}</h2>
 <p class="legend"><span>■ filled bar: the client believes it holds the key</span><span>▭ dashed: acquire with unknown outcome (counts as held for a ttl)</span><span>top row: the server's lease, coloured by owner</span><span>orange band: fault (dark red: beyond bounds)</span><span>● plain write, ○ fenced write with its fence, red: lost update, grey dashed: refused</span><span>red line: violation</span></p>
@@ -62,7 +64,7 @@ ${violationRows ? `<table id="violations"><tr><th>#</th><th>invariant</th><th>la
 ${result.beyondBounds.length > 0 ? `<p>${result.beyondBounds.length} violation(s) over all schedules were excused as beyond the stated bounds (expected: ${escapeHtml([...new Set(result.beyondBounds.map((v) => v.invariant))].join(', '))}).</p>` : ''}
 ${
   ce
-    ? `<h2>Counterexample</h2><p>Replay: <code id="replay">${escapeHtml(options.replayCommand ?? `runChaos({ seed: ${ce.seed}, path: '${ce.path}', replayPath: '${ce.replayPath}', shrink: false })`)}</code></p>
+    ? `<h2>Counterexample</h2><p>Replay: <code id="replay">${escapeHtml(options.replayCommand ?? `runChaos({ seed: ${ce.seed}, path: '${ce.path}', replayPath: '${ce.replayPath}', runs: 1, shrink: false })`)}</code></p>
 <h3>Schedule</h3><pre id="commands">${escapeHtml(ce.commands.join('\n'))}</pre><h3>History</h3><pre>${escapeHtml(ce.history)}</pre>`
     : ''
 }

@@ -1,9 +1,12 @@
 import fc from 'fast-check';
 import type { ChaosWorld as World } from '../world/ChaosWorld.js';
+import { contentionCommands } from './contention.js';
 import type { ChaosFault } from './faults.js';
 import { hit } from './hit.js';
 import { serverFaultCommands } from './serverFaults.js';
 import { Step, type ChaosModel } from './Step.js';
+import { multiSlotCommands } from './multiSlot.js';
+import { waiterFaultCommands } from './waiterFaults.js';
 
 export type { ChaosModel } from './Step.js';
 /** Parameters of the schedule generator. */
@@ -15,6 +18,8 @@ export interface ScheduleShape {
   readonly driftFactor: number;
   /** Redis nodes that server faults can hit. Default `1`. */
   readonly nodes?: number;
+  /** Add the contention steps (`rush`, more releases): see `ChaosOptions.contention`. Default `false`. */
+  readonly contention?: boolean;
 }
 
 /**
@@ -41,7 +46,7 @@ export function scheduleCommands(shape: ScheduleShape): fc.Arbitrary<fc.AsyncCom
     fc
       .tuple(
         client,
-        fc.integer({ min: 0, max: ttl / 2 }),
+        fc.integer({ min: 0, max: Math.floor(ttl / 2) }),
         shape.faults.includes('stall')
           ? fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 3 * ttl }))
           : fc.constant(0),
@@ -122,6 +127,8 @@ export function scheduleCommands(shape: ScheduleShape): fc.Arbitrary<fc.AsyncCom
       ),
   );
   arbs.push(...serverFaultCommands(shape));
+  if (shape.contention === true) arbs.push(...contentionCommands(shape));
+  arbs.push(...waiterFaultCommands(shape), ...multiSlotCommands(shape));
   return arbs;
 }
 

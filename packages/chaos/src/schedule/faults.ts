@@ -11,8 +11,22 @@ export const ALL_FAULTS = [
   'stall',
 ] as const;
 
+/**
+ * Steps of both backends drawn only when asked for (`faults: [...]`), so that the default schedules, and the seeds
+ * recorded with them, stay as they were: `waiterStall` (a client's whole process freezes while it waits for the
+ * lock; with contention also right before a holder releases to it) and `multiSlot` (acquires that lock the key
+ * together with a key of another Cluster slot, for a lock with `multiKey`).
+ */
+export const OPT_IN_FAULTS = ['waiterStall', 'multiSlot'] as const;
+
 /** Faults that need real processes and sockets: the `redis` backend only. */
-export const REAL_ONLY_FAULTS = ['reset', 'redisStall', 'redisRestart'] as const;
+export const REAL_ONLY_FAULTS = [
+  'reset',
+  'redisStall',
+  'redisRestart',
+  'redisStallOnWait',
+  'dropInFlight',
+] as const;
 
 /** The default fault set of the `redis` backend: everything, except a restart (beyond every lock's bounds). */
 export const REAL_FAULTS = [...ALL_FAULTS, 'reset', 'redisStall'] as const;
@@ -21,11 +35,18 @@ export const REAL_FAULTS = [...ALL_FAULTS, 'reset', 'redisStall'] as const;
  * A fault the schedule can draw: `pause` (the client's connection freezes; on real Redis its proxy holds every
  * byte both ways, a partition), `stall` (a pause between the holder's check and its write), `crash`,
  * `renewalFailure` (commands fail unapplied), `lostReply` (applied, reply lost), `latency` (replies delayed, with
- * jitter on real Redis), `lostWakeup` (pub/sub messages dropped), `clockJump`, `clockDrift`; real Redis only:
+ * jitter on real Redis), `lostWakeup` (pub/sub messages dropped), `clockJump`, `clockDrift`,
+ * `waiterStall` (a waiting client's process freezes: its timers and socket reads wait), `multiSlot` (multi-key
+ * acquires across Cluster slots); real Redis only:
  * `reset` (the client's connections are reset), `redisStall` (a node is SIGSTOPped, then SIGCONTed) and
- * `redisRestart` (a node restarts with an empty dataset).
+ * `redisRestart` (a node restarts with an empty dataset), and, drawn only when asked for, `redisStallOnWait` (a
+ * client starts waiting while another holds the lock, and a node is SIGSTOPped for 1 to 4 ttls the moment its
+ * attempt's reply leaves Redis: the waiter's next steps, such as a new SUBSCRIBE, meet a stopped Redis) and `dropInFlight` (a
+ * client's acquire reaches Redis, its connection is cut before the reply, and the reconnection is held a while,
+ * so that the lock gives the attempt up while the client library will send it again).
  */
-export type ChaosFault = (typeof ALL_FAULTS)[number] | (typeof REAL_ONLY_FAULTS)[number];
+export type ChaosFault =
+  (typeof ALL_FAULTS)[number] | (typeof OPT_IN_FAULTS)[number] | (typeof REAL_ONLY_FAULTS)[number];
 
 /** Every fault name, for validating user input. */
-export const FAULT_NAMES: readonly ChaosFault[] = [...ALL_FAULTS, ...REAL_ONLY_FAULTS];
+export const FAULT_NAMES: readonly ChaosFault[] = [...ALL_FAULTS, ...OPT_IN_FAULTS, ...REAL_ONLY_FAULTS];

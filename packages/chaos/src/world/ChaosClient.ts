@@ -1,6 +1,6 @@
 import type { LockClient, LockHandle } from '../adapter/LockAdapter.js';
 import type { ConnectionFaults } from '../backend/FaultyConnection.js';
-import type { FaultEvent } from '../history/events.js';
+import type { FaultEvent, WriteEvent } from '../history/events.js';
 import type { History } from '../history/History.js';
 import type { ClientClock } from './ClientClock.js';
 import type { FencedResource, PlainResource } from './Resources.js';
@@ -29,6 +29,18 @@ export interface ClientConnection {
   disconnect(): void;
   /** Pauses the client for `ms` (real Redis: a SIGSTOP when it runs in a child process, else a partition). */
   suspend?(ms: number): void;
+  /**
+   * Freezes the client's whole process for `ms` (`waiterStall`): none of its timers fire and none of its socket
+   * reads are delivered until it thaws. Mock: on virtual time; real Redis: a SIGSTOP of its child process, or a
+   * synchronous block of this (the harness's) event loop for inline clients.
+   */
+  freeze?(ms: number): void;
+  /** Whether {@link freeze} blocks the harness itself (inline on real Redis): it must then come last. */
+  readonly freezeBlocksHarness?: boolean;
+  /** Whether the process is frozen now: it starts nothing. */
+  readonly frozen?: boolean;
+  /** Runs the client's code as its process's (mock: so that the timers it sets freeze with it). */
+  runAs?<T>(fn: () => T): T;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -41,6 +53,8 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 export class ChaosClient {
   held: LockHandle | undefined;
   #acquiring = false;
+  /** When its acquire in flight began (reference ms), if one is. */
+  #acquiringSince: number | undefined;
   #working = false;
   /** The clients of this client's process, itself included (in client order). */
   readonly process: readonly ChaosClient[];
@@ -67,6 +81,47 @@ export class ChaosClient {
     return this.connection.faults.crashed;
   }
 
+  /** Crashed, or frozen (a stopped process starts nothing). */
+  get #stopped(): boolean {
+    return this.crashed || this.connection.frozen === true;
+  }
+
+  /** When its acquire in flight began (reference ms), or `undefined` when none is. */
+  get acquiringSince(): number | undefined {
+    return this.#acquiring ? this.#acquiringSince : undefined;
+  }
+
+  /**
+   * `waiterStall`: freezes this client's whole process for `ms` while its acquire waits (its timers and socket
+   * reads wait; the lock's answer comes after the thaw); says whether it did. Within the bounds the stall is
+   * skipped when another client of the process holds a lock whose validity it would outlast.
+   */
+  freezeWhileWaiting(ms: number): boolean {
+    const { connection } = this;
+    if (this.#stopped || !this.#acquiring || !connection.freeze) return false;
+    const beyond = this.process.some((m) => m.held !== undefined && m.#outlasts(m.held, ms));
+    if (beyond && this.env.bounds === 'within') return false;
+    this.fault({ kind: 'waiterStall', duration: ms, beyond });
+    // Inline on real Redis the block stops every client of the harness: a host stall, as the harness records one.
+    const { history } = this.env;
+    if (connection.freezeBlocksHarness === true)
+      history.push({ type: 'fault', kind: 'hostStall', t: history.now(), duration: ms, beyond: false });
+    connection.freeze(ms);
+    return true;
+  }
+
+  /** Whether a stall of `ms` (real time) outlasts the validity `held` has left, less the stall margin. */
+  #outlasts(held: LockHandle, ms: number): boolean {
+    const remaining = held.remaining?.();
+    // `remaining` is in the client's clock units; the stall is real time, as the client's clock measures it.
+    return remaining === undefined || ms * this.clock.rate >= remaining - (this.env.stallMargin ?? 0);
+  }
+
+  /** Runs the client's code in its process. */
+  #as<T>(fn: () => T): T {
+    return this.connection.runAs ? this.connection.runAs(fn) : fn();
+  }
+
   /** Whether this client believes it holds the lock now. */
   believes(): boolean {
     const h = this.held;
@@ -74,13 +129,22 @@ export class ChaosClient {
     return h.remaining === undefined || h.remaining() > 0;
   }
 
-  /** Starts an acquire (no-op while holding or acquiring). */
-  acquire(wait: number): void {
-    if (this.crashed || this.held || this.#acquiring) return;
+  /**
+   * Starts an acquire (no-op while holding or acquiring). With `alsoKeys` (a `multiKey` lock) it locks them together
+   * with the run's key, under one token and fence; the history records it as an acquire of the run's key.
+   */
+  acquire(wait: number, alsoKeys: readonly string[] = [], onGrant?: () => void): void {
+    if (this.#stopped || this.held || this.#acquiring) return;
     this.#acquiring = true;
     const { history, key, ttl } = this.env;
+    this.#acquiringSince = history.now();
     const op = history.invoke(this.id, 'acquire', key, { ttl, wait });
-    this.lock.acquire(key, { ttl, wait }).then(
+    const { lock } = this;
+    this.#as(() =>
+      alsoKeys.length > 0 && lock.acquireAll
+        ? lock.acquireAll([key, ...alsoKeys], { ttl, wait })
+        : lock.acquire(key, { ttl, wait }),
+    ).then(
       (handle) => {
         this.#acquiring = false;
         if (this.crashed) return;
@@ -92,6 +156,7 @@ export class ChaosClient {
           ...(handle.fence === undefined ? {} : { fence: handle.fence }),
           ...(remaining === undefined ? {} : { remaining }),
         });
+        onGrant?.();
         handle.signal?.addEventListener('abort', () => {
           if (this.crashed) return;
           const reason = (handle.signal?.reason as { reason?: string } | undefined)?.reason;
@@ -114,34 +179,47 @@ export class ChaosClient {
   /** Releases what it holds; belief ends at the invocation. A client busy with its work finishes it first. */
   release(): void {
     const held = this.held;
-    if (!held || this.crashed || this.#working) return;
+    if (!held || this.#stopped || this.#working) return;
     this.held = undefined;
     const op = this.env.history.invoke(this.id, 'release', this.env.key, {
       ttl: this.env.ttl,
       token: held.token,
     });
-    this.#settle(op, held.release());
+    this.#settle(
+      op,
+      this.#as(() => held.release()),
+    );
   }
 
   /** Extends what it holds. */
   extend(): void {
     const held = this.held;
-    if (!held || this.crashed) return;
+    if (!held || this.#stopped) return;
     const op = this.env.history.invoke(this.id, 'extend', this.env.key, {
       ttl: this.env.ttl,
       token: held.token,
     });
-    this.#settle(op, held.extend());
+    this.#settle(
+      op,
+      this.#as(() => held.extend()),
+    );
   }
 
   /**
    * One unit of work: read both resources, think for `think` ms, check it still holds the lock, then (after a stall
    * of `stall` ms: a GC pause right after the check) write both. Within the bounds, a client stalls only when the
-   * validity it was promised covers the stall.
+   * validity it was promised covers the stall. The harness's own owner read never sits between the check and the
+   * write: without a stall the owner is read first and the check taken right before the write; after a stall the
+   * client writes at once and the read (a round trip on real Redis) judges the write only if it answered before
+   * the lease could have ended.
    */
-  async work(think: number, stall: number): Promise<void> {
+  work(think: number, stall: number): Promise<void> {
+    return this.#as(() => this.#work(think, stall));
+  }
+
+  async #work(think: number, stall: number): Promise<void> {
     const held = this.held;
-    if (!held || this.crashed || this.#working) return;
+    if (!held || this.#stopped || this.#working) return;
     this.#working = true;
     try {
       const { plain, fenced, history } = this.env;
@@ -151,37 +229,58 @@ export class ChaosClient {
       const readFenced = fence === undefined ? undefined : fenced.readFenced(fence);
       if (think > 0) await sleep(think);
       if (this.held !== held || !this.believes()) return;
-      await this.#stall(held, stall);
-      if (this.crashed) return;
-      const seen = this.env.observer.owner(this.env.leaseKey);
-      const remote = seen instanceof Promise;
-      const owner = remote ? await seen : seen;
-      // On real Redis the owner read takes a round trip: without a stall, the check is taken after it.
-      if (this.crashed || (remote && stall <= 0 && !this.believes())) return;
-      const base = { client: this.id, token: held.token, tRead, owner, accepted: true };
-      const wrote = plain.write(read + 1, this.id);
-      history.record({
-        type: 'write',
-        resource: 'plain',
-        read,
-        ...base,
-        ...defined(wrote),
-        ...(fence === undefined ? {} : { fence }),
-      });
-      if (fence !== undefined && readFenced !== undefined) {
-        const f = fenced.writeFenced(readFenced + 1, fence, this.id);
-        history.record({
-          type: 'write',
-          resource: 'fenced',
-          read: readFenced,
-          ...base,
-          ...defined(f),
-          fence,
-        });
+      if (!(await this.#stall(held, stall))) {
+        const seen = this.#owner();
+        const owner = seen instanceof Promise ? await seen : seen;
+        if (this.crashed || this.held !== held || !this.believes()) return;
+        this.#write(held, { tRead, read, readFenced }, owner);
+        return;
       }
+      if (this.crashed) return;
+      const acted = history.now();
+      const writes = this.#write(held, { tRead, read, readFenced }, undefined);
+      const seen = this.#owner();
+      const owner = seen instanceof Promise ? await seen : seen;
+      // A late answer may show the lease after it ended: it judges the write only if it still shows the holder.
+      const prompt = history.now() - acted <= (this.env.stallMargin ?? 0);
+      if (prompt || owner === held.token) for (const w of writes) w.owner = owner;
     } finally {
       this.#working = false;
     }
+  }
+
+  /** The lease's owner now: at once on the mock (no await, so nothing runs in between), a round trip on real Redis. */
+  #owner(): string | null | Promise<string | null> {
+    return this.env.observer.owner(this.env.leaseKey);
+  }
+
+  /** Writes both resources now, as `held`'s holder, and records the writes (their `owner` as given). */
+  #write(
+    held: LockHandle,
+    { tRead, read, readFenced }: { tRead: number; read: number; readFenced: number | undefined },
+    owner: string | null | undefined,
+  ): WriteEvent[] {
+    const { plain, fenced, history } = this.env;
+    const fence = held.fence;
+    const base = {
+      type: 'write' as const,
+      t: history.now(),
+      client: this.id,
+      token: held.token,
+      tRead,
+      accepted: true,
+      ...(owner === undefined ? {} : { owner }),
+    };
+    const wrote = plain.write(read + 1, this.id);
+    const out: WriteEvent[] = [
+      { resource: 'plain', read, ...base, ...defined(wrote), ...(fence === undefined ? {} : { fence }) },
+    ];
+    if (fence !== undefined && readFenced !== undefined) {
+      const f = fenced.writeFenced(readFenced + 1, fence, this.id);
+      out.push({ resource: 'fenced', read: readFenced, ...base, ...defined(f), fence });
+    }
+    for (const w of out) history.push(w);
+    return out;
   }
 
   /**
@@ -193,22 +292,21 @@ export class ChaosClient {
     this.connection.faults.crashed = true;
     this.fault({ kind: 'crash', beyond: false });
     for (const member of this.process) member.held = undefined;
-    this.lock.close().catch(() => {});
+    this.#as(() => this.lock.close()).catch(() => {});
   }
 
-  async #stall(held: LockHandle, stall: number): Promise<void> {
-    if (stall <= 0) return;
-    const remaining = held.remaining?.();
-    // `remaining` is in the client's clock units; the stall is real time, as the client's clock measures it.
-    const beyond =
-      remaining === undefined || stall * this.clock.rate >= remaining - (this.env.stallMargin ?? 0);
-    if (beyond && this.env.bounds === 'within') return;
+  /** Stalls the client's process for `stall` ms (unless beyond the validity, within the bounds); says if it did. */
+  async #stall(held: LockHandle, stall: number): Promise<boolean> {
+    if (stall <= 0) return false;
+    const beyond = this.#outlasts(held, stall);
+    if (beyond && this.env.bounds === 'within') return false;
     // The process stalls: every client in it with this one.
     this.fault({ kind: 'stall', duration: stall, beyond });
     const { connection } = this;
     if (connection.suspend) connection.suspend(stall);
     else connection.faults.pausedUntil = Math.max(connection.faults.pausedUntil, Date.now() + stall);
     await sleep(stall);
+    return true;
   }
 
   #settle(op: ReturnType<History['invoke']>, promise: Promise<unknown>): void {

@@ -1,14 +1,17 @@
 import type { Scheduler } from 'fast-check';
 import RedisMock from 'ioredis-mock';
-import type { LockAdapter } from '../adapter/LockAdapter.js';
+import { connectAdapter } from '../adapter/connectAdapter.js';
+import type { LockAdapter, LockClient } from '../adapter/LockAdapter.js';
 import { FaultyConnection } from '../backend/FaultyConnection.js';
+import { ProcessFreeze } from '../backend/ProcessFreeze.js';
 import { StoreObserver } from '../backend/StoreObserver.js';
 import { VIRTUAL_EPOCH_MS, VirtualClock, flushMicrotasks } from '../backend/VirtualClock.js';
 import { History } from '../history/History.js';
-import { ChaosClient } from './ChaosClient.js';
+import { ChaosClient, type ClientEnv } from './ChaosClient.js';
 import type { ChaosWorld } from './ChaosWorld.js';
 import { ClientClock } from './ClientClock.js';
-import { processMembers, processOfClients } from './processes.js';
+import { historyParams } from './historyParams.js';
+import { processMembers } from './processes.js';
 import { FencedResource, PlainResource } from './Resources.js';
 import { seededRandom } from './random.js';
 
@@ -23,10 +26,15 @@ export interface WorldConfig {
   readonly scheduler: Scheduler;
   /** Seeds `Math.random` and the clients' random sources for the run. */
   readonly seed: number;
+  /** Give each client process an event loop that `waiterStall` can freeze (see `ProcessFreeze`). Default `false`. */
+  readonly freezes?: boolean;
 }
 
 /** The user key every client contends for. */
 export const CHAOS_KEY = 'resource';
+
+/** The key `multiSlot` acquires lock together with {@link CHAOS_KEY}: another Cluster slot, on another master. */
+export const CHAOS_OTHER_KEY = 'other';
 
 /**
  * One run's universe on the virtual-time backend: a fake clock, one shared ioredis-mock store, N clients each on
@@ -44,24 +52,27 @@ export class World implements ChaosWorld {
   readonly #leaseKey: string;
   readonly #random: () => number;
   readonly #originalRandom = Math.random;
+  /** Unwraps the timers that {@link ProcessFreeze} wrapped (when the run freezes processes). */
+  readonly #unwrapTimers: () => void;
 
   constructor(config: WorldConfig) {
     this.config = config;
     this.#random = seededRandom(config.seed);
     Math.random = this.#random;
     this.#clock = VirtualClock.install();
+    this.#unwrapTimers = config.freezes === true ? ProcessFreeze.installTimers() : () => {};
     const { lock } = config;
     this.history = new History(
-      {
+      historyParams(lock, {
+        key: CHAOS_KEY,
         ttl: config.ttl,
-        driftFactor: lock.driftFactor,
-        retryBound: lock.retryBound(config.ttl),
-        renews: lock.renews,
-        processOf: processOfClients(config.clients, config.clientsPerProcess ?? 1),
-      },
+        clients: config.clients,
+        clientsPerProcess: config.clientsPerProcess ?? 1,
+        leases: 'exact',
+      }),
       () => this.#clock.now(),
     );
-    this.#root = new RedisMock({ host: 'deadbolt-chaos', port: 1 });
+    this.#root = this.#clock.run(() => new RedisMock({ host: 'deadbolt-chaos', port: 1 }));
     const store = this.#root as unknown as { data: { clear(): void }; expires: { clear(): void } };
     store.data.clear();
     // Each client and its subscriber listen for key changes: more than Node's default 10 listeners is expected.
@@ -87,19 +98,47 @@ export class World implements ChaosWorld {
       fenced: new FencedResource(),
       observer: this.#observer,
     };
+    this.#clock.run(() => this.#connectClients(env));
+  }
+
+  /** Connects one lock client per process (in the run's context: what their connect sets up is the run's). */
+  #connectClients(env: ClientEnv): void {
+    const { config } = this;
+    const { lock } = config;
     const perProcess = config.clientsPerProcess ?? 1;
     for (let id = 0; id < config.clients; id += perProcess) {
       // A process's commands are known by its first client (see `checkOwnership`).
-      const connection = new FaultyConnection(this.#root.duplicate(), config.scheduler, () =>
-        this.#observer.afterCommand(id),
+      const connection = new FaultyConnection(
+        this.#root.duplicate(),
+        config.scheduler,
+        () => this.#observer.afterCommand(id),
+        config.freezes === true ? new ProcessFreeze() : undefined,
       );
       const clock = new ClientClock(() => this.#clock.now());
       const random = seededRandom(config.seed + id + 1);
-      const client = lock.connect({ redis: connection.redis, now: clock.now, random, id });
+      let client: LockClient;
+      try {
+        client = connection.runAs(() =>
+          connectAdapter(lock, { redis: connection.redis, now: clock.now, random, id }),
+        );
+      } catch (error) {
+        // A broken adapter must not leave the fake clock and the seeded Math.random installed.
+        connection.disconnect();
+        this.dispose();
+        throw error;
+      }
       const members: ChaosClient[] = [];
       for (const member of processMembers(id, config.clients, perProcess))
         this.clients.push(new ChaosClient(member, connection, clock, client, env, members));
     }
+  }
+
+  /**
+   * Runs `fn` (the schedule's steps and `finish`) as the run's code: the timers it sets, directly or through what
+   * it sets in motion, are the run's, and only those pace virtual time and count as leaked (L4).
+   */
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    return this.#clock.run(fn);
   }
 
   /** Reference time, ms since the run began. */
@@ -159,6 +198,7 @@ export class World implements ChaosWorld {
 
   /** Uninstalls the fake clock, restores `Math.random` and disconnects the mocks. */
   dispose(): void {
+    this.#unwrapTimers();
     this.#clock.uninstall();
     Math.random = this.#originalRandom;
     for (const connection of new Set(this.clients.map((c) => c.connection))) connection.disconnect();

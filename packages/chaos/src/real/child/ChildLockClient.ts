@@ -44,8 +44,11 @@ type Pending = { resolve: (m: OkReply) => void; reject: (e: Error) => void };
  * await client.kill()
  * ```
  */
-/** How long a client process may take to connect and build its lock. */
-const START_TIMEOUT_MS = 20_000;
+/**
+ * How long a client process may take to connect and build its lock (loading node-redis alone takes seconds on a
+ * loaded machine).
+ */
+const START_TIMEOUT_MS = 60_000;
 
 export class ChildLockClient implements LockClient, Suspendable {
   readonly #child: ChildProcess;
@@ -104,7 +107,15 @@ export class ChildLockClient implements LockClient, Suspendable {
     return this.#child.pid;
   }
 
-  async acquire(key: string, { ttl, wait }: AdapterAcquireOptions): Promise<LockHandle | null> {
+  /** Locks `keys` together in the child (a `multiKey` lock). */
+  acquireAll(keys: readonly string[], options: AdapterAcquireOptions): Promise<LockHandle | null> {
+    return this.acquire(keys, options);
+  }
+
+  async acquire(
+    key: string | readonly string[],
+    { ttl, wait }: AdapterAcquireOptions,
+  ): Promise<LockHandle | null> {
     const reply = await this.request({ type: 'acquire', op: 0, key, ttl, wait });
     if (reply.handle === undefined) return null;
     const handle = new MirroredHandle(this, reply.handle, this.#clock);

@@ -9,6 +9,7 @@ import { deadboltAdapter } from '../../adapter/deadboltAdapter.js';
 import { simpleLockAdapter } from '../../fixtures/index.js';
 import type { ClockState } from '../../world/ClientClock.js';
 import { seededRandom } from '../../world/random.js';
+import { connectLibrary, libraryContext, type LibraryConnection } from '../clientLibraries.js';
 import { collectClients, connectThrough, ready } from '../connectThrough.js';
 import { errorInfo, type ChildInit, type FromChild, type Operation, type ToChild } from './protocol.js';
 
@@ -32,6 +33,7 @@ const now = (): number => clock.anchorLocal + (reference() - clock.anchorRef) * 
 
 let lock: LockClient | undefined;
 const clients: (Redis | Cluster)[] = [];
+let library: LibraryConnection | undefined;
 const handles = new Map<number, { readonly handle: LockHandle; deadline: number | undefined }>();
 let nextHandle = 0;
 
@@ -45,8 +47,14 @@ async function init(message: ChildInit): Promise<void> {
   clock = message.clock;
   const { target, redis } = connectThrough(message.proxies, collectClients(clients));
   await Promise.all(clients.map((c) => ready(c)));
+  const { client = 'ioredis' } = message.proxies;
+  if (client !== 'ioredis') {
+    library = await connectLibrary(client, message.proxies);
+    await library.ready();
+  }
   const random = seededRandom(message.seed);
-  lock = adapterOf(message.lock).connect({ redis, target, now, random, id: message.id });
+  const context = { redis, target, now, random, id: message.id, ...libraryContext(message.proxies, library) };
+  lock = adapterOf(message.lock).connect(context);
   setInterval(() => {
     for (const [id, entry] of handles) {
       if (entry.handle.signal?.aborted === true || (entry.handle.remaining?.() ?? 0) <= 0) continue;
@@ -65,10 +73,15 @@ async function operate(message: Operation): Promise<FromChild> {
   if (message.type === 'close') {
     await lock.close();
     for (const c of clients) c.disconnect();
+    library?.close();
     return { type: 'reply', op, ok: true };
   }
   if (message.type === 'acquire') {
-    const handle = await lock.acquire(message.key, { ttl: message.ttl, wait: message.wait });
+    const options = { ttl: message.ttl, wait: message.wait };
+    const { key } = message;
+    const handle = await (typeof key === 'string'
+      ? lock.acquire(key, options)
+      : (lock.acquireAll?.(key, options) ?? Promise.reject(new Error('the lock cannot lock several keys'))));
     if (!handle) return { type: 'reply', op, ok: true };
     const id = (nextHandle += 1);
     const deadline = deadlineOf(handle);

@@ -21,7 +21,7 @@ export type ToChild =
   | {
       readonly type: 'acquire';
       readonly op: number;
-      readonly key: string;
+      readonly key: string | readonly string[];
       readonly ttl: number;
       readonly wait: number;
     }

@@ -1,0 +1,42 @@
+import type { LockAdapter } from '../adapter/LockAdapter.js';
+import { deadboltAdapter } from '../adapter/deadboltAdapter.js';
+import { brokenLocks, simpleLockAdapter } from '../fixtures/index.js';
+import { UsageError } from './UsageError.js';
+
+/**
+ * The lock a CLI name stands for: `deadbolt`, `correct` (the reference lock) or a `brokenLocks` name.
+ *
+ * @throws {@link UsageError} for any other name.
+ * @example
+ * ```ts
+ * lockByName('naive') === brokenLocks.naive // true
+ * ```
+ */
+export function lockByName(name: string): LockAdapter {
+  if (name === 'deadbolt') return deadboltAdapter();
+  if (name === 'correct') return simpleLockAdapter('correct reference lock');
+  const broken = (brokenLocks as Record<string, LockAdapter>)[name];
+  if (!broken)
+    throw new UsageError(
+      `--lock must be deadbolt, correct or one of ${Object.keys(brokenLocks).join(', ')}, got "${name}"`,
+    );
+  return broken;
+}
+
+/**
+ * The CLI name of a built-in lock (`deadbolt` with its default options, or a `brokenLocks` fixture), so that a
+ * replay command can be printed for it; `undefined` for any other adapter.
+ *
+ * @example
+ * ```ts
+ * cliLockName(brokenLocks.naive) // 'naive'
+ * ```
+ */
+export function cliLockName(lock: LockAdapter): string | undefined {
+  const fixture = Object.entries(brokenLocks).find(([, l]) => l === lock)?.[0];
+  if (fixture) return fixture;
+  const child = lock.child;
+  if (child?.kind === 'deadbolt' && lock.name === 'deadbolt' && Object.keys(child.options).length === 0)
+    return 'deadbolt';
+  return undefined;
+}

@@ -1,0 +1,29 @@
+import type { LockAdapter } from '../adapter/LockAdapter.js';
+import type { HistoryParams } from '../history/History.js';
+import { processOfClients } from './processes.js';
+import { CHAOS_OTHER_KEY } from './World.js';
+
+/**
+ * What the checker must know about one run's lock and shape, the same for both backends: its ttl, the lock's
+ * bounds, who shares a process, how the lease is observed and which keys the lock means to keep.
+ *
+ * @example
+ * ```ts
+ * new History(historyParams(lock, { key: 'resource', ttl: 1000, clients: 5, clientsPerProcess: 1, leases: 'exact' }), now)
+ * ```
+ */
+export function historyParams(
+  lock: LockAdapter,
+  run: { key: string; ttl: number; clients: number; clientsPerProcess: number; leases: 'exact' | 'sampled' },
+): HistoryParams {
+  return {
+    ttl: run.ttl,
+    driftFactor: lock.driftFactor,
+    retryBound: lock.retryBound(run.ttl),
+    renews: lock.renews,
+    processOf: processOfClients(run.clients, run.clientsPerProcess),
+    leases: run.leases,
+    // The keys of the key that multiSlot acquires lock too are the lock's as well.
+    persistentKeys: [run.key, CHAOS_OTHER_KEY].flatMap((key) => lock.persistentKeys?.(key) ?? []),
+  };
+}

@@ -1,0 +1,141 @@
+import { expect } from 'chai';
+import {
+  History,
+  assertLockCorrect,
+  brokenLocks,
+  checkHistory,
+  deadboltAdapter,
+  runChaos,
+  type HistoryEvent,
+  type LockAdapter,
+} from '@deadbolt/chaos';
+import { explain } from './support/explain.js';
+import { replay } from './support/replay.js';
+
+// Issue 18's blind spots: each new invariant and each generator change ships a broken lock that only it catches,
+// with a shrunk counterexample that replays (ttl included).
+
+const params = { ttl: 1000, driftFactor: 0.01, retryBound: 200, renews: true };
+const check = (events: HistoryEvent[]) =>
+  checkHistory(new History(params, () => 0, events)).map((v) => `${v.invariant} ${v.message}`);
+
+/** Runs `lock` until it fails, replays its counterexample in one run, and returns both. */
+async function caughtAndReplayed(lock: LockAdapter, options: Parameters<typeof runChaos>[0] = {}) {
+  const result = await runChaos({ lock, runs: 300, seed: 42, ...options });
+  expect(result.verdict, explain(result)).to.equal('fail');
+  const ce = result.counterexample!;
+  expect(ce.commands.length, explain(result)).to.be.within(1, 8);
+  const replayed = await replay(result, { lock, ...options });
+  expect(replayed.counterexample?.ttl, 'the replay draws the same ttl').to.equal(ce.ttl);
+  expect(replayed.violations.map((v) => v.message)).to.deep.equal(result.violations.map((v) => v.message));
+  return result;
+}
+
+describe('blind spots (issue 18)', function () {
+  this.timeout(300_000);
+
+  describe('S7 lease continuity', () => {
+    const grant: HistoryEvent = {
+      type: 'op',
+      id: 1,
+      client: 0,
+      op: 'acquire',
+      key: 'k',
+      tInv: 0,
+      tRes: 1,
+      result: 'ok',
+      ttl: 1000,
+      token: 'a',
+      fence: 7,
+    };
+    const lease = (t: number, owner: string | null, expireAt: number | null = t + 1000): HistoryEvent => ({
+      type: 'lease',
+      t,
+      key: 'k',
+      owner,
+      expireAt,
+      by: 0,
+    });
+    const probe = (t: number): HistoryEvent => ({
+      type: 'probe',
+      t,
+      key: 'k',
+      owner: 'a',
+      believers: [{ client: 0, token: 'a' }],
+    });
+
+    it('flags a lease that comes back under the old grant, and the belief in it, where S1 sees nothing', () => {
+      // The lease expired at 1000; at 1200 the holder's renewal set it again with the same token.
+      const found = check([lease(0, 'a'), grant, probe(500), lease(1200, 'a'), probe(1300)]);
+      expect(found).to.deep.equal([
+        'S7 c0 still believed it held its grant (fence 7) at 1300, after its lease ended at 1000',
+        'S7 c0 held the key again under its grant (fence 7) from 1200: the lease came back after its lease ended at 1000',
+      ]);
+    });
+
+    it('flags an extend that succeeded and a write made after the lease ended', () => {
+      const extend: HistoryEvent = {
+        type: 'op',
+        id: 2,
+        client: 0,
+        op: 'extend',
+        key: 'k',
+        tInv: 1100,
+        tRes: 1101,
+        result: 'ok',
+        ttl: 1000,
+        token: 'a',
+      };
+      const found = check([lease(0, 'a'), grant, lease(500, null, null), extend]);
+      expect(found).to.deep.equal([
+        'S7 c0 extended its grant (fence 7) at 1100, after its lease ended at 500, and was told it succeeded',
+      ]);
+    });
+
+    it('passes a lease renewed without a gap', () => {
+      expect(check([lease(0, 'a'), grant, lease(600, 'a', 1600), probe(1300)])).to.deep.equal([]);
+    });
+
+    it('catches a lock that re-creates a lapsed lease under the old token: S7 alone', async () => {
+      const result = await caughtAndReplayed(brokenLocks.recreatesLease);
+      expect([...new Set(result.violations.map((v) => v.invariant))]).to.deep.equal(['S7']);
+    });
+  });
+
+  describe('ttl drawn per schedule', () => {
+    it('the whole-seconds lock passes at the old fixed ttl of 1 000 ms', async () => {
+      await assertLockCorrect(brokenLocks.secondsTtl, { ttl: 1_000, runs: 100, seed: 42 });
+    });
+
+    it('a drawn ttl catches it, and the counterexample replays its ttl', async () => {
+      const result = await caughtAndReplayed(brokenLocks.secondsTtl, { runs: 100 });
+      const ttl = result.counterexample!.ttl;
+      expect(ttl % 1_000, `ttl ${ttl}`).to.not.equal(0);
+      expect(result.statistics.ttl.max - result.statistics.ttl.min, 'ttls drawn').to.be.greaterThan(0);
+    });
+  });
+
+  describe('contention', () => {
+    it('the lock that breaks in when 4 wait passes the plain mix', async () => {
+      await assertLockCorrect(brokenLocks.crowdBreaker, { contention: false, runs: 100, seed: 42 });
+    });
+
+    it('crowded schedules catch it: the counterexample rushes several clients at once', async () => {
+      const result = await caughtAndReplayed(brokenLocks.crowdBreaker, { runs: 100 });
+      expect(result.counterexample!.commands.some((c) => c.startsWith('rush('))).to.equal(true);
+    });
+
+    it('grants, hand-overs and contended waits per schedule rise with contention (deadbolt, same seed)', async () => {
+      const plain = await assertLockCorrect(deadboltAdapter(), { contention: false, runs: 50, seed: 1 });
+      const crowded = await assertLockCorrect(deadboltAdapter(), { runs: 50, seed: 1 });
+      const per = (n: number | undefined) => (n ?? 0) / 50;
+      expect(per(crowded.statistics.grants)).to.be.greaterThan(1.5 * per(plain.statistics.grants));
+      expect(per(crowded.statistics.contendedWaits)).to.be.greaterThan(
+        2 * per(plain.statistics.contendedWaits),
+      );
+      expect(crowded.statistics.handOvers, 'hand-overs counted').to.be.greaterThan(
+        plain.statistics.handOvers ?? 0,
+      );
+    });
+  });
+});
