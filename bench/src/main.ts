@@ -1,7 +1,7 @@
 /**
  * `pnpm bench`: deadbolt, redlock, redis-semaphore and the raw floor side by side on a redis-server of its
  * own (three independent ones for the quorum scenarios), in the scenarios of the design brief, and the
- * Express/Koa middleware overhead; writes RESULTS.md and results.svg. `pnpm bench --soak` runs the soak
+ * Express/Koa/Fastify middleware overhead; writes RESULTS.md and results.svg. `pnpm bench --soak` runs the soak
  * instead. See `--help`.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -10,6 +10,7 @@ import { RedisMasters, RedisServer } from '@deadbolt/testing';
 import { parseCli, USAGE, type CliOptions } from './cli.js';
 import { LIBRARIES } from './libraries/libraries.js';
 import { measureRun } from './measureRun.js';
+import { FRAMEWORK_NAMES } from './middleware/frameworks.js';
 import { runMiddleware, type MiddlewareResult } from './middleware/runMiddleware.js';
 import { scenarioLine } from './progress.js';
 import { renderChart } from './report/chart.js';
@@ -59,7 +60,7 @@ async function main(options: CliOptions): Promise<void> {
     let middlewareResults: MiddlewareResult[] = [];
     const [worker] = workers;
     if (middleware && worker) {
-      console.log(`[${steps}/${steps}] Express and Koa middleware overhead, distinct keys (autocannon)`);
+      console.log(`[${steps}/${steps}] ${FRAMEWORK_NAMES} middleware overhead, distinct keys (autocannon)`);
       middlewareResults = await runMiddleware({ server, worker, timing: options.timing, log });
     }
     await writeReport(options, {

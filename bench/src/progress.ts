@@ -11,7 +11,7 @@ export function scenarioLine(scenario: Scenario, index: number, total: number): 
 export function libraryLine(row: LibraryResult, ratio: number, scenario: Scenario): string {
   const m = row.measurement;
   const parts = [
-    `  ${row.library.name.padEnd(16)}`,
+    `  ${row.library.name.padEnd(22)}`,
     `${formatCount(m.throughput).padStart(8)} ops/s`,
     `${formatRatio(ratio)} × ${scenario.baseline}`,
     ...(scenario.holdMs > 0 ? [`utilisation ${formatRatio(m.utilisation)}`] : []),

@@ -36,8 +36,19 @@ export interface Scenario {
 }
 
 const ALL: readonly LibraryId[] = ['raw', 'deadbolt', 'redlock', 'redis-semaphore'];
-/** The uncontended scenarios add the fenced floor: what a fencing token costs at least. */
-const WITH_FENCED: readonly LibraryId[] = ['raw', 'fenced', 'deadbolt', 'redlock', 'redis-semaphore'];
+/**
+ * The uncontended scenarios add the fenced floor (what a fencing token costs at least) and deadbolt on node-redis
+ * beside the raw floor on node-redis (what the lock costs on the other client).
+ */
+const WITH_FENCED: readonly LibraryId[] = [
+  'raw',
+  'fenced',
+  'deadbolt',
+  'redlock',
+  'redis-semaphore',
+  'raw-node-redis',
+  'deadbolt-node-redis',
+];
 /** The contended scenario adds the FIFO floor: what a fair hand-over through Redis costs at least. */
 const WITH_FIFO: readonly LibraryId[] = ['raw', 'fifo', 'deadbolt', 'redlock', 'redis-semaphore'];
 /** The raw floor has no quorum mode. */

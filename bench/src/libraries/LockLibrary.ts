@@ -17,6 +17,8 @@ export interface LockLibrary {
   readonly name: string;
   /** A measuring stick written for the benchmark (raw, fenced or FIFO floor), not a peer library. */
   readonly floor: boolean;
+  /** The Redis client it runs on: every peer and floor on ioredis; deadbolt and the raw floor also on node-redis. */
+  readonly client: 'ioredis' | 'node-redis';
   /** The settings used, in words, for the report. */
   readonly settings: string;
   /** The settings on several independent masters (Redlock quorum), in words; absent when it has no such mode. */
@@ -29,7 +31,16 @@ export interface LockLibrary {
 }
 
 /** Ids of the benchmarked implementations, in report order. */
-export const LIBRARY_IDS = ['raw', 'fenced', 'fifo', 'deadbolt', 'redlock', 'redis-semaphore'] as const;
+export const LIBRARY_IDS = [
+  'raw',
+  'fenced',
+  'fifo',
+  'raw-node-redis',
+  'deadbolt',
+  'deadbolt-node-redis',
+  'redlock',
+  'redis-semaphore',
+] as const;
 
 /** The id of one benchmarked implementation. */
 export type LibraryId = (typeof LIBRARY_IDS)[number];

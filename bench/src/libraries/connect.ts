@@ -1,4 +1,13 @@
 import { Redis } from 'ioredis';
+import { createClient } from 'redis';
+
+/** A node-redis client with its defaults: `createClient({ url })` (the `redis` package). */
+function newNodeRedis(url: string) {
+  return createClient({ url });
+}
+
+/** A node-redis (`redis` package) client, as `createClient({ url })` returns it. */
+export type NodeRedisClient = ReturnType<typeof newNodeRedis>;
 
 /**
  * Opens an ioredis connection with the library defaults a user would have, and resolves once it is ready.
@@ -29,5 +38,25 @@ export async function closeRedis(redis: Redis): Promise<void> {
     await redis.quit();
   } catch {
     redis.disconnect();
+  }
+}
+
+/**
+ * Opens a node-redis connection (`createClient({ url })`, its defaults otherwise) and resolves once it is ready.
+ * Connection errors surface as rejected commands, not as crashes.
+ */
+export async function connectNodeRedis(redisUrl: string): Promise<NodeRedisClient> {
+  const client = newNodeRedis(redisUrl);
+  client.on('error', () => {});
+  await client.connect();
+  return client;
+}
+
+/** Closes a node-redis connection politely, falling back to a hard disconnect. */
+export async function closeNodeRedis(client: NodeRedisClient): Promise<void> {
+  try {
+    await client.close();
+  } catch {
+    client.destroy();
   }
 }

@@ -1,6 +1,20 @@
-import { createLocker } from '@deadbolt/core';
-import { closeRedis, connectAll } from './connect.js';
-import { BENCH_TTL_MS, type LockLibrary } from './LockLibrary.js';
+import { createLocker, type Locker } from '@deadbolt/core';
+import { closeNodeRedis, closeRedis, connectAll, connectNodeRedis, singleUrl } from './connect.js';
+import { BENCH_TTL_MS, type LockClient, type LockLibrary } from './LockLibrary.js';
+
+/** The benchmark's client for `locker`: one `acquire` per grant; `close` closes the locker, then `closeRedis`. */
+function lockerClient(locker: Locker, closeRedis: () => Promise<unknown>): LockClient {
+  return {
+    async acquire(key) {
+      const lock = await locker.acquire(key);
+      return () => lock.release();
+    },
+    async close() {
+      await locker.close();
+      await closeRedis();
+    },
+  };
+}
 
 /**
  * deadbolt with its defaults (renewal on, fair waiting, wait 10 s); only the ttl is spelled out. Given several
@@ -10,21 +24,26 @@ export const deadbolt: LockLibrary = {
   id: 'deadbolt',
   name: 'deadbolt',
   floor: false,
+  client: 'ioredis',
   settings: `createLocker(redis, { ttl: ${BENCH_TTL_MS} }): defaults otherwise (renew on, fair on, wait 10 s)`,
   quorumSettings: `createLocker([r1, r2, r3], { ttl: ${BENCH_TTL_MS} }): defaults otherwise (majority 2 of 3, per-node timeout min(commandTimeout 1000, ttl/10) = 1000 ms, renew on, wait 10 s)`,
   async connect(redisUrls) {
     const clients = await connectAll(redisUrls);
     const [only] = clients;
     const locker = createLocker(clients.length === 1 && only ? only : clients, { ttl: BENCH_TTL_MS });
-    return {
-      async acquire(key) {
-        const lock = await locker.acquire(key);
-        return () => lock.release();
-      },
-      async close() {
-        await locker.close();
-        await Promise.all(clients.map(closeRedis));
-      },
-    };
+    return lockerClient(locker, () => Promise.all(clients.map(closeRedis)));
+  },
+};
+
+/** deadbolt with the same settings on a node-redis client (`createClient({ url })`), single Redis only. */
+export const deadboltNodeRedis: LockLibrary = {
+  id: 'deadbolt-node-redis',
+  name: 'deadbolt (node-redis)',
+  floor: false,
+  client: 'node-redis',
+  settings: `createLocker(client, { ttl: ${BENCH_TTL_MS} }) on a node-redis createClient({ url }) connection: defaults otherwise`,
+  async connect(redisUrls) {
+    const client = await connectNodeRedis(singleUrl(redisUrls, 'deadbolt on node-redis'));
+    return lockerClient(createLocker(client, { ttl: BENCH_TTL_MS }), () => closeNodeRedis(client));
   },
 };

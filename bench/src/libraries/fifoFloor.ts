@@ -14,6 +14,7 @@ export const fifoFloor: LockLibrary = {
   id: 'fifo',
   name: 'FIFO floor',
   floor: true,
+  client: 'ioredis',
   settings: `BLPOP key:baton ${BLOCK_S} to take a one-item list, RPUSH key:baton to hand it on (Redis serves blocked clients first come, first served); no lease, ttl or fence. Not a lock: the least any fair hand-over through Redis costs`,
   async connect(redisUrls) {
     const redis = await connectRedis(singleUrl(redisUrls, 'the FIFO floor'));

@@ -1,7 +1,7 @@
-import { deadbolt } from './deadbolt.js';
+import { deadbolt, deadboltNodeRedis } from './deadbolt.js';
 import { fifoFloor } from './fifoFloor.js';
 import type { LibraryId, LockLibrary } from './LockLibrary.js';
-import { fencedFloor, rawFloor } from './rawFloor.js';
+import { fencedFloor, rawFloor, rawFloorNodeRedis } from './rawFloor.js';
 import { redisSemaphore } from './redisSemaphore.js';
 import { redlock } from './redlock.js';
 
@@ -10,7 +10,9 @@ export const LIBRARIES: readonly LockLibrary[] = [
   rawFloor,
   fencedFloor,
   fifoFloor,
+  rawFloorNodeRedis,
   deadbolt,
+  deadboltNodeRedis,
   redlock,
   redisSemaphore,
 ];

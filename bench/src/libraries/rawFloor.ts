@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { closeRedis, connectRedis, singleUrl } from './connect.js';
-import type { Redis } from 'ioredis';
+import { closeNodeRedis, closeRedis, connectNodeRedis, connectRedis, singleUrl } from './connect.js';
 import { BENCH_TTL_MS, type LockClient, type LockLibrary } from './LockLibrary.js';
 
 /** Owner-checked delete, the release half of both floors. */
@@ -20,6 +19,30 @@ export const RAW_RETRY_MS = 1;
 /** Takes `key` for `token` once, if it is free: whether it did. */
 type TryLock = (key: string, token: string) => Promise<boolean>;
 
+/** A floor's connection: one raw command at a time, as the client sends it, and a way to close it. */
+interface FloorConnection {
+  readonly command: (args: readonly string[]) => Promise<unknown>;
+  readonly close: () => Promise<void>;
+}
+
+/** The Redis client a floor (or deadbolt) runs on in the benchmark. */
+type BenchClient = LockLibrary['client'];
+
+/** The clients a floor runs on: ioredis (the floors of every scenario) and node-redis. */
+const FLOOR_CLIENTS: Readonly<Record<BenchClient, (url: string) => Promise<FloorConnection>>> = {
+  ioredis: async (url: string): Promise<FloorConnection> => {
+    const redis = await connectRedis(url);
+    return {
+      command: ([command = '', ...args]) => redis.call(command, ...args),
+      close: () => closeRedis(redis),
+    };
+  },
+  'node-redis': async (url: string): Promise<FloorConnection> => {
+    const client = await connectNodeRedis(url);
+    return { command: (args) => client.sendCommand([...args]), close: () => closeNodeRedis(client) };
+  },
+};
+
 /**
  * A floor's client on the one Redis of `redisUrls`: `prepare` loads what its attempt needs and returns it;
  * an acquire makes a random token and attempts until one succeeds, sleeping {@link RAW_RETRY_MS} between
@@ -28,20 +51,27 @@ type TryLock = (key: string, token: string) => Promise<boolean>;
 async function connectFloor(
   redisUrls: readonly string[],
   name: string,
-  prepare: (redis: Redis) => TryLock | Promise<TryLock>,
+  client: BenchClient,
+  prepare: (connection: FloorConnection) => TryLock | Promise<TryLock>,
 ): Promise<LockClient> {
-  const redis = await connectRedis(singleUrl(redisUrls, name));
-  const release = (await redis.script('LOAD', RELEASE_LUA)) as string;
-  const tryLock = await prepare(redis);
+  const connection = await FLOOR_CLIENTS[client](singleUrl(redisUrls, name));
+  const release = String(await connection.command(['SCRIPT', 'LOAD', RELEASE_LUA]));
+  const tryLock = await prepare(connection);
   return {
     async acquire(key) {
       const token = randomBytes(16).toString('hex');
       while (!(await tryLock(key, token))) await sleep(RAW_RETRY_MS);
-      return () => redis.evalsha(release, 1, key, token);
+      return () => connection.command(['EVALSHA', release, '1', key, token]);
     },
-    close: () => closeRedis(redis),
+    close: connection.close,
   };
 }
+
+/** `SET key token NX PX ttl`: the raw floor's attempt. */
+const setNxPx =
+  (connection: FloorConnection): TryLock =>
+  async (key, token) =>
+    (await connection.command(['SET', key, token, 'NX', 'PX', String(BENCH_TTL_MS)])) === 'OK';
 
 /**
  * The floor every lock is compared with: `SET key token NX PX ttl`, then the owner-checked DEL script by
@@ -51,13 +81,19 @@ export const rawFloor: LockLibrary = {
   id: 'raw',
   name: 'raw floor',
   floor: true,
+  client: 'ioredis',
   settings: `SET key token NX PX ${BENCH_TTL_MS}, then an owner-checked DEL script by EVALSHA; when busy, SET again after ${RAW_RETRY_MS} ms`,
-  connect: (redisUrls) =>
-    connectFloor(
-      redisUrls,
-      'the raw floor',
-      (redis) => async (key, token) => (await redis.set(key, token, 'PX', BENCH_TTL_MS, 'NX')) === 'OK',
-    ),
+  connect: (redisUrls) => connectFloor(redisUrls, 'the raw floor', 'ioredis', setNxPx),
+};
+
+/** The raw floor on node-redis (`createClient`, raw commands by `sendCommand`): the floor for deadbolt on node-redis. */
+export const rawFloorNodeRedis: LockLibrary = {
+  id: 'raw-node-redis',
+  name: 'raw floor (node-redis)',
+  floor: true,
+  client: 'node-redis',
+  settings: `the raw floor's commands, sent by node-redis's sendCommand on a createClient({ url }) connection`,
+  connect: (redisUrls) => connectFloor(redisUrls, 'the raw floor on node-redis', 'node-redis', setNxPx),
 };
 
 /**
@@ -69,11 +105,22 @@ export const fencedFloor: LockLibrary = {
   id: 'fenced',
   name: 'fenced floor',
   floor: true,
+  client: 'ioredis',
   settings: `one script: SET key token NX PX ${BENCH_TTL_MS}, then INCR key:fence when it was set; the raw floor's release and retry`,
   connect: (redisUrls) =>
-    connectFloor(redisUrls, 'the fenced floor', async (redis) => {
-      const acquire = (await redis.script('LOAD', FENCED_ACQUIRE_LUA)) as string;
+    connectFloor(redisUrls, 'the fenced floor', 'ioredis', async (connection) => {
+      const acquire = String(await connection.command(['SCRIPT', 'LOAD', FENCED_ACQUIRE_LUA]));
       return async (key, token) =>
-        Number(await redis.evalsha(acquire, 2, key, `${key}:fence`, token, BENCH_TTL_MS)) > 0;
+        Number(
+          await connection.command([
+            'EVALSHA',
+            acquire,
+            '2',
+            key,
+            `${key}:fence`,
+            token,
+            String(BENCH_TTL_MS),
+          ]),
+        ) > 0;
     }),
 };

@@ -14,6 +14,7 @@ export const redisSemaphore: LockLibrary = {
   id: 'redis-semaphore',
   name: 'redis-semaphore',
   floor: false,
+  client: 'ioredis',
   settings: `new Mutex(redis, key, { lockTimeout: ${BENCH_TTL_MS}, acquireTimeout: 10000, retryInterval: 10 }) (its defaults; refresh every 8 s left on, never fires for these holds); acquire() then release()`,
   quorumSettings: `new RedlockMutex([r1, r2, r3], key, { lockTimeout: ${BENCH_TTL_MS}, acquireTimeout: 10000, retryInterval: 10 }) (its defaults); acquire() then release(); it waits for every node's answer`,
   async connect(redisUrls) {

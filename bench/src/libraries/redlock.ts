@@ -10,6 +10,7 @@ export const redlock: LockLibrary = {
   id: 'redlock',
   name: 'redlock',
   floor: false,
+  client: 'ioredis',
   settings: `new Redlock([redis], { retryCount: -1, retryDelay: 200, retryJitter: 100, driftFactor: 0.01 }) (defaults but unlimited retries); lock(key, ${BENCH_TTL_MS}) then unlock()`,
   quorumSettings: `new Redlock([r1, r2, r3], { retryCount: -1, retryDelay: 200, retryJitter: 100, driftFactor: 0.01 }); lock(key, ${BENCH_TTL_MS}) then unlock(); it decides once every node answered (no per-node timeout)`,
   async connect(redisUrls) {

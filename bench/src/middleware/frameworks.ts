@@ -2,7 +2,14 @@
 export const FRAMEWORKS = [
   { id: 'express', name: 'Express', package: 'express' },
   { id: 'koa', name: 'Koa', package: 'koa' },
+  { id: 'fastify', name: 'Fastify', package: 'fastify' },
+  { id: 'hono', name: 'Hono', package: 'hono' },
 ] as const;
+
+/** The frameworks' names as the report's headings list them, e.g. `Express, Koa and Fastify`. */
+export const FRAMEWORK_NAMES = FRAMEWORKS.map((framework) => framework.name)
+  .join(', ')
+  .replace(/, ([^,]+)$/, ' and $1');
 
 /** One measured framework. */
 export type Framework = (typeof FRAMEWORKS)[number];

@@ -1,22 +1,27 @@
 /**
- * The HTTP side of the middleware scenario, run in a bench worker: one Express or Koa app that serves the
+ * The HTTP side of the middleware scenario, run in a bench worker: one Express, Koa, Fastify or Hono app that serves the
  * same route three times: `/plain/items/:id` without middleware, `/floor/items/:id` behind the cheapest
  * possible Redis lock (see `rawLockMiddleware.ts`), and `/locked/items/:id` behind `lockRequests`
  * (lock key `item:<id>`), on a real Redis. The handler does a little async work and answers JSON.
  */
 import { once } from 'node:events';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { createLocker, type Locker } from '@deadbolt/core';
 import { lockRequests as lockExpress } from '@deadbolt/express';
 import { lockRequests as lockKoa, type LockState } from '@deadbolt/koa';
+import { deadbolt, lockRequests as lockFastify } from '@deadbolt/fastify';
+import { lockRequests as lockHono, type LockEnv } from '@deadbolt/hono';
+import { getRequestListener } from '@hono/node-server';
+import { Hono, type Context as HonoContext } from 'hono';
 import Router from '@koa/router';
 import express, { type Request, type Response } from 'express';
 import Koa, { type Context } from 'koa';
+import Fastify, { type FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import { closeRedis, connectRedis } from '../libraries/connect.js';
-import { rawLockExpress, rawLockKoa } from './rawLockMiddleware.js';
+import { rawLockExpress, rawLockFastify, rawLockHono, rawLockKoa } from './rawLockMiddleware.js';
 import { PREFIX, ROUTE, type FrameworkId } from './frameworks.js';
 
 /** A listening app; `close` stops it and closes its locker and Redis connection. */
@@ -29,10 +34,7 @@ export interface ItemServer {
 export async function startItemServer(framework: FrameworkId, redisUrl: string): Promise<ItemServer> {
   const redis = await connectRedis(redisUrl);
   const locker = createLocker(redis);
-  const server = (framework === 'express' ? expressApp(locker, redis) : koaApp(locker, redis)).listen(
-    0,
-    '127.0.0.1',
-  );
+  const server = (await APPS[framework](locker, redis)).listen(0, '127.0.0.1');
   await once(server, 'listening');
   return {
     port: (server.address() as AddressInfo).port,
@@ -44,6 +46,17 @@ export async function startItemServer(framework: FrameworkId, redisUrl: string):
     },
   };
 }
+
+/** Something that listens like `app.listen` (Express, Koa) or a Node server (Fastify's router, Hono on @hono/node-server). */
+type Listenable = { listen(port: number, host: string): Server };
+
+/** Each framework's app, serving the three variants of the route, by id. */
+const APPS: Record<FrameworkId, (locker: Locker, redis: Redis) => Listenable | Promise<Listenable>> = {
+  express: expressApp,
+  koa: koaApp,
+  fastify: fastifyApp,
+  hono: honoApp,
+};
 
 function expressApp(locker: Locker, redis: Redis): { listen(port: number, host: string): Server } {
   const app = express();
@@ -91,4 +104,45 @@ function koaApp(locker: Locker, redis: Redis): Koa<LockState> {
   );
   app.use(router.routes());
   return app;
+}
+
+/** Fastify's router on a plain Node server, as Fastify's own `listen` would serve it. */
+async function fastifyApp(locker: Locker, redis: Redis): Promise<Server> {
+  const app = Fastify();
+  await app.register(deadbolt);
+  type ItemRoute = { Params: { id: string } };
+  const handler = async (request: FastifyRequest<ItemRoute>) => {
+    await nextTurn();
+    return { id: request.params.id, fence: request.lock?.fence ?? null };
+  };
+  app.get<ItemRoute>(`${PREFIX.plain}${ROUTE}`, handler);
+  app.get<ItemRoute>(
+    `${PREFIX.floor}${ROUTE}`,
+    { preHandler: rawLockFastify(redis, (request) => `floor:${request.params.id}`) },
+    handler,
+  );
+  app.get<ItemRoute>(
+    `${PREFIX.locked}${ROUTE}`,
+    { preHandler: lockFastify({ locker, key: (request) => `item:${request.params.id}` }) },
+    handler,
+  );
+  await app.ready();
+  return createServer((req, res) => app.routing(req, res));
+}
+
+function honoApp(locker: Locker, redis: Redis): Listenable {
+  const app = new Hono<LockEnv>();
+  const handler = async (c: HonoContext<LockEnv>) => {
+    await nextTurn();
+    return c.json({ id: c.req.param('id'), fence: c.get('lock')?.fence ?? null });
+  };
+  app.get(`${PREFIX.plain}${ROUTE}`, handler);
+  app.get(
+    `${PREFIX.floor}${ROUTE}`,
+    rawLockHono(redis, (c) => `floor:${c.req.param('id')}`),
+    handler,
+  );
+  app.get(`${PREFIX.locked}${ROUTE}`, lockHono({ locker, key: (c) => `item:${c.req.param('id')}` }), handler);
+  const listener = getRequestListener(app.fetch);
+  return createServer((req, res) => void listener(req, res));
 }

@@ -6,7 +6,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction, RouteGenericInterface } from 'fastify';
 import type { Redis } from 'ioredis';
+import type { Context as HonoContext, MiddlewareHandler } from 'hono';
 import type { Context, Next } from 'koa';
 
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
@@ -55,5 +57,44 @@ export function rawLockKoa(redis: Redis, key: (ctx: Context) => string) {
     } finally {
       release();
     }
+  };
+}
+
+/** Fastify: a route `preHandler` hook; releases on `finish` or `close` of the raw response. */
+export function rawLockFastify<Route extends RouteGenericInterface>(
+  redis: Redis,
+  key: (request: FastifyRequest<Route>) => string,
+) {
+  return (
+    request: FastifyRequest<Route>,
+    reply: FastifyReply<Route>,
+    done: HookHandlerDoneFunction,
+  ): void => {
+    take(redis, key(request)).then(
+      (release) => {
+        if (!release) {
+          void (reply as FastifyReply).code(409).send(); // the route's reply type, widened for the 409
+          return;
+        }
+        reply.raw.once('finish', release);
+        reply.raw.once('close', release);
+        done();
+      },
+      (error: unknown) => done(error as Error),
+    );
+  };
+}
+
+/** Hono: releases when the handlers after it settle. */
+export function rawLockHono(redis: Redis, key: (c: HonoContext) => string): MiddlewareHandler {
+  return async (c, next) => {
+    const release = await take(redis, key(c));
+    if (!release) return c.body(null, 409);
+    try {
+      await next();
+    } finally {
+      release();
+    }
+    return undefined;
   };
 }

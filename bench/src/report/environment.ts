@@ -27,12 +27,17 @@ const PACKAGES = [
   '@deadbolt/core',
   '@deadbolt/express',
   '@deadbolt/koa',
+  '@deadbolt/fastify',
+  '@deadbolt/hono',
   'redlock',
   'redis-semaphore',
   'ioredis',
   'express',
   'koa',
   '@koa/router',
+  'fastify',
+  'hono',
+  '@hono/node-server',
   'autocannon',
 ];
 

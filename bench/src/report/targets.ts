@@ -19,9 +19,11 @@ export function judgeTarget(result: ScenarioResult): TargetVerdict | undefined {
   const ratio = ratioToBaseline(result, ours);
   const m = ours.measurement;
   const clean = m.errors === 0;
-  const peers = result.rows.filter((row) => !row.library.floor && row.library.id !== 'deadbolt');
+  const peers = result.rows.filter(
+    (row) => !row.library.floor && row.library.client === 'ioredis' && row.library.id !== 'deadbolt',
+  );
   const fenced = result.rows.find((row) => row.library.id === 'fenced');
-  const ofFenced = fenced ? ` (fenced floor ${formatRatio(ratioToBaseline(result, fenced))})` : '';
+  const ofFenced = `${fenced ? ` (fenced floor ${formatRatio(ratioToBaseline(result, fenced))})` : ''}${onNodeRedis(result)}`;
   switch (result.scenario.id) {
     case 'uncontended':
       return { measured: `${formatRatio(ratio)} × raw floor${ofFenced}`, met: clean && ratio >= 0.95 };
@@ -58,6 +60,13 @@ export function judgeTarget(result: ScenarioResult): TargetVerdict | undefined {
         met: undefined,
       };
   }
+}
+
+/** deadbolt on node-redis against the raw floor on node-redis, in words, when the scenario measured both. */
+function onNodeRedis(result: ScenarioResult): string {
+  const ours = result.rows.find((row) => row.library.id === 'deadbolt-node-redis');
+  const floor = result.rows.find((row) => row.library.id === 'raw-node-redis');
+  return ours && floor ? `; on node-redis ${formatRatio(pairedRatio(ours, floor))} × its raw floor` : '';
 }
 
 /** Utilisation and p99 wait against the fair bound, in words (with the FIFO floor's utilisation when given). */
