@@ -4,7 +4,17 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/node_modules/**', 'docs/api/**', '**/*.js', '**/*.cjs', '**/*.mjs'],
+    // test/docs/preludes: text put before documentation code blocks, type-checked with each block
+    // (test/docs/codeBlocks.test.ts), not as files of their own.
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      'docs/api/**',
+      '**/*.js',
+      '**/*.cjs',
+      '**/*.mjs',
+      'test/docs/preludes/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,

@@ -37,7 +37,7 @@ describe('packaging: consumers of the packed tarballs', function () {
     expect(stdout).to.include('require ok');
   });
 
-  it('ESM: import loads every package (dist/index.js), serves locked Express and Koa routes, runs chaos', async function () {
+  it('ESM: import loads every package (dist/index.js), serves locked Express, Koa and Hono routes, runs chaos', async function () {
     const file = await project.add(join(FIXTURES, 'import.mjs'), 'import.mjs');
     const { stdout } = await run(process.execPath, [file], { cwd: project.dir, timeout: 30_000 });
     expect(stdout).to.include('import ok');

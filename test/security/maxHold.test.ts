@@ -6,20 +6,29 @@ import { expect } from 'chai';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createLocker, type Locker, type RequestLock } from '@deadbolt/core';
+import { createLocker, type Locker } from '@deadbolt/core';
+import type { RequestLock } from '@deadbolt/http';
 import { lockRequests as expressLockRequests } from '@deadbolt/express';
 import { lockRequests as koaLockRequests, type LockState } from '@deadbolt/koa';
+import { deadbolt, lockRequests as fastifyLockRequests } from '@deadbolt/fastify';
+import { lockRequests as honoLockRequests } from '@deadbolt/hono';
+import { getRequestListener } from '@hono/node-server';
+import { Hono } from 'hono';
 import express from 'express';
 import Koa from 'koa';
+import Fastify from 'fastify';
 import { eachBackend } from '../../packages/core/test/support/backends.js';
 
-/** The public shape of a request's lock (`req.lock` in Express, `ctx.state.lock` in Koa). */
+/** The public shape of a request's lock (`req.lock` in Express, `ctx.state.lock` in Koa, `request.lock` in Fastify). */
 type HeldLock = Pick<
   RequestLock,
   'key' | 'keys' | 'token' | 'fence' | 'signal' | 'deadline' | 'held' | 'remaining' | 'extend'
 >;
 
-const TTL = 300;
+// Long enough that a renewal delayed by a loaded machine's event loop (hundreds of ms) does not lose the lease:
+// the waiter's WAIT still spans several renewal periods (every ttl / 3), and an unrenewed lease would end inside it.
+const TTL = 1_000;
+const WAIT = 1.5 * TTL;
 
 /** A handler that never answers on its own: it waits for `finish`, which only the test calls. */
 interface StuckHandler {
@@ -51,7 +60,7 @@ const frameworks: Record<string, (locker: Locker) => App> = {
     const options = {
       locker,
       key: (req: express.Request) => `item:${String(req.params['id'])}`,
-      wait: 4 * TTL,
+      wait: WAIT,
     };
     app.get(
       '/items/:id',
@@ -65,7 +74,7 @@ const frameworks: Record<string, (locker: Locker) => App> = {
   },
   koa: (locker) => (stuck, maxHold) => {
     const app = new Koa<LockState>();
-    const options = { locker, key: (ctx: Koa.Context) => `item:${ctx.path}`, wait: 4 * TTL };
+    const options = { locker, key: (ctx: Koa.Context) => `item:${ctx.path}`, wait: WAIT };
     app.use(koaLockRequests({ ...options, ...(maxHold === undefined ? {} : { maxHold }) }));
     app.use(async (ctx) => {
       const { lock } = ctx.state;
@@ -73,6 +82,36 @@ const frameworks: Record<string, (locker: Locker) => App> = {
       ctx.body = { fence: lock?.fence };
     });
     const handle = app.callback();
+    return createServer((req, res) => void handle(req, res));
+  },
+  fastify: (locker) => (stuck, maxHold) => {
+    const app = Fastify();
+    void app.register(deadbolt);
+    const options = { locker, wait: WAIT, ...(maxHold === undefined ? {} : { maxHold }) };
+    app.get<{ Params: { id: string }; Querystring: { stuck?: string } }>(
+      '/items/:id',
+      { preHandler: fastifyLockRequests({ ...options, key: (request) => `item:${request.params.id}` }) },
+      async (request) => {
+        if (request.query.stuck !== undefined) await stuck.enter(request.lock);
+        return { fence: request.lock?.fence };
+      },
+    );
+    const ready = app.ready();
+    return createServer((req, res) => void ready.then(() => app.routing(req, res)));
+  },
+  hono: (locker) => (stuck, maxHold) => {
+    const app = new Hono();
+    const options = { locker, key: (c: { req: { path: string } }) => `item:${c.req.path}`, wait: WAIT };
+    app.get(
+      '/items/:id',
+      honoLockRequests({ ...options, ...(maxHold === undefined ? {} : { maxHold }) }),
+      async (c) => {
+        const lock = c.get('lock');
+        if (c.req.query('stuck') !== undefined) await stuck.enter(lock);
+        return c.json({ fence: lock?.fence });
+      },
+    );
+    const handle = getRequestListener(app.fetch);
     return createServer((req, res) => void handle(req, res));
   },
 };
@@ -106,7 +145,7 @@ describe('security: a request cannot hold a lock forever (maxHold)', function ()
           const url = await listen(server);
           const first = fetch(`${url}/items/1?stuck=1`);
           await stuck.entered;
-          // Waits 4 × ttl in the queue: the stuck request's lease is renewed all along, so this one is refused.
+          // Waits 1.5 × ttl in the queue: the stuck request's lease is renewed all along, so this one is refused.
           const second = await fetch(`${url}/items/1`);
           expect(second.status).to.equal(409);
           stuck.finish();

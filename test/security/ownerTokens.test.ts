@@ -5,7 +5,7 @@ import { expect, use } from 'chai';
 import chaiAsPromised from 'chai-as-promised';
 import crypto from 'node:crypto';
 import { syncBuiltinESMExports } from 'node:module';
-import { createLocker, lockKeys, type Locker } from '@deadbolt/core';
+import { createLocker, lockKeys, LockLostError, type Locker } from '@deadbolt/core';
 import { newToken, SECRET_BYTES as TOKEN_BYTES } from '../../packages/core/src/token.js';
 import { eachBackend } from '../../packages/core/test/support/backends.js';
 
@@ -22,6 +22,8 @@ function tokenBytes(token: string): Buffer {
   expect(token).to.match(/^[A-Za-z0-9_-]{24}$/);
   const bytes = Buffer.from(token, 'base64url');
   expect(bytes.length).to.equal(TOKEN_BYTES);
+  // SECURITY.md states 18 bytes (144 bits): the constant must not drift from the documented size.
+  expect(TOKEN_BYTES).to.equal(18);
   return bytes;
 }
 
@@ -75,7 +77,7 @@ describe('security: owner tokens are unguessable', function () {
       await waitUntil(async () => (await admin.exists(lease)) === 0);
       const current = await locker.acquire('order:2');
       expect(await old.release()).to.equal(false);
-      await expect(old.extend()).to.be.rejected;
+      await expect(old.extend()).to.be.rejectedWith(LockLostError);
       expect(await admin.get(lease)).to.equal(current.token);
       expect(await admin.pttl(lease)).to.be.greaterThan(1_000);
       expect(await current.release()).to.equal(true);

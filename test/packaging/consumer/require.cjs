@@ -5,6 +5,8 @@ const assert = require('node:assert/strict');
 const { createLocker, LockBusyError, LockError } = require('@deadbolt/core');
 const express = require('@deadbolt/express');
 const koa = require('@deadbolt/koa');
+const fastify = require('@deadbolt/fastify');
+const hono = require('@deadbolt/hono');
 const { RedisServer } = require('@deadbolt/testing');
 const chaos = require('@deadbolt/chaos');
 
@@ -13,6 +15,8 @@ async function main() {
     '@deadbolt/core',
     '@deadbolt/express',
     '@deadbolt/koa',
+    '@deadbolt/fastify',
+    '@deadbolt/hono',
     '@deadbolt/testing',
     '@deadbolt/chaos',
   ]) {
@@ -24,6 +28,9 @@ async function main() {
   }
   assert.equal(typeof express.lockRequests, 'function');
   assert.equal(typeof koa.lockRequests, 'function');
+  assert.equal(typeof fastify.lockRequests, 'function');
+  assert.equal(typeof fastify.deadbolt, 'function');
+  assert.equal(typeof hono.lockRequests, 'function');
   assert.equal(typeof chaos.runChaos, 'function');
   assert.equal(typeof chaos.deadboltAdapter, 'function');
 

@@ -4,10 +4,14 @@
 import { createLocker, LockBusyError, type Lock, type Locker, type LockerOptions } from '@deadbolt/core';
 import { lockRequests as expressLockRequests } from '@deadbolt/express';
 import { lockRequests as koaLockRequests, type LockState } from '@deadbolt/koa';
+import { deadbolt, lockRequests as fastifyLockRequests } from '@deadbolt/fastify';
+import { lockRequests as honoLockRequests } from '@deadbolt/hono';
 import { RedisServer } from '@deadbolt/testing';
 import { runChaos, deadboltAdapter, type ChaosResult } from '@deadbolt/chaos';
 import express from 'express';
 import Koa from 'koa';
+import Fastify from 'fastify';
+import { Hono } from 'hono';
 import { Redis } from 'ioredis';
 
 /** Uses each package once; only type-checked, never run. */
@@ -42,6 +46,22 @@ export async function consumer(): Promise<number> {
   koa.use((ctx) => {
     const held: number | undefined = ctx.state.lock?.fence;
     ctx.body = { held };
+  });
+
+  const fastify = Fastify();
+  await fastify.register(deadbolt);
+  fastify.get<{ Params: { id: string } }>(
+    '/orders/:id',
+    { preHandler: fastifyLockRequests({ locker, key: (request) => `order:${request.params.id}` }) },
+    (request, reply) => {
+      const held: number | undefined = request.lock?.fence;
+      void reply.send({ held });
+    },
+  );
+  const hono = new Hono();
+  hono.post('/orders/:id', honoLockRequests({ locker, key: (c) => `order:${c.req.param('id')}` }), (c) => {
+    const held: number | undefined = c.get('lock')?.fence;
+    return c.json({ held });
   });
 
   const result: ChaosResult = await runChaos({ lock: deadboltAdapter(), runs: 1 });
