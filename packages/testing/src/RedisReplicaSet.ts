@@ -124,9 +124,7 @@ export class RedisReplicaSet implements AsyncDisposable {
         const states = await Promise.all(
           this.#replicas.map(async (replica) => {
             const info = parseInfoFields(await this.#admin(replica).info('replication'));
-            return (
-              info.get('master_link_status') === 'up' && Number(info.get('slave_repl_offset')) >= target
-            );
+            return info.get('master_link_status') === 'up' && Number(info.get('slave_repl_offset')) >= target;
           }),
         );
         return states.every(Boolean);

@@ -55,7 +55,9 @@ export async function killAndFailOver(
     FAILOVER_TIMEOUT_MS,
   );
   const after = await admin.slots(liveNode(servers));
-  const promoted = servers.find((s) => s.port === after.find((r) => r.start <= slot && slot <= r.end)?.master);
+  const promoted = servers.find(
+    (s) => s.port === after.find((r) => r.start <= slot && slot <= r.end)?.master,
+  );
   if (promoted === undefined) throw new Error(`RedisCluster.killMaster(): slot ${slot} is not served`);
   return promoted;
 }
