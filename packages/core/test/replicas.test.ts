@@ -5,7 +5,6 @@ import { Cluster, Redis } from 'ioredis';
 import { createClient } from 'redis';
 import {
   createLocker,
-  type Lock,
   LockConfigError,
   type Locker,
   lockKeys,
@@ -14,6 +13,8 @@ import {
   LockReplicationError,
 } from '@deadbolt/core';
 
+import { waiting } from './support/waiting.js';
+
 use(chaiAsPromised);
 
 const CONFIRMED = { wait: 1, timeout: 1_000 } as const;
@@ -21,15 +22,6 @@ const CONFIRMED = { wait: 1, timeout: 1_000 } as const;
 /** Resolves with the locker's next `event` payload. */
 function next<E extends 'waited' | 'lost' | 'extended'>(locker: Locker, event: E): Promise<unknown> {
   return new Promise((resolve) => locker.once(event, resolve));
-}
-
-/** Starts an acquire of `key` that waits, and resolves it once the acquire is queued behind the holder. */
-async function waiting(locker: Locker, key: string): Promise<{ settled: Promise<Lock> }> {
-  const queued = next(locker, 'waited');
-  const settled = locker.acquire(key, { wait: 30_000 });
-  settled.catch(() => {}); // observed by the test
-  await queued;
-  return { settled };
 }
 
 describe('replicas option: a grant is trusted only once replicas acknowledged it (WAIT)', function () {
