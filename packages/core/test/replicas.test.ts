@@ -2,6 +2,7 @@ import { RedisCluster, RedisReplicaSet } from '@deadbolt/testing';
 import { expect, use } from 'chai';
 import chaiAsPromised from 'chai-as-promised';
 import { Cluster, Redis } from 'ioredis';
+import RedisMock from 'ioredis-mock';
 import { createClient } from 'redis';
 import {
   createLocker,
@@ -53,12 +54,12 @@ describe('replicas option: a grant is trusted only once replicas acknowledged it
     const client = createClient({ socket: { host: '127.0.0.1', port: set.master.port } });
     await client.connect();
     try {
-      const made = locker(client, { replicas: { wait: 1, timeout: 200 } });
-      const lock = await made.acquire('order');
+      const lock = await locker(client, { replicas: CONFIRMED }).acquire('order');
       expect(await set.replicas[0]!.client().get(lockKeys('r', 'order').lease)).to.equal(lock.token);
       await lock.release();
       set.replicas[0]!.pause();
-      await expect(made.acquire('order', { wait: 0 })).to.be.rejectedWith(LockReplicationError);
+      const impatient = locker(client, { replicas: { wait: 1, timeout: 50 } });
+      await expect(impatient.acquire('order', { wait: 0 })).to.be.rejectedWith(LockReplicationError);
       set.replicas[0]!.resume();
     } finally {
       await Promise.all(lockers.splice(0).map((l) => l.close()));
@@ -139,7 +140,7 @@ describe('replicas option: a grant is trusted only once replicas acknowledged it
   });
 
   it('with the option: a confirmed grant survives failover; the next grant comes after its lease, with a higher fence', async () => {
-    const holder = locker(set.client(), { replicas: CONFIRMED, ttl: 2_000 });
+    const holder = locker(set.client(), { replicas: CONFIRMED, ttl: 4_000 });
     const first = await holder.acquire('order');
     const waiter = await waiting(locker(set.client(), { replicas: CONFIRMED }), 'order');
     set.holdReplication(set.replicas[0]!); // whatever follows the confirmed grant is lost at failover
@@ -162,7 +163,7 @@ describe('Cluster without the replicas option: manual failover (CLUSTER FAILOVER
     const lockers: Locker[] = [];
     try {
       const client = cluster.client();
-      const holder = createLocker(client, { prefix: 'c', ttl: 1_500 });
+      const holder = createLocker(client, { prefix: 'c', ttl: 3_000 });
       const other = createLocker(cluster.client(), { prefix: 'c' });
       lockers.push(holder, other);
       const lock = await holder.acquire('order');
@@ -205,6 +206,17 @@ describe('replicas option: validation', () => {
       );
     }
     expect(() => createLocker(redis, { replicas: { wait: 2 } })).to.not.throw();
+    redis.disconnect();
+  });
+
+  it('ioredis-mock (no replication, WAIT unsupported): no grant is ever returned unconfirmed', async () => {
+    const redis = new RedisMock();
+    const made = createLocker(redis, { prefix: 'm', replicas: { wait: 1 } });
+    await expect(made.acquire('order', { wait: 0 })).to.be.rejectedWith(LockRedisError, /WAIT/);
+    expect(await redis.exists(lockKeys('m', 'order').lease), 'the grant was released').to.equal(0);
+    const plain = createLocker(redis, { prefix: 'm' });
+    expect(await plain.tryAcquire('order'), 'without the option the same lock is granted').to.not.equal(null);
+    await Promise.all([made.close(), plain.close()]);
     redis.disconnect();
   });
 
