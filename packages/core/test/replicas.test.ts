@@ -67,6 +67,16 @@ describe('replicas option: a grant is trusted only once replicas acknowledged it
     }
   });
 
+  it('a waiter is granted after the release by its own confirmed attempt (no hand-over)', async () => {
+    const holder = await locker(set.client(), { replicas: CONFIRMED }).acquire('order');
+    const waiter = await waiting(locker(set.client(), { replicas: CONFIRMED }), 'order');
+    await holder.release();
+    const next = await waiter.settled;
+    expect(next.fence).to.be.above(holder.fence);
+    const replica = set.replicas[0]!.client();
+    expect(await replica.get(lockKeys('r', 'order').lease), 'confirmed on the replica').to.equal(next.token);
+  });
+
   it('replica paused: the grant is released and the acquire rejects LockReplicationError at once (no retry within wait)', async () => {
     const redis = set.client();
     const made = locker(redis, { replicas: { wait: 1, timeout: 50 } });
