@@ -96,7 +96,8 @@ export class Lock implements AsyncDisposable {
 
   /**
    * Extends the lease to `ttl` ms from now (default: this lock's ttl) and keeps that ttl for later renewals.
-   * Rejects with `LockLostError` when the lock is no longer held, `LockRedisError` when Redis fails.
+   * Rejects with `LockLostError` when the lock is no longer held, `LockRedisError` when Redis fails, and with
+   * the `replicas` option `LockReplicationError` when too few replicas acknowledged the extension.
    */
   async extend(ttl?: number): Promise<void> {
     const next = ttl === undefined ? this.#schedule.ttl : ttlDuration('ttl', ttl);

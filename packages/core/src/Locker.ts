@@ -87,7 +87,8 @@ export class Locker extends TypedEmitter<LockerEvents> {
   /**
    * Acquires the lock on `key` (or on every key of a list), waiting up to `wait` ms in arrival order.
    * Rejects with `LockBusyError` when `wait` runs out, `signal.reason` when aborted, `LockConfigError` for bad
-   * input (before any command is sent) and `LockRedisError` when Redis fails.
+   * input (before any command is sent), `LockRedisError` when Redis fails, and with the `replicas` option
+   * `LockReplicationError` when too few replicas acknowledged the grant (which is released, not returned).
    *
    * @example
    * ```ts

@@ -3,6 +3,7 @@ import { LockConfigError } from './errors/LockConfigError.js';
 import type { LockLostError } from './errors/LockLostError.js';
 import type { Lock } from './Lock.js';
 import type { AcquireOptions, LockerOptions, LockLogger } from './options.js';
+import { replicasOption, type ReplicaConfig } from './replicas/replicasOption.js';
 import {
   booleanOption,
   describe,
@@ -26,6 +27,8 @@ export interface LockerConfig {
   readonly onLockLost: ((error: LockLostError, lock: Lock) => void) | undefined;
   readonly now: () => number;
   readonly logger: LockLogger | undefined;
+  /** `WAIT` confirmation of grants and renewals; undefined when off. */
+  readonly replicas: ReplicaConfig | undefined;
 }
 
 /** One acquire's settings after validation. */
@@ -49,6 +52,7 @@ const LOCKER_OPTIONS = [
   'onLockLost',
   'now',
   'logger',
+  'replicas',
 ] as const satisfies readonly (keyof LockerOptions)[];
 const ACQUIRE_OPTIONS = [
   'ttl',
@@ -77,6 +81,7 @@ export function resolveLockerConfig(options: LockerOptions = {}): LockerConfig {
     onLockLost: given.onLockLost === undefined ? undefined : functionOption('onLockLost', given.onLockLost),
     now: given.now === undefined ? () => performance.now() : functionOption('now', given.now),
     logger: given.logger === undefined ? undefined : loggerOption(given.logger),
+    replicas: given.replicas === undefined ? undefined : replicasOption(given.replicas),
   };
 }
 

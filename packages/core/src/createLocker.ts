@@ -1,5 +1,6 @@
 import { ClusterBackend } from './backend/ClusterBackend.js';
 import { QuorumBackend } from './backend/QuorumBackend.js';
+import { ReplicatedBackend } from './backend/ReplicatedBackend.js';
 import { SingleNodeBackend } from './backend/SingleNodeBackend.js';
 import { resolveLockerConfig } from './config.js';
 import { detectDriver } from './driver/detectDriver.js';
@@ -8,6 +9,8 @@ import { LockConfigError } from './errors/LockConfigError.js';
 import { Locker } from './Locker.js';
 import type { LockerOptions } from './options.js';
 import type { RedisConnection } from './redis/RedisClient.js';
+import { ReplicaConfirmer, type WaitingClient } from './replicas/ReplicaConfirmer.js';
+import type { ReplicaConfig } from './replicas/replicasOption.js';
 import { newLockerTag } from './token.js';
 import { BackoffWait } from './wait/BackoffWait.js';
 import { PubSubWait } from './wait/PubSubWait.js';
@@ -45,6 +48,10 @@ export function createLocker(redis: RedisConnection, options?: LockerOptions): L
     if (new Set(clients).size !== clients.length) {
       throw new LockConfigError('Quorum mode needs a distinct client per master; the array repeats one.');
     }
+    refuseReplicas(
+      config.replicas,
+      'quorum mode (independent masters: a grant counts once a majority has it)',
+    );
     const nodes = drivers.map((driver) => driver.scripts);
     const backend = new QuorumBackend(nodes, config.commandTimeout, config.ttl);
     return new Locker(config, backend, new BackoffWait(), newLockerTag());
@@ -52,13 +59,41 @@ export function createLocker(redis: RedisConnection, options?: LockerOptions): L
   const driver = detectDriver(redis);
   const tag = newLockerTag();
   if (driver.isCluster) {
+    refuseReplicas(config.replicas, 'a Cluster');
     const backend = new ClusterBackend(driver.scripts, config.commandTimeout, config.ttl);
     return new Locker(config, backend, new BackoffWait(), tag);
   }
   const hub = wakeupHub(driver, config.commandTimeout, tag);
   const wakeLocally = hub && ((channel: string, message: string) => hub.dispatch(channel, message));
-  const backend = new SingleNodeBackend(driver.scripts, config.commandTimeout, wakeLocally);
+  const single = new SingleNodeBackend(driver.scripts, config.commandTimeout, wakeLocally);
+  const backend = config.replicas
+    ? replicated(single, driver, config.replicas, config.commandTimeout)
+    : single;
   return new Locker(config, backend, hub ? new PubSubWait(hub) : new BackoffWait(), tag);
+}
+
+/** The `replicas` option applies to one Redis (with its replicas) only. */
+function refuseReplicas(replicas: ReplicaConfig | undefined, topology: string): void {
+  if (replicas) throw new LockConfigError(`The "replicas" option is not supported on ${topology}.`);
+}
+
+/** Confirms every grant and renewal of `single` with `WAIT` on the driver's connection. */
+function replicated(
+  single: SingleNodeBackend,
+  driver: RedisDriver,
+  replicas: ReplicaConfig,
+  commandTimeout: number,
+): ReplicatedBackend {
+  const { scripts } = driver;
+  if (typeof scripts.wait !== 'function') {
+    throw new LockConfigError(
+      `The "replicas" option needs a client that can send WAIT; ${driver.kind} cannot.`,
+    );
+  }
+  return new ReplicatedBackend(
+    single,
+    new ReplicaConfirmer(scripts as WaitingClient, replicas, commandTimeout),
+  );
 }
 
 /**

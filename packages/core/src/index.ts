@@ -1,7 +1,7 @@
 export { createLocker } from './createLocker.js';
 export { Locker, type LockKey } from './Locker.js';
 export { Lock } from './Lock.js';
-export type { LockerOptions, AcquireOptions, LockLogger } from './options.js';
+export type { LockerOptions, AcquireOptions, LockLogger, ReplicaOptions } from './options.js';
 export type { LockerEvents } from './events.js';
 export { HISTOGRAM_BUCKETS_MS, type Histogram, type LockerMetrics } from './metrics.js';
 export type { RedisConnection, ScriptClient } from './redis/RedisClient.js';
@@ -21,6 +21,7 @@ export { LockLostError, type LockLostReason } from './errors/LockLostError.js';
 export { LockConfigError } from './errors/LockConfigError.js';
 export { LockKeyError, type LockKeyErrorCode } from './errors/LockKeyError.js';
 export { LockRedisError } from './errors/LockRedisError.js';
+export { LockReplicationError } from './errors/LockReplicationError.js';
 export { QuorumError, type QuorumNodeResult } from './errors/QuorumError.js';
 export { encodeKey, lockKeys, type LockKeys } from './keys.js';
 export { MAX_KEY_BYTES, MIN_TTL_MS } from './validate.js';

@@ -27,6 +27,14 @@ export interface LockerOptions {
    * a command is never queued while the connection is down. Default `1_000`.
    */
   readonly commandTimeout?: number;
+  /**
+   * Trust a grant, and each renewal, only once `replicas.wait` replicas acknowledged it (`WAIT`, on the same
+   * connection, right after the script). An unconfirmed grant is released and the acquire rejects with
+   * `LockReplicationError`; an unconfirmed renewal counts as a failed one. Single Redis (ioredis, iovalkey,
+   * node-redis) only: a quorum or a Cluster refuses it with `LockConfigError`. Default: off (a grant is trusted
+   * once the master answers; see docs/topologies.md for what a failover can then lose).
+   */
+  readonly replicas?: ReplicaOptions;
   /** Called once when a held lock is lost (see {@link LockLostError}). Default: none. */
   readonly onLockLost?: (error: LockLostError, lock: Lock) => void;
   /**
@@ -39,6 +47,25 @@ export interface LockerOptions {
    * needs to change it.
    */
   readonly now?: () => number;
+}
+
+/**
+ * The `replicas` option of {@link LockerOptions}: how many replicas must acknowledge a grant or a renewal, and how
+ * long to wait for them.
+ *
+ * @example
+ * ```ts
+ * createLocker(redis, { replicas: { wait: 1, timeout: 50 } })
+ * ```
+ */
+export interface ReplicaOptions {
+  /** How many replicas must acknowledge, an integer of at least 1 (`WAIT`'s numreplicas). Required. */
+  readonly wait: number;
+  /**
+   * How long `WAIT` may block, in ms, a positive integer (`WAIT` with 0 would block forever, so 0 is refused).
+   * The connection runs nothing else meanwhile, and the time counts against the grant's validity. Default `100`.
+   */
+  readonly timeout?: number;
 }
 
 /**

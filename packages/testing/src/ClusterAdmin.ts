@@ -61,7 +61,7 @@ export class ClusterAdmin {
     await Promise.all(others.map((s) => this.client(first).call('CLUSTER', 'MEET', s.host, s.port)));
     if (replicas > 0) {
       const ids = await Promise.all(servers.map((s) => this.string(s, 'CLUSTER', 'MYID')));
-      await this.#poll('every node to know every other node', async () => {
+      await this.#poll('every node to know every other node', this.#timeoutMs, async () => {
         const views = await Promise.all(servers.map((s) => this.string(s, 'CLUSTER', 'NODES')));
         return views.every((view) => {
           const known = new Set(parseClusterNodes(view).map((n) => n.id));
@@ -77,7 +77,7 @@ export class ClusterAdmin {
     await this.waitForConsensus('cluster_state:ok and one slot map on every node', (ranges) => {
       return coveredSlots(ranges) === SLOT_COUNT && ranges.every((r) => r.replicas.length === replicas);
     });
-    await this.#poll('every replica to sync with its master', async () => {
+    await this.#poll('every replica to sync with its master', this.#timeoutMs, async () => {
       const infos = await Promise.all(
         servers.slice(masters).map((s) => this.string(s, 'INFO', 'replication')),
       );
@@ -89,9 +89,13 @@ export class ClusterAdmin {
    * Polls CLUSTER INFO and CLUSTER SLOTS on every live (running, not paused) node until each reports
    * cluster_state:ok, knows every node, and has the same map, which `accept` approves.
    */
-  async waitForConsensus(description: string, accept: (ranges: SlotRange[]) => boolean): Promise<void> {
+  async waitForConsensus(
+    description: string,
+    accept: (ranges: SlotRange[]) => boolean,
+    timeoutMs = this.#timeoutMs,
+  ): Promise<void> {
     const live = this.#servers.filter((s) => s.running && !s.paused);
-    await this.#poll(description, async () => {
+    await this.#poll(description, timeoutMs, async () => {
       const views = await Promise.all(
         live.map(async (s) => {
           const info = parseInfoFields(await this.string(s, 'CLUSTER', 'INFO'));
@@ -105,7 +109,7 @@ export class ClusterAdmin {
     });
   }
 
-  #poll(description: string, condition: () => Promise<boolean>): Promise<void> {
-    return waitUntil(condition, { timeoutMs: this.#timeoutMs, intervalMs: 50, description });
+  #poll(description: string, timeoutMs: number, condition: () => Promise<boolean>): Promise<void> {
+    return waitUntil(condition, { timeoutMs, intervalMs: 50, description });
   }
 }

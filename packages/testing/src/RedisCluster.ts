@@ -1,5 +1,6 @@
 import { Cluster, type ClusterOptions } from 'ioredis';
 import { ClusterAdmin } from './ClusterAdmin.js';
+import { killAndFailOver, manualFailover, replicasOf } from './clusterFailover.js';
 import { ignoreError, testClusterOptions } from './clientOptions.js';
 import { assertSlot, parseClusterNodes, slotMaster } from './clusterTopology.js';
 import { RedisServer } from './RedisServer.js';
@@ -175,6 +176,49 @@ export class RedisCluster implements AsyncDisposable {
     await this.#admin.waitForConsensus(`every node to see slot ${slot} on port ${target.port}`, (ranges) => {
       return slotMaster(ranges, slot) === target.port;
     });
+  }
+
+  /**
+   * The servers replicating `master` (from a live node's slot map).
+   *
+   * @example
+   * ```ts
+   * const [replica] = await cluster.replicasOf(cluster.servers[0]!);
+   * ```
+   */
+  replicasOf(master: RedisServer): Promise<RedisServer[]> {
+    return replicasOf(this.#admin, this.servers, master);
+  }
+
+  /**
+   * Manual failover: `CLUSTER FAILOVER` on `replica` (with `force`: `CLUSTER FAILOVER FORCE`, which does not
+   * wait for the master), resolving once every live node agrees it serves its old master's slots (bounded by
+   * 30 s). Without `force` the replica first catches up with its master, so no acknowledged write is lost.
+   *
+   * @throws Error if `replica` is not a replica, or the failover is not agreed in time.
+   * @example
+   * ```ts
+   * const [replica] = await cluster.replicasOf(await cluster.slotOwner(slot));
+   * await cluster.failover(replica!);
+   * ```
+   */
+  failover(replica: RedisServer, options: { force?: boolean } = {}): Promise<void> {
+    return manualFailover(this.#admin, replica, options.force ?? false);
+  }
+
+  /**
+   * The master crashes: SIGKILL, then the cluster promotes one of its replicas once the node timeout
+   * (2000 ms) passed. Resolves with the promoted server once every live node agrees (bounded by 30 s).
+   * Writes the replica had not received are lost.
+   *
+   * @throws Error if `master` is not a master, or no replica is promoted in time.
+   * @example
+   * ```ts
+   * const promoted = await cluster.killMaster(await cluster.slotOwner(slot));
+   * ```
+   */
+  killMaster(master: RedisServer): Promise<RedisServer> {
+    return killAndFailOver(this.#admin, this.servers, master);
   }
 
   /**

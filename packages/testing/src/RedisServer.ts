@@ -131,8 +131,9 @@ export class RedisServer implements AsyncDisposable {
   }
 
   /**
-   * Starts the server again on the same port with an empty dataset (killing it first if running) and
-   * resolves once it answers PING. Existing clients reconnect on their own. A cluster node keeps its
+   * Starts the server again on the same port (killing it first if running) and resolves once it answers PING.
+   * The dataset is empty, unless `args` turned persistence on (`--appendonly yes`): the server then loads
+   * what its AOF or RDB file in `dir` holds, as after a crash and restart. Existing clients reconnect on their own. A cluster node keeps its
    * `nodes.conf`, so it rejoins with the same id and slots.
    *
    * @throws Error after stop(), or if the process does not come back within `startTimeoutMs`.

@@ -10,6 +10,7 @@ export {
 export { freeClusterPort, freePort } from './freePort.js';
 export { RedisCluster, type RedisClusterOptions } from './RedisCluster.js';
 export { RedisMasters } from './RedisMasters.js';
+export { RedisReplicaSet, type RedisReplicaSetOptions } from './RedisReplicaSet.js';
 export { RedisServer } from './RedisServer.js';
 export { addRedisServerHooks, type RedisServerHooks } from './serverHooks.js';
 export type { RedisServerOptions } from './RedisServerOptions.js';

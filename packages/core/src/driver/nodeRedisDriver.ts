@@ -7,6 +7,7 @@ import type { RedisDriver } from './RedisDriver.js';
 /** A node-redis client or Cluster as deadbolt reads it at run time (beyond its typed shape). */
 interface NodeRedisRuntime extends NodeRedisClient {
   ping?(): Promise<unknown>;
+  wait?(numReplicas: number, timeout: number): Promise<unknown>;
   once?(event: 'ready', listener: () => void): unknown;
   readonly duplicate?: () => NodeRedisSubscriberClient;
   readonly options?: { keyPrefix?: unknown };
@@ -62,6 +63,11 @@ export function nodeRedisDriver(client: NodeRedisClient): RedisDriver {
       typeof runtime.ping === 'function' && {
         stream: ONE_WRITE_PER_TURN,
         ping: () => (runtime.ping as () => Promise<unknown>).call(client),
+      }),
+    ...(!isCluster &&
+      typeof runtime.wait === 'function' && {
+        wait: (replicas: number, timeout: number) =>
+          (runtime.wait as (r: number, t: number) => Promise<unknown>).call(client, replicas, timeout),
       }),
   };
   const { duplicate } = runtime;

@@ -5,6 +5,7 @@ export type LockErrorCode =
   | 'ERR_LOCK_QUORUM'
   | 'ERR_LOCK_CONFIG'
   | 'ERR_LOCK_REDIS'
+  | 'ERR_LOCK_REPLICAS'
   | LockKeyErrorCode;
 
 import { brand } from '../brand.js';

@@ -16,6 +16,11 @@ export interface ScriptClient {
   once?(event: 'ready', listener: () => void): unknown;
   evalsha(sha: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
   eval(script: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
+  /**
+   * `WAIT numReplicas timeout` on this connection: resolves how many replicas acknowledged its writes. Needed
+   * only for the `replicas` option; ioredis and iovalkey clients have it.
+   */
+  wait?(numReplicas: number, timeout: number): Promise<unknown>;
 }
 
 /**
