@@ -118,8 +118,11 @@ export class ScriptRunner {
     }
     return new Promise((resolve, reject) => {
       const deadlines = this.#deadlines;
+      // When the deadline comes due, the answer may already wait in the socket: an event loop that was stalled
+      // runs its timers before it reads its sockets. The rejection waits for the check phase of that same turn,
+      // after the poll phase has read them, so an answer that came in time is taken, not timed out.
       const deadline = deadlines.add(deadlines.now() + timeout, () =>
-        reject(timeoutError(script, timeout, who)),
+        setImmediate(() => reject(timeoutError(script, timeout, who))),
       );
       const answered = (value: unknown): void => {
         deadlines.cancel(deadline);
