@@ -67,6 +67,7 @@ export class Lock implements AsyncDisposable {
       new LockRenewalHooks(host, grant, (reason, cause) => void this.#lose(reason, cause)),
       grant,
       host.timers,
+      host.backend.batchesRenewals === true,
     );
   }
 
