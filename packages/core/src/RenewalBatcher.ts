@@ -84,7 +84,8 @@ export class RenewalBatcher {
     try {
       sent = this.#run(batch.map((pending) => pending.renewal));
     } catch (error) {
-      sent = Promise.reject(error); // a runner that throws instead of rejecting
+      // A runner that throws instead of rejecting.
+      sent = Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
     sent.then(
       (extended) => batch.forEach((pending, index) => pending.resolve(extended[index] === true)),
