@@ -14,12 +14,15 @@ export interface CliOptions {
   readonly scenarios: readonly string[];
   /** Run only the soak (`--soak`), which the default run leaves out. */
   readonly soak: boolean;
+  /** Run only the many-held-locks scenario (`--held`), which the default run leaves out. */
+  readonly held: boolean;
   /** The arguments as given, for the report. */
   readonly args: readonly string[];
 }
 
 export const USAGE = `Usage: pnpm bench [--quick] [--out DIR] [--scenario ID]...
        pnpm bench --soak [--quick] [--out DIR]
+       pnpm bench --held [--quick] [--out DIR]
 
   --quick     short windows (${QUICK_TIMING.measureMs} ms per library per scenario); writes to bench/out/ by default
   --out DIR   write RESULTS.md and results.svg to DIR (default: bench/, or bench/out/ with --quick)
@@ -27,7 +30,10 @@ export const USAGE = `Usage: pnpm bench [--quick] [--out DIR] [--scenario ID]...
               variant one-key-shared), one-key-shared, quorum3 (with its variant quorum3-paused),
               quorum3-paused, middleware
   --soak      run only the soak: 1,000,000 acquire/release cycles (20,000 with --quick); writes soak.json
-              and the Soak section of RESULTS.md in the output directory, keeping the rest of the file`;
+              and the Soak section of RESULTS.md in the output directory, keeping the rest of the file
+  --held      run only the many-held-locks scenario: one process holds 1,000, 10,000 and 100,000 locks
+              (ttl 10 s) for 60 s each (4 s with --quick); writes held.json and the Many held locks section
+              of RESULTS.md in the output directory, keeping the rest of the file`;
 
 /**
  * Parses `argv` (without node and script). A bare `--` (as some package managers insert) is ignored.
@@ -37,6 +43,7 @@ export function parseCli(argv: readonly string[]): CliOptions | 'help' {
   const args = argv.filter((arg) => arg !== '--');
   let quick = false;
   let soak = false;
+  let held = false;
   let outDir: string | undefined;
   const scenarios: string[] = [];
   for (let index = 0; index < args.length; index++) {
@@ -44,6 +51,7 @@ export function parseCli(argv: readonly string[]): CliOptions | 'help' {
     if (arg === '--help' || arg === '-h') return 'help';
     if (arg === '--quick') quick = true;
     else if (arg === '--soak') soak = true;
+    else if (arg === '--held') held = true;
     else if (arg === '--out') {
       outDir = args[++index];
       if (outDir === undefined || outDir.startsWith('--')) throw new Error('--out needs a directory');
@@ -60,6 +68,7 @@ export function parseCli(argv: readonly string[]): CliOptions | 'help' {
     timing: quick ? QUICK_TIMING : FULL_TIMING,
     scenarios,
     soak,
+    held,
     args,
   };
 }

@@ -2,6 +2,12 @@ import type { LockTarget } from './backend/LockBackend.js';
 
 /** Most leases one renewal script renews (Redisson's `lockWatchdogBatchSize` default). */
 export const RENEWAL_BATCH_SIZE = 100;
+/**
+ * Most renewal batches of one batcher in flight at once; the others wait for one to answer. 100 000 locks that
+ * renew at one moment are 1 000 scripts: sent at once, the last would wait behind all the others (and could
+ * time out, each call's bound starts when it is sent), and every other command on the connection with it.
+ */
+export const RENEWAL_BATCHES_IN_FLIGHT = 4;
 
 /** One lease to extend: the lock's keys, its owner token and the new ttl in ms. */
 export interface Renewal {
@@ -25,8 +31,10 @@ interface Pending {
 /**
  * Gathers the renewals asked for in one turn of the event loop (the locker's timer queue runs every renewal
  * due at one moment in one turn) and sends them as batches of at most `batchSize`, one batch per call of
- * `run`, grouped by `groupOf` (renewals of different groups never share a call). Each caller learns its own
- * lease's answer; a failing call rejects every renewal of its batch with the call's error.
+ * `run`, grouped by `groupOf` (renewals of different groups never share a call), at most
+ * {@link RENEWAL_BATCHES_IN_FLIGHT} calls at a time. Each caller learns its own
+ * lease's answer; a failing call rejects every renewal of its batch, and of the batches still waiting to be
+ * sent, with the call's error.
  *
  * @example
  * ```ts
@@ -39,6 +47,9 @@ export class RenewalBatcher {
   readonly #groupOf: (target: LockTarget) => number;
   readonly #batchSize: number;
   #pending = new Map<number, Pending[]>();
+  /** Batches formed but not sent yet, oldest first, while {@link RENEWAL_BATCHES_IN_FLIGHT} are in flight. */
+  readonly #queued: (readonly Pending[])[] = [];
+  #inFlight = 0;
   #flushQueued = false;
   readonly #flush = (): void => this.#sendAll();
 
@@ -74,12 +85,26 @@ export class RenewalBatcher {
     this.#pending = new Map();
     for (const pending of groups.values()) {
       for (let from = 0; from < pending.length; from += this.#batchSize) {
-        this.#send(pending.slice(from, from + this.#batchSize));
+        this.#queued.push(pending.slice(from, from + this.#batchSize));
       }
+    }
+    this.#sendQueued();
+  }
+
+  #sendQueued(): void {
+    while (this.#inFlight < RENEWAL_BATCHES_IN_FLIGHT) {
+      const batch = this.#queued.shift();
+      if (!batch) return;
+      this.#inFlight++;
+      this.#send(batch);
     }
   }
 
   #send(batch: readonly Pending[]): void {
+    const settled = (): void => {
+      this.#inFlight--;
+      this.#sendQueued();
+    };
     let sent: Promise<readonly boolean[]>;
     try {
       sent = this.#run(batch.map((pending) => pending.renewal));
@@ -88,8 +113,17 @@ export class RenewalBatcher {
       sent = Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
     sent.then(
-      (extended) => batch.forEach((pending, index) => pending.resolve(extended[index] === true)),
-      (error: unknown) => batch.forEach((pending) => pending.reject(error)),
+      (extended) => {
+        settled();
+        batch.forEach((pending, index) => pending.resolve(extended[index] === true));
+      },
+      (error: unknown) => {
+        // The connection is in trouble: the batches waiting behind this one fail with it, unsent (their
+        // locks retry on their own schedules), rather than each waiting for a call that would time out too.
+        const failed = [batch, ...this.#queued.splice(0)];
+        settled();
+        for (const each of failed) each.forEach((pending) => pending.reject(error));
+      },
     );
   }
 }

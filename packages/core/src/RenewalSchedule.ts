@@ -39,7 +39,6 @@ export class RenewalSchedule {
   readonly #renew: boolean;
   readonly #align: boolean;
   readonly #timers: TimerQueue;
-  readonly #fireNow = (): void => this.#fire();
 
   /**
    * `grant.validFor` (default `ttl`): how long the lease is trusted from `start` before the first renewal; a
@@ -107,7 +106,12 @@ export class RenewalSchedule {
   #arm(at = this.#renew && !this.#inFlight ? Math.min(this.#renewAt, this.#deadline) : this.#deadline): void {
     if (this.#stopped) return;
     if (this.#timer) this.#timers.cancel(this.#timer);
-    this.#timer = this.#timers.add(at, this.#fireNow);
+    this.#timer = this.#timers.add(at, RenewalSchedule.#fireSchedule, this);
+  }
+
+  /** The timers' callback, one function for every schedule (a closure per lock would cost its heap). */
+  static #fireSchedule(this: RenewalSchedule): void {
+    this.#fire();
   }
 
   #fire(): void {

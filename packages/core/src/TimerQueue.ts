@@ -6,7 +6,9 @@ export interface QueuedTimer {
 
 interface Entry extends QueuedTimer {
   at: number;
-  readonly run: () => void;
+  readonly run: (this: unknown) => void;
+  /** `this` of `run`. */
+  readonly receiver: unknown;
   /** Position in the heap, or {@link DUE}, or {@link DONE}. */
   index: number;
 }
@@ -53,9 +55,12 @@ export class TimerQueue {
     return this.#heap.length;
   }
 
-  /** Runs `run` once `now() ≥ at`; returns the handle that {@link TimerQueue.cancel} takes. */
-  add(at: number, run: () => void): QueuedTimer {
-    const entry: Entry = { at, run, index: this.#heap.length };
+  /**
+   * Runs `run` once `now() ≥ at`, with `receiver` as its `this` (so a caller with many timers can pass one
+   * shared function rather than a closure per timer); returns the handle that {@link TimerQueue.cancel} takes.
+   */
+  add<T>(at: number, run: (this: T) => void, receiver?: T): QueuedTimer {
+    const entry: Entry = { at, run: run as (this: unknown) => void, receiver, index: this.#heap.length };
     this.#heap.push(entry);
     this.#siftUp(entry.index);
     if (at < this.#armedAt) this.#arm(at);
@@ -101,7 +106,7 @@ export class TimerQueue {
       if (entry.index !== DUE) continue; // cancelled by a callback that ran before it
       entry.index = DONE;
       try {
-        entry.run();
+        entry.run.call(entry.receiver);
       } catch (error) {
         failure ??= { error }; // as from a plain timer, but only after the others ran and the queue re-armed
       }

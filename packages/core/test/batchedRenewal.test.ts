@@ -162,20 +162,29 @@ describe('batched renewal', function () {
       expect(answers).to.deep.equal(renewals.map((renewal) => !renewal.token.endsWith('7')));
     });
 
-    it('rejects every renewal of a failed batch with its error, and only those', async function () {
+    it('rejects a failed batch, and the batches waiting behind it, with its error; not those in flight', async function () {
       let calls = 0;
       const failure = new Error('connection lost');
+      // Batches of one, four in flight: the first fails while the next three are in flight and two wait.
       const batcher = new RenewalBatcher(
         (batch) => (calls++ === 0 ? Promise.reject(failure) : Promise.resolve(batch.map(() => true))),
         () => 0,
-        2,
+        1,
       );
       const target = lockTarget('p', ['k']);
       const answers = await Promise.allSettled(
-        [1, 2, 3].map((n) => batcher.renew({ target, token: `t${n}`, ttl: 1_000 })),
+        [1, 2, 3, 4, 5, 6].map((n) => batcher.renew({ target, token: `t${n}`, ttl: 1_000 })),
       );
-      expect(answers.map((answer) => answer.status)).to.deep.equal(['rejected', 'rejected', 'fulfilled']);
-      expect(answers[0]).to.have.property('reason', failure);
+      expect(answers.map((answer) => answer.status)).to.deep.equal([
+        'rejected',
+        'fulfilled',
+        'fulfilled',
+        'fulfilled',
+        'rejected',
+        'rejected',
+      ]);
+      expect(answers[5]).to.have.property('reason', failure);
+      expect(calls, 'the waiting batches were not sent').to.equal(4);
     });
   });
 
