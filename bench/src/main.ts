@@ -119,7 +119,12 @@ try {
   if (options === 'help') console.log(USAGE);
   else if (options.held) {
     await mkdir(options.outDir, { recursive: true });
-    await runHeldCommand(options.outDir, HELD_PLANS[options.quick ? 'quick' : 'full'], commandLine(options));
+    const plan = HELD_PLANS[options.quick ? 'quick' : 'full'];
+    await runHeldCommand(
+      options.outDir,
+      options.heldCounts ? { ...plan, counts: options.heldCounts } : plan,
+      commandLine(options),
+    );
   } else if (options.soak) {
     await mkdir(options.outDir, { recursive: true });
     await runSoakCommand(options.outDir, SOAK_CYCLES[options.quick ? 'quick' : 'full'], commandLine(options));

@@ -4,6 +4,7 @@
  * waits until each renewed once (from then on their renewals are aligned and share scripts), watches them for
  * `holdMs` (renewal scripts, CPU, lateness, losses), then runs acquire/release loops on other keys beside them.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createLocker, type Lock, type Locker } from '@deadbolt/core';
 import type { Redis } from 'ioredis';
@@ -11,7 +12,7 @@ import { closeRedis, connectRedis } from '../libraries/connect.js';
 import type { HeldPlan, HeldResult, HeldRow } from './heldTypes.js';
 
 /** Acquires (and releases) in flight while the held locks are taken (and let go). */
-const IN_FLIGHT = 512;
+const IN_FLIGHT = 128;
 
 /** Runs the scenario and resolves with one row per count. */
 export async function runHeld(plan: HeldPlan): Promise<HeldResult> {
@@ -50,10 +51,19 @@ async function measure(
 ): Promise<HeldRow> {
   const heapBefore = heapAfterGc();
   const acquireStart = performance.now();
-  const locks = await inBatches(count, (i) => locker.acquire(`held:${count}:${i}`));
+  const stalls = monitorEventLoopDelay({ resolution: 10 });
+  stalls.enable();
+  const locks = await inBatches(count, (i) => acquireRetrying(locker, `held:${count}:${i}`));
+  stalls.disable();
+  console.log(
+    `  event loop delay while acquiring: max ${Math.round(stalls.max / 1e6)} ms, p99 ${Math.round(stalls.percentile(99) / 1e6)} ms`,
+  );
   const acquireMs = performance.now() - acquireStart;
   const heapPerLock = (heapAfterGc() - heapBefore) / count;
   watch.reset(count);
+  console.log(
+    `  ${acquireFailures} acquires tried again; ${count} locks acquired in ${Math.round(acquireMs)} ms; ${watch.failed} renewal failures so far${watch.firstFailure ? ` (${watch.firstFailure})` : ''}, ${watch.lost} lost${watch.firstLoss ? ` (${watch.firstLoss})` : ''}`,
+  );
   // The first renewals align them; bounded, so that locks that never renew (lost) cannot hang the run.
   await Promise.race([watch.everyRenewed(), sleep(2 * plan.ttlMs)]);
   watch.reset(count, false);
@@ -84,6 +94,8 @@ async function measure(
     redisCpu: (redisCpu * 1000) / windowMs,
     maxLatenessMs: Math.round(maxLatenessMs),
     lost,
+    renewFailures: watch.failed,
+    ...(watch.firstFailure !== undefined && { firstRenewFailure: watch.firstFailure }),
     cyclesPerSec: beside.perSec,
     errors: beside.errors,
     ...(beside.firstError !== undefined && { firstError: beside.firstError }),
@@ -94,6 +106,10 @@ async function measure(
 class RenewalWatch {
   renewals = 0;
   lost = 0;
+  /** Renewal attempts that failed (each retried while the lease is valid), over the whole run. */
+  failed = 0;
+  firstFailure: string | undefined;
+  firstLoss: string | undefined;
   maxLatenessMs = 0;
   readonly #periodMs: number;
   readonly #last = new Map<string, number>();
@@ -103,8 +119,14 @@ class RenewalWatch {
   constructor(locker: Locker, periodMs: number) {
     this.#periodMs = periodMs;
     locker.on('extended', ({ key }) => this.#extended(key));
-    locker.on('lost', ({ key }) => {
-      if (key.startsWith('held:')) this.lost++;
+    locker.on('lost', ({ key, error }) => {
+      if (!key.startsWith('held:')) return;
+      this.lost++;
+      this.firstLoss ??= `${error.reason}: ${error.message}`;
+    });
+    locker.on('renewFailed', ({ error }) => {
+      this.failed++;
+      this.firstFailure ??= error.message;
     });
   }
 
@@ -132,6 +154,21 @@ class RenewalWatch {
     } else this.maxLatenessMs = Math.max(this.maxLatenessMs, now - last - this.#periodMs);
   }
 }
+
+/** Acquires `key`, trying again (up to 5 times) after a Redis failure such as a timed-out command. */
+async function acquireRetrying(locker: Locker, key: string): Promise<Lock> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await locker.acquire(key);
+    } catch (error) {
+      acquireFailures++;
+      if (attempt === 5) throw error;
+    }
+  }
+}
+
+/** Acquires of the held locks that failed and were tried again, over the run. */
+let acquireFailures = 0;
 
 /** `loops` loops acquiring and releasing keys of their own for `throughputMs`; cycles per second. */
 async function cycleLoops(

@@ -34,6 +34,9 @@ export interface HeldRow {
   readonly maxLatenessMs: number;
   /** Locks told lost while held. */
   readonly lost: number;
+  /** Renewal attempts that failed so far in the run (each is retried while its lease is valid). */
+  readonly renewFailures: number;
+  readonly firstRenewFailure?: string;
   /** Acquire/release cycles per second of the other keys while these locks are held. */
   readonly cyclesPerSec: number;
   readonly errors: number;

@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import type { Redis } from 'ioredis';
 import { createLocker, type Lock, LockLostError, lockKeys, type Locker } from '../src/index.js';
 import { clusterSlot } from '../src/quorum/clusterSlot.js';
-import { RenewalBatcher, type Renewal } from '../src/RenewalBatcher.js';
+import { RENEWAL_BATCHES_IN_FLIGHT, RenewalBatcher, type Renewal } from '../src/RenewalBatcher.js';
 import { RenewalSchedule, type RenewalHooks } from '../src/RenewalSchedule.js';
 import { lockTarget } from '../src/target.js';
 import { TimerQueue } from '../src/TimerQueue.js';
@@ -165,26 +165,25 @@ describe('batched renewal', function () {
     it('rejects a failed batch, and the batches waiting behind it, with its error; not those in flight', async function () {
       let calls = 0;
       const failure = new Error('connection lost');
-      // Batches of one, four in flight: the first fails while the next three are in flight and two wait.
+      // Batches of one: the first fails while the next ones are in flight and two more wait.
       const batcher = new RenewalBatcher(
         (batch) => (calls++ === 0 ? Promise.reject(failure) : Promise.resolve(batch.map(() => true))),
         () => 0,
         1,
       );
       const target = lockTarget('p', ['k']);
+      const count = RENEWAL_BATCHES_IN_FLIGHT + 2;
       const answers = await Promise.allSettled(
-        [1, 2, 3, 4, 5, 6].map((n) => batcher.renew({ target, token: `t${n}`, ttl: 1_000 })),
+        Array.from({ length: count }, (_, n) => batcher.renew({ target, token: `t${n}`, ttl: 1_000 })),
       );
       expect(answers.map((answer) => answer.status)).to.deep.equal([
         'rejected',
-        'fulfilled',
-        'fulfilled',
-        'fulfilled',
+        ...Array.from({ length: RENEWAL_BATCHES_IN_FLIGHT - 1 }, () => 'fulfilled'),
         'rejected',
         'rejected',
       ]);
-      expect(answers[5]).to.have.property('reason', failure);
-      expect(calls, 'the waiting batches were not sent').to.equal(4);
+      expect(answers[count - 1]).to.have.property('reason', failure);
+      expect(calls, 'the waiting batches were not sent').to.equal(RENEWAL_BATCHES_IN_FLIGHT);
     });
   });
 
