@@ -17,6 +17,12 @@ interface Entry extends QueuedTimer {
 const DUE = -2;
 /** The entry ran or was cancelled. */
 const DONE = -1;
+/**
+ * Most callbacks one firing runs; the rest run on the next firing, a timer turn later, so that I/O is served
+ * in between. 100 000 held locks whose renewals are aligned fall due at one moment: run at once, they would
+ * hold the event loop for the better part of a second.
+ */
+export const MAX_RUN_PER_FIRING = 1_000;
 
 /**
  * Many timers on one Node timer: each callback runs once its time has come on the queue's clock, earliest
@@ -93,10 +99,15 @@ export class TimerQueue {
   #fire(): void {
     this.#timer = undefined;
     this.#armedAt = Number.POSITIVE_INFINITY;
-    // The entries due now run after they all left the heap: one that a callback adds runs on a later firing.
+    // The entries due now run after they all left the heap: one that a callback adds runs on a later firing
+    // (as do those beyond MAX_RUN_PER_FIRING).
     const now = this.#now();
     const due: Entry[] = [];
-    for (let first = this.#heap[0]; first && first.at <= now; first = this.#heap[0]) {
+    for (
+      let first = this.#heap[0];
+      first && first.at <= now && due.length < MAX_RUN_PER_FIRING;
+      first = this.#heap[0]
+    ) {
       this.#remove(0);
       first.index = DUE;
       due.push(first);

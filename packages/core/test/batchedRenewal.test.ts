@@ -7,7 +7,7 @@ import { clusterSlot } from '../src/quorum/clusterSlot.js';
 import { RENEWAL_BATCHES_IN_FLIGHT, RenewalBatcher, type Renewal } from '../src/RenewalBatcher.js';
 import { RenewalSchedule, type RenewalHooks } from '../src/RenewalSchedule.js';
 import { lockTarget } from '../src/target.js';
-import { TimerQueue } from '../src/TimerQueue.js';
+import { MAX_RUN_PER_FIRING, TimerQueue } from '../src/TimerQueue.js';
 import { eachBackend } from './support/backends.js';
 
 // Renewal in batches (DESIGN.md, "Many held locks"): one script renews up to 100 of a locker's leases per
@@ -194,6 +194,23 @@ describe('batched renewal', function () {
     });
     afterEach(function () {
       clock.uninstall();
+    });
+
+    it(`runs at most ${MAX_RUN_PER_FIRING} callbacks due at one moment per firing, the rest on the next`, async function () {
+      const timers = new TimerQueue(() => performance.now());
+      const ranPerFiring: number[] = [];
+      let ran = 0;
+      const count = 2 * MAX_RUN_PER_FIRING + 1;
+      for (let i = 0; i < count; i++) timers.add(100, () => void ran++);
+      for (let firing = 0; firing < 4; firing++) {
+        const before = ran;
+        await clock.nextAsync();
+        ranPerFiring.push(ran - before);
+      }
+      expect(ranPerFiring).to.deep.equal([MAX_RUN_PER_FIRING, MAX_RUN_PER_FIRING, 1, 0]);
+      // Each further firing is the next timer turn (setTimeout 0, a millisecond), not a later time.
+      expect(performance.now(), 'the last ran two timer turns after the first').to.equal(102);
+      timers.clear();
     });
 
     it('locks granted at different moments renew together from their first renewal on, inside their validity', async function () {
