@@ -53,7 +53,10 @@ export interface HeldResult {
   readonly rows: readonly HeldRow[];
 }
 
-/** Renewal scripts per 100 held locks per renewal period. */
-export function scriptsPer100PerPeriod(row: HeldRow, periodMs: number): number {
-  return row.renewalScripts / (row.locks / 100) / (row.windowMs / periodMs);
+/**
+ * Renewal scripts per 100 held locks per renewal period: every held lock renews once a period, so this is the
+ * scripts per 100 renewals confirmed in the watch window (whatever part of a period the window ends in).
+ */
+export function scriptsPer100PerPeriod(row: HeldRow): number {
+  return row.renewals === 0 ? Number.NaN : (row.renewalScripts / row.renewals) * 100;
 }
