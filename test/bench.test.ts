@@ -1,13 +1,10 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { FRAMEWORK_NAMES, FRAMEWORKS } from '../bench/src/middleware/frameworks.js';
+import { runBench } from './support/runBench.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const MAIN = join(ROOT, 'bench', 'src', 'main.ts');
 const PEERS = ['deadbolt', 'redlock', 'redis-semaphore'];
 /** deadbolt and the raw floor on the other client (issue 22), in the uncontended scenarios. */
 const NODE_REDIS = ['raw floor (node-redis)', 'deadbolt (node-redis)'];
@@ -55,23 +52,6 @@ function cell(text: string, row: string, column: string): string {
   return row.split('|')[index]?.trim() ?? '';
 }
 
-/** Runs the bench script like `pnpm bench` does and resolves with its exit code and output. */
-function runBench(args: readonly string[]): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import=tsx', '--conditions=source', MAIN, ...args], {
-      cwd: join(ROOT, 'bench'),
-      stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: 110_000, // under the test's 120 s: a hung bench is killed, not left running after the test
-      killSignal: 'SIGKILL',
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, output }));
-  });
-}
-
 // A smoke check that the benchmark runs end to end; benchmarks are never timed tests.
 describe('pnpm bench --quick', function () {
   this.timeout(120_000);
@@ -86,7 +66,7 @@ describe('pnpm bench --quick', function () {
   });
 
   it('exits 0 and writes a table row per library in every scenario, the middleware table, and the chart', async () => {
-    const { code, output } = await runBench(['--quick', '--out', outDir]);
+    const { code, output } = await runBench(['--quick', '--out', outDir], 110_000);
     expect(code, output).to.equal(0);
     const results = await readFile(join(outDir, 'RESULTS.md'), 'utf8');
     for (const table of LOCK_TABLES) {

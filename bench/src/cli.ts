@@ -14,12 +14,17 @@ export interface CliOptions {
   readonly scenarios: readonly string[];
   /** Run only the soak (`--soak`), which the default run leaves out. */
   readonly soak: boolean;
+  /** Run only the many-held-locks scenario (`--held`), which the default run leaves out. */
+  readonly held: boolean;
+  /** `--held-counts 1000,10000`: the counts of held locks to measure instead of the default ones. */
+  readonly heldCounts?: readonly number[];
   /** The arguments as given, for the report. */
   readonly args: readonly string[];
 }
 
 export const USAGE = `Usage: pnpm bench [--quick] [--out DIR] [--scenario ID]...
        pnpm bench --soak [--quick] [--out DIR]
+       pnpm bench --held [--quick] [--out DIR] [--held-counts N,N,...]
 
   --quick     short windows (${QUICK_TIMING.measureMs} ms per library per scenario); writes to bench/out/ by default
   --out DIR   write RESULTS.md and results.svg to DIR (default: bench/, or bench/out/ with --quick)
@@ -27,7 +32,11 @@ export const USAGE = `Usage: pnpm bench [--quick] [--out DIR] [--scenario ID]...
               variant one-key-shared), one-key-shared, quorum3 (with its variant quorum3-paused),
               quorum3-paused, middleware
   --soak      run only the soak: 1,000,000 acquire/release cycles (20,000 with --quick); writes soak.json
-              and the Soak section of RESULTS.md in the output directory, keeping the rest of the file`;
+              and the Soak section of RESULTS.md in the output directory, keeping the rest of the file
+  --held      run only the many-held-locks scenario: one process holds 1,000, 10,000 and 100,000 locks
+              (ttl 10 s) for 60 s each (4 s with --quick); writes held.json and the Many held locks section
+              of RESULTS.md in the output directory, keeping the rest of the file
+  --held-counts N,N,...  with --held: measure these numbers of held locks instead`;
 
 /**
  * Parses `argv` (without node and script). A bare `--` (as some package managers insert) is ignored.
@@ -37,6 +46,8 @@ export function parseCli(argv: readonly string[]): CliOptions | 'help' {
   const args = argv.filter((arg) => arg !== '--');
   let quick = false;
   let soak = false;
+  let held = false;
+  let heldCounts: number[] | undefined;
   let outDir: string | undefined;
   const scenarios: string[] = [];
   for (let index = 0; index < args.length; index++) {
@@ -44,7 +55,12 @@ export function parseCli(argv: readonly string[]): CliOptions | 'help' {
     if (arg === '--help' || arg === '-h') return 'help';
     if (arg === '--quick') quick = true;
     else if (arg === '--soak') soak = true;
-    else if (arg === '--out') {
+    else if (arg === '--held') held = true;
+    else if (arg === '--held-counts') {
+      heldCounts = (args[++index] ?? '').split(',').map(Number);
+      if (!heldCounts.every((n) => Number.isInteger(n) && n > 0))
+        throw new Error('--held-counts needs positive integers separated by commas');
+    } else if (arg === '--out') {
       outDir = args[++index];
       if (outDir === undefined || outDir.startsWith('--')) throw new Error('--out needs a directory');
     } else if (arg === '--scenario') {
@@ -60,6 +76,8 @@ export function parseCli(argv: readonly string[]): CliOptions | 'help' {
     timing: quick ? QUICK_TIMING : FULL_TIMING,
     scenarios,
     soak,
+    held,
+    ...(heldCounts && { heldCounts }),
     args,
   };
 }

@@ -19,6 +19,7 @@ import { renderMarkdown } from './report/markdown.js';
 import type { ScenarioResult } from './results.js';
 import { runScenario } from './runScenario.js';
 import { clientCount, SCENARIOS, selectScenarios } from './scenarios.js';
+import { HELD_PLANS, runHeldCommand, spliceHeld } from './held/heldRun.js';
 import { readSoak, runSoakCommand, SOAK_CYCLES } from './soak/soakRun.js';
 import { WorkerHandle } from './WorkerHandle.js';
 
@@ -101,6 +102,7 @@ async function writeReport(options: CliOptions, report: Parameters<typeof render
   const markdown = join(options.outDir, 'RESULTS.md');
   await writeFile(markdown, renderMarkdown(report));
   await writeFile(join(options.outDir, CHART_FILE), renderChart(report.results));
+  await spliceHeld(options.outDir); // the last `--held` run's section, kept
   console.log(`Wrote ${relative(process.cwd(), markdown) || markdown} and ${CHART_FILE}`);
 }
 
@@ -115,7 +117,15 @@ function commandLine(options: CliOptions): string {
 try {
   const options = parseCli(process.argv.slice(2));
   if (options === 'help') console.log(USAGE);
-  else if (options.soak) {
+  else if (options.held) {
+    await mkdir(options.outDir, { recursive: true });
+    const plan = HELD_PLANS[options.quick ? 'quick' : 'full'];
+    await runHeldCommand(
+      options.outDir,
+      options.heldCounts ? { ...plan, counts: options.heldCounts } : plan,
+      commandLine(options),
+    );
+  } else if (options.soak) {
     await mkdir(options.outDir, { recursive: true });
     await runSoakCommand(options.outDir, SOAK_CYCLES[options.quick ? 'quick' : 'full'], commandLine(options));
   } else await main(options);

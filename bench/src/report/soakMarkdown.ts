@@ -1,6 +1,7 @@
 import type { SoakRecord } from '../soak/soakRun.js';
 import { resourceCount, type SoakSample } from '../soak/soakTypes.js';
 import { formatCount } from './format.js';
+import { spliceSection } from './spliceSection.js';
 
 /** Heap growth (after GC) below this is noise, not a leak: 2 MiB over a million cycles is 2 bytes a cycle. */
 export const HEAP_TOLERANCE_BYTES = 2 * 2 ** 20;
@@ -74,21 +75,9 @@ export function renderSoak({ command, environment: env, result: r }: SoakRecord)
   ].join('\n');
 }
 
-/**
- * RESULTS.md with `section` in place of an earlier Soak section, or inserted before "## Settings" (appended
- * when there is no such heading; a file of its own when there is no RESULTS.md yet).
- */
+/** RESULTS.md with `section` in place of an earlier Soak section (see {@link spliceSection}). */
 export function spliceSoak(markdown: string | undefined, section: string): string {
-  if (markdown === undefined) return `# deadbolt benchmarks\n\n${section}`;
-  const start = markdown.indexOf(START);
-  const end = markdown.indexOf(END);
-  if (start >= 0 && end > start) {
-    const rest = markdown.slice(end + END.length).replace(/^\n+/, '');
-    return `${markdown.slice(0, start)}${section}${rest.length > 0 ? `\n${rest}` : ''}`;
-  }
-  const settings = markdown.indexOf('\n## Settings');
-  if (settings < 0) return `${markdown.trimEnd()}\n\n${section}`;
-  return `${markdown.slice(0, settings + 1)}${section}\n${markdown.slice(settings + 1)}`;
+  return spliceSection(markdown, section, { start: START, end: END });
 }
 
 function mib(bytes: number): string {

@@ -50,6 +50,10 @@ async function handle(message: ToWorker): Promise<FromWorker> {
       const { runSoak } = await import('../soak/soakLoop.js');
       return { type: 'soaked', result: await runSoak(message) };
     }
+    case 'held': {
+      const { runHeld } = await import('../held/heldLoop.js');
+      return { type: 'held', result: await runHeld(message) };
+    }
   }
 }
 

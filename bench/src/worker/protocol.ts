@@ -1,5 +1,6 @@
 import type { LibraryId } from '../libraries/LockLibrary.js';
 import type { FrameworkId } from '../middleware/frameworks.js';
+import type { HeldPlan, HeldResult } from '../held/heldTypes.js';
 import type { SoakPlan, SoakResult } from '../soak/soakTypes.js';
 
 /**
@@ -49,8 +50,14 @@ export interface SoakMessage extends SoakPlan {
   readonly type: 'soak';
 }
 
+/** Runs the many-held-locks scenario (in a worker forked with `--expose-gc`) and answers when it is done. */
+export interface HeldMessage extends HeldPlan {
+  readonly type: 'held';
+}
+
 /** Messages from the benchmark to a worker process. */
-export type ToWorker = OpenMessage | RunMessage | CloseMessage | ServeMessage | UnserveMessage | SoakMessage;
+export type ToWorker =
+  OpenMessage | RunMessage | CloseMessage | ServeMessage | UnserveMessage | SoakMessage | HeldMessage;
 
 /** What one worker measured in one run. */
 export interface WorkerResult {
@@ -82,6 +89,7 @@ export type FromWorker =
   | { readonly type: 'serving'; readonly port: number }
   | { readonly type: 'unserved' }
   | { readonly type: 'soaked'; readonly result: SoakResult }
+  | { readonly type: 'held'; readonly result: HeldResult }
   | { readonly type: 'failed'; readonly message: string };
 
 /** Wall-clock time in ms with sub-ms resolution, comparable across processes on one machine. */

@@ -64,9 +64,10 @@ export class Lock implements AsyncDisposable {
     this.token = grant.token;
     this.fence = grant.fence;
     this.#schedule = new RenewalSchedule(
-      new LockRenewalHooks(host, grant, (reason, cause) => void this.#lose(reason, cause)),
+      new LockRenewalHooks(host, grant.target, this),
       grant,
       host.timers,
+      host.backend.batchesRenewals === true,
     );
   }
 

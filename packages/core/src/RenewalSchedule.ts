@@ -21,6 +21,12 @@ export interface RenewalHooks {
  * Keeps one lease's deadline and its single timer, in the locker's {@link TimerQueue}. The timer fires at the
  * next renewal point, or at the deadline when renewal is off, a renewal is in flight or the last one failed.
  * Reaching the deadline without a confirmed renewal reports the loss (once) even while Redis never answers.
+ *
+ * A renewal is due a period (a third of the validity) after the last one. With `align` (a locker whose backend
+ * batches renewals), it is moved onto the nearest multiple of the period on the clock that lies between half
+ * a period and one and a half periods after the last renewal, so leases of one ttl renew at the same moments
+ * and share batches (once each lease renewed once, they all renew together). A failed renewal's retries are
+ * never aligned. Either way at least half the validity is left for retries.
  */
 export class RenewalSchedule {
   #ttl: number;
@@ -31,25 +37,28 @@ export class RenewalSchedule {
   #stopped = false;
   readonly #hooks: RenewalHooks;
   readonly #renew: boolean;
+  readonly #align: boolean;
   readonly #timers: TimerQueue;
-  readonly #fireNow = (): void => this.#fire();
 
   /**
    * `grant.validFor` (default `ttl`): how long the lease is trusted from `start` before the first renewal; a
    * lock handed over by a release holds a shorter provisional lease, which the first renewal extends to `ttl`.
+   * `align` (default `false`): align renewals to multiples of the period, so that they batch (see above).
    */
   constructor(
     hooks: RenewalHooks,
     grant: { start: number; ttl: number; renew: boolean; validFor?: number | undefined },
     timers: TimerQueue,
+    align = false,
   ) {
     this.#hooks = hooks;
     this.#timers = timers;
     this.#renew = grant.renew;
+    this.#align = align;
     this.#ttl = grant.ttl;
     const validFor = grant.validFor ?? grant.ttl;
     this.#deadline = grant.start + validFor - hooks.drift(grant.ttl);
-    this.#renewAt = grant.start + this.#period(validFor);
+    this.#renewAt = this.#nextRenewal(grant.start, this.#period(validFor));
     this.#arm();
   }
 
@@ -79,10 +88,30 @@ export class RenewalSchedule {
     return Math.max(MIN_RENEW_INTERVAL_MS, Math.floor((validFor - this.#hooks.drift(this.#ttl)) / 3));
   }
 
+  /**
+   * When to renew after a renewal (or grant) confirmed from `last`, due `due` ms later: then, or aligned to the
+   * multiple of the regular period that lies in [last + due / 2, last + 1.5 × due) (none may, for a hand-over's
+   * shorter first period: then unaligned).
+   */
+  #nextRenewal(last: number, due: number): number {
+    const renewAt = last + due;
+    if (!this.#align) return renewAt;
+    const grid = this.#period();
+    const down = Math.floor(renewAt / grid) * grid;
+    if (down >= last + due / 2) return down;
+    const up = down + grid;
+    return up < last + 1.5 * due ? up : renewAt;
+  }
+
   #arm(at = this.#renew && !this.#inFlight ? Math.min(this.#renewAt, this.#deadline) : this.#deadline): void {
     if (this.#stopped) return;
     if (this.#timer) this.#timers.cancel(this.#timer);
-    this.#timer = this.#timers.add(at, this.#fireNow);
+    this.#timer = this.#timers.add(at, RenewalSchedule.#fireSchedule, this);
+  }
+
+  /** The timers' callback, one function for every schedule (a closure per lock would cost its heap). */
+  static #fireSchedule(this: RenewalSchedule): void {
+    this.#fire();
   }
 
   #fire(): void {
@@ -128,7 +157,7 @@ export class RenewalSchedule {
     }
     this.#ttl = ttl;
     this.#deadline = start + ttl - this.#hooks.drift(ttl);
-    this.#renewAt = start + this.#period();
+    this.#renewAt = this.#nextRenewal(start, this.#period());
     this.#hooks.renewed(ttl);
     this.#arm();
   }

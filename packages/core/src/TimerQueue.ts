@@ -6,7 +6,9 @@ export interface QueuedTimer {
 
 interface Entry extends QueuedTimer {
   at: number;
-  readonly run: () => void;
+  readonly run: (this: unknown) => void;
+  /** `this` of `run`. */
+  readonly receiver: unknown;
   /** Position in the heap, or {@link DUE}, or {@link DONE}. */
   index: number;
 }
@@ -15,6 +17,12 @@ interface Entry extends QueuedTimer {
 const DUE = -2;
 /** The entry ran or was cancelled. */
 const DONE = -1;
+/**
+ * Most callbacks one firing runs; the rest run on the next firing, a timer turn later, so that I/O is served
+ * in between. 100 000 held locks whose renewals are aligned fall due at one moment: run at once, they would
+ * hold the event loop for the better part of a second.
+ */
+export const MAX_RUN_PER_FIRING = 1_000;
 
 /**
  * Many timers on one Node timer: each callback runs once its time has come on the queue's clock, earliest
@@ -53,9 +61,12 @@ export class TimerQueue {
     return this.#heap.length;
   }
 
-  /** Runs `run` once `now() ≥ at`; returns the handle that {@link TimerQueue.cancel} takes. */
-  add(at: number, run: () => void): QueuedTimer {
-    const entry: Entry = { at, run, index: this.#heap.length };
+  /**
+   * Runs `run` once `now() ≥ at`, with `receiver` as its `this` (so a caller with many timers can pass one
+   * shared function rather than a closure per timer); returns the handle that {@link TimerQueue.cancel} takes.
+   */
+  add<T>(at: number, run: (this: T) => void, receiver?: T): QueuedTimer {
+    const entry: Entry = { at, run: run as (this: unknown) => void, receiver, index: this.#heap.length };
     this.#heap.push(entry);
     this.#siftUp(entry.index);
     if (at < this.#armedAt) this.#arm(at);
@@ -88,10 +99,15 @@ export class TimerQueue {
   #fire(): void {
     this.#timer = undefined;
     this.#armedAt = Number.POSITIVE_INFINITY;
-    // The entries due now run after they all left the heap: one that a callback adds runs on a later firing.
+    // The entries due now run after they all left the heap: one that a callback adds runs on a later firing
+    // (as do those beyond MAX_RUN_PER_FIRING).
     const now = this.#now();
     const due: Entry[] = [];
-    for (let first = this.#heap[0]; first && first.at <= now; first = this.#heap[0]) {
+    for (
+      let first = this.#heap[0];
+      first && first.at <= now && due.length < MAX_RUN_PER_FIRING;
+      first = this.#heap[0]
+    ) {
       this.#remove(0);
       first.index = DUE;
       due.push(first);
@@ -101,7 +117,7 @@ export class TimerQueue {
       if (entry.index !== DUE) continue; // cancelled by a callback that ran before it
       entry.index = DONE;
       try {
-        entry.run();
+        entry.run.call(entry.receiver);
       } catch (error) {
         failure ??= { error }; // as from a plain timer, but only after the others ran and the queue re-armed
       }

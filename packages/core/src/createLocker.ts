@@ -6,6 +6,7 @@ import { resolveLockerConfig } from './config.js';
 import { detectDriver } from './driver/detectDriver.js';
 import type { RedisDriver } from './driver/RedisDriver.js';
 import { LockConfigError } from './errors/LockConfigError.js';
+import { warnIfEvicting } from './evictionPolicy.js';
 import { Locker } from './Locker.js';
 import type { LockerOptions } from './options.js';
 import type { RedisConnection } from './redis/RedisClient.js';
@@ -20,6 +21,8 @@ import { WakeupHub } from './wait/WakeupHub.js';
  * Creates a locker on one client or one Cluster of ioredis, iovalkey or node-redis (`redis`, `@redis/client`),
  * or on an array of clients to independent masters (Redlock quorum). The client library is recognised by its
  * shape (see `detectDriver`). Validates `options` once; throws `LockConfigError` for a bad option or client.
+ * With a `logger`, reads each server's `maxmemory-policy` once (where `CONFIG` is allowed) and warns when it
+ * can evict lock keys (see `docs/operations.md`).
  *
  * @example
  * ```ts
@@ -54,9 +57,11 @@ export function createLocker(redis: RedisConnection, options?: LockerOptions): L
     );
     const nodes = drivers.map((driver) => driver.scripts);
     const backend = new QuorumBackend(nodes, config.commandTimeout, config.ttl);
+    void warnIfEvicting(drivers, config.logger);
     return new Locker(config, backend, new BackoffWait(), newLockerTag());
   }
   const driver = detectDriver(redis);
+  void warnIfEvicting([driver], config.logger);
   const tag = newLockerTag();
   if (driver.isCluster) {
     refuseReplicas(config.replicas, 'a Cluster');

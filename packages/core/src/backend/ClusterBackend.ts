@@ -22,6 +22,8 @@ import { SingleNodeBackend } from './SingleNodeBackend.js';
  */
 export class ClusterBackend implements LockBackend {
   readonly sharded = true;
+  /** Single-slot locks renew in batches per slot; a multi-slot lock renews on its own. */
+  readonly batchesRenewals = true;
   readonly #single: SingleNodeBackend;
   readonly #multi: VotingBackend;
 

@@ -54,6 +54,11 @@ export interface AttemptRequest {
 export interface LockBackend {
   /** Whether wake-ups are published with SPUBLISH (Cluster) rather than PUBLISH. */
   readonly sharded: boolean;
+  /**
+   * Whether `extend` calls made in one turn of the event loop share round trips (renewal batches). The locker
+   * then aligns renewals of equal periods to the same moments (see `RenewalSchedule`), so they batch.
+   */
+  readonly batchesRenewals?: boolean;
   attempt(request: AttemptRequest): Promise<AttemptResult>;
   /** Resolves `true` when the lease was extended, `false` when it is no longer held by `token`. */
   extend(target: LockTarget, token: string, ttl: number): Promise<boolean>;

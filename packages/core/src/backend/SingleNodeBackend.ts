@@ -1,5 +1,9 @@
+import { LockRedisError } from '../errors/LockRedisError.js';
 import { ACQUIRE, attemptFlags, parseAttempt } from '../scripts/acquire.js';
 import { EXTEND } from '../scripts/extend.js';
+import { EXTEND_MANY } from '../scripts/extendMany.js';
+import { clusterSlot } from '../quorum/clusterSlot.js';
+import { RenewalBatcher, type Renewal } from '../RenewalBatcher.js';
 import { waiterChannel } from '../keys.js';
 import { parseRelease, RELEASE, releaseFlags, type ReleaseReply } from '../scripts/release.js';
 import type { ScriptClient } from '../redis/RedisClient.js';
@@ -14,8 +18,11 @@ export type LocalWakeup = (channel: string, message: string) => void;
 /** A lock on one Redis server (or one Cluster, where every lock's keys share a slot). */
 export class SingleNodeBackend implements LockBackend {
   readonly sharded: boolean;
+  readonly batchesRenewals = true;
   readonly #runner: ScriptRunner;
   readonly #wakeLocally: LocalWakeup | undefined;
+  /** Extends go out in batches: one script per connection (per slot on a Cluster) renews many leases. */
+  readonly #renewals: RenewalBatcher;
 
   /**
    * @param wakeLocally - receives the hand-overs to this locker's own waiters (the release script does not
@@ -25,6 +32,10 @@ export class SingleNodeBackend implements LockBackend {
     this.sharded = client.isCluster === true;
     this.#runner = new ScriptRunner(client, commandTimeout);
     this.#wakeLocally = wakeLocally;
+    this.#renewals = new RenewalBatcher(
+      (batch) => this.renewBatch(batch),
+      this.sharded ? (target) => clusterSlot(target.leases[0] ?? '') : () => 0,
+    );
   }
 
   attempt(request: AttemptRequest): Promise<AttemptResult> {
@@ -33,8 +44,31 @@ export class SingleNodeBackend implements LockBackend {
     return this.#runner.run(script, target.leases, [token, ttl]).then(parseAttempt);
   }
 
+  /** Joins the next renewal batch of this connection (of the lock's slot on a Cluster): see `renewBatch`. */
   extend(target: LockTarget, token: string, ttl: number): Promise<boolean> {
-    return this.#runner.run(EXTEND, target.leases, [token, ttl, fenceTtl(ttl)]).then(isOne);
+    return this.#renewals.renew({ target, token, ttl });
+  }
+
+  /**
+   * Runs one renewal batch (leases of one slot) in one round trip: `EXTEND` for a single lease, else
+   * `EXTEND_MANY`. Resolves, lease by lease, whether it was still ours. The one place a batch is sent: a step
+   * that must confirm each batch (e.g. a replica `WAIT`) goes here.
+   */
+  renewBatch(batch: readonly Renewal[]): Promise<readonly boolean[]> {
+    const [only] = batch;
+    if (batch.length === 1 && only) {
+      const { target, token, ttl } = only;
+      return this.#runner
+        .run(EXTEND, target.leases, [token, ttl, fenceTtl(ttl)])
+        .then((reply) => [isOne(reply)]);
+    }
+    const keys: string[] = [];
+    const args: (string | number)[] = [];
+    for (const { target, token, ttl } of batch) {
+      keys.push(...target.leases);
+      args.push(target.leases.length, token, ttl, fenceTtl(ttl));
+    }
+    return this.#runner.run(EXTEND_MANY, keys, args).then((reply) => extendedEach(reply, batch.length));
   }
 
   release(target: LockTarget, token: string, queued = true, contended = false): Promise<boolean> {
@@ -84,4 +118,13 @@ export class SingleNodeBackend implements LockBackend {
 
 function isOne(reply: unknown): boolean {
   return reply === 1;
+}
+
+/** Reads `EXTEND_MANY`'s reply: a `1` or `0` per lease. @throws on a reply of another shape. */
+function extendedEach(reply: unknown, count: number): boolean[] {
+  const answers = Buffer.isBuffer(reply) ? reply.toString() : reply;
+  if (typeof answers !== 'string' || answers.length !== count) {
+    throw new LockRedisError(`Redis extend many answered ${String(reply)} for ${count} leases`);
+  }
+  return Array.from(answers, (answer) => answer === '1');
 }

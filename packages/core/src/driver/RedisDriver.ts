@@ -49,4 +49,9 @@ export interface RedisDriver {
    * subscription may wait for that connection to come up; past it, or while it is down, subscribing rejects.
    */
   readonly subscriber?: (timeout: number) => SubscriberConnection;
+  /**
+   * Sends one plain command (its words, e.g. `['CONFIG', 'GET', 'maxmemory*']`) and resolves its reply.
+   * Optional: deadbolt uses it only for checks it can skip (the eviction policy at creation).
+   */
+  readonly command?: (words: readonly string[]) => Promise<unknown>;
 }

@@ -60,13 +60,16 @@ export function glideDriver(client: GlideClientLike): RedisDriver {
     evalsha: (sha, numKeys, ...args) => run('EVALSHA', sha, numKeys, args).catch(asNoScript),
     eval: (source, numKeys, ...args) => run('EVAL', source, numKeys, args),
   };
+  const command = (words: readonly string[]): Promise<unknown> =>
+    runtime.customCommand([...words], { decoder: DECODE_STRINGS });
   const factory = subscriberFactory(runtime);
-  if (isCluster || !factory) return { kind: 'glide', isCluster, scripts };
+  if (isCluster || !factory) return { kind: 'glide', isCluster, scripts, command };
   return {
     kind: 'glide',
     isCluster,
     scripts,
     subscriber: (timeout) => new GlideSubscriber(factory, timeout),
+    command,
   };
 }
 

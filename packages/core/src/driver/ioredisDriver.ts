@@ -7,6 +7,7 @@ import type { RedisDriver } from './RedisDriver.js';
 /** An ioredis-shaped client as deadbolt reads it at run time (beyond its typed shape). */
 interface IoredisRuntime extends ScriptClient {
   duplicate?: (...args: unknown[]) => SubscriberConnection;
+  call?: (...words: string[]) => Promise<unknown>;
   options?: { keyPrefix?: unknown };
 }
 
@@ -32,13 +33,19 @@ export function isIoredisLike(value: unknown): value is ScriptClient {
 export function ioredisDriver(client: ScriptClient): RedisDriver {
   const runtime = client as IoredisRuntime;
   const isCluster = client.isCluster === true;
-  const { duplicate } = runtime;
-  if (isCluster || typeof duplicate !== 'function') return { kind: 'ioredis', isCluster, scripts: client };
+  const { duplicate, call } = runtime;
+  const command = typeof call === 'function' && {
+    command: (words: readonly string[]) => call.apply(client, [...words]),
+  };
+  if (isCluster || typeof duplicate !== 'function') {
+    return { kind: 'ioredis', isCluster, scripts: client, ...command };
+  }
   const prefix = typeof runtime.options?.keyPrefix === 'string' ? runtime.options.keyPrefix : '';
   return {
     kind: 'ioredis',
     isCluster,
     scripts: client,
     subscriber: () => prefixedSubscriber(duplicate.call(client), prefix),
+    ...command,
   };
 }

@@ -10,6 +10,7 @@ interface NodeRedisRuntime extends NodeRedisClient {
   wait?(numReplicas: number, timeout: number): Promise<unknown>;
   once?(event: 'ready', listener: () => void): unknown;
   readonly duplicate?: () => NodeRedisSubscriberClient;
+  readonly sendCommand?: (words: string[]) => Promise<unknown>;
   readonly options?: { keyPrefix?: unknown };
 }
 
@@ -70,14 +71,22 @@ export function nodeRedisDriver(client: NodeRedisClient): RedisDriver {
           (runtime.wait as (r: number, t: number) => Promise<unknown>).call(client, replicas, timeout),
       }),
   };
-  const { duplicate } = runtime;
-  if (isCluster || typeof duplicate !== 'function') return { kind: 'node-redis', isCluster, scripts };
+  const { duplicate, sendCommand } = runtime;
+  // A Cluster's sendCommand needs a key to route by: no plain commands there.
+  const command = !isCluster &&
+    typeof sendCommand === 'function' && {
+      command: (words: readonly string[]) => sendCommand.call(client, [...words]),
+    };
+  if (isCluster || typeof duplicate !== 'function') {
+    return { kind: 'node-redis', isCluster, scripts, ...command };
+  }
   const prefix = keyPrefixOf(runtime);
   return {
     kind: 'node-redis',
     isCluster,
     scripts,
     subscriber: (timeout) => new NodeRedisSubscriber(duplicate.call(client), prefix, timeout),
+    ...command,
   };
 }
 

@@ -1,0 +1,257 @@
+import FakeTimers from '@sinonjs/fake-timers';
+import { RedisCluster } from '@deadbolt/testing';
+import { expect } from 'chai';
+import type { Redis } from 'ioredis';
+import { createLocker, type Lock, LockLostError, lockKeys, type Locker } from '../src/index.js';
+import { clusterSlot } from '../src/quorum/clusterSlot.js';
+import { RENEWAL_BATCHES_IN_FLIGHT, RenewalBatcher, type Renewal } from '../src/RenewalBatcher.js';
+import { RenewalSchedule, type RenewalHooks } from '../src/RenewalSchedule.js';
+import { lockTarget } from '../src/target.js';
+import { MAX_RUN_PER_FIRING, TimerQueue } from '../src/TimerQueue.js';
+import { eachBackend } from './support/backends.js';
+
+// Renewal in batches (DESIGN.md, "Many held locks"): one script renews up to 100 of a locker's leases per
+// connection (per slot on a Cluster), the leases that are no longer ours are told lost, and only those.
+
+/** Resolves once every lock of `keys` was extended again (an `extended` event each) since the call. */
+function nextRound(locker: Locker, keys: readonly string[]): Promise<void> {
+  const waiting = new Set(keys);
+  return new Promise((resolve) => {
+    const onExtended = ({ key }: { key: string }): void => {
+      waiting.delete(key);
+      if (waiting.size > 0) return;
+      locker.off('extended', onExtended);
+      resolve();
+    };
+    locker.on('extended', onExtended);
+  });
+}
+
+/** Counts the scripts `client` sends (EVALSHA and EVAL), on any backend. */
+function countScripts(client: Redis): { sent: number } {
+  const counter = { sent: 0 };
+  for (const name of ['evalsha', 'eval'] as const) {
+    const send = client[name].bind(client) as (...args: unknown[]) => Promise<unknown>;
+    Object.assign(client, { [name]: (...args: unknown[]) => (counter.sent++, send(...args)) });
+  }
+  return counter;
+}
+
+const keysOf = (count: number): string[] => Array.from({ length: count }, (_, i) => `held-${i}`);
+
+/** Locks and ttl per backend: ioredis-mock runs a script in about 10 ms, so it holds fewer, longer. */
+const SIZES = { redis: { count: 250, ttl: 1_500 }, mock: { count: 120, ttl: 6_000 } } as const;
+
+describe('batched renewal', function () {
+  eachBackend((backend) => {
+    it('renews N held locks with at most ceil(N / 100) scripts per renewal period', async function () {
+      const { count, ttl } = SIZES[backend().name];
+      const client = backend().connect();
+      const scripts = countScripts(client);
+      const locker = createLocker(client, { prefix: backend().prefix(), ttl });
+      const keys = keysOf(count);
+      const lost: string[] = [];
+      locker.on('lost', ({ key }) => lost.push(key));
+      await Promise.all(keys.map((key) => locker.acquire(key, { wait: 0 })));
+      // The first renewals may fall on two aligned moments (the acquires took time); from then on, one.
+      await nextRound(locker, keys);
+      const server = backend().server;
+      await server?.resetStats();
+      const sentBefore = scripts.sent;
+      await nextRound(locker, keys);
+      const expected = Math.ceil(count / 100);
+      expect(scripts.sent - sentBefore, `scripts sent for one round of ${count} renewals`).to.equal(expected);
+      if (server) {
+        const stats = await server.commandStats();
+        expect((stats['evalsha'] ?? 0) + (stats['eval'] ?? 0), 'scripts the server ran').to.equal(expected);
+      }
+      expect(lost).to.deep.equal([]);
+      expect(locker.heldCount).to.equal(count);
+      await locker.close();
+    });
+
+    it('a lease taken by someone else is reported lost, once, and only that one', async function () {
+      const { count, ttl } = SIZES[backend().name];
+      const client = backend().connect();
+      const prefix = backend().prefix();
+      const locker = createLocker(client, { prefix, ttl });
+      const keys = keysOf(count);
+      const locks = await Promise.all(keys.map((key) => locker.acquire(key, { wait: 0 })));
+      await nextRound(locker, keys);
+      const stolen = locks[37] as Lock;
+      const lostEvents: { key: string; error: LockLostError }[] = [];
+      locker.on('lost', (event) => lostEvents.push(event));
+      const signalled = new Promise<unknown>((resolve) =>
+        stolen.signal.addEventListener('abort', () => resolve(stolen.signal.reason)),
+      );
+      // The lease lapsed and another client took it: its token is someone else's now.
+      await backend().admin().set(lockKeys(prefix, stolen.key).lease, 'someone-else', 'PX', 60_000);
+      const others = keys.filter((key) => key !== stolen.key);
+      await nextRound(locker, others);
+      const reason = await signalled;
+      expect(reason).to.be.instanceOf(LockLostError).and.to.have.property('reason', 'stolen');
+      expect(lostEvents.map((event) => event.key)).to.deep.equal([stolen.key]);
+      expect(locks.filter((lock) => !lock.held).map((lock) => lock.key)).to.deep.equal([stolen.key]);
+      expect(await backend().admin().get(lockKeys(prefix, stolen.key).lease)).to.equal('someone-else');
+      await nextRound(locker, others);
+      expect(lostEvents, 'told once').to.have.length(1);
+      await locker.close();
+    });
+  });
+
+  describe('on a real Redis Cluster', function () {
+    this.timeout(60_000);
+    let cluster: RedisCluster;
+    before(async function () {
+      cluster = await RedisCluster.start({ masters: 3 });
+    });
+    after(async function () {
+      await cluster.stop();
+    });
+
+    it('groups renewals by slot: one script per slot and round', async function () {
+      // The three slots that most of 30 000 candidate keys fall into, and their keys.
+      const bySlot = new Map<number, string[]>();
+      for (let i = 0; i < 30_000; i++) {
+        const key = `c${i}`;
+        const slot = clusterSlot(lockKeys('deadbolt', key).lease);
+        bySlot.set(slot, [...(bySlot.get(slot) ?? []), key]);
+      }
+      const slots = [...bySlot.values()].sort((a, b) => b.length - a.length).slice(0, 3);
+      const keys = slots.flat();
+      expect(keys.length, 'several keys per slot').to.be.greaterThan(slots.length * 3);
+      const client = cluster.client();
+      const locker = createLocker(client, { ttl: 1_500 });
+      await Promise.all(keys.map((key) => locker.acquire(key, { wait: 0 })));
+      await nextRound(locker, keys);
+      const masters = cluster.servers;
+      await Promise.all(masters.map((server) => server.resetStats()));
+      await nextRound(locker, keys);
+      const stats = await Promise.all(masters.map((server) => server.commandStats()));
+      const scripts = stats.reduce((sum, s) => sum + (s['evalsha'] ?? 0) + (s['eval'] ?? 0), 0);
+      expect(scripts, `${keys.length} renewals in ${slots.length} slots`).to.equal(slots.length);
+      expect(locker.heldCount).to.equal(keys.length);
+      await locker.close();
+    });
+  });
+
+  describe('RenewalBatcher', function () {
+    it('sends the renewals of one turn in batches of at most 100 per group, and answers each its own', async function () {
+      const sent: { group: number; size: number }[] = [];
+      const groupOf = (renewal: Renewal): number => Number(renewal.target.keys[0]?.split('/')[0]);
+      const batcher = new RenewalBatcher(
+        (batch) => {
+          sent.push({ group: groupOf(batch[0] as Renewal), size: batch.length });
+          expect(new Set(batch.map(groupOf)).size, 'one group per batch').to.equal(1);
+          return Promise.resolve(batch.map((renewal) => !renewal.token.endsWith('7')));
+        },
+        (target) => Number(target.keys[0]?.split('/')[0]),
+      );
+      const renewals = Array.from({ length: 250 }, (_, i) => ({
+        target: lockTarget('p', [`${i % 2}/${i}`]),
+        token: `t${i}`,
+        ttl: 1_000,
+      }));
+      const answers = await Promise.all(renewals.map((renewal) => batcher.renew(renewal)));
+      expect(sent).to.deep.equal([
+        { group: 0, size: 100 },
+        { group: 0, size: 25 },
+        { group: 1, size: 100 },
+        { group: 1, size: 25 },
+      ]);
+      expect(answers).to.deep.equal(renewals.map((renewal) => !renewal.token.endsWith('7')));
+    });
+
+    it('rejects a failed batch, and the batches waiting behind it, with its error; not those in flight', async function () {
+      let calls = 0;
+      const failure = new Error('connection lost');
+      // Batches of one: the first fails while the next ones are in flight and two more wait.
+      const batcher = new RenewalBatcher(
+        (batch) => (calls++ === 0 ? Promise.reject(failure) : Promise.resolve(batch.map(() => true))),
+        () => 0,
+        1,
+      );
+      const target = lockTarget('p', ['k']);
+      const count = RENEWAL_BATCHES_IN_FLIGHT + 2;
+      const answers = await Promise.allSettled(
+        Array.from({ length: count }, (_, n) => batcher.renew({ target, token: `t${n}`, ttl: 1_000 })),
+      );
+      expect(answers.map((answer) => answer.status)).to.deep.equal([
+        'rejected',
+        ...Array.from({ length: RENEWAL_BATCHES_IN_FLIGHT - 1 }, () => 'fulfilled'),
+        'rejected',
+        'rejected',
+      ]);
+      expect(answers[count - 1]).to.have.property('reason', failure);
+      expect(calls, 'the waiting batches were not sent').to.equal(RENEWAL_BATCHES_IN_FLIGHT);
+    });
+  });
+
+  describe('aligned renewal schedule (fake timers)', function () {
+    let clock: ReturnType<typeof FakeTimers.install>;
+    beforeEach(function () {
+      clock = FakeTimers.install({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    });
+    afterEach(function () {
+      clock.uninstall();
+    });
+
+    it(`runs at most ${MAX_RUN_PER_FIRING} callbacks due at one moment per firing, the rest on the next`, async function () {
+      const timers = new TimerQueue(() => performance.now());
+      const ranPerFiring: number[] = [];
+      let ran = 0;
+      const count = 2 * MAX_RUN_PER_FIRING + 1;
+      for (let i = 0; i < count; i++) timers.add(100, () => void ran++);
+      for (let firing = 0; firing < 4; firing++) {
+        const before = ran;
+        await clock.nextAsync();
+        ranPerFiring.push(ran - before);
+      }
+      expect(ranPerFiring).to.deep.equal([MAX_RUN_PER_FIRING, MAX_RUN_PER_FIRING, 1, 0]);
+      // Each further firing is the next timer turn (setTimeout 0, a millisecond), not a later time.
+      expect(performance.now(), 'the last ran two timer turns after the first').to.equal(102);
+      timers.clear();
+    });
+
+    it('locks granted at different moments renew together from their first renewal on, inside their validity', async function () {
+      const timers = new TimerQueue(() => performance.now());
+      const renewedAt = new Map<string, number[]>();
+      const lost: string[] = [];
+      const schedule = (name: string): RenewalSchedule => {
+        const hooks: RenewalHooks = {
+          now: () => performance.now(),
+          drift: () => 0,
+          extend: () => {
+            renewedAt.set(name, [...(renewedAt.get(name) ?? []), performance.now()]);
+            return Promise.resolve(true);
+          },
+          renewed: () => undefined,
+          failed: () => undefined,
+          lost: (reason) => void lost.push(`${name}:${reason}`),
+        };
+        return new RenewalSchedule(
+          hooks,
+          { start: performance.now(), ttl: 3_000, renew: true },
+          timers,
+          true,
+        );
+      };
+      // Period 1 000 ms. Granted at 0, 400 and 700 ms: each renews on a multiple of 1 000 ms lying between half
+      // a period and one and a half periods after its grant, then every period on the same moments.
+      const schedules = [schedule('a')];
+      await clock.tickAsync(400);
+      schedules.push(schedule('b'));
+      await clock.tickAsync(300);
+      schedules.push(schedule('c'));
+      await clock.tickAsync(4_300);
+      expect(Object.fromEntries(renewedAt)).to.deep.equal({
+        a: [1_000, 2_000, 3_000, 4_000, 5_000],
+        b: [1_000, 2_000, 3_000, 4_000, 5_000],
+        c: [2_000, 3_000, 4_000, 5_000],
+      });
+      expect(lost).to.deep.equal([]);
+      schedules.forEach((s) => s.stop());
+      timers.clear();
+    });
+  });
+});
