@@ -59,7 +59,8 @@ export class RequestLockSession<Req> {
     }
     const { keys } = derived;
     const { wait } = this.#shared.config;
-    const stop = wait === 0 ? undefined : new AbortController();
+    const stops = this.#shared.stops;
+    const stop = wait === 0 ? undefined : stops.open();
     this.#phase = { name: 'acquiring', stop };
     let lock: Lock;
     try {
@@ -68,6 +69,8 @@ export class RequestLockSession<Req> {
       if (this.phase === 'gone') return { type: 'gone' }; // the response ended while acquiring
       this.#phase = { name: 'unlocked' };
       return failureOutcome(error, keys, this.#shared);
+    } finally {
+      if (stop !== undefined) stops.close(stop); // after the phase left `acquiring`, or before it does, synchronously
     }
     this.#shared.outage.recovered();
     return this.#granted(lock);
