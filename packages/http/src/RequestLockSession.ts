@@ -49,7 +49,8 @@ export class RequestLockSession<Req> {
    * (busy, Redis down, bad key, client gone) resolves.
    */
   async acquire(request: Req, params: unknown): Promise<RequestLockOutcome> {
-    const derived = await this.#derive(request, params);
+    let derived = this.#derive(request, params);
+    if (derived instanceof Promise) derived = await derived;
     if (this.#phase.name !== 'deriving') return { type: 'gone' };
     if (derived.type !== 'lock') {
       this.#phase = { name: 'unlocked' };
@@ -76,16 +77,23 @@ export class RequestLockSession<Req> {
     return this.#granted(lock);
   }
 
-  /** Runs the key function; a TypeError without route params is the `app.use` misuse (`ctx.params.id`). */
-  async #derive(request: Req, params: unknown): Promise<DerivedKeys> {
-    let answer: RequestKey;
+  /**
+   * Runs the key function, without a turn of the event loop when it answers synchronously; a TypeError without
+   * route params is the `app.use` misuse (`ctx.params.id`).
+   */
+  #derive(request: Req, params: unknown): DerivedKeys | Promise<DerivedKeys> {
+    const { config } = this.#shared;
+    let answer: RequestKey | Promise<RequestKey>;
     try {
-      answer = await this.#shared.config.key(request);
+      answer = config.key(request);
     } catch (error) {
-      if (!(error instanceof TypeError) || hasRouteParams(params)) throw error;
-      return { type: 'invalid', error: unmountedKeyError(`function threw "${error.message}"`) };
+      return keyFunctionFailed(error, params);
     }
-    return deriveKeys(answer, params, this.#shared.config);
+    if (!isThenable(answer)) return deriveKeys(answer, params, config);
+    return Promise.resolve(answer).then(
+      (awaited) => deriveKeys(awaited, params, config),
+      (error: unknown) => keyFunctionFailed(error, params),
+    );
   }
 
   /** The response finished or closed (client gone): stop waiting, release when the policy allows. */
@@ -195,4 +203,14 @@ export class RequestLockSession<Req> {
       );
     });
   }
+}
+
+/** A key function's error: rethrown, unless it is the TypeError of a key that reads route params under `app.use`. */
+function keyFunctionFailed(error: unknown, params: unknown): DerivedKeys {
+  if (!(error instanceof TypeError) || hasRouteParams(params)) throw error;
+  return { type: 'invalid', error: unmountedKeyError(`function threw "${error.message}"`) };
+}
+
+function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
 }

@@ -32,8 +32,11 @@ export function deriveKeys(answer: RequestKey, params: unknown, rules: KeyRules)
       'The request does not name the resource to lock (the key function returned undefined).',
     );
   }
-  const list: readonly unknown[] = Array.isArray(answer) ? answer : [answer];
-  if (!hasRouteParams(params) && (list.length === 0 || list.some(looksUnmounted))) {
+  // The cheap look at the key first: the route params are only listed for a key that looks unmounted.
+  const suspicious = Array.isArray(answer)
+    ? answer.length === 0 || answer.some(looksUnmounted)
+    : looksUnmounted(answer);
+  if (suspicious && !hasRouteParams(params)) {
     return { type: 'invalid', error: unmountedKeyError('is empty or contains "undefined"') };
   }
   let keys: readonly string[];
