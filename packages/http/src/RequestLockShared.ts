@@ -1,4 +1,4 @@
-import type { AcquireOptions, LockKeyError } from '@deadbolt/core';
+import type { LockKeyError } from '@deadbolt/core';
 import type { AcquireStops } from './AcquireStops.js';
 import type { HoldEstimate } from './HoldEstimate.js';
 import type { OutageLog } from './OutageLog.js';
@@ -22,8 +22,4 @@ export interface RequestLockShared<Req> {
   readonly misuse: (error: LockKeyError) => void;
   /** The acquires' stops and guards (see {@link AcquireStops}); unused with `wait: 0`. */
   readonly stops: AcquireStops;
-  /** The acquire options with `wait: 0`, built once. */
-  readonly acquireNow: AcquireOptions;
-  /** The acquire options with `wait`, built once; each acquire adds its `signal`. */
-  readonly acquireWaiting: AcquireOptions;
 }

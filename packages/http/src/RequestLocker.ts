@@ -34,8 +34,7 @@ export class RequestLocker<Req, OnBusy extends AnyFunction = never> {
   constructor(options: RequestLockOptions<Req, OnBusy>, where: string, extra: readonly string[] = []) {
     this.config = resolveRequestLockConfig(options, where, extra);
     let misuseReported = false;
-    const { logger, ttl, wait } = this.config;
-    const lease = ttl === undefined ? {} : { ttl };
+    const { logger, wait } = this.config;
     this.#shared = {
       config: this.config,
       outage: new OutageLog(logger),
@@ -46,8 +45,6 @@ export class RequestLocker<Req, OnBusy extends AnyFunction = never> {
         logger.warn(`deadbolt: ${where}(): ${error.code}: ${error.message}`);
       },
       stops: new AcquireStops(wait + STORE_GRACE_MS),
-      acquireNow: { ...lease, wait: 0 },
-      acquireWaiting: { ...lease, wait, interruptFirstAttempt: false },
     };
   }
 

@@ -26,13 +26,19 @@ export async function takeLock<Req>(
   keys: readonly string[],
   stop: AcquireStop | undefined,
 ): Promise<Lock> {
-  const { holds, acquireNow, acquireWaiting } = shared;
+  const { holds, config } = shared;
+  const { locker, ttl, wait } = config;
   const line = keys[0] ?? '';
   holds.enter(line);
   try {
-    return await shared.config.locker.acquire(
+    // Literals rather than spreads: one shape per middleware, cheap for the locker to read.
+    if (stop === undefined) return await locker.acquire(keys, ttl === undefined ? { wait } : { ttl, wait });
+    const signal = stop.signal;
+    return await locker.acquire(
       keys,
-      stop === undefined ? acquireNow : { ...acquireWaiting, signal: stop.signal },
+      ttl === undefined
+        ? { wait, signal, interruptFirstAttempt: false }
+        : { ttl, wait, signal, interruptFirstAttempt: false },
     );
   } finally {
     holds.leave(line);
