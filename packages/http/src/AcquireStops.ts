@@ -72,7 +72,10 @@ export class AcquireStops {
 
   /** A stop for one acquire, its guard armed. */
   open(): AcquireStop {
-    const stop = new GuardedStop(this.#pool.pop() ?? new AbortController(), performance.now() + this.#guardMs);
+    const stop = new GuardedStop(
+      this.#pool.pop() ?? new AbortController(),
+      performance.now() + this.#guardMs,
+    );
     if (Number.isFinite(this.#guardMs)) {
       this.#dropClosedHead();
       this.#line.push(stop);
