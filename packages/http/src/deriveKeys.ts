@@ -59,9 +59,13 @@ function looksUnmounted(key: unknown): boolean {
   return typeof key === 'string' && (key.length === 0 || key.includes('undefined'));
 }
 
-/** Whether the framework matched route params for this request (`req.params`, `ctx.params`). */
+/**
+ * Whether the framework matched route params for this request (`req.params`, `ctx.params`). `params` may also
+ * be a function that lists them (Hono's `() => c.req.param()`), called only when a key looks unmounted.
+ */
 export function hasRouteParams(params: unknown): boolean {
-  return typeof params === 'object' && params !== null && Object.keys(params).length > 0;
+  const listed: unknown = typeof params === 'function' ? (params as () => unknown)() : params;
+  return typeof listed === 'object' && listed !== null && Object.keys(listed).length > 0;
 }
 
 /** The likely misuse of a key function that reads route params on a middleware mounted with `app.use`. */
