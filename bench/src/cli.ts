@@ -12,6 +12,8 @@ export interface CliOptions {
   readonly timing: Timing;
   /** Ids of the scenarios to run; empty means all. */
   readonly scenarios: readonly string[];
+  /** Ids of the frameworks the middleware scenario measures (`--framework`); empty means all. */
+  readonly frameworks: readonly string[];
   /** Run only the soak (`--soak`), which the default run leaves out. */
   readonly soak: boolean;
   /** Run only the many-held-locks scenario (`--held`), which the default run leaves out. */
@@ -31,6 +33,8 @@ export const USAGE = `Usage: pnpm bench [--quick] [--out DIR] [--scenario ID]...
   --scenario ID  run only this scenario (repeatable): uncontended, distinct-keys, one-key (with its
               variant one-key-shared), one-key-shared, quorum3 (with its variant quorum3-paused),
               quorum3-paused, middleware
+  --framework ID  measure only this framework in the middleware scenario (repeatable): express, koa,
+              fastify, hono; e.g. --scenario middleware --framework hono
   --soak      run only the soak: 1,000,000 acquire/release cycles (20,000 with --quick); writes soak.json
               and the Soak section of RESULTS.md in the output directory, keeping the rest of the file
   --held      run only the many-held-locks scenario: one process holds 1,000, 10,000 and 100,000 locks
@@ -50,6 +54,7 @@ export function parseCli(argv: readonly string[]): CliOptions | 'help' {
   let heldCounts: number[] | undefined;
   let outDir: string | undefined;
   const scenarios: string[] = [];
+  const frameworks: string[] = [];
   for (let index = 0; index < args.length; index++) {
     const arg = args[index];
     if (arg === '--help' || arg === '-h') return 'help';
@@ -67,6 +72,10 @@ export function parseCli(argv: readonly string[]): CliOptions | 'help' {
       const id = args[++index];
       if (id === undefined || id.startsWith('--')) throw new Error('--scenario needs a scenario id');
       scenarios.push(id);
+    } else if (arg === '--framework') {
+      const id = args[++index];
+      if (id === undefined || id.startsWith('--')) throw new Error('--framework needs a framework id');
+      frameworks.push(id);
     } else if (arg?.startsWith('--out=')) outDir = arg.slice('--out='.length);
     else throw new Error(`Unknown argument: ${arg}\n${USAGE}`);
   }
@@ -75,6 +84,7 @@ export function parseCli(argv: readonly string[]): CliOptions | 'help' {
     outDir: outDir ?? (quick ? `${BENCH_DIR}out` : BENCH_DIR),
     timing: quick ? QUICK_TIMING : FULL_TIMING,
     scenarios,
+    frameworks,
     soak,
     held,
     ...(heldCounts && { heldCounts }),

@@ -10,7 +10,7 @@ import { RedisMasters, RedisServer } from '@deadbolt/testing';
 import { parseCli, USAGE, type CliOptions } from './cli.js';
 import { LIBRARIES } from './libraries/libraries.js';
 import { measureRun } from './measureRun.js';
-import { FRAMEWORK_NAMES } from './middleware/frameworks.js';
+import { selectFrameworks } from './middleware/frameworks.js';
 import { runMiddleware, type MiddlewareResult } from './middleware/runMiddleware.js';
 import { scenarioLine } from './progress.js';
 import { renderChart } from './report/chart.js';
@@ -33,6 +33,7 @@ async function main(options: CliOptions): Promise<void> {
   );
   if (unknown.length > 0) throw new Error(`No scenario matches ${unknown.join(', ')}\n${USAGE}`);
   const chosen = selectScenarios(options.scenarios);
+  const frameworks = selectFrameworks(options.frameworks);
   const middleware = options.scenarios.length === 0 || options.scenarios.includes(MIDDLEWARE_ID);
   const server = await RedisServer.start();
   const masters = chosen.some((s) => s.masters > 1) ? await RedisMasters.start(3) : undefined;
@@ -61,8 +62,9 @@ async function main(options: CliOptions): Promise<void> {
     let middlewareResults: MiddlewareResult[] = [];
     const [worker] = workers;
     if (middleware && worker) {
-      console.log(`[${steps}/${steps}] ${FRAMEWORK_NAMES} middleware overhead, distinct keys (autocannon)`);
-      middlewareResults = await runMiddleware({ server, worker, timing: options.timing, log });
+      const names = frameworks.map((framework) => framework.name).join(', ');
+      console.log(`[${steps}/${steps}] ${names} middleware overhead, distinct keys (autocannon)`);
+      middlewareResults = await runMiddleware({ server, worker, timing: options.timing, log, frameworks });
     }
     await writeReport(options, {
       environment,

@@ -25,3 +25,17 @@ export const PREFIX = { plain: '/plain', floor: '/floor', locked: '/locked' } as
 
 /** One variant of the route. */
 export type Variant = keyof typeof PREFIX;
+
+/**
+ * The frameworks named by `ids` (`--framework`), in the report's order; all of them when `ids` is empty.
+ * @throws on an id that names no framework.
+ */
+export function selectFrameworks(ids: readonly string[]): readonly Framework[] {
+  const unknown = ids.filter((id) => !FRAMEWORKS.some((framework) => framework.id === id));
+  if (unknown.length > 0) {
+    throw new Error(
+      `No framework matches ${unknown.join(', ')} (known: ${FRAMEWORKS.map((f) => f.id).join(', ')})`,
+    );
+  }
+  return ids.length === 0 ? FRAMEWORKS : FRAMEWORKS.filter((framework) => ids.includes(framework.id));
+}

@@ -30,6 +30,8 @@ export interface MiddlewarePlan {
   readonly worker: WorkerHandle;
   readonly timing: Timing;
   readonly log: (line: string) => void;
+  /** The frameworks to measure (default: all of {@link FRAMEWORKS}). */
+  readonly frameworks?: readonly Framework[];
 }
 
 /** With-middleware throughput ÷ without. */
@@ -45,7 +47,7 @@ export async function runMiddleware(plan: MiddlewarePlan): Promise<MiddlewareRes
   const results: MiddlewareResult[] = [];
   const rounds = plan.timing.singleRound ? 1 : ROUNDS;
   const windowMs = plan.timing.measureMs / rounds;
-  for (const framework of FRAMEWORKS) {
+  for (const framework of plan.frameworks ?? FRAMEWORKS) {
     const { port } = await plan.worker.request(
       { type: 'serve', framework: framework.id, redisUrl: plan.server.url },
       'serving',

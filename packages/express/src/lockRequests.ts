@@ -77,8 +77,9 @@ export function lockRequests<
     const session = requests.open('response');
     // Wired before any await, so no end of the response can be missed.
     const responseDone = (): void => session.responseDone();
-    res.once('finish', responseDone);
-    res.once('close', responseDone);
+    // `on`, not `once`: the session ignores a second end, and `once` would wrap each listener.
+    res.on('finish', responseDone);
+    res.on('close', responseDone);
     session.onLost((reply) => {
       if (writeProblem(res, reply)) muteResponse(res);
       else

@@ -99,8 +99,9 @@ export function lockRequests<
     const session = requests.open('response');
     // Wired before any await, so no end of the response can be missed.
     const responseDone = (): void => session.responseDone();
-    reply.raw.once('finish', responseDone);
-    reply.raw.once('close', responseDone);
+    // `on`, not `once`: the session ignores a second end, and `once` would wrap each listener.
+    reply.raw.on('finish', responseDone);
+    reply.raw.on('close', responseDone);
     session.onLost((problem) => {
       if (!sendProblem(reply, problem))
         logger.warn(

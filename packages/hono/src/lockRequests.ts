@@ -42,7 +42,8 @@ export function lockRequests<E extends Env = Env, P extends string = string, I e
   return async function deadboltLockRequests(c, next) {
     const session = requests.open('response-and-handler');
     const afterHandler = watchResponseEnd(c, () => session.responseDone());
-    const outcome = await session.acquire(c, c.req.param());
+    // The route params are listed only if the key looks unmounted (see `hasRouteParams`).
+    const outcome = await session.acquire(c, () => c.req.param());
     switch (outcome.type) {
       case 'gone':
         return c.body(null, CLIENT_CLOSED);

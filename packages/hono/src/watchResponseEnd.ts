@@ -27,8 +27,9 @@ export type AfterHandler = () => void;
 export function watchResponseEnd(c: Context, ended: () => void): AfterHandler {
   const outgoing = nodeResponse(c.env);
   if (outgoing !== undefined) {
-    outgoing.once('finish', ended);
-    outgoing.once('close', ended);
+    // `on`, not `once`: the session ignores a second end, and `once` would wrap each listener.
+    outgoing.on('finish', ended);
+    outgoing.on('close', ended);
     return () => undefined;
   }
   const signal = c.req.raw.signal;

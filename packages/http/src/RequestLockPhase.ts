@@ -1,4 +1,5 @@
 import type { Lock } from '@deadbolt/core';
+import type { AcquireStop } from './AcquireStops.js';
 import type { ProblemReply } from './problem.js';
 
 /**
@@ -32,7 +33,7 @@ export type RequestLockPhase =
   /** The key function runs (it may be async). */
   | { readonly name: 'deriving' }
   /** The lock is being acquired; `stop` aborts the wait when the response ends (none for `wait: 0`). */
-  | { readonly name: 'acquiring'; readonly stop: AbortController | undefined }
+  | { readonly name: 'acquiring'; readonly stop: AcquireStop | undefined }
   /** The request holds the lock since `since` (ms, `performance.now()`); released once `awaiting` came. */
   | {
       readonly name: 'holding';

@@ -46,10 +46,12 @@ export class RequestLockSession<Req> {
 
   /**
    * Derives the key(s) and acquires. Rejects only with an error of the key function; every lock outcome
-   * (busy, Redis down, bad key, client gone) resolves.
+   * (busy, Redis down, bad key, client gone) resolves. `params` are the route params the framework matched, or a
+   * function that lists them, called only when a key looks unmounted (see `hasRouteParams`).
    */
   async acquire(request: Req, params: unknown): Promise<RequestLockOutcome> {
-    const derived = await this.#derive(request, params);
+    let derived = this.#derive(request, params);
+    if (derived instanceof Promise) derived = await derived;
     if (this.#phase.name !== 'deriving') return { type: 'gone' };
     if (derived.type !== 'lock') {
       this.#phase = { name: 'unlocked' };
@@ -59,7 +61,8 @@ export class RequestLockSession<Req> {
     }
     const { keys } = derived;
     const { wait } = this.#shared.config;
-    const stop = wait === 0 ? undefined : new AbortController();
+    const stops = this.#shared.stops;
+    const stop = wait === 0 ? undefined : stops.open();
     this.#phase = { name: 'acquiring', stop };
     let lock: Lock;
     try {
@@ -68,21 +71,30 @@ export class RequestLockSession<Req> {
       if (this.phase === 'gone') return { type: 'gone' }; // the response ended while acquiring
       this.#phase = { name: 'unlocked' };
       return failureOutcome(error, keys, this.#shared);
+    } finally {
+      if (stop !== undefined) stops.close(stop); // after the phase left `acquiring`, or before it does, synchronously
     }
     this.#shared.outage.recovered();
     return this.#granted(lock);
   }
 
-  /** Runs the key function; a TypeError without route params is the `app.use` misuse (`ctx.params.id`). */
-  async #derive(request: Req, params: unknown): Promise<DerivedKeys> {
-    let answer: RequestKey;
+  /**
+   * Runs the key function, without a turn of the event loop when it answers synchronously; a TypeError without
+   * route params is the `app.use` misuse (`ctx.params.id`).
+   */
+  #derive(request: Req, params: unknown): DerivedKeys | Promise<DerivedKeys> {
+    const { config } = this.#shared;
+    let answer: RequestKey | Promise<RequestKey>;
     try {
-      answer = await this.#shared.config.key(request);
+      answer = config.key(request);
     } catch (error) {
-      if (!(error instanceof TypeError) || hasRouteParams(params)) throw error;
-      return { type: 'invalid', error: unmountedKeyError(`function threw "${error.message}"`) };
+      return keyFunctionFailed(error, params);
     }
-    return deriveKeys(answer, params, this.#shared.config);
+    if (!isThenable(answer)) return deriveKeys(answer, params, config);
+    return Promise.resolve(answer).then(
+      (awaited) => deriveKeys(awaited, params, config),
+      (error: unknown) => keyFunctionFailed(error, params),
+    );
   }
 
   /** The response finished or closed (client gone): stop waiting, release when the policy allows. */
@@ -192,4 +204,14 @@ export class RequestLockSession<Req> {
       );
     });
   }
+}
+
+/** A key function's error: rethrown, unless it is the TypeError of a key that reads route params under `app.use`. */
+function keyFunctionFailed(error: unknown, params: unknown): DerivedKeys {
+  if (!(error instanceof TypeError) || hasRouteParams(params)) throw error;
+  return { type: 'invalid', error: unmountedKeyError(`function threw "${error.message}"`) };
+}
+
+function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
 }

@@ -1,4 +1,5 @@
 import type { LockKeyError } from '@deadbolt/core';
+import type { AcquireStops } from './AcquireStops.js';
 import type { HoldEstimate } from './HoldEstimate.js';
 import type { OutageLog } from './OutageLog.js';
 import type { RequestLockConfig } from './RequestLockConfig.js';
@@ -19,4 +20,6 @@ export interface RequestLockShared<Req> {
   readonly holds: HoldEstimate;
   /** Reports a likely misuse (a key reading route params under `app.use`) once per middleware, as a warning. */
   readonly misuse: (error: LockKeyError) => void;
+  /** The acquires' stops and guards (see {@link AcquireStops}); unused with `wait: 0`. */
+  readonly stops: AcquireStops;
 }

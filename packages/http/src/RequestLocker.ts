@@ -1,10 +1,12 @@
 import type { LockKeyError } from '@deadbolt/core';
+import { AcquireStops } from './AcquireStops.js';
 import { holdEstimateOf } from './HoldEstimate.js';
 import { OutageLog } from './OutageLog.js';
 import { resolveRequestLockConfig, type RequestLockConfig } from './RequestLockConfig.js';
 import type { AnyFunction, RequestLockOptions } from './RequestLockOptions.js';
 import type { ReleasePolicy, RequestLockShared } from './RequestLockShared.js';
 import { RequestLockSession } from './RequestLockSession.js';
+import { STORE_GRACE_MS } from './takeLock.js';
 
 /**
  * The framework-neutral core of a request-lock middleware: validates the options once (throws
@@ -32,7 +34,7 @@ export class RequestLocker<Req, OnBusy extends AnyFunction = never> {
   constructor(options: RequestLockOptions<Req, OnBusy>, where: string, extra: readonly string[] = []) {
     this.config = resolveRequestLockConfig(options, where, extra);
     let misuseReported = false;
-    const logger = this.config.logger;
+    const { logger, wait } = this.config;
     this.#shared = {
       config: this.config,
       outage: new OutageLog(logger),
@@ -42,6 +44,7 @@ export class RequestLocker<Req, OnBusy extends AnyFunction = never> {
         misuseReported = true;
         logger.warn(`deadbolt: ${where}(): ${error.code}: ${error.message}`);
       },
+      stops: new AcquireStops(wait + STORE_GRACE_MS),
     };
   }
 

@@ -32,8 +32,11 @@ export function deriveKeys(answer: RequestKey, params: unknown, rules: KeyRules)
       'The request does not name the resource to lock (the key function returned undefined).',
     );
   }
-  const list: readonly unknown[] = Array.isArray(answer) ? answer : [answer];
-  if (!hasRouteParams(params) && (list.length === 0 || list.some(looksUnmounted))) {
+  // The cheap look at the key first: the route params are only listed for a key that looks unmounted.
+  const suspicious = Array.isArray(answer)
+    ? answer.length === 0 || answer.some(looksUnmounted)
+    : looksUnmounted(answer);
+  if (suspicious && !hasRouteParams(params)) {
     return { type: 'invalid', error: unmountedKeyError('is empty or contains "undefined"') };
   }
   let keys: readonly string[];
@@ -56,9 +59,13 @@ function looksUnmounted(key: unknown): boolean {
   return typeof key === 'string' && (key.length === 0 || key.includes('undefined'));
 }
 
-/** Whether the framework matched route params for this request (`req.params`, `ctx.params`). */
+/**
+ * Whether the framework matched route params for this request (`req.params`, `ctx.params`). `params` may also
+ * be a function that lists them (Hono's `() => c.req.param()`), called only when a key looks unmounted.
+ */
 export function hasRouteParams(params: unknown): boolean {
-  return typeof params === 'object' && params !== null && Object.keys(params).length > 0;
+  const listed: unknown = typeof params === 'function' ? (params as () => unknown)() : params;
+  return typeof listed === 'object' && listed !== null && Object.keys(listed).length > 0;
 }
 
 /** The likely misuse of a key function that reads route params on a middleware mounted with `app.use`. */

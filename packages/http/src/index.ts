@@ -18,6 +18,7 @@ export type { RequestLockConfig } from './RequestLockConfig.js';
 export { defaultRetryAfter } from './retryAfter.js';
 export { INITIAL_HOLD_ESTIMATE_MS } from './HoldEstimate.js';
 export type { AwaitedEnds, RequestLockPhase } from './RequestLockPhase.js';
+export type { AcquireStop } from './AcquireStops.js';
 export { PROBLEM_CONTENT_TYPE, problemText, type Problem, type ProblemReply } from './problem.js';
 export {
   REPRESENTATION_HEADERS,

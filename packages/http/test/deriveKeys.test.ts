@@ -26,6 +26,24 @@ describe('deriveKeys', () => {
     }
   });
 
+  it('lists route params given as a function only for a key that looks unmounted', () => {
+    let listed = 0;
+    const params = (found: Record<string, string>) => () => {
+      listed += 1;
+      return found;
+    };
+    expect(deriveKeys('order:1', params({}), rules)).to.deep.equal({ type: 'lock', keys: ['order:1'] });
+    expect(listed, 'a usable key does not list them').to.equal(0);
+    const unmounted = deriveKeys('order:undefined', params({}), rules);
+    expect(unmounted.type === 'invalid' && unmounted.error.code).to.equal('ERR_LOCK_KEY_UNMOUNTED');
+    expect(deriveKeys('', params({ id: '' }), rules).type, 'params matched: a plain bad key').to.equal(
+      'invalid',
+    );
+    const empty = deriveKeys('', params({ id: '' }), rules);
+    expect(empty.type === 'invalid' && empty.error.code).to.not.equal('ERR_LOCK_KEY_UNMOUNTED');
+    expect(listed).to.equal(3);
+  });
+
   it('tells empty keys, wrong types, unusable names and too many keys apart, each a LockKeyError', () => {
     const code = (answer: unknown, params: unknown = { id: '1' }) => {
       const derived = deriveKeys(answer as never, params, rules);

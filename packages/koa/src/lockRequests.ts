@@ -37,8 +37,9 @@ export function lockRequests<State = DefaultState, Custom = DefaultContext>(
   return async (ctx: ParameterizedContext<State & LockState, Custom>, next: Next): Promise<void> => {
     const session = requests.open('response-and-handler');
     const ended = (): void => session.responseDone();
-    ctx.res.once('finish', ended);
-    ctx.res.once('close', ended);
+    // `on`, not `once`: the session ignores a second end, and `once` would wrap each listener.
+    ctx.res.on('finish', ended);
+    ctx.res.on('close', ended);
     const outcome = await session.acquire(
       ctx as RouteContext<State, Custom>,
       (ctx as { params?: unknown }).params,

@@ -64,8 +64,8 @@ export const RUN_ON_FRESH_CLONE: readonly RunCommand[] = [
     command: 'REDIS_URL=redis://localhost:6379 pnpm demo',
     expect: { kind: 'exits', exit: 0, prints: [/^Redis: redis:\/\/127\.0\.0\.1:\d+$/m, ...DEMO_PASSES] },
   },
-  ...(['express', 'koa', 'fastify', 'hono'] as const).flatMap((app): RunCommand[] => {
-    const name = { express: 'Express', koa: 'Koa', fastify: 'Fastify', hono: 'Hono' }[app];
+  ...(['express', 'koa', 'fastify', 'hono', 'nestjs'] as const).flatMap((app): RunCommand[] => {
+    const name = { express: 'Express', koa: 'Koa', fastify: 'Fastify', hono: 'Hono', nestjs: 'NestJS' }[app];
     const main = `node --conditions=source --import tsx examples/${app}/main.ts`;
     return [
       {
