@@ -47,6 +47,7 @@ export const KEY_SUFFIX = {
   queue: ':queue',
   queueExpiry: ':queue-expiry',
   channel: ':wake',
+  holders: ':holders',
 } as const;
 
 /** The Redis keys of one user key under `prefix`. */

@@ -1,6 +1,8 @@
 import { ACQUIRE, attemptFlags, parseAttempt } from '../scripts/acquire.js';
 import { EXTEND } from '../scripts/extend.js';
 import { waiterChannel } from '../keys.js';
+import { isModeToken } from '../mode.js';
+import { ModeOperations } from './ModeOperations.js';
 import { parseRelease, RELEASE, releaseFlags, type ReleaseReply } from '../scripts/release.js';
 import type { ScriptClient } from '../redis/RedisClient.js';
 import { ScriptRunner } from '../redis/ScriptRunner.js';
@@ -16,6 +18,8 @@ export class SingleNodeBackend implements LockBackend {
   readonly sharded: boolean;
   readonly #runner: ScriptRunner;
   readonly #wakeLocally: LocalWakeup | undefined;
+  /** Permits and read shares: tokens with a mode go to their own scripts. */
+  readonly #modes: ModeOperations;
 
   /**
    * @param wakeLocally - receives the hand-overs to this locker's own waiters (the release script does not
@@ -25,19 +29,28 @@ export class SingleNodeBackend implements LockBackend {
     this.sharded = client.isCluster === true;
     this.#runner = new ScriptRunner(client, commandTimeout);
     this.#wakeLocally = wakeLocally;
+    this.#modes = new ModeOperations(this.#runner, this.sharded);
+  }
+
+  /** Every lock on one node can take the counted modes. */
+  supportsModes(): boolean {
+    return true;
   }
 
   attempt(request: AttemptRequest): Promise<AttemptResult> {
     const { target, token, ttl, fair, wait, queued = true, handOver = false } = request;
+    if (isModeToken(token)) return this.#modes.attempt(request);
     const script = ACQUIRE.get(attemptFlags({ fair, wait, handOver, queued, clockFloor: false }));
     return this.#runner.run(script, target.leases, [token, ttl]).then(parseAttempt);
   }
 
   extend(target: LockTarget, token: string, ttl: number): Promise<boolean> {
+    if (isModeToken(token)) return this.#modes.extend(target, token, ttl);
     return this.#runner.run(EXTEND, target.leases, [token, ttl, fenceTtl(ttl)]).then(isOne);
   }
 
   release(target: LockTarget, token: string, queued = true, contended = false): Promise<boolean> {
+    if (isModeToken(token)) return this.#modes.release(target, token, queued);
     const script = RELEASE.get(releaseFlags(this.sharded, queued));
     return this.#released(
       target,
@@ -48,6 +61,7 @@ export class SingleNodeBackend implements LockBackend {
   }
 
   abandon(target: LockTarget, token: string): Promise<boolean> {
+    if (isModeToken(token)) return this.#modes.release(target, token, true, true);
     const script = RELEASE.get(releaseFlags(this.sharded, true));
     return this.#released(
       target,
