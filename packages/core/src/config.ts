@@ -114,7 +114,8 @@ export function resolveAcquireConfig(locker: LockerConfig, options: AcquireOptio
       given.interruptFirstAttempt === undefined
         ? true
         : booleanOption('interruptFirstAttempt', given.interruptFirstAttempt),
-    mode: given.limit === undefined && given.shared === undefined ? '' : modeSuffix(given.limit, given.shared),
+    mode:
+      given.limit === undefined && given.shared === undefined ? '' : modeSuffix(given.limit, given.shared),
   };
 }
 
