@@ -3,6 +3,27 @@ import type { Redis } from 'ioredis';
 import { createLocker, lockKeys, type Lock, type Locker } from '@deadbolt/core';
 import type { Backend } from './backends.js';
 
+/** What a suite of the counted modes shares: an admin connection (per backend) and a fresh prefix per test. */
+export interface SuiteState {
+  admin: Redis;
+  prefix: string;
+}
+
+/** Registers the hooks that keep a {@link SuiteState} for the tests of one backend. */
+export function suiteState(backend: () => Backend): SuiteState {
+  const state = {} as SuiteState;
+  before(function () {
+    state.admin = backend().connect();
+  });
+  after(function () {
+    state.admin.disconnect();
+  });
+  beforeEach(function () {
+    state.prefix = backend().prefix();
+  });
+  return state;
+}
+
 /** Waits until `count` waiters are queued on `key` (the order they will be served in). */
 export async function queued(admin: Redis, prefix: string, key: string, count: number): Promise<void> {
   await waitUntil(async () => (await admin.zcard(lockKeys(prefix, key).queue)) >= count, {
@@ -55,5 +76,26 @@ export function aborted(signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) resolve();
     else signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+}
+
+/** Resolves after `count` renewals of the locker's locks; rejects at once if one of its locks is lost first. */
+export function renewals(locker: Locker, count: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let seen = 0;
+    const onExtended = (): void => {
+      seen += 1;
+      if (seen < count) return;
+      locker.off('extended', onExtended);
+      locker.off('lost', onLost);
+      resolve();
+    };
+    const onLost = (info: { error: Error }): void => {
+      locker.off('extended', onExtended);
+      locker.off('lost', onLost);
+      reject(new Error(`a lock was lost before it was renewed: ${info.error.message}`));
+    };
+    locker.on('extended', onExtended);
+    locker.on('lost', onLost);
   });
 }
