@@ -1,6 +1,7 @@
 import { waitUntil } from '@deadbolt/testing';
 import { expect, use } from 'chai';
 import chaiAsPromised from 'chai-as-promised';
+import fc from 'fast-check';
 import { createLocker, LockBusyError, LockLostError, lockKeys, type Lock } from '@deadbolt/core';
 import { eachBackend } from './support/backends.js';
 import { deferred } from './support/deferred.js';
@@ -33,6 +34,49 @@ describe('read-write locks: acquire(key, { shared: true })', function () {
       await writer.release();
       expect(await keyNames(backend(), s.prefix)).to.deep.equal(['{doc}:fence']);
       await locker.close();
+    });
+
+    it('never lets a writer hold beside anyone, under concurrent mixed modes (property over clients and modes)', async function () {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.boolean(), { minLength: 2, maxLength: 7 }),
+          fc.integer({ min: 1, max: 3 }),
+          async (shared, rounds) => {
+            const keyPrefix = backend().prefix();
+            const { all, close } = lockers(backend(), keyPrefix, shared.length);
+            let readers = 0;
+            let writers = 0;
+            const violations: string[] = [];
+            const fences: number[] = [];
+            await Promise.all(
+              all.map(async (locker, index) => {
+                for (let round = 0; round < rounds; round++) {
+                  const mode = shared[index] ? { shared: true } : {};
+                  await locker.using(
+                    'prop',
+                    async (lock) => {
+                      fences.push(lock.fence);
+                      if (shared[index]) readers += 1;
+                      else writers += 1;
+                      if (writers > 1 || (writers === 1 && readers > 0))
+                        violations.push(`${writers} writers beside ${readers} readers`);
+                      await new Promise((resolve) => setImmediate(resolve));
+                      if (shared[index]) readers -= 1;
+                      else writers -= 1;
+                    },
+                    mode,
+                  );
+                }
+              }),
+            );
+            expect(violations).to.deep.equal([]);
+            expect(new Set(fences).size, 'fences are distinct').to.equal(fences.length);
+            expect(await keyNames(backend(), keyPrefix)).to.deep.equal(['{prop}:fence']);
+            await close();
+          },
+        ),
+        { numRuns: 8 },
+      );
     });
 
     it('grants consecutive readers at the head together when the writer releases', async function () {

@@ -11,8 +11,8 @@ import { releaseFlags } from './release.js';
  * Per key: expired holders are dropped first; the marker then lives until the latest remaining holder
  * deadline, and goes with the last holder. A release wakes exactly the waiters it makes grantable: those
  * that would be granted now (see `grantable` in `modesLua.ts`) and were not before it (one permit freed: the
- * next permit waiter; the last reader gone: the exclusive waiter at the head; an exclusive waiter that gives up:
- * the readers behind it). They make their own attempt (no hand-over in the counted modes). Flags as the
+ * next permit waiter; the last reader gone: the exclusive waiter at the head; a waiter of these modes that gives
+ * up: those it blocked). They make their own attempt (no hand-over in the counted modes). Flags as the
  * mutex's release: `s` publish with SPUBLISH (Cluster), `q` the token may be queued.
  * Returns how many keys the token still held.
  */
