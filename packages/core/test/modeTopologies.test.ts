@@ -39,7 +39,7 @@ describe('permits and read shares on a Redis Cluster', function () {
     expect(held.fence).to.be.greaterThan(Math.max(...readers.map((reader) => reader.fence)));
     await held.release();
     expect(
-      await cluster.client().exists(lockKeys('cm', 'doc').lease, `${lockKeys('cm', 'doc').lease}:holders`),
+      await cluster.client().exists(lockKeys('cm', 'doc').lease, lockKeys('cm', 'doc').holders),
     ).to.equal(0);
     await locker.close();
   });

@@ -38,7 +38,7 @@ export async function keyNames(backend: Backend, prefix: string): Promise<string
 
 /** The tokens holding `key` in a counted mode, by the holders set. */
 export async function holders(admin: Redis, prefix: string, key: string): Promise<string[]> {
-  return admin.zrange(`${lockKeys(prefix, key).lease}:holders`, 0, -1);
+  return admin.zrange(lockKeys(prefix, key).holders, 0, -1);
 }
 
 /** `count` lockers on fresh connections of `backend`, and a function that closes them all. */
