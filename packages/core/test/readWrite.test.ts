@@ -6,6 +6,7 @@ import { createLocker, LockBusyError, LockLostError, lockKeys, type Lock } from 
 import { eachBackend } from './support/backends.js';
 import { deferred } from './support/deferred.js';
 import {
+  listen,
   suiteState,
   aborted,
   grantOrder,
@@ -82,6 +83,7 @@ describe('read-write locks: acquire(key, { shared: true })', function () {
     it('grants consecutive readers at the head together when the writer releases', async function () {
       const { all, close } = lockers(backend(), s.prefix, 4);
       const [w, ...readers] = all as [(typeof all)[0], ...(typeof all)[0][]];
+      const heard = await listen(backend().connect(), `${lockKeys(s.prefix, 'r').channel}*`);
       const writer = await w.acquire('r');
       const waiting: Promise<Lock>[] = [];
       for (const [index, locker] of readers.entries()) {
@@ -93,7 +95,13 @@ describe('read-write locks: acquire(key, { shared: true })', function () {
       const granted = await Promise.all(waiting);
       expect(await holders(s.admin, s.prefix, 'r')).to.have.members(granted.map((r) => r.token));
       for (const reader of granted) expect(reader.fence).to.be.greaterThan(writer.fence);
+      // Woken, not polled: the first reader granted (the lowest fence) woke every reader still queued behind it.
+      const [, ...behind] = [...granted].sort((a, b) => a.fence - b.fence);
+      await waitUntil(() => behind.every((reader) => heard.messages.includes(reader.token)), {
+        description: 'a wake-up for every reader behind the first',
+      });
       await Promise.all(granted.map((r) => r.release()));
+      heard.close();
       await close();
     });
 
@@ -161,10 +169,10 @@ describe('read-write locks: acquire(key, { shared: true })', function () {
     it('a release wakes exactly the waiters it makes grantable', async function () {
       const { all, close } = lockers(backend(), s.prefix, 3);
       const [a, b, c] = all as [(typeof all)[0], (typeof all)[0], (typeof all)[0]];
-      const heard: string[] = [];
-      const listener = backend().connect();
-      listener.on('pmessage', (_p: string, _c: string, message: string) => heard.push(message));
-      await listener.psubscribe(`${lockKeys(s.prefix, 'x').channel}*`);
+      const { messages: heard, close: stopListening } = await listen(
+        backend().connect(),
+        `${lockKeys(s.prefix, 'x').channel}*`,
+      );
       const readers = [await a.acquire('x', { shared: true }), await a.acquire('x', { shared: true })];
       const writer = b.acquire('x');
       await queued(s.admin, s.prefix, 'x', 1);
@@ -177,7 +185,7 @@ describe('read-write locks: acquire(key, { shared: true })', function () {
       expect(heard).to.deep.equal([held.token, held.token]);
       await held.release(); // the writer's (mutex) release wakes the reader behind it
       await (await reader).release();
-      listener.disconnect();
+      stopListening();
       await close();
     });
 

@@ -1,5 +1,4 @@
 import { waitUntil } from '@deadbolt/testing';
-import type { Redis } from 'ioredis';
 import { expect, use } from 'chai';
 import chaiAsPromised from 'chai-as-promised';
 import fc from 'fast-check';
@@ -13,7 +12,9 @@ import {
   type Lock,
 } from '@deadbolt/core';
 import { eachBackend } from './support/backends.js';
+import { deferred } from './support/deferred.js';
 import {
+  listen,
   suiteState,
   aborted,
   grantOrder,
@@ -40,6 +41,8 @@ describe('semaphores: acquire(key, { limit })', function () {
             const { all, close } = lockers(backend(), keyPrefix, clients);
             let inside = 0;
             let most = 0;
+            // The first min(limit, clients) holders wait until they are all inside at once: the limit is reached.
+            const full = deferred();
             await Promise.all(
               all.map((locker) =>
                 locker.using(
@@ -47,15 +50,16 @@ describe('semaphores: acquire(key, { limit })', function () {
                   async () => {
                     inside += 1;
                     most = Math.max(most, inside);
-                    await new Promise((resolve) => setTimeout(resolve, 5));
+                    if (inside === Math.min(limit, clients)) full.resolve();
+                    await full.promise;
+                    await new Promise((resolve) => setImmediate(resolve));
                     inside -= 1;
                   },
                   { limit },
                 ),
               ),
             );
-            expect(most, 'most holders at once').to.be.at.most(limit).and.at.least(1);
-            if (clients >= limit) expect(most).to.equal(limit);
+            expect(most, 'most holders at once').to.equal(Math.min(limit, clients));
             expect(await keyNames(backend(), keyPrefix)).to.deep.equal(['{pool}:fence']);
             await close();
           },
@@ -289,14 +293,3 @@ describe('semaphores: acquire(key, { limit })', function () {
     });
   });
 });
-
-/** Collects every message published on channels matching `pattern`. */
-async function listen(
-  connection: Redis,
-  pattern: string,
-): Promise<{ messages: string[]; close: () => void }> {
-  const messages: string[] = [];
-  connection.on('pmessage', (_pattern: string, _channel: string, message: string) => messages.push(message));
-  await connection.psubscribe(pattern);
-  return { messages, close: () => connection.disconnect() };
-}

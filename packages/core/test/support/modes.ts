@@ -99,3 +99,14 @@ export function renewals(locker: Locker, count: number): Promise<void> {
     locker.on('lost', onLost);
   });
 }
+
+/** Collects every message published on channels matching `pattern`. */
+export async function listen(
+  connection: Redis,
+  pattern: string,
+): Promise<{ messages: string[]; close: () => void }> {
+  const messages: string[] = [];
+  connection.on('pmessage', (_pattern: string, _channel: string, message: string) => messages.push(message));
+  await connection.psubscribe(pattern);
+  return { messages, close: () => connection.disconnect() };
+}
