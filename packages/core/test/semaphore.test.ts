@@ -279,6 +279,25 @@ describe('semaphores: acquire(key, { limit })', function () {
       await locker.close();
     });
 
+    it('fair: false looks at the holders only: it takes a free permit past a waiter; fair mode does not', async function () {
+      const fair = createLocker(backend().client(), { prefix: s.prefix });
+      const unfair = createLocker(backend().client(), { prefix: s.prefix, fair: false });
+      const held = await fair.acquire('u', { limit: 2 });
+      // A live waiter ahead (its entry as a waiting acquire writes it), with one of the two permits free.
+      const { queue, queueExpiry } = lockKeys(s.prefix, 'u');
+      const [seconds] = await s.admin.time();
+      await s.admin.zadd(queue, 1, 'waiter.token~2');
+      await s.admin.zadd(queueExpiry, (Number(seconds) + 60) * 1000, 'waiter.token~2');
+      expect(await fair.tryAcquire('u', { limit: 2 })).to.equal(null);
+      const passer = await unfair.tryAcquire('u', { limit: 2 });
+      expect(passer).to.not.equal(null);
+      expect(await unfair.tryAcquire('u', { limit: 2 }), 'still at most 2').to.equal(null);
+      await Promise.all([held.release(), passer?.release()]);
+      await s.admin.del(queue, queueExpiry);
+      expect(await keyNames(backend(), s.prefix)).to.deep.equal(['{u}:fence']);
+      await Promise.all([fair.close(), unfair.close()]);
+    });
+
     it('a multi-key permit is granted on every key or none', async function () {
       const locker = createLocker(backend().client(), { prefix: s.prefix });
       const both = await locker.acquire(['m1', 'm2'], { limit: 1 });
