@@ -1,7 +1,14 @@
 import { LockConfigError } from './errors/LockConfigError.js';
 import { describe } from './validate.js';
 
-/** Largest `limit` of a semaphore. */
+/**
+ * Largest `limit` of a semaphore: one of up to a million permits per key.
+ *
+ * @example
+ * ```ts
+ * await locker.acquire('uploads', { limit: MAX_LIMIT }) // the largest; MAX_LIMIT + 1 throws LockConfigError
+ * ```
+ */
 export const MAX_LIMIT = 1_000_000;
 
 /**
