@@ -5,6 +5,7 @@ import { acquireLoop, type AcquireContext } from './acquireLoop.js';
 import type { AcquireConfig, LockerConfig } from './config.js';
 import { resolveAcquireConfig } from './config.js';
 import { LockBusyError } from './errors/LockBusyError.js';
+import { LockConfigError } from './errors/LockConfigError.js';
 import { LockRedisError } from './errors/LockRedisError.js';
 import { TypedEmitter, type LockerEvents } from './events.js';
 import { Lock } from './Lock.js';
@@ -86,14 +87,18 @@ export class Locker extends TypedEmitter<LockerEvents> {
 
   /**
    * Acquires the lock on `key` (or on every key of a list), waiting up to `wait` ms in arrival order.
+   * With `limit` it takes one of N permits, with `shared` a read share (see {@link AcquireOptions}).
    * Rejects with `LockBusyError` when `wait` runs out, `signal.reason` when aborted, `LockConfigError` for bad
-   * input (before any command is sent), `LockRedisError` when Redis fails, and with the `replicas` option
-   * `LockReplicationError` when too few replicas acknowledged the grant (which is released, not returned).
+   * input (before any command is sent; `LockModeError` when the key's holders use another mode or limit),
+   * `LockRedisError` when Redis fails, and with the `replicas` option `LockReplicationError` when too few replicas
+   * acknowledged the grant (which is released, not returned).
    *
    * @example
    * ```ts
    * const lock = await locker.acquire('order:42', { ttl: 5_000, wait: 1_000 })
    * try { await work(lock.signal) } finally { await lock.release() }
+   * const permit = await locker.acquire('export:tenant-7', { limit: 4 }) // one of 4 at once
+   * const read = await locker.acquire('doc:9', { shared: true }) // readers together, writers alone
    * ```
    */
   async acquire(key: LockKey, options?: AcquireOptions): Promise<Lock> {
@@ -183,7 +188,12 @@ export class Locker extends TypedEmitter<LockerEvents> {
     target: LockTarget,
     config: AcquireConfig,
   ): Promise<Lock | { holderTtl: number; waited: number }> {
-    const token = ownerToken(this.#tag);
+    if (config.mode !== '' && this.#backend.supportsModes?.(target) !== true) {
+      throw new LockConfigError(
+        '"limit" and "shared" need a single Redis, or a Cluster lock whose keys share one slot; quorum locks and Cluster locks across slots support only the exclusive lock.',
+      );
+    }
+    const token = ownerToken(this.#tag) + config.mode;
     const began = this.#config.now();
     const linked = config.signal ? new AbortScope([config.signal, this.#closing.signal]) : this.#unlinked;
     try {

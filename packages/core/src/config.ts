@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { LockConfigError } from './errors/LockConfigError.js';
 import type { LockLostError } from './errors/LockLostError.js';
 import type { Lock } from './Lock.js';
+import { modeSuffix } from './mode.js';
 import type { AcquireOptions, LockerOptions, LockLogger } from './options.js';
 import { replicasOption, type ReplicaConfig } from './replicas/replicasOption.js';
 import {
@@ -39,6 +40,8 @@ export interface AcquireConfig {
   readonly fair: boolean;
   readonly signal: AbortSignal | undefined;
   readonly interruptFirstAttempt: boolean;
+  /** The mode as an owner token suffix: `''` exclusive, `~s` shared, `~N` one of N permits (see `mode.ts`). */
+  readonly mode: string;
 }
 
 const LOCKER_OPTIONS = [
@@ -61,6 +64,8 @@ const ACQUIRE_OPTIONS = [
   'interruptFirstAttempt',
   'renew',
   'fair',
+  'limit',
+  'shared',
 ] as const satisfies readonly (keyof AcquireOptions)[];
 
 /** Validates the locker's options once and fills in the defaults. Throws `LockConfigError`. */
@@ -114,6 +119,8 @@ export function resolveAcquireConfig(locker: LockerConfig, options: AcquireOptio
       given.interruptFirstAttempt === undefined
         ? true
         : booleanOption('interruptFirstAttempt', given.interruptFirstAttempt),
+    mode:
+      given.limit === undefined && given.shared === undefined ? '' : modeSuffix(given.limit, given.shared),
   };
 }
 

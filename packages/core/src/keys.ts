@@ -2,7 +2,10 @@ import { lockerTagOf } from './token.js';
 
 /** The Redis keys and pub/sub channel that hold one user key's lock. All share one Cluster hash slot. */
 export interface LockKeys {
-  /** The lease: a string holding the owner token, with the ttl as its expiry. */
+  /**
+   * The lease: a string holding the owner token, with the ttl as its expiry; for permits and read shares the
+   * marker `~N` or `~s`, expiring with the latest holder (see `mode.ts`).
+   */
   readonly lease: string;
   /** The fence counter: the last fence granted for this key. */
   readonly fence: string;
@@ -15,6 +18,8 @@ export interface LockKeys {
    * on the channel of that waiter's locker (`channel:tag`, the tag that starts its token), unless it handed that waiter the lock.
    */
   readonly channel: string;
+  /** Holders of permits or read shares: a sorted set of their tokens by lease deadline (server ms). */
+  readonly holders: string;
 }
 
 /**
@@ -47,6 +52,7 @@ export const KEY_SUFFIX = {
   queue: ':queue',
   queueExpiry: ':queue-expiry',
   channel: ':wake',
+  holders: ':holders',
 } as const;
 
 /** The Redis keys of one user key under `prefix`. */
@@ -58,5 +64,6 @@ export function lockKeys(prefix: string, key: string): LockKeys {
     queue: lease + KEY_SUFFIX.queue,
     queueExpiry: lease + KEY_SUFFIX.queueExpiry,
     channel: lease + KEY_SUFFIX.channel,
+    holders: lease + KEY_SUFFIX.holders,
   };
 }

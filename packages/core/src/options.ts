@@ -108,4 +108,18 @@ export interface AcquireOptions {
   readonly renew?: boolean;
   /** Wait in arrival order. Default: the locker's `fair` (`true`). */
   readonly fair?: boolean;
+  /**
+   * Take one of `limit` permits of the key (a counting semaphore): an integer from 1 to `MAX_LIMIT`
+   * (1 000 000); `limit: 1` admits one holder at a time, as the mutex does. Every holder of a key must use the same limit:
+   * another one while permits are held rejects with `LockModeError` (a `LockConfigError`, code
+   * `ERR_LOCK_MODE`). Not with `shared`. Default: none (the exclusive lock).
+   */
+  readonly limit?: number;
+  /**
+   * Take a read share: any number of shared holders together, or one exclusive holder (an acquire without
+   * `shared` or `limit`). Waiters are served in arrival order across modes; readers at the head of the queue
+   * are granted together, and a waiting exclusive request blocks later readers. Not with `limit`.
+   * Default `false` (exclusive).
+   */
+  readonly shared?: boolean;
 }

@@ -67,6 +67,33 @@ describe('replicas option: a grant is trusted only once replicas acknowledged it
     }
   });
 
+  it('permits and read shares are confirmed too: refused unconfirmed, nothing of theirs left on the master', async () => {
+    const redis = set.client();
+    const permits = locker(redis, { replicas: CONFIRMED });
+    const [first, second] = await Promise.all([
+      permits.acquire('export', { limit: 2 }),
+      permits.acquire('export', { limit: 2 }),
+    ]);
+    const replica = set.replicas[0]!.client();
+    const keys = lockKeys('r', 'export');
+    expect(await replica.zcard(keys.holders), 'both permits on the replica').to.equal(2);
+    await Promise.all([first.release(), second.release()]);
+    set.replicas[0]!.pause();
+    try {
+      const impatient = locker(redis, { replicas: { wait: 1, timeout: 50 } });
+      await expect(impatient.acquire('doc', { shared: true, wait: 0 })).to.be.rejectedWith(
+        LockReplicationError,
+      );
+      const doc = lockKeys('r', 'doc');
+      expect(
+        await redis.exists(doc.lease, doc.holders, doc.queue),
+        'the unconfirmed share was released',
+      ).to.equal(0);
+    } finally {
+      set.replicas[0]!.resume();
+    }
+  });
+
   it('a waiter is granted after the release by its own confirmed attempt (no hand-over)', async () => {
     const holder = await locker(set.client(), { replicas: CONFIRMED }).acquire('order');
     const waiter = await waiting(locker(set.client(), { replicas: CONFIRMED }), 'order');

@@ -1,6 +1,6 @@
 import { RedisServer } from '@deadbolt/testing';
 import { expect } from 'chai';
-import { createLocker, type Locker } from '@deadbolt/core';
+import { createLocker, type Lock, type Locker } from '@deadbolt/core';
 
 /**
  * Commands the operation sent, counted twice: the script calls (EVAL + EVALSHA) in INFO commandstats, and
@@ -64,5 +64,28 @@ describe('round trips (real Redis, INFO commandstats)', function () {
 
   it('a multi-key acquire is still one command', async function () {
     expect(await commandsDuring(server, () => locker.acquire(['x', 'y', 'z'], { renew: false }))).to.equal(1);
+  });
+
+  it('permits and read shares: acquire, extend, release and a refused attempt cost one command each', async function () {
+    for (const mode of [{ limit: 2 }, { shared: true }]) {
+      const key = `mode-${'limit' in mode ? 'permit' : 'share'}`;
+      const held = await locker.acquire(key, { ...mode, renew: false });
+      expect(await commandsDuring(server, () => held.extend())).to.equal(1);
+      let next: Lock | undefined;
+      expect(
+        await commandsDuring(
+          server,
+          async () => (next = await locker.acquire(key, { ...mode, renew: false })),
+        ),
+      ).to.equal(1);
+      expect(await commandsDuring(server, () => held.release())).to.equal(1);
+      // Full (the second permit), or held by a writer: refused in one command.
+      const blocker = 'limit' in mode ? await locker.acquire(key, { ...mode, renew: false }) : undefined;
+      await next?.release();
+      const writer = blocker ? undefined : await locker.acquire(key, { renew: false });
+      const other = 'limit' in mode ? await locker.acquire(key, { ...mode, renew: false }) : undefined;
+      expect(await commandsDuring(server, () => locker.tryAcquire(key, mode))).to.equal(1);
+      await Promise.all([blocker?.release(), writer?.release(), other?.release()]);
+    }
   });
 });

@@ -70,6 +70,11 @@ export class ClusterBackend implements LockBackend {
     return this.#route(target).abandon(target, token);
   }
 
+  /** A lock whose keys share one slot runs on one master as on a single Redis: it can take the counted modes. */
+  supportsModes(target: LockTarget): boolean {
+    return splitBySlot(target).length === 1;
+  }
+
   #route(target: LockTarget): LockBackend {
     return splitBySlot(target).length > 1 ? this.#multi : this.#single;
   }

@@ -74,6 +74,11 @@ export interface LockBackend {
    * that was in flight), so that no grant or queue entry of the dead acquire stays.
    */
   abandon(target: LockTarget, token: string): Promise<boolean>;
+  /**
+   * Whether this backend serves the counted modes (`limit`, `shared`; see `mode.ts`) for `target`; absent:
+   * it does not, and the locker refuses them with `LockConfigError` before sending anything.
+   */
+  supportsModes?(target: LockTarget): boolean;
 }
 
 /** How long a fence counter outlives the lease that wrote it. */

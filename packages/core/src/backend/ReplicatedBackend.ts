@@ -38,6 +38,11 @@ export class ReplicatedBackend implements LockBackend {
     return extended;
   }
 
+  /** Permits and read shares where the inner backend takes them: their grants and extends are confirmed alike. */
+  supportsModes(target: LockTarget): boolean {
+    return this.#inner.supportsModes?.(target) === true;
+  }
+
   release(target: LockTarget, token: string, queued?: boolean, contended?: boolean): Promise<boolean> {
     return this.#inner.release(target, token, queued, contended);
   }

@@ -5,6 +5,8 @@ import { EXTEND_MANY } from '../scripts/extendMany.js';
 import { clusterSlot } from '../quorum/clusterSlot.js';
 import { RenewalBatcher, type Renewal } from '../RenewalBatcher.js';
 import { waiterChannel } from '../keys.js';
+import { isModeToken } from '../mode.js';
+import { ModeOperations } from './ModeOperations.js';
 import { parseRelease, RELEASE, releaseFlags, type ReleaseReply } from '../scripts/release.js';
 import type { ScriptClient } from '../redis/RedisClient.js';
 import { ScriptRunner } from '../redis/ScriptRunner.js';
@@ -23,6 +25,8 @@ export class SingleNodeBackend implements LockBackend {
   readonly #wakeLocally: LocalWakeup | undefined;
   /** Extends go out in batches: one script per connection (per slot on a Cluster) renews many leases. */
   readonly #renewals: RenewalBatcher;
+  /** Permits and read shares: tokens with a mode go to their own scripts. */
+  readonly #modes: ModeOperations;
 
   /**
    * @param wakeLocally - receives the hand-overs to this locker's own waiters (the release script does not
@@ -36,16 +40,25 @@ export class SingleNodeBackend implements LockBackend {
       (batch) => this.renewBatch(batch),
       this.sharded ? (target) => clusterSlot(target.leases[0] ?? '') : () => 0,
     );
+    this.#modes = new ModeOperations(this.#runner, this.sharded);
+  }
+
+  /** Every lock on one node can take the counted modes. */
+  supportsModes(): boolean {
+    return true;
   }
 
   attempt(request: AttemptRequest): Promise<AttemptResult> {
     const { target, token, ttl, fair, wait, queued = true, handOver = false } = request;
+    if (isModeToken(token)) return this.#modes.attempt(request);
     const script = ACQUIRE.get(attemptFlags({ fair, wait, handOver, queued, clockFloor: false }));
     return this.#runner.run(script, target.leases, [token, ttl]).then(parseAttempt);
   }
 
   /** Joins the next renewal batch of this connection (of the lock's slot on a Cluster): see `renewBatch`. */
   extend(target: LockTarget, token: string, ttl: number): Promise<boolean> {
+    // Permits and read shares renew with their own script, one per lock (not batched).
+    if (isModeToken(token)) return this.#modes.extend(target, token, ttl);
     return this.#renewals.renew({ target, token, ttl });
   }
 
@@ -72,6 +85,7 @@ export class SingleNodeBackend implements LockBackend {
   }
 
   release(target: LockTarget, token: string, queued = true, contended = false): Promise<boolean> {
+    if (isModeToken(token)) return this.#modes.release(target, token, queued);
     const script = RELEASE.get(releaseFlags(this.sharded, queued));
     return this.#released(
       target,
@@ -82,6 +96,7 @@ export class SingleNodeBackend implements LockBackend {
   }
 
   abandon(target: LockTarget, token: string): Promise<boolean> {
+    if (isModeToken(token)) return this.#modes.release(target, token, true, true);
     const script = RELEASE.get(releaseFlags(this.sharded, true));
     return this.#released(
       target,

@@ -16,6 +16,9 @@ export class LockConfigError extends LockError {
     brand(this, 'LockConfigError');
   }
 
-  /** `ERR_LOCK_CONFIG`; a refused key is a {@link LockKeyError} with an `ERR_LOCK_KEY_*` code. */
-  readonly code: 'ERR_LOCK_CONFIG' | LockKeyErrorCode = 'ERR_LOCK_CONFIG';
+  /**
+   * `ERR_LOCK_CONFIG`; a refused key is a {@link LockKeyError} with an `ERR_LOCK_KEY_*` code, a mode that does not
+   * match the key's holders a `LockModeError` with `ERR_LOCK_MODE`.
+   */
+  readonly code: 'ERR_LOCK_CONFIG' | 'ERR_LOCK_MODE' | LockKeyErrorCode = 'ERR_LOCK_CONFIG';
 }

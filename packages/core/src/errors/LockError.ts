@@ -4,6 +4,7 @@ export type LockErrorCode =
   | 'ERR_LOCK_LOST'
   | 'ERR_LOCK_QUORUM'
   | 'ERR_LOCK_CONFIG'
+  | 'ERR_LOCK_MODE'
   | 'ERR_LOCK_REDIS'
   | 'ERR_LOCK_REPLICAS'
   | LockKeyErrorCode;

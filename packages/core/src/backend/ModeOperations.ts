@@ -1,0 +1,51 @@
+import type { ScriptRunner } from '../redis/ScriptRunner.js';
+import { modeAttemptFlags, MODE_ACQUIRE, parseModeAttempt } from '../scripts/modeAcquire.js';
+import { MODE_EXTEND } from '../scripts/modeExtend.js';
+import { MODE_RELEASE } from '../scripts/modeRelease.js';
+import { releaseFlags } from '../scripts/release.js';
+import type { AttemptRequest, AttemptResult, LockTarget } from './LockBackend.js';
+import { fenceTtl } from './LockBackend.js';
+
+/**
+ * The operations of the counted modes (permits and read shares, see `mode.ts`) on one node: one script each,
+ * one round trip. A single-node backend routes a token with a mode here; the mutex's scripts stay untouched.
+ *
+ * @example
+ * ```ts
+ * const modes = new ModeOperations(runner, false)
+ * await modes.attempt({ target, token: `${ownerToken(tag)}~4`, ttl: 10_000, fair: true, wait: true })
+ * ```
+ */
+export class ModeOperations {
+  readonly #runner: ScriptRunner;
+  readonly #sharded: boolean;
+
+  /** @param sharded - publish wake-ups with SPUBLISH (Cluster). */
+  constructor(runner: ScriptRunner, sharded: boolean) {
+    this.#runner = runner;
+    this.#sharded = sharded;
+  }
+
+  /** One attempt; rejects with `LockModeError` when the key is held in another mode. */
+  attempt({ target, token, ttl, fair, wait }: AttemptRequest): Promise<AttemptResult> {
+    const script = MODE_ACQUIRE.get(modeAttemptFlags(fair, wait, this.#sharded));
+    const mode = token.slice(token.indexOf('~'));
+    return this.#runner
+      .run(script, target.leases, [token, ttl])
+      .then((reply) => parseModeAttempt(reply, target.keys[0] ?? '', mode));
+  }
+
+  extend(target: LockTarget, token: string, ttl: number): Promise<boolean> {
+    return this.#runner
+      .run(MODE_EXTEND, target.leases, [token, ttl, fenceTtl(ttl)])
+      .then((reply) => reply === 1);
+  }
+
+  /** Releases what `token` holds; `queued`: also leave the queues. `retry`: an abandon (see `ScriptRunner.run`). */
+  release(target: LockTarget, token: string, queued: boolean, retry = false): Promise<boolean> {
+    const script = MODE_RELEASE.get(releaseFlags(this.#sharded, queued));
+    return this.#runner
+      .run(script, target.leases, [token], undefined, undefined, retry)
+      .then((reply) => reply === target.keys.length);
+  }
+}

@@ -1,0 +1,117 @@
+import { QUEUE_ENTRY_MS } from '../acquireLoop.js';
+import { LockModeError } from '../errors/LockModeError.js';
+import { defineScriptFamily } from '../redis/ScriptRunner.js';
+import { flagCombinations } from './flagCombinations.js';
+import { derived, NEXT_FENCE, NOW, WAKE } from './lua.js';
+import { holdersOf, MODES } from './modesLua.js';
+
+/** The flags of a counted-mode attempt in their one spelling: `f` fair, `w` may wait, `s` SPUBLISH (Cluster). */
+export function modeAttemptFlags(fair: boolean, wait: boolean, sharded: boolean): string {
+  return (fair ? 'f' : '') + (wait ? 'w' : '') + (sharded ? 's' : '');
+}
+
+/**
+ * One attempt at a permit or a read share (the token's mode, see `mode.ts`) on every key of the lock (KEYS:
+ * one lease per user key), all or none. ARGV: token, ttl (ms).
+ *
+ * Per key: expired holders are dropped; a holder of another mode (readers against permits, another limit)
+ * refuses the attempt with a mode mismatch (`{0, held mode}`), never a silent change. In fair mode the
+ * attempt is granted when its token is among the waiters that would be granted now (see `grantable` in
+ * `modesLua.ts`): waiters are served in arrival order across modes, readers at the head together, a waiting
+ * exclusive request blocks later readers. Unfair attempts look at the holders only. A refused attempt that may
+ * wait (`w`) joins every queue of the lock at the tail (entry lifetime `QUEUE_ENTRY_MS`, no hand-over mark:
+ * the counted modes make their own attempt when woken) and returns `-(holderTtl + 2)`, holderTtl being the
+ * soonest a blocking holder's lease ends (-1 when only the queue blocked).
+ *
+ * A grant takes the next fence of every key (the counter the mutex uses, so fences strictly increase across
+ * modes), adds the token to the holders with its deadline, and sets the marker's expiry to the latest holder
+ * deadline. When the key had no holder before, the grant also wakes the waiters behind it that are now
+ * grantable (a mutex release wakes only the head; readers after it are granted too). Returns the fence.
+ */
+export const MODE_ACQUIRE = defineScriptFamily(
+  'acquire-mode',
+  flagCombinations(['fair', 'wait', 'sharded'] as const).map(({ fair, wait, sharded }) =>
+    modeAttemptFlags(fair, wait, sharded),
+  ),
+  (flags) => `${NOW}${NEXT_FENCE}${MODES}${WAKE}
+local token, ttl, flags = ARGV[1], tonumber(ARGV[2]), '${flags}'
+local fair, enqueue = ${flags.includes('f')}, ${flags.includes('w') ? QUEUE_ENTRY_MS : 0}
+local mode = mode_of(token)
+local now = now_ms()
+local holder_ttl, blocked, before = -1, false, {}
+for index, lease in ipairs(KEYS) do
+  local held, count, soonest = key_state(lease, now)
+  if held and held ~= '!' and held ~= mode then return {0, held} end
+  before[index] = count
+  local mine
+  if fair then
+    mine = select(2, grantable(${derived.queue('lease')}, ${derived.queueExpiry('lease')}, now, held, count, token))
+  else
+    mine = held ~= '!' and (mode == 's' or count < tonumber(mode))
+  end
+  if not mine then
+    blocked = true
+    if soonest > holder_ttl then holder_ttl = soonest end
+  end
+end
+if blocked then
+  if enqueue > 0 then
+    for _, lease in ipairs(KEYS) do
+      local queue, expiry = ${derived.queue('lease')}, ${derived.queueExpiry('lease')}
+      if not redis.call('ZSCORE', queue, token) then
+        local tail = redis.call('ZRANGE', queue, -1, -1, 'WITHSCORES')[2]
+        redis.call('ZADD', queue, (tonumber(tail) or 0) + 1, token)
+      end
+      redis.call('ZADD', expiry, now + enqueue, token)
+      redis.call('PEXPIRE', queue, enqueue)
+      redis.call('PEXPIRE', expiry, enqueue)
+    end
+  end
+  return -(holder_ttl + 2)
+end
+local fence = 0
+for _, lease in ipairs(KEYS) do
+  fence = math.max(fence, next_fence(${derived.fence('lease')}, ttl))
+end
+for index, lease in ipairs(KEYS) do
+  local holders, queue, expiry = ${holdersOf('lease')}, ${derived.queue('lease')}, ${derived.queueExpiry('lease')}
+  if #KEYS > 1 then
+    redis.call('SET', ${derived.fence('lease')}, string.format('%.0f', fence), 'PX', math.max(2 * ttl, 60000))
+  end
+  redis.call('ZADD', holders, now + ttl, token)
+  local last = math.max(tonumber(redis.call('ZRANGE', holders, -1, -1, 'WITHSCORES')[2]) - now, 1)
+  redis.call('SET', lease, '~' .. mode, 'PX', last)
+  redis.call('PEXPIRE', holders, last)
+  if redis.call('ZREM', queue, token) == 1 then
+    redis.call('ZREM', expiry, token)
+    drop_if_empty(queue, expiry)
+  end
+  if before[index] == 0 and redis.call('EXISTS', queue) == 1 then
+    for _, waiter in ipairs((grantable(queue, expiry, now, mode, 1))) do
+      wake(flags, ${derived.channel('lease')}, waiter, waiter, false)
+    end
+  end
+end
+return fence
+`,
+);
+
+/**
+ * Reads a counted-mode attempt's reply: the fence when granted, else the soonest a blocking holder's lease ends
+ * (-1: only the queue blocked). Throws {@link LockModeError} when the key is held in another mode.
+ *
+ * @example
+ * ```ts
+ * parseModeAttempt(1796171555799974, 'k', '~4') // { granted: true, fence: 1796171555799974 }
+ * parseModeAttempt(-1502, 'k', '~4') // { granted: false, holderTtl: 1500 }
+ * ```
+ */
+export function parseModeAttempt(
+  reply: unknown,
+  key: string,
+  mode: string,
+): { granted: true; fence: number } | { granted: false; holderTtl: number } {
+  if (Array.isArray(reply)) throw new LockModeError(key, mode, `~${String(reply[1])}`);
+  const value = Number(reply);
+  return value > 0 ? { granted: true, fence: value } : { granted: false, holderTtl: -value - 2 };
+}

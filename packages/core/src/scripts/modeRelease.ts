@@ -1,0 +1,70 @@
+import { defineScriptFamily } from '../redis/ScriptRunner.js';
+import { flagCombinations } from './flagCombinations.js';
+import { derived, NOW, WAKE } from './lua.js';
+import { holdersOf, MODES } from './modesLua.js';
+import { releaseFlags } from './release.js';
+
+/**
+ * Releases the permit or read share this token holds on every key of the lock (KEYS: one lease per user key)
+ * and, with `q`, takes it out of their wait queues: serves a release and an acquire that gives up. ARGV: token.
+ *
+ * Per key: expired holders are dropped first; the marker then lives until the latest remaining holder
+ * deadline, and goes with the last holder. A release wakes exactly the waiters it makes grantable: those
+ * that would be granted now (see `grantable` in `modesLua.ts`) and were not before it (one permit freed: the
+ * next permit waiter; the last reader gone: the exclusive waiter at the head; a waiter of these modes that gives
+ * up: those it blocked). They make their own attempt (no hand-over in the counted modes). Flags as the
+ * mutex's release: `s` publish with SPUBLISH (Cluster), `q` the token may be queued.
+ * Returns how many keys the token still held.
+ */
+export const MODE_RELEASE = defineScriptFamily(
+  'release-mode',
+  flagCombinations(['sharded', 'queued'] as const).map(({ sharded, queued }) =>
+    releaseFlags(sharded, queued),
+  ),
+  (flags) => `${NOW}${MODES}${WAKE}
+local token, flags = ARGV[1], '${flags}'
+local queued = ${flags.includes('q')}
+local now = now_ms()
+local released = 0
+local function members(list)
+  local set = {}
+  for _, member in ipairs(list) do set[member] = true end
+  return set
+end
+for _, lease in ipairs(KEYS) do
+  local holders, queue, expiry = ${holdersOf('lease')}, ${derived.queue('lease')}, ${derived.queueExpiry('lease')}
+  local held, count = key_state(lease, now)
+  local holds = held ~= nil and held ~= '!' and redis.call('ZSCORE', holders, token)
+  local waits = queued and redis.call('ZSCORE', queue, token)
+  if holds or waits then
+    local waiting = redis.call('EXISTS', queue) == 1
+    local before = waiting and members((grantable(queue, expiry, now, held, count))) or {}
+    if holds then
+      released = released + 1
+      redis.call('ZREM', holders, token)
+      count = count - 1
+      local last = redis.call('ZRANGE', holders, -1, -1, 'WITHSCORES')[2]
+      if last then
+        local ms = math.max(tonumber(last) - now, 1)
+        redis.call('PEXPIRE', lease, ms)
+        redis.call('PEXPIRE', holders, ms)
+      else
+        redis.call('DEL', lease, holders)
+        held = nil
+      end
+    end
+    if waits then
+      redis.call('ZREM', queue, token)
+      redis.call('ZREM', expiry, token)
+      drop_if_empty(queue, expiry)
+    end
+    if waiting then
+      for _, waiter in ipairs((grantable(queue, expiry, now, held, count))) do
+        if not before[waiter] then wake(flags, ${derived.channel('lease')}, waiter, waiter, false) end
+      end
+    end
+  end
+end
+return released
+`,
+);
