@@ -14,17 +14,28 @@ interface MochaRun {
   readonly output: string;
 }
 
+function withoutForcedColour(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { FORCE_COLOR: _ignored, ...rest } = env;
+  return { ...rest, NO_COLOR: '1' };
+}
+
+function stripAnsi(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\u001b\[[0-9;]*m/g, '');
+}
+
 function runFixture(name: string): Promise<MochaRun> {
   const started = Date.now();
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [mocha, `test/support/fixtures/${name}.ts`],
-      { cwd: root, timeout: 60_000, killSignal: 'SIGKILL' },
+      // plain text whatever the parent's terminal or FORCE_COLOR (CI sets colours, which split "✔ name" apart)
+      [mocha, '--no-color', `test/support/fixtures/${name}.ts`],
+      { cwd: root, timeout: 60_000, killSignal: 'SIGKILL', env: withoutForcedColour(process.env) },
       (error, stdout, stderr) => {
         const code = error ? Number((error as { code?: unknown }).code ?? 99) : 0;
         const ended = `\n[child mocha: exit ${code}, signal ${String(error?.signal ?? null)}, ${Date.now() - started} ms]`;
-        resolve({ code, output: stdout + stderr + ended });
+        resolve({ code, output: stripAnsi(stdout + stderr) + ended });
       },
     );
   });
