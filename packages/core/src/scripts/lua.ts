@@ -1,4 +1,5 @@
-import { KEY_SUFFIX } from '../keys.js';
+import { fenceTtlLua } from '../lease/fenceCounter.js';
+import { KEY_SUFFIX } from '../keys/lockKeys.js';
 
 /**
  * Lua shared by the lock scripts. Every script receives one key per user key, its lease (see `keys.ts`); the
@@ -76,7 +77,7 @@ local function next_fence(key, ttl)
   if fence > 1 then return fence end
   local t = redis.call('TIME')
   fence = math.max(fence, tonumber(t[1]) * 1000000.0 + tonumber(t[2]))
-  redis.call('SET', key, string.format('%.0f', fence), 'PX', math.max(2 * tonumber(ttl), 60000))
+  redis.call('SET', key, string.format('%.0f', fence), 'PX', ${fenceTtlLua('tonumber(ttl)')})
   return fence
 end
 `;

@@ -1,7 +1,8 @@
-import { QUEUE_ENTRY_MS } from '../acquireLoop.js';
+import { QUEUE_ENTRY_MS } from '../acquire/queueTiming.js';
 import { LockModeError } from '../errors/LockModeError.js';
 import { defineScriptFamily } from '../redis/ScriptRunner.js';
 import { flagCombinations } from './flagCombinations.js';
+import { fenceTtlLua } from '../lease/fenceCounter.js';
 import { derived, NEXT_FENCE, NOW, WAKE } from './lua.js';
 import { holdersOf, MODES } from './modesLua.js';
 
@@ -76,7 +77,7 @@ end
 for index, lease in ipairs(KEYS) do
   local holders, queue, expiry = ${holdersOf('lease')}, ${derived.queue('lease')}, ${derived.queueExpiry('lease')}
   if #KEYS > 1 then
-    redis.call('SET', ${derived.fence('lease')}, string.format('%.0f', fence), 'PX', math.max(2 * ttl, 60000))
+    redis.call('SET', ${derived.fence('lease')}, string.format('%.0f', fence), 'PX', ${fenceTtlLua('ttl')})
   end
   redis.call('ZADD', holders, now + ttl, token)
   local last = math.max(tonumber(redis.call('ZRANGE', holders, -1, -1, 'WITHSCORES')[2]) - now, 1)

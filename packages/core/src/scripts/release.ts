@@ -1,6 +1,6 @@
 import { defineScriptFamily } from '../redis/ScriptRunner.js';
 import { flagCombinations } from './flagCombinations.js';
-import { QUEUE_ENTRY_MS } from '../acquireLoop.js';
+import { QUEUE_ENTRY_MS } from '../acquire/queueTiming.js';
 import { derived, NEXT_FENCE, NOW, QUEUE_HEAD, WAKE } from './lua.js';
 
 /** The release flags in their one spelling: `s` (SPUBLISH, Cluster), then `q` (the token may be queued). */

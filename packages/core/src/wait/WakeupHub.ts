@@ -1,4 +1,4 @@
-import { lockerTagOf } from '../token.js';
+import { lockerTagOf } from '../keys/token.js';
 import { parseWakeup, type WakeupMessage } from './wakeupMessage.js';
 
 /** A subscriber connection: what the wake-up hub needs from a client (ioredis, iovalkey, node-redis or ioredis-mock), one per locker. */

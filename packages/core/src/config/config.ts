@@ -1,10 +1,10 @@
 import { performance } from 'node:perf_hooks';
-import { LockConfigError } from './errors/LockConfigError.js';
-import type { LockLostError } from './errors/LockLostError.js';
-import type { Lock } from './Lock.js';
+import { LockConfigError } from '../errors/LockConfigError.js';
+import type { LockLostError } from '../errors/LockLostError.js';
+import type { Lock } from '../lease/Lock.js';
 import { modeSuffix } from './mode.js';
 import type { AcquireOptions, LockerOptions, LockLogger } from './options.js';
-import { replicasOption, type ReplicaConfig } from './replicas/replicasOption.js';
+import { replicasOption, type ReplicaConfig } from '../replicas/replicasOption.js';
 import {
   booleanOption,
   describe,
