@@ -64,7 +64,7 @@ export interface LockBackend {
    */
   abandon(target: LockTarget, token: string): Promise<boolean>;
   /**
-   * Whether this backend serves the counted modes (`limit`, `shared`; see `mode.ts`) for `target`; absent:
+   * Whether this backend serves the counted modes (`limit`, `shared`; see `config/mode.ts`) for `target`; absent:
    * it does not, and the locker refuses them with `LockConfigError` before sending anything.
    */
   supportsModes?(target: LockTarget): boolean;

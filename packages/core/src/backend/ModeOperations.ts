@@ -8,7 +8,7 @@ import type { LockTarget } from '../keys/target.js';
 import { fenceTtl } from '../lease/fenceCounter.js';
 
 /**
- * The operations of the counted modes (permits and read shares, see `mode.ts`) on one node: one script each,
+ * The operations of the counted modes (permits and read shares, see `config/mode.ts`) on one node: one script each,
  * one round trip. A single-node backend routes a token with a mode here; the mutex's scripts stay untouched.
  *
  * @example

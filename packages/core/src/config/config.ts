@@ -40,7 +40,7 @@ export interface AcquireConfig {
   readonly fair: boolean;
   readonly signal: AbortSignal | undefined;
   readonly interruptFirstAttempt: boolean;
-  /** The mode as an owner token suffix: `''` exclusive, `~s` shared, `~N` one of N permits (see `mode.ts`). */
+  /** The mode as an owner token suffix: `''` exclusive, `~s` shared, `~N` one of N permits (see `config/mode.ts`). */
   readonly mode: string;
 }
 

@@ -12,7 +12,7 @@ export function modeAttemptFlags(fair: boolean, wait: boolean, sharded: boolean)
 }
 
 /**
- * One attempt at a permit or a read share (the token's mode, see `mode.ts`) on every key of the lock (KEYS:
+ * One attempt at a permit or a read share (the token's mode, see `config/mode.ts`) on every key of the lock (KEYS:
  * one lease per user key), all or none. ARGV: token, ttl (ms).
  *
  * Per key: expired holders are dropped; a holder of another mode (readers against permits, another limit)
