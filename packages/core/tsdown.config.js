@@ -2,4 +2,4 @@
 // `@deadbolt/core/validate`: the option and key checks the request layer (`@deadbolt/http`) shares with core.
 import base from '../../tsdown.base.js';
 
-export default { ...base, entry: { index: 'src/index.ts', validate: 'src/validate.ts' } };
+export default { ...base, entry: { index: 'src/index.ts', validate: 'src/config/validate.ts' } };

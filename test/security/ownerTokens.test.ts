@@ -6,7 +6,7 @@ import chaiAsPromised from 'chai-as-promised';
 import crypto from 'node:crypto';
 import { syncBuiltinESMExports } from 'node:module';
 import { createLocker, lockKeys, LockLostError, type Locker } from '@deadbolt/core';
-import { newToken, SECRET_BYTES as TOKEN_BYTES } from '../../packages/core/src/token.js';
+import { newToken, SECRET_BYTES as TOKEN_BYTES } from '../../packages/core/src/keys/token.js';
 import { eachBackend } from '../../packages/core/test/support/backends.js';
 
 use(chaiAsPromised);

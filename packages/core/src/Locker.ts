@@ -1,21 +1,22 @@
 import { setMaxListeners } from 'node:events';
-import type { LockBackend, LockTarget } from './backend/LockBackend.js';
+import type { LockBackend } from './backend/LockBackend.js';
+import type { LockTarget } from './keys/target.js';
 import { brand } from './brand.js';
-import { acquireLoop, type AcquireContext } from './acquireLoop.js';
-import type { AcquireConfig, LockerConfig } from './config.js';
-import { resolveAcquireConfig } from './config.js';
+import { acquireLoop, type AcquireContext } from './acquire/acquireLoop.js';
+import type { AcquireConfig, LockerConfig } from './config/config.js';
+import { resolveAcquireConfig } from './config/config.js';
 import { LockBusyError } from './errors/LockBusyError.js';
 import { LockConfigError } from './errors/LockConfigError.js';
 import { LockRedisError } from './errors/LockRedisError.js';
 import { TypedEmitter, type LockerEvents } from './events.js';
-import { Lock } from './Lock.js';
-import type { LockHost } from './LockHost.js';
-import type { AcquireOptions } from './options.js';
+import { Lock } from './lease/Lock.js';
+import type { LockHost } from './lease/LockHost.js';
+import type { AcquireOptions } from './config/options.js';
 import { MetricsRecorder, type LockerMetrics } from './metrics.js';
-import { AbortScope } from './raceAbort.js';
-import { TargetCache } from './target.js';
-import { TimerQueue } from './TimerQueue.js';
-import { ownerToken } from './token.js';
+import { AbortScope } from './acquire/raceAbort.js';
+import { TargetCache } from './keys/target.js';
+import { TimerQueue } from './lease/TimerQueue.js';
+import { ownerToken } from './keys/token.js';
 import type { WaitStrategy } from './wait/WaitStrategy.js';
 
 /** A key, or several keys locked together (all or none). */

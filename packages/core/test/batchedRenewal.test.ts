@@ -3,11 +3,11 @@ import { RedisCluster } from '@deadbolt/testing';
 import { expect } from 'chai';
 import type { Redis } from 'ioredis';
 import { createLocker, type Lock, LockLostError, lockKeys, type Locker } from '../src/index.js';
-import { clusterSlot } from '../src/quorum/clusterSlot.js';
-import { RENEWAL_BATCHES_IN_FLIGHT, RenewalBatcher, type Renewal } from '../src/RenewalBatcher.js';
-import { RenewalSchedule, type RenewalHooks } from '../src/RenewalSchedule.js';
-import { lockTarget } from '../src/target.js';
-import { MAX_RUN_PER_FIRING, TimerQueue } from '../src/TimerQueue.js';
+import { clusterSlot } from '../src/cluster/clusterSlot.js';
+import { RENEWAL_BATCHES_IN_FLIGHT, RenewalBatcher, type Renewal } from '../src/lease/RenewalBatcher.js';
+import { RenewalSchedule, type RenewalHooks } from '../src/lease/RenewalSchedule.js';
+import { lockTarget } from '../src/keys/target.js';
+import { MAX_RUN_PER_FIRING, TimerQueue } from '../src/lease/TimerQueue.js';
 import { eachBackend } from './support/backends.js';
 
 // Renewal in batches (DESIGN.md, "Many held locks"): one script renews up to 100 of a locker's leases per

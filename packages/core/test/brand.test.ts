@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import RedisMock from 'ioredis-mock';
 import * as core from '../src/index.js';
-import { isBranded } from '../src/validate.js';
+import { isBranded } from '../src/config/validate.js';
 
 type Core = typeof core;
 

@@ -1,7 +1,7 @@
 import type { Cluster } from 'ioredis';
 import { RedisCluster, waitUntil } from '@deadbolt/testing';
 import { createLocker, lockKeys, type Locker } from '../src/index.js';
-import { clusterSlot } from '../src/quorum/clusterSlot.js';
+import { clusterSlot } from '../src/cluster/clusterSlot.js';
 import { expect, nextEvents } from './quorumHelpers.js';
 import { describeEachClient } from './support/clientKinds.js';
 

@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import RedisMock from 'ioredis-mock';
 import { SingleNodeBackend } from '../src/backend/SingleNodeBackend.js';
 import type { LockBackend } from '../src/backend/LockBackend.js';
-import { lockTarget } from '../src/target.js';
+import { lockTarget } from '../src/keys/target.js';
 
 /** One step of the script traffic core sends, and a readable form of its answer. */
 type Step = (backend: LockBackend) => Promise<unknown>;

@@ -1,7 +1,7 @@
 import { RedisServer } from '@deadbolt/testing';
 import { expect } from 'chai';
 import { createLocker, detectDriver, LockLostError, lockKeys, type LockLogger } from '../src/index.js';
-import { canEvictLocks, readEvictionSettings, warnIfEvicting } from '../src/evictionPolicy.js';
+import { canEvictLocks, readEvictionSettings, warnIfEvicting } from '../src/redis/evictionPolicy.js';
 
 // Eviction (docs/operations.md): a Redis under `maxmemory` with a policy other than `noeviction` can evict lock
 // keys. The locker warns once at creation, and a held lease that Redis evicts is reported lost at the holder's

@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import type { Redis } from 'ioredis';
 import { createLocker, lockKeys, type Lock } from '@deadbolt/core';
-import { HEARTBEAT_MS, QUEUE_ENTRY_MS } from '../src/acquireLoop.js';
+import { HEARTBEAT_MS, QUEUE_ENTRY_MS } from '../src/acquire/queueTiming.js';
 import { eachBackend } from './support/backends.js';
 
 /** Waits until `count` waiters are queued on `key` (the queue is the order they will be served in). */

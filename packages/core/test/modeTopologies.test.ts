@@ -2,8 +2,8 @@ import { expect, use } from 'chai';
 import chaiAsPromised from 'chai-as-promised';
 import { RedisCluster, RedisMasters } from '@deadbolt/testing';
 import { createLocker, LockConfigError, LockModeError, type Lock } from '@deadbolt/core';
-import { clusterSlot } from '../src/quorum/clusterSlot.js';
-import { lockKeys } from '../src/keys.js';
+import { clusterSlot } from '../src/cluster/clusterSlot.js';
+import { lockKeys } from '../src/keys/lockKeys.js';
 
 use(chaiAsPromised);
 

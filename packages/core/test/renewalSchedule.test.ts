@@ -1,7 +1,7 @@
 import FakeTimers from '@sinonjs/fake-timers';
 import { expect } from 'chai';
-import { MIN_RENEW_INTERVAL_MS, RenewalSchedule, type RenewalHooks } from '../src/RenewalSchedule.js';
-import { TimerQueue } from '../src/TimerQueue.js';
+import { MIN_RENEW_INTERVAL_MS, RenewalSchedule, type RenewalHooks } from '../src/lease/RenewalSchedule.js';
+import { TimerQueue } from '../src/lease/TimerQueue.js';
 
 // The renewal timing the README and docs/how-it-works.md promise, on fake timers: every third of the validity,
 // never more often than every MIN_RENEW_INTERVAL_MS, a failed renewal retried with jitter inside the validity, and

@@ -1,6 +1,6 @@
 import FakeTimers from '@sinonjs/fake-timers';
 import { expect } from 'chai';
-import { TimerQueue } from '../src/TimerQueue.js';
+import { TimerQueue } from '../src/lease/TimerQueue.js';
 
 describe('TimerQueue', function () {
   let clock: ReturnType<typeof FakeTimers.install>;

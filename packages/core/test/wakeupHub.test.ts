@@ -1,6 +1,6 @@
 import FakeTimers from '@sinonjs/fake-timers';
 import { expect } from 'chai';
-import { waiterChannel } from '../src/keys.js';
+import { waiterChannel } from '../src/keys/lockKeys.js';
 import { WakeupHub, type SubscriberConnection, type WakeupListener } from '../src/wait/WakeupHub.js';
 
 /** A subscriber connection that records (un)subscriptions and lets the test deliver messages. */

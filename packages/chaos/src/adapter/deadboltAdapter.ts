@@ -1,8 +1,16 @@
-import { createLocker, lockKeys, type LockerOptions } from '@deadbolt/core';
+import {
+  BACKOFF_CAP_MS,
+  createLocker,
+  fenceTtl,
+  HEARTBEAT_MS,
+  lockKeys,
+  QUEUE_ENTRY_MS,
+  type LockerOptions,
+} from '@deadbolt/core';
 import type { AdapterAcquireOptions, LockAdapter } from './LockAdapter.js';
 
 /** Fair-queue entry lifetime + backoff cap + heartbeat of `@deadbolt/core`, plus slack, in ms. */
-const DEADBOLT_RETRY_BOUND_MS = 1_500 + 500 + 400 + 100;
+const DEADBOLT_RETRY_BOUND_MS = QUEUE_ENTRY_MS + BACKOFF_CAP_MS + HEARTBEAT_MS + 100;
 
 /** Options of {@link deadboltAdapter}: any locker option except the clock, which the harness owns. */
 export type DeadboltAdapterOptions = Omit<LockerOptions, 'now'>;
@@ -25,7 +33,7 @@ export function deadboltAdapter(options: DeadboltAdapterOptions = {}): LockAdapt
     driftFactor,
     renews,
     retryBound: () => DEADBOLT_RETRY_BOUND_MS + (options.commandTimeout ?? 200),
-    keyLifetime: (ttl) => Math.max(2 * ttl, 60_000) + 1,
+    keyLifetime: (ttl) => fenceTtl(ttl) + 1,
     leaseKey: (key) => lockKeys(prefix, key).lease,
     isBusy: (error) => (error as { code?: unknown }).code === 'ERR_LOCK_BUSY',
     child: { kind: 'deadbolt', options },

@@ -1,9 +1,10 @@
 import { LockRedisError } from '../errors/LockRedisError.js';
-import { splitBySlot } from '../quorum/splitBySlot.js';
+import { splitBySlot } from '../cluster/splitBySlot.js';
 import { VotingBackend, type VotingPart } from '../quorum/VotingBackend.js';
 import type { ScriptClient } from '../redis/RedisClient.js';
 import { ScriptRunner } from '../redis/ScriptRunner.js';
-import type { AttemptRequest, AttemptResult, LockBackend, LockTarget } from './LockBackend.js';
+import type { AttemptRequest, AttemptResult, LockBackend } from './LockBackend.js';
+import type { LockTarget } from '../keys/target.js';
 import { SingleNodeBackend } from './SingleNodeBackend.js';
 
 /**

@@ -1,15 +1,4 @@
-/** The Redis keys of one lock (all its user keys), flattened the way the scripts take them. */
-export interface LockTarget {
-  /** The user keys, distinct and sorted. */
-  readonly keys: readonly string[];
-  /**
-   * The lease key of each user key, the scripts' KEYS; they derive the lock's other keys from it (see
-   * `KEY_SUFFIX` in `keys.ts`).
-   */
-  readonly leases: readonly string[];
-  /** One wake-up channel per user key. */
-  readonly channels: readonly string[];
-}
+import type { LockTarget } from '../keys/target.js';
 
 /** A granted attempt. */
 export interface Granted {
@@ -75,13 +64,8 @@ export interface LockBackend {
    */
   abandon(target: LockTarget, token: string): Promise<boolean>;
   /**
-   * Whether this backend serves the counted modes (`limit`, `shared`; see `mode.ts`) for `target`; absent:
+   * Whether this backend serves the counted modes (`limit`, `shared`; see `config/mode.ts`) for `target`; absent:
    * it does not, and the locker refuses them with `LockConfigError` before sending anything.
    */
   supportsModes?(target: LockTarget): boolean;
-}
-
-/** How long a fence counter outlives the lease that wrote it. */
-export function fenceTtl(ttl: number): number {
-  return Math.max(2 * ttl, 60_000);
 }

@@ -3,11 +3,12 @@ import { modeAttemptFlags, MODE_ACQUIRE, parseModeAttempt } from '../scripts/mod
 import { MODE_EXTEND } from '../scripts/modeExtend.js';
 import { MODE_RELEASE } from '../scripts/modeRelease.js';
 import { releaseFlags } from '../scripts/release.js';
-import type { AttemptRequest, AttemptResult, LockTarget } from './LockBackend.js';
-import { fenceTtl } from './LockBackend.js';
+import type { AttemptRequest, AttemptResult } from './LockBackend.js';
+import type { LockTarget } from '../keys/target.js';
+import { fenceTtl } from '../lease/fenceCounter.js';
 
 /**
- * The operations of the counted modes (permits and read shares, see `mode.ts`) on one node: one script each,
+ * The operations of the counted modes (permits and read shares, see `config/mode.ts`) on one node: one script each,
  * one round trip. A single-node backend routes a token with a mode here; the mutex's scripts stay untouched.
  *
  * @example

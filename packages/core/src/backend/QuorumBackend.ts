@@ -4,7 +4,8 @@ import { quorumNodeTimeout } from '../quorum/nodeTimeout.js';
 import { VotingBackend, type VotingPart } from '../quorum/VotingBackend.js';
 import type { ScriptClient } from '../redis/RedisClient.js';
 import { ScriptRunner } from '../redis/ScriptRunner.js';
-import type { AttemptRequest, AttemptResult, LockBackend, LockTarget } from './LockBackend.js';
+import type { AttemptRequest, AttemptResult, LockBackend } from './LockBackend.js';
+import type { LockTarget } from '../keys/target.js';
 
 /**
  * A lock on N independent masters (Redlock): granted when a majority (`floor(N/2) + 1`) granted within the

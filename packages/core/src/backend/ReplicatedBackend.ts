@@ -1,5 +1,6 @@
 import type { ReplicaConfirmer } from '../replicas/ReplicaConfirmer.js';
-import type { AttemptRequest, AttemptResult, LockBackend, LockTarget } from './LockBackend.js';
+import type { AttemptRequest, AttemptResult, LockBackend } from './LockBackend.js';
+import type { LockTarget } from '../keys/target.js';
 
 /**
  * The `replicas` option over a single-node backend: a grant, and each extend, is returned only after

@@ -2,17 +2,18 @@ import { LockRedisError } from '../errors/LockRedisError.js';
 import { ACQUIRE, attemptFlags, parseAttempt } from '../scripts/acquire.js';
 import { EXTEND } from '../scripts/extend.js';
 import { EXTEND_MANY } from '../scripts/extendMany.js';
-import { clusterSlot } from '../quorum/clusterSlot.js';
-import { RenewalBatcher, type Renewal } from '../RenewalBatcher.js';
-import { waiterChannel } from '../keys.js';
-import { isModeToken } from '../mode.js';
+import { clusterSlot } from '../cluster/clusterSlot.js';
+import { RenewalBatcher, type Renewal } from '../lease/RenewalBatcher.js';
+import { waiterChannel } from '../keys/lockKeys.js';
+import { isModeToken } from '../config/mode.js';
 import { ModeOperations } from './ModeOperations.js';
 import { parseRelease, RELEASE, releaseFlags, type ReleaseReply } from '../scripts/release.js';
 import type { ScriptClient } from '../redis/RedisClient.js';
 import { ScriptRunner } from '../redis/ScriptRunner.js';
 import { parseWakeup } from '../wait/wakeupMessage.js';
-import type { AttemptRequest, AttemptResult, LockBackend, LockTarget } from './LockBackend.js';
-import { fenceTtl } from './LockBackend.js';
+import type { AttemptRequest, AttemptResult, LockBackend } from './LockBackend.js';
+import type { LockTarget } from '../keys/target.js';
+import { fenceTtl } from '../lease/fenceCounter.js';
 
 /** Delivers a wake-up that a release answered instead of publishing it, as if it had come on `channel`. */
 export type LocalWakeup = (channel: string, message: string) => void;

@@ -1,5 +1,6 @@
-import type { AttemptRequest, AttemptResult, LockBackend, LockTarget } from '../backend/LockBackend.js';
-import { fenceTtl } from '../backend/LockBackend.js';
+import type { AttemptRequest, AttemptResult, LockBackend } from '../backend/LockBackend.js';
+import type { LockTarget } from '../keys/target.js';
+import { fenceTtl } from '../lease/fenceCounter.js';
 import type { LockError } from '../errors/LockError.js';
 import type { QuorumNodeResult } from '../errors/QuorumError.js';
 import type { Script, ScriptRunner } from '../redis/ScriptRunner.js';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { LockRedisError } from '../errors/LockRedisError.js';
-import { TimerQueue } from '../TimerQueue.js';
+import { TimerQueue } from '../lease/TimerQueue.js';
 import type { ScriptClient } from './RedisClient.js';
 
 /** A Lua script with its SHA1, ready for EVALSHA. */

@@ -1,5 +1,5 @@
 import { LockConfigError } from '../errors/LockConfigError.js';
-import { describe, positiveDuration, refuseUnknownOptions } from '../validate.js';
+import { describe, positiveDuration, refuseUnknownOptions } from '../config/validate.js';
 
 /** The `replicas` option after validation, with its default filled in. */
 export interface ReplicaConfig {

@@ -1,6 +1,7 @@
-import { QUEUE_ENTRY_MS } from '../acquireLoop.js';
+import { QUEUE_ENTRY_MS } from '../acquire/queueTiming.js';
 import { defineScriptFamily } from '../redis/ScriptRunner.js';
 import { flagCombinations } from './flagCombinations.js';
+import { fenceTtlLua } from '../lease/fenceCounter.js';
 import { derived, NEXT_FENCE, NOW, QUEUE_HEAD } from './lua.js';
 
 /** What one attempt asks of the acquire script, besides the token and ttl. */
@@ -78,7 +79,7 @@ end`
     : '-- No fast path: an earlier attempt may have queued this token, or quorum mode.'
 }
 ${NOW}${QUEUE_HEAD}
-local fence_ttl = math.max(2 * tonumber(ttl), 60000)
+local fence_ttl = ${fenceTtlLua('tonumber(ttl)')}
 local fair, queued, clock_floor = ${has('f')}, ${has('q')}, ${has('c')}
 local enqueue = ${has('w') ? QUEUE_ENTRY_MS : 0}
 local hand_over = ${has('h') ? 0.5 : 0}

@@ -1,7 +1,8 @@
-import { KEY_SUFFIX } from '../keys.js';
+import { fenceTtlLua } from '../lease/fenceCounter.js';
+import { KEY_SUFFIX } from '../keys/lockKeys.js';
 
 /**
- * Lua shared by the lock scripts. Every script receives one key per user key, its lease (see `keys.ts`); the
+ * Lua shared by the lock scripts. Every script receives one key per user key, its lease (see `keys/lockKeys.ts`); the
  * script derives the fence, queue, queue expiry keys and the wake-up channel by appending the suffixes of
  * {@link KEY_SUFFIX}. They all sit inside the lease's hash tag, so a Cluster routes the script by its declared
  * keys to the node that owns every key it touches. User data reaches Redis only as KEYS and ARGV, never inside
@@ -76,13 +77,13 @@ local function next_fence(key, ttl)
   if fence > 1 then return fence end
   local t = redis.call('TIME')
   fence = math.max(fence, tonumber(t[1]) * 1000000.0 + tonumber(t[2]))
-  redis.call('SET', key, string.format('%.0f', fence), 'PX', math.max(2 * tonumber(ttl), 60000))
+  redis.call('SET', key, string.format('%.0f', fence), 'PX', ${fenceTtlLua('tonumber(ttl)')})
   return fence
 end
 `;
 
 /**
- * `locker_tag(token)`: the tag of the locker that made `token` (its text up to the '.'; see `token.ts`), or nil.
+ * `locker_tag(token)`: the tag of the locker that made `token` (its text up to the '.'; see `keys/token.ts`), or nil.
  */
 export const LOCKER_TAG = `
 local function locker_tag(token)
@@ -93,7 +94,7 @@ end
 
 /**
  * `wake(flags, channel, waiter, message, handed)`: tells the queue's head `waiter` on its locker's channel
- * (`channel:tag`, the tag being its token up to the '.'; see `waiterChannel` in `keys.ts`), so only that
+ * (`channel:tag`, the tag being its token up to the '.'; see `waiterChannel` in `keys/lockKeys.ts`), so only that
  * process wakes, and announces `message` on the shared `channel` for unfair waiters unless the lock was handed
  * to `waiter`. With an `s` in the script's `flags` it publishes with SPUBLISH (Cluster), else PUBLISH.
  */

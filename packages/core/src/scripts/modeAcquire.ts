@@ -1,7 +1,8 @@
-import { QUEUE_ENTRY_MS } from '../acquireLoop.js';
+import { QUEUE_ENTRY_MS } from '../acquire/queueTiming.js';
 import { LockModeError } from '../errors/LockModeError.js';
 import { defineScriptFamily } from '../redis/ScriptRunner.js';
 import { flagCombinations } from './flagCombinations.js';
+import { fenceTtlLua } from '../lease/fenceCounter.js';
 import { derived, NEXT_FENCE, NOW, WAKE } from './lua.js';
 import { holdersOf, MODES } from './modesLua.js';
 
@@ -11,7 +12,7 @@ export function modeAttemptFlags(fair: boolean, wait: boolean, sharded: boolean)
 }
 
 /**
- * One attempt at a permit or a read share (the token's mode, see `mode.ts`) on every key of the lock (KEYS:
+ * One attempt at a permit or a read share (the token's mode, see `config/mode.ts`) on every key of the lock (KEYS:
  * one lease per user key), all or none. ARGV: token, ttl (ms).
  *
  * Per key: expired holders are dropped; a holder of another mode (readers against permits, another limit)
@@ -76,7 +77,7 @@ end
 for index, lease in ipairs(KEYS) do
   local holders, queue, expiry = ${holdersOf('lease')}, ${derived.queue('lease')}, ${derived.queueExpiry('lease')}
   if #KEYS > 1 then
-    redis.call('SET', ${derived.fence('lease')}, string.format('%.0f', fence), 'PX', math.max(2 * ttl, 60000))
+    redis.call('SET', ${derived.fence('lease')}, string.format('%.0f', fence), 'PX', ${fenceTtlLua('ttl')})
   end
   redis.call('ZADD', holders, now + ttl, token)
   local last = math.max(tonumber(redis.call('ZRANGE', holders, -1, -1, 'WITHSCORES')[2]) - now, 1)

@@ -1,4 +1,4 @@
-import { KEY_SUFFIX } from '../keys.js';
+import { KEY_SUFFIX } from '../keys/lockKeys.js';
 import { DROP_IF_EMPTY } from './lua.js';
 
 /**

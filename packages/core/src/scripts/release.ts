@@ -1,6 +1,6 @@
 import { defineScriptFamily } from '../redis/ScriptRunner.js';
 import { flagCombinations } from './flagCombinations.js';
-import { QUEUE_ENTRY_MS } from '../acquireLoop.js';
+import { QUEUE_ENTRY_MS } from '../acquire/queueTiming.js';
 import { derived, NEXT_FENCE, NOW, QUEUE_HEAD, WAKE } from './lua.js';
 
 /** The release flags in their one spelling: `s` (SPUBLISH, Cluster), then `q` (the token may be queued). */
@@ -25,7 +25,7 @@ export const RELEASE_FLAGS = flagCombinations(['sharded', 'queued'] as const).ma
  * locker delivers before the release resolves (see `SingleNodeBackend`), sparing a message and the wait for it.
  *
  * ARGV: token. Flags, written into the variant's source: `s` publish with SPUBLISH (Cluster) instead of
- * PUBLISH, `q` the token may be queued. A key's wake-up channel is its lease key + `:wake` (see `keys.ts`).
+ * PUBLISH, `q` the token may be queued. A key's wake-up channel is its lease key + `:wake` (see `keys/lockKeys.ts`).
  * The fast path of a one-key lock makes three calls (EXISTS queue, GET, DEL); a hand-over of a one-key lock
  * ten (GET, the head: TIME, ZRANGE, ZSCORE; INCR fence, SET lease, two ZREM or one DEL, PUBLISH) after the
  * EXISTS, nine when the head is the releaser's own.

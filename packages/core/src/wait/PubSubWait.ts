@@ -1,4 +1,4 @@
-import { waiterChannel } from '../keys.js';
+import { waiterChannel } from '../keys/lockKeys.js';
 import type { PauseRequest, WaitStrategy } from './WaitStrategy.js';
 import { backoffDelay } from './WaitStrategy.js';
 import type { WakeupHub, WakeupListener } from './WakeupHub.js';

@@ -1,4 +1,4 @@
-import type { LockTarget } from '../backend/LockBackend.js';
+import type { LockTarget } from '../keys/target.js';
 
 /** What a waiter knows between two attempts. */
 export interface PauseRequest {

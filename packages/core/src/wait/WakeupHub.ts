@@ -1,4 +1,4 @@
-import { lockerTagOf } from '../token.js';
+import { lockerTagOf } from '../keys/token.js';
 import { parseWakeup, type WakeupMessage } from './wakeupMessage.js';
 
 /** A subscriber connection: what the wake-up hub needs from a client (ioredis, iovalkey, node-redis or ioredis-mock), one per locker. */
@@ -48,7 +48,7 @@ export class WakeupHub {
   readonly #idleSince = new Map<string, number>();
   /** Drops channels idle for {@link LINGER_MS}; runs only while some channel is idle. */
   #sweeper: NodeJS.Timeout | undefined;
-  /** The locker's tag, which starts its owner tokens (see `token.ts`). */
+  /** The locker's tag, which starts its owner tokens (see `keys/token.ts`). */
   readonly #tag: string;
   /**
    * Tokens of this locker named by a wake-up while no listener had them: a release can wake a waiter whose

@@ -8,7 +8,7 @@ export interface WakeupMessage {
 
 /**
  * Reads a wake-up message: the next waiter's token, or `token:fence` when the release handed it the lock
- * (owner tokens contain no ':'; see `token.ts`).
+ * (owner tokens contain no ':'; see `keys/token.ts`).
  *
  * @example
  * ```ts

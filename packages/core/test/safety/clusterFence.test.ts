@@ -5,8 +5,8 @@
 import type { Cluster } from 'ioredis';
 import { RedisCluster } from '@deadbolt/testing';
 import { createLocker, lockKeys, type Locker } from '../../src/index.js';
-import { splitBySlot } from '../../src/quorum/splitBySlot.js';
-import { lockTarget } from '../../src/target.js';
+import { splitBySlot } from '../../src/cluster/splitBySlot.js';
+import { lockTarget } from '../../src/keys/target.js';
 import { expect } from '../quorumHelpers.js';
 
 /** Trials (multi-slot locks, each abandoned); the issue asks for at least 80. */

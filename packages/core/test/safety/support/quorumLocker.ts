@@ -2,9 +2,9 @@ import type { Redis } from 'ioredis';
 import { RedisMasters } from '@deadbolt/testing';
 import { detectDriver, type LockerOptions } from '../../../src/index.js';
 import { QuorumBackend } from '../../../src/backend/QuorumBackend.js';
-import { resolveLockerConfig } from '../../../src/config.js';
+import { resolveLockerConfig } from '../../../src/config/config.js';
 import { Locker } from '../../../src/Locker.js';
-import { newLockerTag } from '../../../src/token.js';
+import { newLockerTag } from '../../../src/keys/token.js';
 import { BackoffWait } from '../../../src/wait/BackoffWait.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { LockTarget } from '../backend/LockBackend.js';
+import type { LockTarget } from '../keys/target.js';
 import { clusterSlot } from './clusterSlot.js';
 
 /** The keys of one lock that live in one Cluster slot. */

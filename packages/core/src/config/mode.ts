@@ -1,4 +1,4 @@
-import { LockConfigError } from './errors/LockConfigError.js';
+import { LockConfigError } from '../errors/LockConfigError.js';
 import { describe } from './validate.js';
 
 /**

@@ -1,10 +1,10 @@
 import { performance } from 'node:perf_hooks';
-import { LockConfigError } from './errors/LockConfigError.js';
-import type { LockLostError } from './errors/LockLostError.js';
-import type { Lock } from './Lock.js';
+import { LockConfigError } from '../errors/LockConfigError.js';
+import type { LockLostError } from '../errors/LockLostError.js';
+import type { Lock } from '../lease/Lock.js';
 import { modeSuffix } from './mode.js';
 import type { AcquireOptions, LockerOptions, LockLogger } from './options.js';
-import { replicasOption, type ReplicaConfig } from './replicas/replicasOption.js';
+import { replicasOption, type ReplicaConfig } from '../replicas/replicasOption.js';
 import {
   booleanOption,
   describe,
@@ -40,7 +40,7 @@ export interface AcquireConfig {
   readonly fair: boolean;
   readonly signal: AbortSignal | undefined;
   readonly interruptFirstAttempt: boolean;
-  /** The mode as an owner token suffix: `''` exclusive, `~s` shared, `~N` one of N permits (see `mode.ts`). */
+  /** The mode as an owner token suffix: `''` exclusive, `~s` shared, `~N` one of N permits (see `config/mode.ts`). */
   readonly mode: string;
 }
 

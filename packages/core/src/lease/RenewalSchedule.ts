@@ -1,4 +1,4 @@
-import type { LockLostReason } from './errors/LockLostError.js';
+import type { LockLostReason } from '../errors/LockLostError.js';
 import type { QueuedTimer, TimerQueue } from './TimerQueue.js';
 
 /** Shortest time between two renewals, in ms: a tiny ttl lapses (and says so) rather than spin. */

@@ -1,5 +1,5 @@
-import type { RedisDriver } from './driver/RedisDriver.js';
-import type { LockLogger } from './options.js';
+import type { RedisDriver } from '../driver/RedisDriver.js';
+import type { LockLogger } from '../config/options.js';
 
 /** What `CONFIG GET maxmemory*` told of a server's eviction. */
 export interface EvictionSettings {

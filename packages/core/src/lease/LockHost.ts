@@ -1,6 +1,7 @@
-import type { LockBackend, LockTarget } from './backend/LockBackend.js';
-import type { LockerConfig } from './config.js';
-import type { LockerEvents, TypedEmitter } from './events.js';
+import type { LockBackend } from '../backend/LockBackend.js';
+import type { LockTarget } from '../keys/target.js';
+import type { LockerConfig } from '../config/config.js';
+import type { LockerEvents, TypedEmitter } from '../events.js';
 import type { Lock } from './Lock.js';
 import type { TimerQueue } from './TimerQueue.js';
 

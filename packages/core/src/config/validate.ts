@@ -1,7 +1,7 @@
-import { LockConfigError } from './errors/LockConfigError.js';
-import { LockKeyError } from './errors/LockKeyError.js';
+import { LockConfigError } from '../errors/LockConfigError.js';
+import { LockKeyError } from '../errors/LockKeyError.js';
 
-export { isBranded } from './brand.js';
+export { isBranded } from '../brand.js';
 import type { LockLogger } from './options.js';
 
 /** Longest user key, in UTF-8 bytes. */

@@ -1,9 +1,9 @@
-import type { LockTarget } from './backend/LockBackend.js';
-import { LockLostError, type LockLostReason } from './errors/LockLostError.js';
+import type { LockTarget } from '../keys/target.js';
+import { LockLostError, type LockLostReason } from '../errors/LockLostError.js';
 import type { LockHost } from './LockHost.js';
 import { LockRenewalHooks } from './LockRenewalHooks.js';
 import { RenewalSchedule } from './RenewalSchedule.js';
-import { ttlDuration } from './validate.js';
+import { ttlDuration } from '../config/validate.js';
 
 /** What a new {@link Lock} is made of; built by the locker. */
 export interface LockGrant {

@@ -1,14 +1,11 @@
-import type { AttemptResult, LockBackend, LockTarget } from './backend/LockBackend.js';
-import type { AcquireConfig } from './config.js';
-import { driftFor } from './config.js';
-import { LockRedisError } from './errors/LockRedisError.js';
+import type { AttemptResult, LockBackend } from '../backend/LockBackend.js';
+import type { LockTarget } from '../keys/target.js';
+import type { AcquireConfig } from '../config/config.js';
+import { driftFor } from '../config/config.js';
+import { LockRedisError } from '../errors/LockRedisError.js';
 import { raceAbort, type AbortScope } from './raceAbort.js';
-import type { WaitStrategy } from './wait/WaitStrategy.js';
-
-/** A waiter's queue entry lives this long without a new attempt, in ms: a dead waiter blocks no longer. */
-export const QUEUE_ENTRY_MS = 1_500;
-/** A waiter makes an attempt at least this often, in ms, which keeps its queue entry alive. */
-export const HEARTBEAT_MS = 400;
+import { HEARTBEAT_MS, QUEUE_ENTRY_MS } from './queueTiming.js';
+import type { WaitStrategy } from '../wait/WaitStrategy.js';
 
 /** What every acquire of one locker shares: built once per locker, so an acquire allocates no closures. */
 export interface AcquireContext {

@@ -4,7 +4,7 @@ import { lockerTagOf } from './token.js';
 export interface LockKeys {
   /**
    * The lease: a string holding the owner token, with the ttl as its expiry; for permits and read shares the
-   * marker `~N` or `~s`, expiring with the latest holder (see `mode.ts`).
+   * marker `~N` or `~s`, expiring with the latest holder (see `config/mode.ts`).
    */
   readonly lease: string;
   /** The fence counter: the last fence granted for this key. */

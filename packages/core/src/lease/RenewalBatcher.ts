@@ -1,4 +1,4 @@
-import type { LockTarget } from './backend/LockBackend.js';
+import type { LockTarget } from '../keys/target.js';
 
 /** Most leases one renewal script renews (Redisson's `lockWatchdogBatchSize` default). */
 export const RENEWAL_BATCH_SIZE = 100;

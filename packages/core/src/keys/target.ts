@@ -1,6 +1,18 @@
-import type { LockTarget } from './backend/LockBackend.js';
-import { lockKeys } from './keys.js';
-import { validateKeys } from './validate.js';
+import { lockKeys } from './lockKeys.js';
+import { validateKeys } from '../config/validate.js';
+
+/** The Redis keys of one lock (all its user keys), flattened the way the scripts take them. */
+export interface LockTarget {
+  /** The user keys, distinct and sorted. */
+  readonly keys: readonly string[];
+  /**
+   * The lease key of each user key, the scripts' KEYS; they derive the lock's other keys from it (see
+   * `KEY_SUFFIX` in `lockKeys.ts`).
+   */
+  readonly leases: readonly string[];
+  /** One wake-up channel per user key. */
+  readonly channels: readonly string[];
+}
 
 /** The Redis keys and channels of a lock on the (validated, sorted) user `keys`. */
 export function lockTarget(prefix: string, keys: readonly string[]): LockTarget {

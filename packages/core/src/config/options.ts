@@ -1,5 +1,5 @@
-import type { Lock } from './Lock.js';
-import type { LockLostError } from './errors/LockLostError.js';
+import type { Lock } from '../lease/Lock.js';
+import type { LockLostError } from '../errors/LockLostError.js';
 
 /**
  * Options of {@link createLocker}. Every field is optional; the defaults are listed per field.

@@ -1,6 +1,6 @@
-import type { LockTarget } from './backend/LockBackend.js';
-import { driftFor } from './config.js';
-import type { LockLostReason } from './errors/LockLostError.js';
+import type { LockTarget } from '../keys/target.js';
+import { driftFor } from '../config/config.js';
+import type { LockLostReason } from '../errors/LockLostError.js';
 import type { LockHost } from './LockHost.js';
 import type { RenewalHooks } from './RenewalSchedule.js';
 
