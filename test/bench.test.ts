@@ -22,6 +22,8 @@ const LOCK_TABLES: readonly { heading: string; libraries: readonly string[] }[] 
   { heading: 'One lock client per process: 16 clients', libraries: ['raw floor', ...PEERS] },
   { heading: 'Redlock quorum on 3 independent masters', libraries: PEERS },
   { heading: 'Redlock quorum on 3 masters with one master paused', libraries: PEERS },
+  { heading: 'Semaphore (limit 4)', libraries: ['FIFO floor', 'deadbolt', 'redis-semaphore'] },
+  { heading: 'Read-write lock, 90 % shared', libraries: ['deadbolt', 'deadbolt (mutex)'] },
 ];
 const MIDDLEWARE_HEADING = `${FRAMEWORK_NAMES} middleware overhead`;
 /** Scenario tables have at least this many columns; the environment table (package versions) has two. */
@@ -82,6 +84,30 @@ describe('pnpm bench --quick', function () {
         expect(Number(cell(distinct, row, column)), `${library}: ${column}`).to.be.greaterThan(0);
       }
     }
+    const semaphore = section(results, 'Semaphore (limit 4)');
+    for (const library of ['FIFO floor', 'deadbolt', 'redis-semaphore']) {
+      const [row = ''] = rows(semaphore, library, MIN_CELLS);
+      // utilisation is the share of the 4 permits held: more than 1 would mean more than 4 holders at once
+      const utilisation = Number(cell(semaphore, row, 'utilisation'));
+      expect(utilisation, `semaphore: utilisation of ${library}`).to.be.greaterThan(0).and.at.most(1);
+      expect(
+        Number(cell(semaphore, row, 'p99 ÷ fair bound')),
+        `semaphore: p99 of ${library}`,
+      ).to.be.greaterThan(0);
+      expect(cell(semaphore, row, 'errors'), `semaphore: errors of ${library}`).to.equal('0');
+    }
+    const readWrite = section(results, 'Read-write lock, 90 % shared');
+    for (const library of ['deadbolt', 'deadbolt (mutex)']) {
+      const [row = ''] = rows(readWrite, library, MIN_CELLS);
+      expect(
+        Number(cell(readWrite, row, '× deadbolt (mutex)')),
+        `read-write: ratio of ${library}`,
+      ).to.be.greaterThan(0);
+      expect(cell(readWrite, row, 'utilisation'), `read-write: utilisation of ${library}`).to.equal('—');
+      expect(cell(readWrite, row, 'errors'), `read-write: errors of ${library}`).to.equal('0');
+    }
+    expect(section(results, 'Targets')).to.match(/\| semaphore \| .* \| permit utilisation \d+\.\d+ /);
+    expect(section(results, 'Targets')).to.match(/\| read-write \| .* \| \d+\.\d+ × the plain mutex \|/);
     const middleware = section(results, MIDDLEWARE_HEADING);
     for (const { name: framework } of FRAMEWORKS) {
       // without the middleware, behind the raw lock floor, and behind lockRequests
