@@ -56,7 +56,7 @@ function cell(text: string, row: string, column: string): string {
 
 // A smoke check that the benchmark runs end to end; benchmarks are never timed tests.
 describe('pnpm bench --quick', function () {
-  this.timeout(120_000);
+  this.timeout(180_000);
   let outDir: string;
 
   before(async () => {
@@ -68,7 +68,7 @@ describe('pnpm bench --quick', function () {
   });
 
   it('exits 0 and writes a table row per library in every scenario, the middleware table, and the chart', async () => {
-    const { code, output } = await runBench(['--quick', '--out', outDir], 110_000);
+    const { code, output } = await runBench(['--quick', '--out', outDir], 170_000);
     expect(code, output).to.equal(0);
     const results = await readFile(join(outDir, 'RESULTS.md'), 'utf8');
     for (const table of LOCK_TABLES) {
