@@ -22,6 +22,8 @@ const LOCK_TABLES: readonly { heading: string; libraries: readonly string[] }[] 
   { heading: 'One lock client per process: 16 clients', libraries: ['raw floor', ...PEERS] },
   { heading: 'Redlock quorum on 3 independent masters', libraries: PEERS },
   { heading: 'Redlock quorum on 3 masters with one master paused', libraries: PEERS },
+  { heading: 'Semaphore (limit 4)', libraries: ['FIFO floor', 'deadbolt', 'redis-semaphore'] },
+  { heading: 'Read-write lock, 90 % shared', libraries: ['deadbolt', 'deadbolt (mutex)'] },
 ];
 const MIDDLEWARE_HEADING = `${FRAMEWORK_NAMES} middleware overhead`;
 /** Scenario tables have at least this many columns; the environment table (package versions) has two. */
@@ -54,7 +56,7 @@ function cell(text: string, row: string, column: string): string {
 
 // A smoke check that the benchmark runs end to end; benchmarks are never timed tests.
 describe('pnpm bench --quick', function () {
-  this.timeout(120_000);
+  this.timeout(180_000);
   let outDir: string;
 
   before(async () => {
@@ -66,7 +68,7 @@ describe('pnpm bench --quick', function () {
   });
 
   it('exits 0 and writes a table row per library in every scenario, the middleware table, and the chart', async () => {
-    const { code, output } = await runBench(['--quick', '--out', outDir], 110_000);
+    const { code, output } = await runBench(['--quick', '--out', outDir], 170_000);
     expect(code, output).to.equal(0);
     const results = await readFile(join(outDir, 'RESULTS.md'), 'utf8');
     for (const table of LOCK_TABLES) {
@@ -82,6 +84,30 @@ describe('pnpm bench --quick', function () {
         expect(Number(cell(distinct, row, column)), `${library}: ${column}`).to.be.greaterThan(0);
       }
     }
+    const semaphore = section(results, 'Semaphore (limit 4)');
+    for (const library of ['FIFO floor', 'deadbolt', 'redis-semaphore']) {
+      const [row = ''] = rows(semaphore, library, MIN_CELLS);
+      // utilisation is the share of the 4 permits held: more than 1 would mean more than 4 holders at once
+      const utilisation = Number(cell(semaphore, row, 'utilisation'));
+      expect(utilisation, `semaphore: utilisation of ${library}`).to.be.greaterThan(0).and.at.most(1);
+      expect(
+        Number(cell(semaphore, row, 'p99 ÷ fair bound')),
+        `semaphore: p99 of ${library}`,
+      ).to.be.greaterThan(0);
+      expect(cell(semaphore, row, 'errors'), `semaphore: errors of ${library}`).to.equal('0');
+    }
+    const readWrite = section(results, 'Read-write lock, 90 % shared');
+    for (const library of ['deadbolt', 'deadbolt (mutex)']) {
+      const [row = ''] = rows(readWrite, library, MIN_CELLS);
+      expect(
+        Number(cell(readWrite, row, '× deadbolt (mutex)')),
+        `read-write: ratio of ${library}`,
+      ).to.be.greaterThan(0);
+      expect(cell(readWrite, row, 'utilisation'), `read-write: utilisation of ${library}`).to.equal('—');
+      expect(cell(readWrite, row, 'errors'), `read-write: errors of ${library}`).to.equal('0');
+    }
+    expect(section(results, 'Targets')).to.match(/\| semaphore \| .* \| permit utilisation \d+\.\d+ /);
+    expect(section(results, 'Targets')).to.match(/\| read-write \| .* \| \d+\.\d+ × the plain mutex \|/);
     const middleware = section(results, MIDDLEWARE_HEADING);
     for (const { name: framework } of FRAMEWORKS) {
       // without the middleware, behind the raw lock floor, and behind lockRequests

@@ -32,7 +32,7 @@ export const USAGE = `Usage: pnpm bench [--quick] [--out DIR] [--scenario ID]...
   --out DIR   write RESULTS.md and results.svg to DIR (default: bench/, or bench/out/ with --quick)
   --scenario ID  run only this scenario (repeatable): uncontended, distinct-keys, one-key (with its
               variant one-key-shared), one-key-shared, quorum3 (with its variant quorum3-paused),
-              quorum3-paused, middleware
+              quorum3-paused, semaphore (limit 4), read-write (90 % shared), middleware
   --framework ID  measure only this framework in the middleware scenario (repeatable): express, koa,
               fastify, hono; e.g. --scenario middleware --framework hono
   --soak      run only the soak: 1,000,000 acquire/release cycles (20,000 with --quick); writes soak.json

@@ -1,7 +1,7 @@
 /**
  * `pnpm bench`: deadbolt, redlock, redis-semaphore and the raw floor side by side on a redis-server of its
- * own (three independent ones for the quorum scenarios), in the scenarios of the design brief, and the
- * Express/Koa/Fastify middleware overhead; writes RESULTS.md and results.svg. `pnpm bench --soak` runs the soak
+ * own (three independent ones for the quorum scenarios), in the scenarios of the design brief, the semaphore and
+ * read-write lock of issue 21, and the Express/Koa/Fastify/Hono middleware overhead; writes RESULTS.md and results.svg. `pnpm bench --soak` runs the soak
  * instead. See `--help`.
  */
 import { mkdir, writeFile } from 'node:fs/promises';

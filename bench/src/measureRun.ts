@@ -91,6 +91,7 @@ async function runWindow(
             holdMs: scenario.holdMs,
             startAt,
             endAt,
+            ...(scenario.mode && { mode: scenario.mode }),
           },
           'finished',
           START_LEAD_MS + durationMs + GRACE_MS,

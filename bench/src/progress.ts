@@ -1,5 +1,5 @@
 import type { LibraryResult } from './results.js';
-import type { Scenario } from './scenarios.js';
+import { isReadWrite, type Scenario } from './scenarios.js';
 import { formatCount, formatMicros, formatMs, formatPerGrant, formatRatio } from './report/format.js';
 
 /** The line printed when a scenario starts. */
@@ -14,7 +14,7 @@ export function libraryLine(row: LibraryResult, ratio: number, scenario: Scenari
     `  ${row.library.name.padEnd(22)}`,
     `${formatCount(m.throughput).padStart(8)} ops/s`,
     `${formatRatio(ratio)} × ${scenario.baseline}`,
-    ...(scenario.holdMs > 0 ? [`utilisation ${formatRatio(m.utilisation)}`] : []),
+    ...(scenario.holdMs > 0 && !isReadWrite(scenario) ? [`utilisation ${formatRatio(m.utilisation)}`] : []),
     `wait p50 ${formatMs(m.waitP50)} p99 ${formatMs(m.waitP99)} max ${formatMs(m.waitMax)} ms`,
     `${formatPerGrant(m.redisCommandsPerGrant)} cmds/grant`,
     `CPU µs/grant client ${formatMicros(m.clientCpuPerGrantUs)} Redis ${formatMicros(m.redisCpuPerGrantUs)}`,

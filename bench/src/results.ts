@@ -43,7 +43,8 @@ export function ratioToBaseline(result: ScenarioResult, row: LibraryResult): num
   return base ? pairedRatio(row, base) : Number.NaN;
 }
 
-/** The name of the scenario's baseline, as the `×` column calls it. */
+/** The name of the scenario's baseline, as the `×` column calls it (`raw floor`, `deadbolt (mutex)`, …). */
 export function baselineName(result: ScenarioResult): string {
-  return result.scenario.baseline === 'raw' ? 'raw floor' : result.scenario.baseline;
+  const { baseline } = result.scenario;
+  return result.rows.find((row) => row.library.id === baseline)?.library.name ?? baseline;
 }

@@ -3,7 +3,7 @@ import type { LockLibrary } from './libraries/LockLibrary.js';
 import { measureRun } from './measureRun.js';
 import { libraryLine } from './progress.js';
 import { ratioToBaseline, type LibraryResult, type ScenarioResult } from './results.js';
-import type { Scenario } from './scenarios.js';
+import { permitsOf, type Scenario } from './scenarios.js';
 import { summarize, type RunResult } from './stats.js';
 import { roundsOf, type Timing } from './timing.js';
 import type { WorkerHandle } from './WorkerHandle.js';
@@ -48,7 +48,7 @@ export async function runScenario(plan: ScenarioPlan): Promise<ScenarioResult> {
   }
   const rows: LibraryResult[] = libraries.map((library) => ({
     library,
-    measurement: summarize(runs.get(library) ?? []),
+    measurement: summarize(runs.get(library) ?? [], permitsOf(scenario)),
   }));
   const result: ScenarioResult = { scenario, rows };
   for (const row of rows) plan.log(libraryLine(row, ratioToBaseline(result, row), scenario));

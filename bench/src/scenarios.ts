@@ -1,8 +1,19 @@
+import { CONTENDED_WORKLOAD } from './contendedWorkload.js';
 import type { LibraryId } from './libraries/LockLibrary.js';
+import { MODE_SCENARIOS } from './modeScenarios.js';
+import type { RunMode } from './worker/protocol.js';
 
 /** One benchmark scenario: how many clients, where they run, which keys and how long they hold. */
 export interface Scenario {
-  readonly id: 'uncontended' | 'distinct-keys' | 'one-key' | 'one-key-shared' | 'quorum3' | 'quorum3-paused';
+  readonly id:
+    | 'uncontended'
+    | 'distinct-keys'
+    | 'one-key'
+    | 'one-key-shared'
+    | 'quorum3'
+    | 'quorum3-paused'
+    | 'semaphore'
+    | 'read-write';
   readonly title: string;
   /** The target from the design brief, in words. */
   readonly target: string;
@@ -29,6 +40,8 @@ export interface Scenario {
   readonly masters: number;
   /** Whether the first master is paused (SIGSTOP) for each whole measured window, resumed at its end. */
   readonly pausedMaster: boolean;
+  /** How the clients take their key: one of N permits, or read shares for a fraction of acquires; absent: the mutex. */
+  readonly mode?: RunMode;
   /** The libraries measured, in report order. */
   readonly libraries: readonly LibraryId[];
   /** The library every throughput is divided by in the `×` column. */
@@ -110,14 +123,7 @@ export const SCENARIOS: readonly Scenario[] = [
     id: 'one-key',
     title: '16 clients across 4 processes on one key, 5 ms hold',
     target: 'deadbolt utilisation ≥ 0.90; p99 wait ≤ 1.5 × the fair bound (16 × 5 ms = 80 ms)',
-    processes: 4,
-    clientsPerProcess: 4,
-    sharedClient: false,
-    sharedKey: true,
-    holdMs: 5,
-    rounds: 1,
-    masters: 1,
-    pausedMaster: false,
+    ...CONTENDED_WORKLOAD,
     libraries: WITH_FIFO,
     baseline: 'raw',
   },
@@ -126,14 +132,8 @@ export const SCENARIOS: readonly Scenario[] = [
     title: 'One lock client per process: 16 clients across 4 processes on one key, 5 ms hold',
     target:
       'none set (the one-key target is judged with a connection per client); how a hand-over inside one process compares',
-    processes: 4,
-    clientsPerProcess: 4,
+    ...CONTENDED_WORKLOAD,
     sharedClient: true,
-    sharedKey: true,
-    holdMs: 5,
-    rounds: 1,
-    masters: 1,
-    pausedMaster: false,
     // Without the FIFO floor: it blocks its connection in BLPOP, so its clients cannot share one.
     libraries: ALL,
     baseline: 'raw',
@@ -146,6 +146,7 @@ export const SCENARIOS: readonly Scenario[] = [
     target: 'none set; acquire latency should not include the paused master’s stall',
     pausedMaster: true,
   },
+  ...MODE_SCENARIOS,
 ];
 
 /** The scenarios `--scenario id` selects: the one with that id, and its variants (`quorum3` → `quorum3-paused`). */
@@ -160,9 +161,24 @@ export function clientCount(scenario: Scenario): number {
   return scenario.processes * scenario.clientsPerProcess;
 }
 
-/** The fair bound on a waiter's wait: every other client holds once before it, in ms. */
+/** Permits of the scenario's key: its semaphore limit, else 1 (a mutex, or a read-write lock's writer). */
+export function permitsOf(scenario: Scenario): number {
+  return scenario.mode?.limit ?? 1;
+}
+
+/**
+ * The fair bound on a waiter's wait, in ms. Served in arrival order with L permits, a client that joins the
+ * queue behind the other C − L waiters is granted after at most ⌈(C − L) ÷ L⌉ holds, plus the hand-overs'
+ * round trips, for which the bound allows one more hold: ⌈C ÷ L⌉ × hold. With one permit that is C × hold
+ * (every other client holds once before it, and one hold's worth for the hand-overs).
+ */
 export function fairBoundMs(scenario: Scenario): number {
-  return clientCount(scenario) * scenario.holdMs;
+  return Math.ceil(clientCount(scenario) / permitsOf(scenario)) * scenario.holdMs;
+}
+
+/** Whether the scenario mixes read shares with exclusive acquires (no single-holder utilisation or fair bound). */
+export function isReadWrite(scenario: Scenario): boolean {
+  return scenario.mode?.sharedRatio !== undefined;
 }
 
 /** The key each client of worker `worker` locks in the phase `phase`. */

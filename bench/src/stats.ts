@@ -6,7 +6,7 @@ export interface Measurement {
   readonly throughput: number;
   /** Grants per second in each round's window, in round order (see `pairedRatio`). */
   readonly roundThroughputs: readonly number[];
-  /** Σ hold time ÷ window length. */
+  /** Σ hold time ÷ (permits × window length): the share of the key's permits held (1 for a mutex). */
   readonly utilisation: number;
   readonly waitP50: number;
   readonly waitP99: number;
@@ -43,8 +43,8 @@ export interface RunResult {
   readonly redisCpuMs: number;
 }
 
-/** Folds several runs of one library in one scenario into a {@link Measurement}. */
-export function summarize(runs: readonly RunResult[]): Measurement {
+/** Folds several runs of one library in one scenario, on a key of `permits` permits, into a {@link Measurement}. */
+export function summarize(runs: readonly RunResult[], permits = 1): Measurement {
   const results = runs.flatMap((run) => run.workers);
   const windowMs = runs.reduce((total, run) => total + run.windowMs, 0);
   const redisCommands = runs.reduce((total, run) => total + run.redisCommands, 0);
@@ -61,7 +61,7 @@ export function summarize(runs: readonly RunResult[]): Measurement {
       (run) =>
         run.workers.reduce((total, worker) => total + worker.grantsInWindow, 0) / (run.windowMs / 1000),
     ),
-    utilisation: sum((result) => result.heldMs) / windowMs,
+    utilisation: sum((result) => result.heldMs) / (permits * windowMs),
     waitP50: percentile(waits, 0.5),
     waitP99: percentile(waits, 0.99),
     waitMax: waits.at(-1) ?? Number.NaN,

@@ -1,10 +1,27 @@
 /** Releases a lock that a {@link LockClient} granted. */
 export type Release = () => Promise<unknown>;
 
+/**
+ * How one acquire takes its key: the exclusive lock (no mode, or `{}`), one of `limit` permits (a counting
+ * semaphore), or a read share (`shared: true`). Every holder of a key uses the same mode, as the scenario says.
+ *
+ * @example
+ * ```ts
+ * const release = await client.acquire('bench:semaphore:measure', { limit: 4 })
+ * ```
+ */
+export interface AcquireMode {
+  readonly limit?: number;
+  readonly shared?: boolean;
+}
+
 /** One benchmark client: a Redis connection plus one lock library instance on it. */
 export interface LockClient {
-  /** Waits until `key` is held and resolves with the function that releases it. */
-  acquire(key: string): Promise<Release>;
+  /**
+   * Waits until `key` is held in `mode` (default: exclusive) and resolves with the function that releases it.
+   * @throws {@link UnsupportedModeError} for a mode the library has not.
+   */
+  acquire(key: string, mode?: AcquireMode): Promise<Release>;
   /** Releases everything the client holds and closes its connection. */
   close(): Promise<void>;
 }
@@ -38,6 +55,7 @@ export const LIBRARY_IDS = [
   'raw-node-redis',
   'deadbolt',
   'deadbolt-node-redis',
+  'deadbolt-mutex',
   'redlock',
   'redis-semaphore',
 ] as const;
@@ -47,3 +65,36 @@ export type LibraryId = (typeof LIBRARY_IDS)[number];
 
 /** Lease length used everywhere, in ms. */
 export const BENCH_TTL_MS = 10_000;
+
+/**
+ * A library was asked for a semaphore permit or a read share that it does not have (a scenario listing the
+ * wrong library); the worker counts it as an error, so the table shows it.
+ *
+ * @example
+ * ```ts
+ * if (mode?.shared) throw new UnsupportedModeError('redlock', mode)
+ * ```
+ */
+export class UnsupportedModeError extends Error {
+  readonly code = 'ERR_BENCH_MODE';
+
+  constructor(library: string, mode: AcquireMode) {
+    super(
+      `${library} has no ${mode.shared === true ? 'read-write lock' : `semaphore (limit ${mode.limit})`}`,
+    );
+    this.name = 'UnsupportedModeError';
+  }
+}
+
+/**
+ * Rejects every mode but the exclusive lock (`limit` 1 counts as exclusive), for libraries that have only that.
+ * @throws {@link UnsupportedModeError}
+ *
+ * @example
+ * ```ts
+ * requireExclusive('the raw floor', mode)
+ * ```
+ */
+export function requireExclusive(library: string, mode: AcquireMode | undefined): void {
+  if (mode?.shared === true || (mode?.limit ?? 1) > 1) throw new UnsupportedModeError(library, mode ?? {});
+}

@@ -1,12 +1,22 @@
 import { createLocker, type Locker } from '@deadbolt/core';
-import { closeNodeRedis, closeRedis, connectAll, connectNodeRedis, singleUrl } from './connect.js';
+import {
+  closeNodeRedis,
+  closeRedis,
+  connectAll,
+  connectNodeRedis,
+  connectRedis,
+  singleUrl,
+} from './connect.js';
 import { BENCH_TTL_MS, type LockClient, type LockLibrary } from './LockLibrary.js';
 
-/** The benchmark's client for `locker`: one `acquire` per grant; `close` closes the locker, then `closeRedis`. */
-function lockerClient(locker: Locker, closeRedis: () => Promise<unknown>): LockClient {
+/**
+ * The benchmark's client for `locker`: one `acquire` per grant, in the mode asked for (`mutex`: every acquire
+ * exclusive, whatever the mode); `close` closes the locker, then `closeRedis`.
+ */
+function lockerClient(locker: Locker, closeRedis: () => Promise<unknown>, mutex = false): LockClient {
   return {
-    async acquire(key) {
-      const lock = await locker.acquire(key);
+    async acquire(key, mode) {
+      const lock = await locker.acquire(key, mutex ? undefined : mode);
       return () => lock.release();
     },
     async close() {
@@ -32,6 +42,23 @@ export const deadbolt: LockLibrary = {
     const [only] = clients;
     const locker = createLocker(clients.length === 1 && only ? only : clients, { ttl: BENCH_TTL_MS });
     return lockerClient(locker, () => Promise.all(clients.map(closeRedis)));
+  },
+};
+
+/**
+ * deadbolt with the same settings, every acquire exclusive even when the scenario asks for a read share: the
+ * read-write scenario's plain mutex, the same workload without shared holds.
+ */
+export const deadboltMutex: LockLibrary = {
+  id: 'deadbolt-mutex',
+  name: 'deadbolt (mutex)',
+  floor: false,
+  client: 'ioredis',
+  settings: `deadbolt's settings, every acquire exclusive (the read-write scenario's "reads" too): the plain mutex under the same workload`,
+  async connect(redisUrls) {
+    const redis = await connectRedis(singleUrl(redisUrls, 'deadbolt as a mutex'));
+    const locker = createLocker(redis, { ttl: BENCH_TTL_MS });
+    return lockerClient(locker, () => closeRedis(redis), true);
   },
 };
 

@@ -1,4 +1,4 @@
-import { deadbolt, deadboltNodeRedis } from './deadbolt.js';
+import { deadbolt, deadboltMutex, deadboltNodeRedis } from './deadbolt.js';
 import { fifoFloor } from './fifoFloor.js';
 import type { LibraryId, LockLibrary } from './LockLibrary.js';
 import { fencedFloor, rawFloor, rawFloorNodeRedis } from './rawFloor.js';
@@ -13,6 +13,7 @@ export const LIBRARIES: readonly LockLibrary[] = [
   rawFloorNodeRedis,
   deadbolt,
   deadboltNodeRedis,
+  deadboltMutex,
   redlock,
   redisSemaphore,
 ];

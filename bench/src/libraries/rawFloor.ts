@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { closeNodeRedis, closeRedis, connectNodeRedis, connectRedis, singleUrl } from './connect.js';
-import { BENCH_TTL_MS, type LockClient, type LockLibrary } from './LockLibrary.js';
+import { BENCH_TTL_MS, requireExclusive, type LockClient, type LockLibrary } from './LockLibrary.js';
 
 /** Owner-checked delete, the release half of both floors. */
 const RELEASE_LUA = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
@@ -58,7 +58,8 @@ async function connectFloor(
   const release = String(await connection.command(['SCRIPT', 'LOAD', RELEASE_LUA]));
   const tryLock = await prepare(connection);
   return {
-    async acquire(key) {
+    async acquire(key, mode) {
+      requireExclusive(name, mode);
       const token = randomBytes(16).toString('hex');
       while (!(await tryLock(key, token))) await sleep(RAW_RETRY_MS);
       return () => connection.command(['EVALSHA', release, '1', key, token]);

@@ -1,6 +1,6 @@
 import Redlock from 'redlock';
 import { closeRedis, connectAll } from './connect.js';
-import { BENCH_TTL_MS, type LockLibrary } from './LockLibrary.js';
+import { BENCH_TTL_MS, requireExclusive, type LockLibrary } from './LockLibrary.js';
 
 /** redlock's own defaults, except that it retries until it gets the lock (it has no auto-extension in v4). */
 const SETTINGS = { driftFactor: 0.01, retryCount: -1, retryDelay: 200, retryJitter: 100 };
@@ -18,7 +18,8 @@ export const redlock: LockLibrary = {
     const locker = new Redlock(clients, SETTINGS);
     locker.on('clientError', () => {});
     return {
-      async acquire(key) {
+      async acquire(key, mode) {
+        requireExclusive('redlock', mode);
         const lock = await locker.lock(key, BENCH_TTL_MS);
         return () => lock.unlock();
       },

@@ -26,15 +26,16 @@ const BAR_WIDTH = 34;
 
 /**
  * The metric each single-node scenario is judged by, higher is better: throughput ÷ raw floor, or
- * utilisation. The quorum scenarios have no target and no floor; their tables give the ratios.
+ * utilisation (of the permits, for the semaphore). The quorum scenarios have no target and no floor, the
+ * read-write scenario no target; their tables give the ratios.
  */
 function groupsOf(results: readonly ScenarioResult[]): BarGroup[] {
   return results
-    .filter((result) => result.scenario.baseline === 'raw')
+    .filter((result) => result.scenario.baseline === 'raw' || result.scenario.mode?.limit !== undefined)
     .map((result) => {
       const contended = result.scenario.holdMs > 0;
       return {
-        label: `${result.scenario.id}: ${contended ? 'lock utilisation' : 'throughput ÷ raw floor'}`,
+        label: `${result.scenario.id}: ${contended ? `${result.scenario.mode?.limit === undefined ? 'lock' : 'permit'} utilisation` : 'throughput ÷ raw floor'}`,
         target: contended ? 0.9 : 0.95,
         bars: result.rows.map((row) => ({
           name: row.library.id,

@@ -3,7 +3,7 @@ import { RAW_RETRY_MS } from '../libraries/rawFloor.js';
 import type { MiddlewareResult } from '../middleware/runMiddleware.js';
 import { roundsOf, type Timing } from '../timing.js';
 import { baselineName, ratioToBaseline, type ScenarioResult } from '../results.js';
-import { clientCount, fairBoundMs } from '../scenarios.js';
+import { clientCount, fairBoundMs, isReadWrite, permitsOf, type Scenario } from '../scenarios.js';
 import type { SoakRecord } from '../soak/soakRun.js';
 import type { Environment } from './environment.js';
 import { formatCount, formatMicros, formatMs, formatPerGrant, formatRatio } from './format.js';
@@ -68,7 +68,9 @@ export function renderMarkdown(report: Report): string {
     '- **client CPU µs/grant**: CPU time (user + system) of the worker processes during the run, from `process.cpuUsage()`, ÷ grants. **Redis CPU µs/grant**: the redis-server’s CPU time (`used_cpu_user` + `used_cpu_sys` of `INFO cpu`) over the measured window ÷ grants, summed over the masters in the quorum scenarios. On a machine whose cores are all busy (the 64-client scenario), throughput is bounded by the sum of the two, and Redis, being one thread among the workers, by its own share.',
     `- The raw floor has no waiting strategy of its own: when the key is busy it sends SET again after ${RAW_RETRY_MS} ms.`,
     '- **fenced floor** (uncontended scenarios only): the raw floor plus a fencing token, its acquire one script of SET NX PX and INCR of a counter. It has no queue and no expiry on the counter; what separates it from the raw floor is the price of a fence alone, which every lock that hands out fencing tokens pays.',
-    '- **FIFO floor** (contended scenario only): a fair hand-over at its cheapest. The release is one RPUSH, and Redis itself gives the baton to the client that has blocked longest in BLPOP, with one wake-up of one process. It has no lease, ttl, fence or owner check, so it is not a lock; its utilisation is the most a lock that serves waiters in arrival order through Redis can reach on this machine, where each hand-over has to wake an idle process.',
+    '- **Semaphore** (`semaphore`): every acquire takes one of 4 permits of one key (deadbolt `acquire(key, { limit: 4 })`, redis-semaphore `new Semaphore(redis, key, 4, …)`, the FIFO floor with 4 batons in its list). **utilisation** there is Σ hold ÷ (4 × window), the share of the permits held; the fair bound is ⌈clients ÷ limit⌉ holds (⌈(clients − limit) ÷ limit⌉ holds ahead in a FIFO queue, and one more for the hand-overs’ round trips).',
+    '- **Read-write** (`read-write`): 9 of every 10 acquires of each client take a read share (`{ shared: true }`), spread evenly, the 10th the write lock; **deadbolt (mutex)** runs the same loop with every acquire exclusive, and **× deadbolt (mutex)** is the throughput ratio, paired by round.',
+    '- **FIFO floor** (contended scenarios only): a fair hand-over at its cheapest. The release is one RPUSH, and Redis itself gives the baton to the client that has blocked longest in BLPOP, with one wake-up of one process. It has no lease, ttl, fence or owner check, so it is not a lock; its utilisation is the most a lock that serves waiters in arrival order through Redis can reach on this machine, where each hand-over has to wake an idle process.',
     "- **busiest client**: the largest share of one window's grants that a single client got. Clients loop with no pause between release and the next acquire, so a lock that lets the releasing client win again (polling peers: the others are asleep) keeps utilisation high while starving the rest; the p99/max wait and this share show it.",
     '- Warm-up runs the same workload on other keys; Redis is flushed and its statistics reset before each measured window. Before the first scenario every library runs once unrecorded, so none pays for the workers’ cold start.',
     '- **Quorum scenarios**: three independent redis-servers started by the benchmark; a client holds one connection per master. Redis cmds/grant sums all three masters. There is no raw floor: **× deadbolt** is throughput ÷ deadbolt’s. In the paused variant the first master is SIGSTOPped exactly for each measured window and SIGCONTed at its end, so an acquire that waits for every node is granted only after the window (its wait is counted) and a library that decides at the majority is not slowed.',
@@ -90,9 +92,24 @@ export function renderMarkdown(report: Report): string {
   ].join('\n');
 }
 
+/** What the fair bound of a contended scenario is, and how its mode changes the columns, in words. */
+function fairNote(scenario: Scenario): string {
+  const clients = clientCount(scenario);
+  const permits = permitsOf(scenario);
+  const bound = fairBoundMs(scenario);
+  const ratio = scenario.mode?.sharedRatio;
+  if (ratio !== undefined) {
+    return ` Of each client's acquires, ${Math.round(ratio * 100)} % take a read share and the rest the write lock, spread evenly; deadbolt (mutex) runs the same loop with every acquire exclusive. Read shares overlap, so utilisation and the fair bound do not apply: compare throughput.`;
+  }
+  if (permits === 1) return ` Fair bound: ${clients} × ${scenario.holdMs} ms = ${bound} ms.`;
+  const ahead = Math.ceil((clients - permits) / permits);
+  return ` Every acquire takes one of ${permits} permits; utilisation is Σ hold ÷ (${permits} × window). Fair bound: served in arrival order, a client that joins the queue behind the other ${clients - permits} waiters is granted after at most ⌈(${clients} − ${permits}) ÷ ${permits}⌉ = ${ahead} holds, plus the hand-overs' round trips, for which the bound allows one more hold: ${ahead + 1} × ${scenario.holdMs} ms = ${bound} ms.`;
+}
+
 function renderScenario(result: ScenarioResult, timing: Timing): string[] {
   const { scenario } = result;
   const contended = scenario.holdMs > 0;
+  const readWrite = isReadWrite(scenario);
   const bound = fairBoundMs(scenario);
   const header = [
     'library',
@@ -113,20 +130,18 @@ function renderScenario(result: ScenarioResult, timing: Timing): string[] {
     library.name,
     formatCount(m.throughput),
     formatRatio(ratioToBaseline(result, { library, measurement: m })),
-    contended ? formatRatio(m.utilisation) : '—',
+    contended && !readWrite ? formatRatio(m.utilisation) : '—',
     formatMs(m.waitP50),
     formatMs(m.waitP99),
     formatMs(m.waitMax),
-    ...(contended ? [formatRatio(m.waitP99 / bound), formatRatio(m.busiestShare)] : []),
+    ...(contended ? [readWrite ? '—' : formatRatio(m.waitP99 / bound), formatRatio(m.busiestShare)] : []),
     formatPerGrant(m.redisCommandsPerGrant),
     formatPerGrant(m.clientCommandsPerGrant),
     formatMicros(m.clientCpuPerGrantUs),
     formatMicros(m.redisCpuPerGrantUs),
     m.errors === 0 ? '0' : `${m.errors} (${(m.firstError ?? '').replaceAll('|', '\\|')})`,
   ]);
-  const fair = contended
-    ? ` Fair bound: ${clientCount(scenario)} × ${scenario.holdMs} ms = ${bound} ms.`
-    : '';
+  const fair = contended ? fairNote(scenario) : '';
   const masters =
     scenario.masters > 1
       ? ` On ${scenario.masters} independent masters (quorum ${Math.floor(scenario.masters / 2) + 1})${scenario.pausedMaster ? `, the first one paused (SIGSTOP) for each whole measured window of ${formatCount(timing.measureMs / roundsOf(scenario, timing))} ms and resumed at its end` : ''}.`

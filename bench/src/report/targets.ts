@@ -51,6 +51,22 @@ export function judgeTarget(result: ScenarioResult): TargetVerdict | undefined {
           .join('; '),
         met: undefined,
       };
+    case 'semaphore': {
+      const bound = fairBoundMs(result.scenario);
+      const peer = result.rows.find((row) => row.library.id === 'redis-semaphore')?.measurement.waitP99;
+      const ofPeer = peer === undefined ? '' : `; redis-semaphore p99 ${formatMs(peer)} ms`;
+      const fifo = result.rows.find((row) => row.library.id === 'fifo')?.measurement.utilisation;
+      return {
+        measured: `${contendedMeasurement(result, m, fifo)}${ofPeer}`,
+        met:
+          clean &&
+          m.utilisation >= 0.9 &&
+          m.waitP99 <= 1.5 * bound &&
+          (peer === undefined || m.waitP99 < peer),
+      };
+    }
+    case 'read-write':
+      return { measured: `${formatRatio(ratio)} × the plain mutex`, met: undefined };
     case 'quorum3-paused':
       return {
         measured: [
@@ -69,9 +85,13 @@ function onNodeRedis(result: ScenarioResult): string {
   return ours && floor ? `; on node-redis ${formatRatio(pairedRatio(ours, floor))} × its raw floor` : '';
 }
 
-/** Utilisation and p99 wait against the fair bound, in words (with the FIFO floor's utilisation when given). */
+/**
+ * Utilisation (of the permits, for a semaphore) and p99 wait against the fair bound, in words (with the FIFO
+ * floor's utilisation when given).
+ */
 function contendedMeasurement(result: ScenarioResult, m: Measurement, fifo: number | undefined): string {
   const bound = fairBoundMs(result.scenario);
   const ofFifo = fifo === undefined ? '' : ` (FIFO floor ${formatRatio(fifo)})`;
-  return `utilisation ${formatRatio(m.utilisation)}${ofFifo}; p99 wait ${formatMs(m.waitP99)} ms = ${formatRatio(m.waitP99 / bound)} × fair bound`;
+  const permits = result.scenario.mode?.limit === undefined ? '' : 'permit ';
+  return `${permits}utilisation ${formatRatio(m.utilisation)}${ofFifo}; p99 wait ${formatMs(m.waitP99)} ms = ${formatRatio(m.waitP99 / bound)} × fair bound`;
 }

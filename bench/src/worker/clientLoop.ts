@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LockClient, Release } from '../libraries/LockLibrary.js';
-import { epochNow, type WorkerResult } from './protocol.js';
+import { acquireModes } from './acquireModes.js';
+import { epochNow, type RunMode, type WorkerResult } from './protocol.js';
 
 /** After this many failures a client stops, so a broken library cannot spin. */
 const MAX_ERRORS = 100;
@@ -13,21 +14,25 @@ export interface ClientLoopPlan {
   readonly holdMs: number;
   readonly startAt: number;
   readonly endAt: number;
+  /** How the client takes its key; absent: the exclusive lock. */
+  readonly mode?: RunMode;
 }
 
 /** A mutable tally that the clients of one worker share. */
 export type Tally = { -readonly [K in keyof WorkerResult]: WorkerResult[K] };
 
 /**
- * Loops acquire → hold `holdMs` → release on one key until the window closes. An acquire that started in the
+ * Loops acquire (in the plan's mode, see {@link acquireModes}) → hold `holdMs` → release on one key until the
+ * window closes. An acquire that started in the
  * window counts its wait even when the grant comes after the window; such a grant is released at once and
  * adds no hold time.
  */
 export async function runClientLoop(client: LockClient, plan: ClientLoopPlan, tally: Tally): Promise<void> {
+  const nextMode = acquireModes(plan.mode, plan.index);
   for (let began = epochNow(); began < plan.endAt; began = epochNow()) {
     let release: Release;
     try {
-      release = await client.acquire(plan.key);
+      release = await client.acquire(plan.key, nextMode());
     } catch (error) {
       if (noteError(tally, error)) return;
       continue;

@@ -82,6 +82,7 @@ async function run(message: RunMessage): Promise<Tally> {
           holdMs: message.holdMs,
           startAt: message.startAt,
           endAt: message.endAt,
+          ...(message.mode && { mode: message.mode }),
         },
         tally,
       ),

@@ -26,6 +26,22 @@ export interface RunMessage {
   readonly holdMs: number;
   readonly startAt: number;
   readonly endAt: number;
+  /** How the clients take their keys; absent: the exclusive lock. */
+  readonly mode?: RunMode;
+}
+
+/**
+ * The acquire mode of a run: one of `limit` permits (a semaphore), or read shares for the fraction `sharedRatio`
+ * of each client's acquires (a read-write lock; the rest exclusive). Absent fields: the exclusive lock.
+ *
+ * @example
+ * ```ts
+ * const readHeavy: RunMode = { sharedRatio: 0.9 } // 9 acquires in 10 shared
+ * ```
+ */
+export interface RunMode {
+  readonly limit?: number;
+  readonly sharedRatio?: number;
 }
 
 /** Closes the open clients. */
