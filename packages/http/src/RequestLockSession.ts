@@ -46,8 +46,9 @@ export class RequestLockSession<Req> {
 
   /**
    * Derives the key(s) and acquires. Rejects only with an error thrown by the key, mode or limit function; every
-   * lock outcome (busy, Redis down, bad key, misconfigured mode or limit, client gone) resolves. `params` are the route params the framework matched, or a
-   * function that lists them, called only when a key looks unmounted (see `hasRouteParams`).
+   * lock outcome (busy, Redis down, bad key, misconfigured mode or limit, client gone) resolves. `params` are the
+   * route params the framework matched, or a function that lists them, called only when a key looks unmounted
+   * (see `hasRouteParams`).
    */
   async acquire(request: Req, params: unknown): Promise<RequestLockOutcome> {
     let derived = this.#derive(request, params);
