@@ -30,7 +30,8 @@ export type OnBusy<
 /**
  * Options of {@link lockRequests}: the shared request-lock options of `@deadbolt/http` (`locker`, `key`,
  * `wait` [5 000 ms], `ttl` [the locker's], `statusCode` [409], `failOpen` [false], `retryAfter`, `logger`
- * [console], `maxHold` [none]) plus `onBusy` [the problem reply].
+ * [console], `maxHold` [none], `maxKeys` [16], `onMissingKey` ['reject'], `mode` ['exclusive'; `'shared'` or
+ * `(req) => mode`], `limit` [none; N or `(req) => N`]) plus `onBusy` [the problem reply].
  * The type parameters are Express's own (route params, response body, request body, query, locals), so the
  * key function sees the route's types.
  *

@@ -25,7 +25,11 @@ describe('@deadbolt/express route typing', () => {
         res.json({ id, fence: req.lock?.fence });
       },
     );
-    const typedKey = lockRequests<{ id: string }>({ locker, key: (req) => `order:${req.params.id}` });
+    const typedKey = lockRequests<{ id: string }>({
+      locker,
+      key: (req) => `order:${req.params.id}`,
+      limit: (req) => req.params.id.length, // the limit function sees the route's types too
+    });
     app.get('/typed/:id', typedKey, (req, res) => void res.json({ id: req.params.id.toUpperCase() }));
     const server = createServer(app);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));

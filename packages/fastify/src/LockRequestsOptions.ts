@@ -103,6 +103,8 @@ export type OnBusy<
  * | `maxHold`      | none               | ms a request may hold the lock; then its signal aborts and it gets 503  |
  * | `maxKeys`      | `16`               | distinct keys one request may lock; more answers 400                    |
  * | `onMissingKey` | `'reject'`         | a key function returning `undefined`: 400 (`'reject'`) or unlocked      |
+ * | `mode`         | `'exclusive'`      | `'shared'`: shared requests run together; or `(request) => mode`       |
+ * | `limit`        | none               | at most N requests on a key at once; or `(request) => N`                |
  *
  * @example
  * ```ts

@@ -23,7 +23,14 @@ describe('@deadbolt/fastify route typing', () => {
     // Inferred from the route: `request.params.id` is a string in the key function (unknown would not compile).
     app.get<OrderRoute>(
       '/orders/:id',
-      { preHandler: lockRequests({ locker, key: (request) => `order:${request.params.id.toLowerCase()}` }) },
+      {
+        preHandler: lockRequests({
+          locker,
+          key: (request) => `order:${request.params.id.toLowerCase()}`,
+          // The mode function sees the route's types too (`part` is `string | undefined`).
+          mode: (request) => (request.query.part === undefined ? 'exclusive' : 'shared'),
+        }),
+      },
       (request, reply) => {
         const id: string = request.params.id;
         const fence: number | undefined = request.lock?.fence;
@@ -32,7 +39,11 @@ describe('@deadbolt/fastify route typing', () => {
       },
     );
     // Given explicitly, as onRequest, in an array of hooks.
-    const byId = lockRequests<OrderRoute>({ locker, key: (request) => `typed:${request.params.id}` });
+    const byId = lockRequests<OrderRoute>({
+      locker,
+      key: (request) => `typed:${request.params.id}`,
+      limit: (request) => request.params.id.length,
+    });
     app.get<OrderRoute>('/typed/:id', { onRequest: [byId] }, (request, reply) => {
       void reply.send({ id: request.params.id.toUpperCase(), key: request.lock?.key });
     });

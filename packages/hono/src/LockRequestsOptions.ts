@@ -75,6 +75,8 @@ export type OnBusy<E extends Env = Env, P extends string = string, I extends Inp
  * | `maxHold` | none | ms a request may hold the lock; then its signal aborts and it gets 503 |
  * | `maxKeys` | `16` | most distinct keys one request may lock; more is answered 400 |
  * | `onMissingKey` | `'reject'` | `key` returned `undefined`: 400 `ERR_LOCK_KEY_MISSING`, or `'skip'` serves unlocked |
+ * | `mode` | `'exclusive'` | `'shared'`: shared requests of a key run together; or `(c) => mode` (synchronous) |
+ * | `limit` | none | at most N requests on a key at once; or `(c) => N` (synchronous) |
  *
  * @example
  * ```ts

@@ -33,6 +33,7 @@ describe('@deadbolt/hono route typing', () => {
     const typedKey = lockRequests<AppEnv, '/typed/:id'>({
       locker,
       key: (c) => `order:${c.req.param('id').toUpperCase()}`,
+      mode: (c) => (c.req.param('id').startsWith('r') ? 'shared' : 'exclusive'), // typed like the key function
     });
     app.get('/typed/:id', typedKey, (c) => c.json({ key: c.get('lock')?.key, user: c.get('user') }));
     // @ts-expect-error -- without the middleware, the route has no 'lock' variable

@@ -18,6 +18,7 @@ import type {
   RequestLockOptions,
   RetryAfterInfo,
 } from './RequestLockOptions.js';
+import { resolveModeOf, type ModeOf } from './requestMode.js';
 import { defaultRetryAfter } from './retryAfter.js';
 
 /** The options of a request lock after validation, with every default filled in. */
@@ -35,6 +36,8 @@ export interface RequestLockConfig<Req, OnBusy extends AnyFunction = never> {
   readonly onMissingKey: MissingKeyPolicy;
   /** The adapter's busy hook; `undefined`: write `info.reply`. */
   readonly onBusy: OnBusy | undefined;
+  /** From `mode` and `limit`: each request's acquire mode; `undefined` when every request is exclusive. */
+  readonly modeOf: ModeOf<Req> | undefined;
 }
 
 const KNOWN = [
@@ -50,6 +53,8 @@ const KNOWN = [
   'onBusy',
   'maxKeys',
   'onMissingKey',
+  'mode',
+  'limit',
 ] as const satisfies readonly (keyof RequestLockOptions<unknown>)[];
 
 /**
@@ -92,6 +97,7 @@ export function resolveRequestLockConfig<Req, OnBusy extends AnyFunction = never
     maxKeys: given.maxKeys === undefined ? 16 : maxKeysOption(given.maxKeys),
     onMissingKey: missingKeyOption(given.onMissingKey ?? 'reject'),
     onBusy: given.onBusy === undefined ? undefined : functionOption<OnBusy>('onBusy', given.onBusy),
+    modeOf: resolveModeOf(given),
   };
 }
 

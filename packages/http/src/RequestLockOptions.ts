@@ -9,6 +9,17 @@ export type RequestKey = string | readonly string[] | undefined | false;
 /** What a request whose key function returned `undefined` gets: 400 `ERR_LOCK_KEY_MISSING`, or served unlocked. */
 export type MissingKeyPolicy = 'reject' | 'skip';
 
+/**
+ * How a request holds its key(s): `'exclusive'` alone (the mutex), or `'shared'` together with other shared
+ * requests (a read lock: readers overlap; a writer waits for them and they for it, in arrival order).
+ *
+ * @example
+ * ```ts
+ * const mode: RequestMode = request.method === 'GET' ? 'shared' : 'exclusive'
+ * ```
+ */
+export type RequestMode = 'exclusive' | 'shared';
+
 /** A console-like logger: `console` fits. */
 export type RequestLockLogger = LockLogger;
 
@@ -85,6 +96,22 @@ export interface RequestLockOptions<Req, OnBusy extends AnyFunction = never> {
    * to skip locking on purpose. Default `'reject'`.
    */
   readonly onMissingKey?: MissingKeyPolicy;
+  /**
+   * `'exclusive'`: one request at a time per key. `'shared'`: shared requests of a key run together, an exclusive
+   * one runs alone; arrival order across modes, so a waiting exclusive request blocks later shared ones. Or a
+   * synchronous function of the request returning one of them (for example `'shared'` for GET and HEAD); any other
+   * answer (a Promise too) is answered 500 `ERR_LOCK_CONFIG`. Needs a single Redis, or a Cluster lock whose keys
+   * share one slot (else 500 `ERR_LOCK_CONFIG`). Default `'exclusive'`.
+   */
+  readonly mode?: RequestMode | ((request: Req) => RequestMode);
+  /**
+   * At most this many requests on one key at once (a counting semaphore; `1` is the mutex): an integer from 1 to
+   * `MAX_LIMIT`, or a synchronous function of the request returning one (an unusable answer is answered 500
+   * `ERR_LOCK_CONFIG`). Every request on a key must use the same limit while any holds it: another is answered
+   * 500 `ERR_LOCK_MODE`. Not with a `mode` other than `'exclusive'` (`LockConfigError` when the middleware is
+   * created); the same topologies as `mode`. Default: none (one request at a time).
+   */
+  readonly limit?: number | ((request: Req) => number);
 }
 
 /** Any function: the bound of an adapter's `onBusy` signature. */

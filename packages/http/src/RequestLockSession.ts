@@ -1,7 +1,7 @@
-import { LockLostError, type Lock } from '@deadbolt/core';
+import { LockConfigError, LockLostError, type Lock } from '@deadbolt/core';
 import { deriveKeys, hasRouteParams, unmountedKeyError, type DerivedKeys } from './deriveKeys.js';
 import type { RequestKey } from './RequestLockOptions.js';
-import { failureOutcome } from './failureOutcome.js';
+import { configFailure, failureOutcome } from './failureOutcome.js';
 import type { ProblemReply } from './problem.js';
 import { keyErrorReply, lockLostReply } from './replies.js';
 import { RequestLock } from './RequestLock.js';
@@ -45,9 +45,10 @@ export class RequestLockSession<Req> {
   }
 
   /**
-   * Derives the key(s) and acquires. Rejects only with an error of the key function; every lock outcome
-   * (busy, Redis down, bad key, client gone) resolves. `params` are the route params the framework matched, or a
-   * function that lists them, called only when a key looks unmounted (see `hasRouteParams`).
+   * Derives the key(s) and acquires. Rejects only with an error thrown by the key, mode or limit function; every
+   * lock outcome (busy, Redis down, bad key, misconfigured mode or limit, client gone) resolves. `params` are the
+   * route params the framework matched, or a function that lists them, called only when a key looks unmounted
+   * (see `hasRouteParams`).
    */
   async acquire(request: Req, params: unknown): Promise<RequestLockOutcome> {
     let derived = this.#derive(request, params);
@@ -60,13 +61,18 @@ export class RequestLockSession<Req> {
       return { type: 'reply', reply: keyErrorReply(derived.error) };
     }
     const { keys } = derived;
-    const { wait } = this.#shared.config;
+    const { wait, modeOf } = this.#shared.config;
+    const mode = modeOf === undefined ? undefined : modeOf(request);
+    if (mode instanceof LockConfigError) {
+      this.#phase = { name: 'unlocked' };
+      return configFailure(mode, this.#shared);
+    }
     const stops = this.#shared.stops;
     const stop = wait === 0 ? undefined : stops.open();
     this.#phase = { name: 'acquiring', stop };
     let lock: Lock;
     try {
-      lock = await takeLock(this.#shared, keys, stop);
+      lock = await takeLock(this.#shared, keys, stop, mode);
     } catch (error) {
       if (this.phase === 'gone') return { type: 'gone' }; // the response ended while acquiring
       this.#phase = { name: 'unlocked' };

@@ -1,4 +1,4 @@
-import type { LockKeyError } from '@deadbolt/core';
+import type { LockConfigError } from '@deadbolt/core';
 import type { AcquireStops } from './AcquireStops.js';
 import type { HoldEstimate } from './HoldEstimate.js';
 import type { OutageLog } from './OutageLog.js';
@@ -18,8 +18,11 @@ export interface RequestLockShared<Req> {
   readonly outage: OutageLog;
   /** What this process has seen of the locker's request holds and lines (feeds `Retry-After`). */
   readonly holds: HoldEstimate;
-  /** Reports a likely misuse (a key reading route params under `app.use`) once per middleware, as a warning. */
-  readonly misuse: (error: LockKeyError) => void;
+  /**
+   * Reports a likely misuse (a key reading route params under `app.use`, a mode or limit that cannot lock a
+   * request) once per middleware and error code, as a warning.
+   */
+  readonly misuse: (error: LockConfigError) => void;
   /** The acquires' stops and guards (see {@link AcquireStops}); unused with `wait: 0`. */
   readonly stops: AcquireStops;
 }

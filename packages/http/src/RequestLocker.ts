@@ -1,4 +1,4 @@
-import type { LockKeyError } from '@deadbolt/core';
+import type { LockConfigError } from '@deadbolt/core';
 import { AcquireStops } from './AcquireStops.js';
 import { holdEstimateOf } from './HoldEstimate.js';
 import { OutageLog } from './OutageLog.js';
@@ -33,15 +33,15 @@ export class RequestLocker<Req, OnBusy extends AnyFunction = never> {
    */
   constructor(options: RequestLockOptions<Req, OnBusy>, where: string, extra: readonly string[] = []) {
     this.config = resolveRequestLockConfig(options, where, extra);
-    let misuseReported = false;
+    const misuseReported = new Set<string>();
     const { logger, wait } = this.config;
     this.#shared = {
       config: this.config,
       outage: new OutageLog(logger),
       holds: holdEstimateOf(this.config.locker),
-      misuse: (error: LockKeyError) => {
-        if (misuseReported) return;
-        misuseReported = true;
+      misuse: (error: LockConfigError) => {
+        if (misuseReported.has(error.code)) return;
+        misuseReported.add(error.code);
         logger.warn(`deadbolt: ${where}(): ${error.code}: ${error.message}`);
       },
       stops: new AcquireStops(wait + STORE_GRACE_MS),

@@ -1,12 +1,13 @@
-import { LockBusyError, LockKeyError, LockRedisError, QuorumError } from '@deadbolt/core';
+import { LockBusyError, LockConfigError, LockKeyError, LockRedisError, QuorumError } from '@deadbolt/core';
 import { isBranded } from '@deadbolt/core/validate';
-import { busyReply, keyErrorReply, unavailableReply } from './replies.js';
+import { busyReply, keyErrorReply, misconfiguredReply, unavailableReply } from './replies.js';
 import type { RequestLockOutcome } from './RequestLockOutcome.js';
 import type { RequestLockShared } from './RequestLockShared.js';
 
 /**
  * Maps a failed acquire to the request's outcome: busy (`statusCode`), Redis down (503, or proceed unlocked
- * with `failOpen`), a key core refused (400). Rethrows anything else.
+ * with `failOpen`), a key core refused (400), a mode or limit core refused (500, see {@link configFailure}).
+ * Rethrows anything else.
  */
 export function failureOutcome<Req>(
   error: unknown,
@@ -38,5 +39,20 @@ export function failureOutcome<Req>(
     };
   }
   if (isBranded(LockKeyError, error)) return { type: 'reply', reply: keyErrorReply(error) };
+  if (isBranded(LockConfigError, error)) return configFailure(error, shared);
   throw error;
+}
+
+/**
+ * A request the server's own configuration cannot lock: a mode or limit function's unusable answer, `mode` or
+ * `limit` on a locker that supports only the exclusive lock (quorum, Cluster keys across slots), or a limit other
+ * than the key's holders use (`ERR_LOCK_MODE`). Answered 500 problem+json with the error's code and not run;
+ * reported to the logger once per middleware and code.
+ */
+export function configFailure<Req>(
+  error: LockConfigError,
+  shared: RequestLockShared<Req>,
+): RequestLockOutcome {
+  shared.misuse(error);
+  return { type: 'reply', reply: misconfiguredReply(error.code) };
 }

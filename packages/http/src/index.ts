@@ -9,6 +9,7 @@ export { RequestLock } from './RequestLock.js';
 export type {
   AnyFunction,
   MissingKeyPolicy,
+  RequestMode,
   RequestKey,
   RequestLockLogger,
   RequestLockOptions,

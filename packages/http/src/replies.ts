@@ -46,6 +46,20 @@ export function lockLostReply(retryAfter: number): ProblemReply {
 }
 
 /**
+ * The request lock's configuration cannot lock this request (mode or limit, see `configFailure`): 500. The detail
+ * stays generic (the logger gets the error); `code` is the error's (`ERR_LOCK_CONFIG`, `ERR_LOCK_MODE`).
+ */
+export function misconfiguredReply(code: string): ProblemReply {
+  return problemReply({
+    type: 'urn:deadbolt:problem:lock-misconfigured',
+    title: 'Lock misconfigured',
+    status: 500,
+    detail: "The server's lock settings for this resource cannot lock this request, so it was not run.",
+    code,
+  });
+}
+
+/**
  * The key derived from the request was unusable (`LockKeyError`): 400, whatever the code, since the key comes from
  * the client's request. The code tells why (`ERR_LOCK_KEY_EMPTY`, `_TYPE`, `_INVALID`, `_UNMOUNTED`, `_MISSING`,
  * `_LIMIT`).

@@ -1,5 +1,7 @@
 import type { Lock } from '@deadbolt/core';
 import type { AcquireStop } from './AcquireStops.js';
+import type { RequestLockConfig } from './RequestLockConfig.js';
+import type { AcquireMode } from './requestMode.js';
 import type { RequestLockShared } from './RequestLockShared.js';
 
 /**
@@ -19,28 +21,49 @@ export const STORE_GRACE_MS = 5_000;
  * bounded by the locker's commandTimeout, and skipping its abort listener keeps the common uncontended request
  * cheap (a grant answering after the client left is released by the locker). `stop`'s guard answers 503 if
  * Redis stalls past `wait + STORE_GRACE_MS`. While it runs, the request counts as in line for its first key
- * (see `defaultRetryAfter`).
+ * (see `defaultRetryAfter`). `mode` (see `RequestLockOptions.mode` and `limit`) takes a read share or a permit
+ * instead of the exclusive lock.
  */
 export async function takeLock<Req>(
   shared: RequestLockShared<Req>,
   keys: readonly string[],
   stop: AcquireStop | undefined,
+  mode: AcquireMode = undefined,
 ): Promise<Lock> {
   const { holds, config } = shared;
-  const { locker, ttl, wait } = config;
   const line = keys[0] ?? '';
   holds.enter(line);
   try {
-    // Literals rather than spreads: one shape per middleware, cheap for the locker to read.
-    if (stop === undefined) return await locker.acquire(keys, ttl === undefined ? { wait } : { ttl, wait });
-    const signal = stop.signal;
-    return await locker.acquire(
-      keys,
-      ttl === undefined
-        ? { wait, signal, interruptFirstAttempt: false }
-        : { ttl, wait, signal, interruptFirstAttempt: false },
-    );
+    return await (mode === undefined ? acquire(config, keys, stop) : acquireIn(mode, config, keys, stop));
   } finally {
     holds.leave(line);
   }
+}
+
+/** What an acquire reads of the config. */
+type AcquireSettings = Pick<RequestLockConfig<unknown>, 'locker' | 'ttl' | 'wait'>;
+
+/** The exclusive acquire: literals rather than spreads, one shape per middleware, cheap for the locker to read. */
+function acquire(config: AcquireSettings, keys: readonly string[], stop: AcquireStop | undefined) {
+  const { locker, ttl, wait } = config;
+  if (stop === undefined) return locker.acquire(keys, ttl === undefined ? { wait } : { ttl, wait });
+  const signal = stop.signal;
+  return locker.acquire(
+    keys,
+    ttl === undefined
+      ? { wait, signal, interruptFirstAttempt: false }
+      : { ttl, wait, signal, interruptFirstAttempt: false },
+  );
+}
+
+/** A read share or a permit (`mode`), with the same options as {@link acquire}. */
+function acquireIn(
+  mode: NonNullable<AcquireMode>,
+  config: AcquireSettings,
+  keys: readonly string[],
+  stop: AcquireStop | undefined,
+) {
+  const { locker, ttl, wait } = config;
+  const signal = stop === undefined ? undefined : { signal: stop.signal, interruptFirstAttempt: false };
+  return locker.acquire(keys, { ...mode, wait, ...(ttl === undefined ? {} : { ttl }), ...signal });
 }

@@ -1,4 +1,4 @@
-import { createLocker, LockConfigError } from '@deadbolt/core';
+import { createLocker, LockConfigError, MAX_LIMIT } from '@deadbolt/core';
 import { RequestLocker } from '@deadbolt/http';
 import { expect } from 'chai';
 import RedisMock from 'ioredis-mock';
@@ -69,5 +69,31 @@ describe('RequestLocker options', () => {
     );
     const custom = new RequestLocker({ locker, key, retryAfter: () => 2.2 }, 'lockRequests');
     expect(custom.config.retryAfter({ reason: 'busy', remaining: 0 })).to.equal(3);
+  });
+
+  it('resolves mode and limit once: no per-request mode without them, refusals naming the option', () => {
+    const modeOf = (options: Record<string, unknown>) =>
+      new RequestLocker({ locker, key, ...options }, 'lockRequests').config.modeOf;
+    expect(modeOf({})).to.equal(undefined);
+    expect(modeOf({ mode: 'exclusive' })).to.equal(undefined);
+    expect(modeOf({ mode: 'shared' })?.({})).to.deep.equal({ shared: true });
+    expect(modeOf({ limit: 3, mode: 'exclusive' })?.({})).to.deep.equal({ limit: 3 });
+    const byMethod = modeOf({
+      mode: (r: { method: string }) => (r.method === 'GET' ? 'shared' : 'exclusive'),
+    });
+    expect([byMethod?.({ method: 'GET' }), byMethod?.({ method: 'POST' })]).to.deep.equal([
+      { shared: true },
+      undefined,
+    ]);
+    expect(modeOf({ mode: () => Promise.resolve('shared') })?.({})).to.be.instanceOf(LockConfigError);
+    expect(modeOf({ limit: () => MAX_LIMIT + 1 })?.({})).to.be.instanceOf(LockConfigError);
+    const bad: [Record<string, unknown>, RegExp][] = [
+      [{ mode: 'shared', limit: 2 }, /"limit" cannot be combined with "mode" "shared"/],
+      [{ mode: () => 'shared', limit: 2 }, /"limit" cannot be combined with "mode" as a function/],
+      [{ mode: 'read' }, /"mode" must be 'exclusive', 'shared' or a function/],
+      [{ limit: MAX_LIMIT + 1 }, /"limit" must be an integer from 1 to 1000000/],
+      [{ limit: '2' }, /"limit" must be an integer/],
+    ];
+    for (const [options, message] of bad) expect(() => modeOf(options)).to.throw(LockConfigError, message);
   });
 });

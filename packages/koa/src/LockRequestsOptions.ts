@@ -41,6 +41,10 @@ export type OnBusy<State = DefaultState, Custom = DefaultContext> = (
  * | `retryAfter` | `defaultRetryAfter` | seconds, or a function of `RetryAfterInfo` (see `defaultRetryAfter`) |
  * | `logger` | `console` | where outages, release failures and misuse are reported |
  * | `maxHold` | none | ms a request may hold the lock; then its signal aborts and it gets 503 |
+ * | `maxKeys` | `16` | most distinct keys one request may lock; more is answered 400 |
+ * | `onMissingKey` | `'reject'` | `key` returned `undefined`: 400 `ERR_LOCK_KEY_MISSING`, or `'skip'` serves unlocked |
+ * | `mode` | `'exclusive'` | `'shared'`: shared requests of a key run together; or `(ctx) => mode` (synchronous) |
+ * | `limit` | none | at most N requests on a key at once; or `(ctx) => N` (synchronous) |
  *
  * @example
  * ```ts

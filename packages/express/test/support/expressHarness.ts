@@ -3,7 +3,7 @@ import type { Express, NextFunction, Request, RequestHandler, Response } from 'e
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
-import { itemKey, type AppSpec, type Harness } from '@deadbolt/http/conformance';
+import { itemKey, modeOptions, type AppSpec, type Harness } from '@deadbolt/http/conformance';
 
 /** Runs the shared request-lock suite on one Express major version. */
 export function expressHarness(name: string, create: () => Express): Harness {
@@ -26,9 +26,11 @@ export function expressHarness(name: string, create: () => Express): Harness {
           }, next);
       };
       const key = spec.key ?? itemKey;
+      const input = (req: Request) => ({ params: req.params, query: req.query });
       const middleware = lockRequests({
         locker: spec.locker,
-        key: (req) => key({ params: req.params, query: req.query }),
+        key: (req) => key(input(req)),
+        ...modeOptions(spec, input),
         ...(spec.customBusy === true
           ? {
               onBusy: (_req, res, _next, info) =>

@@ -1,8 +1,8 @@
 import { deadbolt, lockRequests } from '@deadbolt/fastify';
-import Fastify, { type RouteHandlerMethod } from 'fastify';
+import Fastify, { type FastifyRequest, type RouteHandlerMethod } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
-import { itemKey, type AppSpec, type Harness } from '@deadbolt/http/conformance';
+import { itemKey, modeOptions, type AppSpec, type Harness } from '@deadbolt/http/conformance';
 
 /** Where the harness mounts the hook on the locked route. */
 export type HookPhase = 'preHandler' | 'onRequest';
@@ -30,13 +30,14 @@ export function fastifyHarness(name: string, phase: HookPhase): Harness {
         return reply.code(answer.status).send(answer.json);
       };
       const key = spec.key ?? itemKey;
+      const input = (request: FastifyRequest) => ({
+        params: request.params as Readonly<Record<string, unknown>>,
+        query: request.query as Readonly<Record<string, unknown>>,
+      });
       const hook = lockRequests({
         locker: spec.locker,
-        key: (request) =>
-          key({
-            params: request.params as Readonly<Record<string, unknown>>,
-            query: request.query as Readonly<Record<string, unknown>>,
-          }),
+        key: (request) => key(input(request)),
+        ...modeOptions(spec, input),
         ...(spec.customBusy === true
           ? {
               onBusy: (_request, reply, info) => void reply.code(423).send({ custom: true, keys: info.keys }),

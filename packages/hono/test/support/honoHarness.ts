@@ -1,6 +1,6 @@
 import type { HttpBindings } from '@hono/node-server';
 import { lockRequests, type LockEnv } from '@deadbolt/hono';
-import { itemKey, type AppSpec, type Harness, type KeyInput } from '@deadbolt/http/conformance';
+import { itemKey, modeOptions, type AppSpec, type Harness, type KeyInput } from '@deadbolt/http/conformance';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { stream } from 'hono/streaming';
 import { listen } from './listen.js';
@@ -43,6 +43,7 @@ export function honoHarness(name: string): Harness {
       const middleware: MiddlewareHandler<AppEnv> = lockRequests<AppEnv>({
         locker: spec.locker,
         key: (c) => key(keyInput(c)),
+        ...modeOptions(spec, keyInput),
         ...(spec.customBusy === true
           ? { onBusy: (c, info) => c.json({ custom: true, keys: info.keys }, 423) }
           : {}),

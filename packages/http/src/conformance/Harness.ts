@@ -39,6 +39,10 @@ export interface AppSpec {
   readonly mount?: 'route' | 'use';
   /** Without the middleware at all. Default `true`. */
   readonly locked?: boolean;
+  /** The middleware's `mode` as a function of the request (a fixed mode goes in `options`); see `modeOptions`. */
+  readonly mode?: (input: KeyInput) => unknown;
+  /** The middleware's `limit` as a function of the request (a fixed limit goes in `options`). */
+  readonly limit?: (input: KeyInput) => unknown;
   /** Install an `onBusy` that answers 423 `{ custom: true }`. */
   readonly customBusy?: boolean;
 }
@@ -61,4 +65,24 @@ export interface Harness {
 /** The default test key: one lock per item id. */
 export function itemKey(input: KeyInput): RequestKey {
   return `item:${String(input.params?.['id'])}`;
+}
+
+/**
+ * The spec's `mode` and `limit` functions as middleware options over the framework's request, which `input`
+ * turns into what the suite's functions read; spread them into the options like `spec.options`.
+ *
+ * @example
+ * ```ts
+ * lockRequests({ locker, key, ...modeOptions(spec, (req) => ({ params: req.params, query: req.query })) })
+ * ```
+ */
+export function modeOptions<Req>(
+  spec: AppSpec,
+  input: (request: Req) => KeyInput,
+): Readonly<Record<string, unknown>> {
+  const { mode, limit } = spec;
+  return {
+    ...(mode === undefined ? {} : { mode: (request: Req) => mode(input(request)) }),
+    ...(limit === undefined ? {} : { limit: (request: Req) => limit(input(request)) }),
+  };
 }

@@ -3,6 +3,8 @@ import { failureCases } from './failureCases.js';
 import type { Harness } from './Harness.js';
 import { keyCases } from './keyCases.js';
 import { metricsCases } from './metricsCases.js';
+import { modeCases } from './modeCases.js';
+import { modeFailureCases } from './modeFailureCases.js';
 import { releaseCases } from './releaseCases.js';
 import { retryAfterCases } from './retryAfterCases.js';
 import { serializationCases } from './serializationCases.js';
@@ -34,5 +36,7 @@ export function describeRequestLock(
     describe('release', () => releaseCases(context));
     describe('failures', () => failureCases(context));
     describe('keys', () => keyCases(context, harness));
+    describe('mode and limit', () => modeCases(context));
+    describe('mode and limit misconfigured', () => modeFailureCases(context));
   });
 }

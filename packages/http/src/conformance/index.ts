@@ -4,6 +4,7 @@ export type { SuiteBackend } from './SuiteContext.js';
 export { describeBankExample, type Accounts, type BankUnderTest } from './describeBankExample.js';
 export {
   itemKey,
+  modeOptions,
   type AppSpec,
   type Harness,
   type HandlerCall,

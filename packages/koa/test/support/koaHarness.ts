@@ -1,10 +1,11 @@
 import { lockRequests, type LockState } from '@deadbolt/koa';
 import Router from '@koa/router';
 import type Koa from 'koa';
+import type { Context } from 'koa';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
-import { itemKey, type AppSpec, type Harness } from '@deadbolt/http/conformance';
+import { itemKey, modeOptions, type AppSpec, type Harness } from '@deadbolt/http/conformance';
 
 type Params = Readonly<Record<string, unknown>> | undefined;
 
@@ -32,9 +33,11 @@ export function koaHarness(name: string, create: () => Koa<LockState>): Harness 
         }
       };
       const key = spec.key ?? itemKey;
+      const input = (ctx: Context) => ({ params: (ctx as { params?: Params }).params, query: ctx.query });
       const middleware = lockRequests({
         locker: spec.locker,
-        key: (ctx) => key({ params: (ctx as { params?: Params }).params, query: ctx.query }),
+        key: (ctx) => key(input(ctx)),
+        ...modeOptions(spec, input),
         ...(spec.customBusy === true
           ? {
               onBusy: (ctx, info) => {
