@@ -10,19 +10,27 @@ import type { SuiteContext } from './SuiteContext.js';
  * A read → await → write "withdraw 1" on a shared balance; returns the balance and the fences seen. Between its read
  * and its write, a withdrawal waits until `contended()` says other requests want the account too, so the run does
  * not depend on how the machine schedules the requests: unlocked, a second withdrawal reads the same balance; locked,
- * the others are in line while the holder works.
+ * the others are in line while the holder works. The account is fenced, as the docs ask of a resource a lock guards:
+ * a write with a fence below the highest it has seen is refused (counted in `stale`) and changes nothing.
  */
 function account(start: number, contended: () => boolean | Promise<boolean>) {
-  const state = { balance: start, fences: [] as number[], inFlight: 0, done: 0 };
+  const state = { balance: start, fences: [] as number[], inFlight: 0, done: 0, stale: 0, highest: 0 };
   const withdraw = async (fence: number | undefined): Promise<void> => {
     state.inFlight += 1;
     const read = state.balance;
     // The awaited work between read and write: several turns of the event loop, and the others arriving.
     for (let i = 0; i < 5; i++) await yieldToLoop();
     await waitUntil(contended, { timeoutMs: 120_000, description: 'another withdrawal to want the account' });
-    state.balance = read - 1;
-    if (fence !== undefined) state.fences.push(fence);
     state.inFlight -= 1;
+    if (fence !== undefined && fence < state.highest) {
+      state.stale += 1;
+      return;
+    }
+    state.balance = read - 1;
+    if (fence !== undefined) {
+      state.fences.push(fence);
+      state.highest = fence;
+    }
     state.done += 1;
   };
   return { state, withdraw };
@@ -69,10 +77,24 @@ export function serializationCases(context: () => SuiteContext): void {
     const [unlocked, locked] = runs;
     expect(unlocked?.others, 'unlocked answers other than 200').to.deep.equal([]);
     expect(unlocked?.state.balance).to.be.greaterThan(50);
-    expect(locked?.others, 'locked answers other than 200').to.deep.equal([]);
-    expect(locked?.state.balance).to.equal(50);
+    // Locked: a request whose lock was lost (a hand-over's 1.5 s provisional lease outlived by an event loop starved
+    // on a loaded machine, seen on ioredis-mock, which runs in this process) is answered 503 ERR_LOCK_LOST: the
+    // lock's correct answer. Every other answer is a 200; the fenced account refuses a write only from a request
+    // told its lock was lost, and no withdrawal that wrote is lost.
+    const lockedOthers = locked?.others ?? [];
+    const told = `${lockedOthers.length} answered otherwise: ${lockedOthers.join(' | ').slice(0, 600)}`;
+    expect(
+      lockedOthers.filter((answer) => !/^503 .*ERR_LOCK_LOST/s.test(answer)),
+      'locked answers other than 200 and 503 ERR_LOCK_LOST',
+    ).to.deep.equal([]);
+    expect(locked?.state.stale, `stale writes refused by the fence (${told})`).to.be.at.most(
+      lockedOthers.length,
+    );
+    const ran = locked?.state.done ?? 0;
+    expect(ran, `locked withdrawals that wrote (${told})`).to.be.at.least(50 - lockedOthers.length);
+    expect(locked?.state.balance, `no withdrawal lost (${told})`).to.equal(100 - ran);
     const fences = locked?.state.fences ?? [];
-    expect(fences).to.have.length(50);
+    expect(fences).to.have.length(ran);
     expect(fences.every((f, i) => i === 0 || f > (fences[i - 1] ?? Infinity))).to.equal(true);
   });
 
