@@ -2,30 +2,17 @@ import FakeTimers from '@sinonjs/fake-timers';
 import { RedisCluster } from '@deadbolt/testing';
 import { expect } from 'chai';
 import type { Redis } from 'ioredis';
-import { createLocker, type Lock, LockLostError, lockKeys, type Locker } from '../src/index.js';
+import { createLocker, type Lock, LockLostError, lockKeys } from '../src/index.js';
 import { clusterSlot } from '../src/cluster/clusterSlot.js';
 import { RENEWAL_BATCHES_IN_FLIGHT, RenewalBatcher, type Renewal } from '../src/lease/RenewalBatcher.js';
 import { RenewalSchedule, type RenewalHooks } from '../src/lease/RenewalSchedule.js';
 import { lockTarget } from '../src/keys/target.js';
 import { MAX_RUN_PER_FIRING, TimerQueue } from '../src/lease/TimerQueue.js';
 import { eachBackend } from './support/backends.js';
+import { nextRound } from './support/nextRound.js';
 
 // Renewal in batches (DESIGN.md, "Many held locks"): one script renews up to 100 of a locker's leases per
 // connection (per slot on a Cluster), the leases that are no longer ours are told lost, and only those.
-
-/** Resolves once every lock of `keys` was extended again (an `extended` event each) since the call. */
-function nextRound(locker: Locker, keys: readonly string[]): Promise<void> {
-  const waiting = new Set(keys);
-  return new Promise((resolve) => {
-    const onExtended = ({ key }: { key: string }): void => {
-      waiting.delete(key);
-      if (waiting.size > 0) return;
-      locker.off('extended', onExtended);
-      resolve();
-    };
-    locker.on('extended', onExtended);
-  });
-}
 
 /** Counts the scripts `client` sends (EVALSHA and EVAL), on any backend. */
 function countScripts(client: Redis): { sent: number } {
@@ -184,6 +171,26 @@ describe('batched renewal', function () {
       ]);
       expect(answers[count - 1]).to.have.property('reason', failure);
       expect(calls, 'the waiting batches were not sent').to.equal(RENEWAL_BATCHES_IN_FLIGHT);
+    });
+
+    it('an Error outcome rejects that renewal alone; the others of its batch get their answers', async function () {
+      const refused = new Error('not confirmed');
+      const batcher = new RenewalBatcher(
+        (batch) =>
+          Promise.resolve(
+            batch.map((renewal) => (renewal.token === 't1' ? refused : renewal.token === 't0')),
+          ),
+        () => 0,
+      );
+      const target = lockTarget('p', ['k']);
+      const answers = await Promise.allSettled(
+        ['t0', 't1', 't2'].map((token) => batcher.renew({ target, token, ttl: 1_000 })),
+      );
+      expect(answers).to.deep.equal([
+        { status: 'fulfilled', value: true },
+        { status: 'rejected', reason: refused },
+        { status: 'fulfilled', value: false },
+      ]);
     });
   });
 
