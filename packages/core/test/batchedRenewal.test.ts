@@ -1,5 +1,5 @@
 import FakeTimers from '@sinonjs/fake-timers';
-import { RedisCluster } from '@deadbolt/testing';
+import { useRedisCluster } from '@deadbolt/testing';
 import { expect } from 'chai';
 import type { Redis } from 'ioredis';
 import { createLocker, type Lock, LockLostError, lockKeys } from '../src/index.js';
@@ -88,13 +88,7 @@ describe('batched renewal', function () {
 
   describe('on a real Redis Cluster', function () {
     this.timeout(60_000);
-    let cluster: RedisCluster;
-    before(async function () {
-      cluster = await RedisCluster.start({ masters: 3 });
-    });
-    after(async function () {
-      await cluster.stop();
-    });
+    const redis = useRedisCluster({ masters: 3 });
 
     it('groups renewals by slot: one script per slot and round', async function () {
       // The three slots that most of 30 000 candidate keys fall into, and their keys.
@@ -107,11 +101,11 @@ describe('batched renewal', function () {
       const slots = [...bySlot.values()].sort((a, b) => b.length - a.length).slice(0, 3);
       const keys = slots.flat();
       expect(keys.length, 'several keys per slot').to.be.greaterThan(slots.length * 3);
-      const client = cluster.client();
+      const client = redis.cluster.client();
       const locker = createLocker(client, { ttl: 1_500 });
       await Promise.all(keys.map((key) => locker.acquire(key, { wait: 0 })));
       await nextRound(locker, keys);
-      const masters = cluster.servers;
+      const masters = redis.cluster.servers;
       await Promise.all(masters.map((server) => server.resetStats()));
       await nextRound(locker, keys);
       const stats = await Promise.all(masters.map((server) => server.commandStats()));
