@@ -38,9 +38,9 @@ interface Pending {
  * Gathers the renewals asked for in one turn of the event loop (the locker's timer queue runs every renewal
  * due at one moment in one turn) and sends them as batches of at most `batchSize`, one batch per call of
  * `run`, grouped by `groupOf` (renewals of different groups never share a call), at most
- * {@link RENEWAL_BATCHES_IN_FLIGHT} calls at a time. Each caller learns its own
- * lease's answer (an `Error` outcome rejects that caller only); a failing call rejects every renewal of its batch, and of the batches still waiting to be
- * sent, with the call's error.
+ * {@link RENEWAL_BATCHES_IN_FLIGHT} calls at a time. Each caller learns its own lease's answer (an `Error`
+ * outcome rejects that caller only); a failing call rejects every renewal of its batch, and of the batches still
+ * waiting to be sent, with the call's error.
  *
  * @example
  * ```ts
