@@ -1,7 +1,7 @@
 import { ClusterBackend } from './backend/ClusterBackend.js';
 import { QuorumBackend } from './backend/QuorumBackend.js';
 import { ReplicatedBackend } from './backend/ReplicatedBackend.js';
-import { SingleNodeBackend } from './backend/SingleNodeBackend.js';
+import { type LocalWakeup, SingleNodeBackend } from './backend/SingleNodeBackend.js';
 import { resolveLockerConfig } from './config/config.js';
 import { detectDriver } from './driver/detectDriver.js';
 import type { RedisDriver } from './driver/RedisDriver.js';
@@ -70,10 +70,9 @@ export function createLocker(redis: RedisConnection, options?: LockerOptions): L
   }
   const hub = wakeupHub(driver, config.commandTimeout, tag);
   const wakeLocally = hub && ((channel: string, message: string) => hub.dispatch(channel, message));
-  const single = new SingleNodeBackend(driver.scripts, config.commandTimeout, wakeLocally);
   const backend = config.replicas
-    ? replicated(single, driver, config.replicas, config.commandTimeout)
-    : single;
+    ? replicated(driver, config.replicas, config.commandTimeout, wakeLocally)
+    : new SingleNodeBackend(driver.scripts, config.commandTimeout, wakeLocally);
   return new Locker(config, backend, hub ? new PubSubWait(hub) : new BackoffWait(), tag);
 }
 
@@ -82,12 +81,12 @@ function refuseReplicas(replicas: ReplicaConfig | undefined, topology: string): 
   if (replicas) throw new LockConfigError(`The "replicas" option is not supported on ${topology}.`);
 }
 
-/** Confirms every grant and renewal of `single` with `WAIT` on the driver's connection. */
+/** A single-node backend whose grants and renewal batches are confirmed with `WAIT` on the driver's connection. */
 function replicated(
-  single: SingleNodeBackend,
   driver: RedisDriver,
   replicas: ReplicaConfig,
   commandTimeout: number,
+  wakeLocally: LocalWakeup | undefined,
 ): ReplicatedBackend {
   const { scripts } = driver;
   if (typeof scripts.wait !== 'function') {
@@ -96,8 +95,10 @@ function replicated(
     );
   }
   return new ReplicatedBackend(
-    single,
+    scripts,
+    commandTimeout,
     new ReplicaConfirmer(scripts as WaitingClient, replicas, commandTimeout),
+    wakeLocally,
   );
 }
 

@@ -1,31 +1,18 @@
 import FakeTimers from '@sinonjs/fake-timers';
-import { RedisCluster } from '@deadbolt/testing';
+import { useRedisCluster } from '@deadbolt/testing';
 import { expect } from 'chai';
 import type { Redis } from 'ioredis';
-import { createLocker, type Lock, LockLostError, lockKeys, type Locker } from '../src/index.js';
+import { createLocker, type Lock, LockLostError, lockKeys } from '../src/index.js';
 import { clusterSlot } from '../src/cluster/clusterSlot.js';
 import { RENEWAL_BATCHES_IN_FLIGHT, RenewalBatcher, type Renewal } from '../src/lease/RenewalBatcher.js';
 import { RenewalSchedule, type RenewalHooks } from '../src/lease/RenewalSchedule.js';
 import { lockTarget } from '../src/keys/target.js';
 import { MAX_RUN_PER_FIRING, TimerQueue } from '../src/lease/TimerQueue.js';
 import { eachBackend } from './support/backends.js';
+import { nextRound } from './support/nextRound.js';
 
 // Renewal in batches (DESIGN.md, "Many held locks"): one script renews up to 100 of a locker's leases per
 // connection (per slot on a Cluster), the leases that are no longer ours are told lost, and only those.
-
-/** Resolves once every lock of `keys` was extended again (an `extended` event each) since the call. */
-function nextRound(locker: Locker, keys: readonly string[]): Promise<void> {
-  const waiting = new Set(keys);
-  return new Promise((resolve) => {
-    const onExtended = ({ key }: { key: string }): void => {
-      waiting.delete(key);
-      if (waiting.size > 0) return;
-      locker.off('extended', onExtended);
-      resolve();
-    };
-    locker.on('extended', onExtended);
-  });
-}
 
 /** Counts the scripts `client` sends (EVALSHA and EVAL), on any backend. */
 function countScripts(client: Redis): { sent: number } {
@@ -101,13 +88,7 @@ describe('batched renewal', function () {
 
   describe('on a real Redis Cluster', function () {
     this.timeout(60_000);
-    let cluster: RedisCluster;
-    before(async function () {
-      cluster = await RedisCluster.start({ masters: 3 });
-    });
-    after(async function () {
-      await cluster.stop();
-    });
+    const redis = useRedisCluster({ masters: 3 });
 
     it('groups renewals by slot: one script per slot and round', async function () {
       // The three slots that most of 30 000 candidate keys fall into, and their keys.
@@ -120,11 +101,11 @@ describe('batched renewal', function () {
       const slots = [...bySlot.values()].sort((a, b) => b.length - a.length).slice(0, 3);
       const keys = slots.flat();
       expect(keys.length, 'several keys per slot').to.be.greaterThan(slots.length * 3);
-      const client = cluster.client();
+      const client = redis.cluster.client();
       const locker = createLocker(client, { ttl: 1_500 });
       await Promise.all(keys.map((key) => locker.acquire(key, { wait: 0 })));
       await nextRound(locker, keys);
-      const masters = cluster.servers;
+      const masters = redis.cluster.servers;
       await Promise.all(masters.map((server) => server.resetStats()));
       await nextRound(locker, keys);
       const stats = await Promise.all(masters.map((server) => server.commandStats()));
@@ -184,6 +165,26 @@ describe('batched renewal', function () {
       ]);
       expect(answers[count - 1]).to.have.property('reason', failure);
       expect(calls, 'the waiting batches were not sent').to.equal(RENEWAL_BATCHES_IN_FLIGHT);
+    });
+
+    it('an Error outcome rejects that renewal alone; the others of its batch get their answers', async function () {
+      const refused = new Error('not confirmed');
+      const batcher = new RenewalBatcher(
+        (batch) =>
+          Promise.resolve(
+            batch.map((renewal) => (renewal.token === 't1' ? refused : renewal.token === 't0')),
+          ),
+        () => 0,
+      );
+      const target = lockTarget('p', ['k']);
+      const answers = await Promise.allSettled(
+        ['t0', 't1', 't2'].map((token) => batcher.renew({ target, token, ttl: 1_000 })),
+      );
+      expect(answers).to.deep.equal([
+        { status: 'fulfilled', value: true },
+        { status: 'rejected', reason: refused },
+        { status: 'fulfilled', value: false },
+      ]);
     });
   });
 

@@ -1,6 +1,6 @@
 import { expect, use } from 'chai';
 import chaiAsPromised from 'chai-as-promised';
-import { RedisCluster, RedisMasters } from '@deadbolt/testing';
+import { RedisMasters, useRedisCluster } from '@deadbolt/testing';
 import { createLocker, LockConfigError, LockModeError, type Lock } from '@deadbolt/core';
 import { clusterSlot } from '../src/cluster/clusterSlot.js';
 import { lockKeys } from '../src/keys/lockKeys.js';
@@ -9,16 +9,10 @@ use(chaiAsPromised);
 
 describe('permits and read shares on a Redis Cluster', function () {
   this.timeout(60_000);
-  let cluster: RedisCluster;
-  before(async function () {
-    cluster = await RedisCluster.start({ masters: 3 });
-  });
-  after(async function () {
-    await cluster.stop();
-  });
+  const redis = useRedisCluster({ masters: 3 });
 
   it('serves a one-key semaphore and read-write lock on the master of its slot, with the same rules', async function () {
-    const locker = createLocker(cluster.client(), { prefix: 'cm' });
+    const locker = createLocker(redis.cluster.client(), { prefix: 'cm' });
     const permits = [await locker.acquire('job', { limit: 2 }), await locker.acquire('job', { limit: 2 })];
     expect(await locker.tryAcquire('job', { limit: 2 })).to.equal(null);
     await expect(locker.acquire('job', { limit: 3 })).to.be.rejectedWith(LockModeError);
@@ -39,18 +33,19 @@ describe('permits and read shares on a Redis Cluster', function () {
     expect(held.fence).to.be.greaterThan(Math.max(...readers.map((reader) => reader.fence)));
     await held.release();
     expect(
-      await cluster.client().exists(lockKeys('cm', 'doc').lease, lockKeys('cm', 'doc').holders),
+      await redis.cluster.client().exists(lockKeys('cm', 'doc').lease, lockKeys('cm', 'doc').holders),
     ).to.equal(0);
     await locker.close();
   });
 
   it('refuses limit and shared on a lock whose keys lie in several slots, before sending anything', async function () {
-    const locker = createLocker(cluster.client(), { prefix: 'cx' });
+    const locker = createLocker(redis.cluster.client(), { prefix: 'cx' });
     const keys = ['acct:1', 'acct:2', 'acct:3'];
     expect(new Set(keys.map((k) => clusterSlot(lockKeys('cx', k).lease))).size).to.be.greaterThan(1);
     await expect(locker.acquire(keys, { limit: 2 })).to.be.rejectedWith(LockConfigError, /one slot/);
     await expect(locker.tryAcquire(keys, { shared: true })).to.be.rejectedWith(LockConfigError, /one slot/);
-    for (const key of keys) expect(await cluster.client().exists(lockKeys('cx', key).lease)).to.equal(0);
+    for (const key of keys)
+      expect(await redis.cluster.client().exists(lockKeys('cx', key).lease)).to.equal(0);
     await locker.close();
   });
 });

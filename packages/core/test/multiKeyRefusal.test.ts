@@ -1,4 +1,4 @@
-import { RedisCluster } from '@deadbolt/testing';
+import { useRedisCluster } from '@deadbolt/testing';
 import { expect, use } from 'chai';
 import chaiAsPromised from 'chai-as-promised';
 import { createLocker, LockBusyError, type Lock, type Locker } from '@deadbolt/core';
@@ -79,20 +79,14 @@ describe('a multi-key lock is refused while any of its keys is held', function (
   });
 
   describe('on a Redis Cluster, keys in three slots', function () {
-    let cluster: RedisCluster;
+    const redis = useRedisCluster({ masters: 3 });
     let holder: Locker;
     let taker: Locker;
     let round = 0;
-    before(async function () {
-      cluster = await RedisCluster.start({ masters: 3 });
-    });
-    after(async function () {
-      await cluster.stop();
-    });
     beforeEach(function () {
       round += 1;
-      holder = createLocker(cluster.client(), { prefix: `mk${round}`, ttl: 5_000 });
-      taker = createLocker(cluster.client(), { prefix: `mk${round}`, ttl: 5_000 });
+      holder = createLocker(redis.cluster.client(), { prefix: `mk${round}`, ttl: 5_000 });
+      taker = createLocker(redis.cluster.client(), { prefix: `mk${round}`, ttl: 5_000 });
     });
     afterEach(async function () {
       await Promise.all([holder.close(), taker.close()]);

@@ -15,10 +15,7 @@ export { RedisServer } from './RedisServer.js';
 export { addRedisServerHooks, type RedisServerHooks } from './serverHooks.js';
 export type { RedisServerOptions } from './RedisServerOptions.js';
 export { runningRedisPids } from './registry.js';
-export {
-  useRedisServer,
-  type RedisServerFixture,
-  type SuiteHooks,
-  type UseRedisServerOptions,
-} from './useRedisServer.js';
+export type { SuiteHooks, SuiteHooksOption } from './suiteFixture.js';
+export { useRedisCluster, type RedisClusterFixture, type UseRedisClusterOptions } from './useRedisCluster.js';
+export { useRedisServer, type RedisServerFixture, type UseRedisServerOptions } from './useRedisServer.js';
 export { waitUntil, type WaitUntilOptions } from './waitUntil.js';

@@ -1,48 +1,42 @@
 import { expect } from './chai.js';
-import { RedisCluster } from '../src/index.js';
+import { RedisCluster, useRedisCluster } from '../src/index.js';
 
 describe('RedisCluster', function () {
   this.timeout(20_000);
 
   describe('3 masters, no replicas', () => {
-    let cluster: RedisCluster;
-    before(async () => {
-      cluster = await RedisCluster.start();
-    });
-    after(async () => {
-      await cluster?.stop();
-    });
+    const redis = useRedisCluster();
 
     it('has 3 masters on distinct ports owning all slots', async () => {
-      expect(cluster.servers).to.have.length(3);
-      expect(cluster.nodes.map((n) => n.port)).to.deep.equal(cluster.servers.map((s) => s.port));
-      expect(new Set(cluster.nodes.map((n) => n.port)).size).to.equal(3);
-      expect(await cluster.slotOwner(0)).to.equal(cluster.servers[0]);
-      expect(await cluster.slotOwner(16383)).to.equal(cluster.servers[2]);
+      expect(redis.cluster.servers).to.have.length(3);
+      expect(redis.cluster.nodes.map((n) => n.port)).to.deep.equal(redis.cluster.servers.map((s) => s.port));
+      expect(new Set(redis.cluster.nodes.map((n) => n.port)).size).to.equal(3);
+      expect(await redis.cluster.slotOwner(0)).to.equal(redis.cluster.servers[0]);
+      expect(await redis.cluster.slotOwner(16383)).to.equal(redis.cluster.servers[2]);
     });
 
     it('a Cluster client sets and gets 50 keys spread over every master', async () => {
-      const client = cluster.client();
+      const client = redis.cluster.client();
       const keys = Array.from({ length: 50 }, (_, i) => `key:${i}`);
       for (const key of keys) await client.set(key, `value of ${key}`);
       for (const key of keys) expect(await client.get(key)).to.equal(`value of ${key}`);
-      const sizes = await Promise.all(cluster.servers.map((s) => s.client().dbsize()));
+      const sizes = await Promise.all(redis.cluster.servers.map((s) => s.client().dbsize()));
       expect(sizes.every((n) => n > 0)).to.equal(true);
       expect(sizes.reduce((a, b) => a + b, 0)).to.be.at.least(50);
     });
 
     it('migrateSlot() moves a slot with its keys; the client follows MOVED', async () => {
-      const client = cluster.client();
+      const client = redis.cluster.client();
       await client.set('{moving}:a', 'A');
       for (let i = 0; i < 150; i++) await client.set(`{moving}:${i}`, String(i)); // > one MIGRATE batch
       const slot = Number(await client.cluster('KEYSLOT', '{moving}:a'));
-      const source = await cluster.slotOwner(slot);
-      const toIndex = (cluster.servers.indexOf(source) + 1) % 3;
-      const target = cluster.servers[toIndex]!;
+      const source = await redis.cluster.slotOwner(slot);
+      const toIndex = (redis.cluster.servers.indexOf(source) + 1) % 3;
+      const target = redis.cluster.servers[toIndex]!;
 
-      await cluster.migrateSlot(slot, toIndex);
+      await redis.cluster.migrateSlot(slot, toIndex);
 
-      expect(await cluster.slotOwner(slot)).to.equal(target);
+      expect(await redis.cluster.slotOwner(slot)).to.equal(target);
       expect(Number(await target.client().cluster('COUNTKEYSINSLOT', slot))).to.equal(151);
       expect(Number(await source.client().cluster('COUNTKEYSINSLOT', slot))).to.equal(0);
       expect(await client.get('{moving}:a')).to.equal('A'); // stale slot map -> MOVED -> retried
@@ -50,10 +44,10 @@ describe('RedisCluster', function () {
     });
 
     it('migrateSlot() validates its arguments and is a no-op for the current owner', async () => {
-      await expect(cluster.migrateSlot(16384, 0)).to.be.rejectedWith(RangeError);
-      await expect(cluster.migrateSlot(1, 7)).to.be.rejectedWith(RangeError);
-      await cluster.migrateSlot(1, 0);
-      expect(await cluster.slotOwner(1)).to.equal(cluster.servers[0]);
+      await expect(redis.cluster.migrateSlot(16384, 0)).to.be.rejectedWith(RangeError);
+      await expect(redis.cluster.migrateSlot(1, 7)).to.be.rejectedWith(RangeError);
+      await redis.cluster.migrateSlot(1, 0);
+      expect(await redis.cluster.slotOwner(1)).to.equal(redis.cluster.servers[0]);
     });
   });
 

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import type { SuiteHooks } from '../src/index.js';
 
 /** True once `pid` no longer exists (a zombie waiting to be reaped counts as gone). */
 export function processGone(pid: number): boolean {
@@ -26,4 +27,20 @@ export function connectErrorCode(port: number): Promise<string | undefined> {
     });
     socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code));
   });
+}
+
+/** Suite hooks that record what a fixture registers, for a test to run them by hand. */
+export function recordingHooks(): {
+  hooks: SuiteHooks;
+  registered: { before: (() => Promise<void>)[]; after: (() => Promise<void>)[] };
+} {
+  const registered: { before: (() => Promise<void>)[]; after: (() => Promise<void>)[] } = {
+    before: [],
+    after: [],
+  };
+  const hooks: SuiteHooks = {
+    before: (fn) => registered.before.push(fn),
+    after: (fn) => registered.after.push(fn),
+  };
+  return { hooks, registered };
 }

@@ -1,5 +1,6 @@
 import { expect } from './chai.js';
-import { RedisServer, useRedisServer, type SuiteHooks } from '../src/index.js';
+import { RedisServer, useRedisServer } from '../src/index.js';
+import { recordingHooks } from './helpers.js';
 
 describe('useRedisServer', () => {
   describe('with the global mocha hooks', () => {
@@ -13,14 +14,7 @@ describe('useRedisServer', () => {
   });
 
   it('starts the server in `before` and stops it in `after`', async () => {
-    const registered: { before: (() => Promise<void>)[]; after: (() => Promise<void>)[] } = {
-      before: [],
-      after: [],
-    };
-    const hooks: SuiteHooks = {
-      before: (fn) => registered.before.push(fn),
-      after: (fn) => registered.after.push(fn),
-    };
+    const { hooks, registered } = recordingHooks();
     const fixture = useRedisServer({ hooks });
     expect(registered.before).to.have.length(1);
     expect(registered.after).to.have.length(1);

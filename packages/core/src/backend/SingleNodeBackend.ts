@@ -3,7 +3,7 @@ import { ACQUIRE, attemptFlags, parseAttempt } from '../scripts/acquire.js';
 import { EXTEND } from '../scripts/extend.js';
 import { EXTEND_MANY } from '../scripts/extendMany.js';
 import { clusterSlot } from '../cluster/clusterSlot.js';
-import { RenewalBatcher, type Renewal } from '../lease/RenewalBatcher.js';
+import { RenewalBatcher, type Renewal, type RenewalOutcome } from '../lease/RenewalBatcher.js';
 import { waiterChannel } from '../keys/lockKeys.js';
 import { isModeToken } from '../config/mode.js';
 import { ModeOperations } from './ModeOperations.js';
@@ -18,7 +18,24 @@ import { fenceTtl } from '../lease/fenceCounter.js';
 /** Delivers a wake-up that a release answered instead of publishing it, as if it had come on `channel`. */
 export type LocalWakeup = (channel: string, message: string) => void;
 
-/** A lock on one Redis server (or one Cluster, where every lock's keys share a slot). */
+/**
+ * A step after each renewal round trip (a batch's script, or one permit's or read share's extend): maps the
+ * leases' answers (`true` extended, `false` no longer ours) to their outcomes, e.g. after a replica `WAIT`.
+ */
+export type ConfirmRenewals = (
+  renewals: readonly Renewal[],
+  extended: readonly boolean[],
+) => Promise<readonly RenewalOutcome[]>;
+
+/**
+ * A lock on one Redis server (or one Cluster, where every lock's keys share a slot).
+ *
+ * @example
+ * ```ts
+ * const backend = new SingleNodeBackend(redis, 1_000)
+ * const extended = await backend.extend(target, token, 10_000) // shares a script with the extends of this turn
+ * ```
+ */
 export class SingleNodeBackend implements LockBackend {
   readonly sharded: boolean;
   readonly batchesRenewals = true;
@@ -28,17 +45,26 @@ export class SingleNodeBackend implements LockBackend {
   readonly #renewals: RenewalBatcher;
   /** Permits and read shares: tokens with a mode go to their own scripts. */
   readonly #modes: ModeOperations;
+  readonly #confirmRenewals: ConfirmRenewals | undefined;
 
   /**
    * @param wakeLocally - receives the hand-overs to this locker's own waiters (the release script does not
    *   publish those); without it such a waiter wakes at its fallback timer.
+   * @param confirmRenewals - runs after every renewal round trip, once per batch; none by default (the
+   *   script's answers are the outcomes).
    */
-  constructor(client: ScriptClient, commandTimeout: number, wakeLocally?: LocalWakeup) {
+  constructor(
+    client: ScriptClient,
+    commandTimeout: number,
+    wakeLocally?: LocalWakeup,
+    confirmRenewals?: ConfirmRenewals,
+  ) {
     this.sharded = client.isCluster === true;
     this.#runner = new ScriptRunner(client, commandTimeout);
     this.#wakeLocally = wakeLocally;
+    this.#confirmRenewals = confirmRenewals;
     this.#renewals = new RenewalBatcher(
-      (batch) => this.renewBatch(batch),
+      (batch) => this.#confirmed(batch, this.renewBatch(batch)),
       this.sharded ? (target) => clusterSlot(target.leases[0] ?? '') : () => 0,
     );
     this.#modes = new ModeOperations(this.#runner, this.sharded);
@@ -59,14 +85,14 @@ export class SingleNodeBackend implements LockBackend {
   /** Joins the next renewal batch of this connection (of the lock's slot on a Cluster): see `renewBatch`. */
   extend(target: LockTarget, token: string, ttl: number): Promise<boolean> {
     // Permits and read shares renew with their own script, one per lock (not batched).
-    if (isModeToken(token)) return this.#modes.extend(target, token, ttl);
+    if (isModeToken(token)) return this.#extendMode({ target, token, ttl });
     return this.#renewals.renew({ target, token, ttl });
   }
 
   /**
    * Runs one renewal batch (leases of one slot) in one round trip: `EXTEND` for a single lease, else
-   * `EXTEND_MANY`. Resolves, lease by lease, whether it was still ours. The one place a batch is sent: a step
-   * that must confirm each batch (e.g. a replica `WAIT`) goes here.
+   * `EXTEND_MANY`. Resolves, lease by lease, whether it was still ours. The one place a batch is sent; the
+   * batcher passes its answer through `confirmRenewals`.
    */
   renewBatch(batch: readonly Renewal[]): Promise<readonly boolean[]> {
     const [only] = batch;
@@ -103,6 +129,24 @@ export class SingleNodeBackend implements LockBackend {
       target,
       this.#runner.run(script, target.leases, [token], undefined, undefined, true),
     );
+  }
+
+  /** A permit's or read share's extend, through `confirmRenewals` as a batch of one. */
+  async #extendMode(renewal: Renewal): Promise<boolean> {
+    const { target, token, ttl } = renewal;
+    const extended = this.#modes.extend(target, token, ttl).then((ours) => [ours]);
+    const [outcome] = await this.#confirmed([renewal], extended);
+    if (outcome instanceof Error) throw outcome;
+    return outcome === true;
+  }
+
+  /** The outcomes of a renewal round trip's answers, after `confirmRenewals` when there is one. */
+  #confirmed(
+    renewals: readonly Renewal[],
+    sent: Promise<readonly boolean[]>,
+  ): Promise<readonly RenewalOutcome[]> {
+    const confirm = this.#confirmRenewals;
+    return confirm ? sent.then((extended) => confirm(renewals, extended)) : sent;
   }
 
   /** @internal Settles once the clean-ups kept for a reconnect were sent again and answered; for tests. */

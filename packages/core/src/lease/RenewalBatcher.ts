@@ -17,10 +17,16 @@ export interface Renewal {
 }
 
 /**
- * Runs one batch of renewals, all of one group (one connection, or one Cluster slot), in one round trip;
- * resolves, renewal by renewal, whether the lease was still ours (and so was extended).
+ * One lease's answer in a batch: `true` extended, `false` no longer ours, or the error that this lease's
+ * renewal alone rejects with (e.g. an extension the replicas did not confirm).
  */
-export type RunRenewals = (renewals: readonly Renewal[]) => Promise<readonly boolean[]>;
+export type RenewalOutcome = boolean | Error;
+
+/**
+ * Runs one batch of renewals, all of one group (one connection, or one Cluster slot), in one round trip;
+ * resolves, renewal by renewal, its {@link RenewalOutcome}.
+ */
+export type RunRenewals = (renewals: readonly Renewal[]) => Promise<readonly RenewalOutcome[]>;
 
 interface Pending {
   readonly renewal: Renewal;
@@ -32,9 +38,9 @@ interface Pending {
  * Gathers the renewals asked for in one turn of the event loop (the locker's timer queue runs every renewal
  * due at one moment in one turn) and sends them as batches of at most `batchSize`, one batch per call of
  * `run`, grouped by `groupOf` (renewals of different groups never share a call), at most
- * {@link RENEWAL_BATCHES_IN_FLIGHT} calls at a time. Each caller learns its own
- * lease's answer; a failing call rejects every renewal of its batch, and of the batches still waiting to be
- * sent, with the call's error.
+ * {@link RENEWAL_BATCHES_IN_FLIGHT} calls at a time. Each caller learns its own lease's answer (an `Error`
+ * outcome rejects that caller only); a failing call rejects every renewal of its batch, and of the batches still
+ * waiting to be sent, with the call's error.
  *
  * @example
  * ```ts
@@ -105,7 +111,7 @@ export class RenewalBatcher {
       this.#inFlight--;
       this.#sendQueued();
     };
-    let sent: Promise<readonly boolean[]>;
+    let sent: Promise<readonly RenewalOutcome[]>;
     try {
       sent = this.#run(batch.map((pending) => pending.renewal));
     } catch (error) {
@@ -113,9 +119,13 @@ export class RenewalBatcher {
       sent = Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
     sent.then(
-      (extended) => {
+      (outcomes) => {
         settled();
-        batch.forEach((pending, index) => pending.resolve(extended[index] === true));
+        batch.forEach((pending, index) => {
+          const outcome = outcomes[index];
+          if (outcome instanceof Error) pending.reject(outcome);
+          else pending.resolve(outcome === true);
+        });
       },
       (error: unknown) => {
         // The connection is in trouble: the batches waiting behind this one fail with it, unsent (their
