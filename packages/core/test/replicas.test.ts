@@ -144,7 +144,10 @@ describe('replicas option: a grant is trusted only once replicas acknowledged it
     await lost;
     expect(lock.held).to.equal(false);
     expect(lock.signal.reason).to.be.instanceOf(LockLostError).and.include({ reason: 'expired' });
-    expect(failures.some((e) => e instanceof LockReplicationError), String(failures)).to.equal(true);
+    expect(
+      failures.some((e) => e instanceof LockReplicationError),
+      String(failures),
+    ).to.equal(true);
     // A renewal script queued behind the extend's 1 s WAIT on the one connection may time out instead (load).
     expect(
       failures.every((e) => e instanceof LockReplicationError || e instanceof LockRedisError),
