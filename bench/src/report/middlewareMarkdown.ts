@@ -3,6 +3,7 @@ import { CONNECTIONS, type HttpMeasurement } from '../middleware/loadTest.js';
 import { MIDDLEWARE_TARGET, overheadRatio, type MiddlewareResult } from '../middleware/runMiddleware.js';
 import type { Timing } from '../timing.js';
 import { formatCount, formatMs, formatRatio } from './format.js';
+import { renderTemplate } from './template.js';
 
 /** The target, in words. */
 export const MIDDLEWARE_TARGET_TEXT = `with the middleware ≥ ${MIDDLEWARE_TARGET} × the same route without it`;
@@ -55,16 +56,21 @@ export function renderMiddleware(results: readonly MiddlewareResult[], timing: T
       String(m.errors),
     ];
   };
-  return [
-    `## ${FRAMEWORK_NAMES} middleware overhead, distinct keys`,
-    '',
-    `The same route, \`GET /items/:id\` (one \`await setImmediate()\`, then a small JSON answer), served by one app per framework in a forked worker, once without middleware, once behind the cheapest possible Redis lock middleware (\`SET key token NX PX\`, then an owner-checked DEL script; no waiting, fairness, fences or renewal: \`bench/src/middleware/rawLockMiddleware.ts\`), and once behind \`\` lockRequests({ locker, key: (req) => \`item:\${id}\` }) \`\` on a locker with deadbolt's defaults, on the benchmark's redis-server. autocannon (in the benchmark process) keeps ${CONNECTIONS} connections busy for ${timing.measureMs / 1000} s per variant (${first.rounds} round(s), the variants alternating which goes first, after a ${timing.warmupMs / 1000} s warm-up of each); every request asks for a fresh id, so every lock is on a distinct key. Target: ${MIDDLEWARE_TARGET_TEXT}.`,
-    '',
+  const table = [
     `| ${header.join(' | ')} |`,
     `|${header.map(() => '---').join('|')}|`,
     ...results
       .flatMap((result) => [row(result, 'plain'), row(result, 'floor'), row(result, 'locked')])
       .map((cells) => `| ${cells.join(' | ')} |`),
-    '',
   ];
+  const section = renderTemplate('middleware', {
+    frameworks: FRAMEWORK_NAMES,
+    connections: CONNECTIONS,
+    measureSeconds: timing.measureMs / 1000,
+    rounds: first.rounds,
+    warmupSeconds: timing.warmupMs / 1000,
+    target: MIDDLEWARE_TARGET_TEXT,
+    table: table.join('\n'),
+  });
+  return [...section.split('\n'), ''];
 }
