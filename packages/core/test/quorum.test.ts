@@ -164,7 +164,8 @@ describeEachClient('quorum (Redlock) on independent masters', function (kind) {
 
   it('a master restarted without persistence: the lock stays exclusive on the others, fences keep rising', async () => {
     const nodes = clients.slice(0, 3);
-    const locker = createLocker(kind.twin(nodes), { ttl: 900 });
+    // ttl 3 s: the lease must outlive a redis-server restart on a loaded machine (900 ms did not, in a CI run)
+    const locker = createLocker(kind.twin(nodes), { ttl: 3_000 });
     const key = fresh();
     const holder = await locker.acquire(key);
     await masters.servers[0]!.restart();
