@@ -5,6 +5,11 @@ import type { OpEvent } from '../history/events.js';
 /**
  * A fence above the key's previous highest by more than this is a counter restart (a counter that expired starts
  * again at the server clock in µs, which has moved on by at least the counter's lifetime of 60 s since).
+ *
+ * @example
+ * ```ts
+ * const restarted = fence - highestSoFar > FENCE_RESTART_JUMP
+ * ```
  */
 export const FENCE_RESTART_JUMP = 1_000_000;
 
@@ -12,6 +17,11 @@ export const FENCE_RESTART_JUMP = 1_000_000;
  * How often each path of the lock ran in a run, counted from the recorded history alone. `undefined`: the path
  * cannot be told from this run's history (hand-overs where leases are sampled, quorum decisions off a quorum
  * topology).
+ *
+ * @example
+ * ```ts
+ * const counts: PathCounts = (await runChaos()).paths.counts // { grant: 233, handOver: 44, contendedWait: 412, ... }
+ * ```
  */
 export interface PathCounts {
   /** Acquires that returned a lock. */
@@ -36,10 +46,24 @@ export interface PathCounts {
   readonly quorumDecision: number | undefined;
 }
 
-/** A path of the lock that a run can exercise: one count of {@link PathCounts}. */
+/**
+ * A path of the lock that a run can exercise: one count of {@link PathCounts}.
+ *
+ * @example
+ * ```ts
+ * const required: PathName[] = ['grant', 'handOver']
+ * ```
+ */
 export type PathName = keyof PathCounts;
 
-/** Every path, in the order reports list them. */
+/**
+ * Every path, in the order reports list them.
+ *
+ * @example
+ * ```ts
+ * PATH_NAMES.includes('handOver') // true
+ * ```
+ */
 export const PATH_NAMES: readonly PathName[] = [
   'grant',
   'handOver',
@@ -87,7 +111,14 @@ export function pathCounts(history: History, covered: Coverage = coverage(histor
   };
 }
 
-/** The counts of a run that ran no schedule. */
+/**
+ * The counts of a run that ran no schedule.
+ *
+ * @example
+ * ```ts
+ * const total = tally.paths ?? NO_PATHS
+ * ```
+ */
 export const NO_PATHS: PathCounts = {
   grant: 0,
   handOver: 0,

@@ -1,7 +1,14 @@
 import type { ChaosConfig } from '../options.js';
 import { PATH_NAMES, type PathCounts, type PathName } from './pathCounts.js';
 
-/** A run's path counts, which paths the lock claims, which the run required, and which of those never ran. */
+/**
+ * A run's path counts, which paths the lock claims, which the run required, and which of those never ran.
+ *
+ * @example
+ * ```ts
+ * const { missing } = (await runChaos({ lock: throwingLock })).paths // ['grant']
+ * ```
+ */
 export interface PathReport {
   /** Counts summed over the run's schedules (shrink runs not counted). */
   readonly counts: PathCounts;
