@@ -114,7 +114,7 @@ export interface ChaosOptions {
   readonly onProgress?: (progress: ChaosProgress) => void;
   /**
    * Paths the run must exercise, else its verdict is `inconclusive`. Default: of the paths the lock claims
-   * (`LockAdapter.paths`), `grant` and, with `contention`, `contendedWait`; none on a replay (`path` given).
+   * (`LockAdapter.paths`), `grant` and, on mock with `contention`, `contendedWait`; none on a replay (`path` given).
    */
   readonly requirePaths?: readonly PathName[];
 }

@@ -32,8 +32,9 @@ interface Failure {
  * redis-server processes with `backend: 'redis'`), checks every history, and shrinks the first failing schedule
  * to a minimal counterexample. The verdict is `fail` when any violation is labelled a bug; violations beyond the
  * stated bounds are reported but expected. Without a bug, it is `inconclusive` when a path the run required
- * (`requirePaths`; by default `grant` and, with `contention`, `contendedWait`, of those the lock claims) never ran. Rejects with a `ChaosAdapterError` when the lock adapter itself breaks
- * (its `connect` throws), at the first schedule, with the global clock and `Math.random` restored.
+ * (`requirePaths`; by default `grant` and, on mock with `contention`, `contendedWait`, of those the lock claims)
+ * never ran. Rejects with a `ChaosAdapterError` when the lock adapter itself breaks (its `connect` throws), at the first
+ * schedule, with the global clock and `Math.random` restored.
  *
  * @example
  * ```ts

@@ -6,10 +6,14 @@ import {
   FENCE_RESTART_JUMP,
   History,
   pathCounts,
+  renderJUnit,
+  renderReport,
   runChaos,
   throwingLock,
   type ChaosResult,
 } from '@deadbolt/chaos';
+import { resolveChaosOptions } from '../src/options.js';
+import { requiredPaths } from '../src/paths/pathReport.js';
 import { explain } from './support/explain.js';
 import { node } from './support/spawn.js';
 
@@ -86,11 +90,30 @@ describe('path coverage and the inconclusive verdict', function () {
     expect(deadboltAdapter({ fair: false }).paths?.(across)).not.to.include('handOver');
   });
 
+  it('requires grant and, on mock with contention, contended wait; on real Redis grant only; nothing of a replay', () => {
+    const claimed = deadboltAdapter().paths?.({ min: 100, max: 3_000 }) ?? [];
+    const required = (options: Parameters<typeof resolveChaosOptions>[0]) =>
+      requiredPaths(resolveChaosOptions(options), claimed);
+    expect(required({})).to.deep.equal(['grant', 'contendedWait']);
+    expect(required({ contention: false })).to.deep.equal(['grant']);
+    expect(required({ backend: 'redis' })).to.deep.equal(['grant']);
+    expect(required({ seed: 1, path: '3' })).to.deep.equal([]);
+    expect(required({ requirePaths: ['handOver'] })).to.deep.equal(['handOver']);
+    expect(() => required({ requirePaths: ['teleport' as 'grant'] })).to.throw(
+      RangeError,
+      /unknown path teleport/,
+    );
+  });
+
   it('is inconclusive, never exercised: grant, for a lock whose acquire always throws', async () => {
     const result = await runChaos({ lock: throwingLock, runs: 10, seed: 1 });
     expect(result.verdict, said(result)).to.equal('inconclusive');
     expect(result.paths.missing).to.deep.equal(['grant']);
     expect(result.summary).to.match(/^INCONCLUSIVE .*never exercised: grant/);
+    // The reports say so too: a JUnit failure of its own type, the HTML path table with the missing path marked.
+    const junit = renderJUnit([{ lock: 'throwing', where: 'mock', result }]);
+    expect(junit).to.include('failures="1"').and.include('type="inconclusive"');
+    expect(renderReport(result)).to.match(/<tr class="missing"><td>grant<\/td><td>0<\/td>/);
   });
 
   it('is inconclusive when a required path never ran (multi-key acquires are opt-in), not on a replay', async () => {

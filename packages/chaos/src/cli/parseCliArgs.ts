@@ -32,7 +32,8 @@ export const USAGE = `Usage: deadbolt-chaos [options]
   --no-shrink                 report the first failure unshrunk
   --require-paths a,b         paths that must each run at least once, else inconclusive (exit 3):
                               ${PATH_NAMES.join(', ')}
-                              (default: grant and, with contention, contendedWait, if the lock claims them)
+                              (default: grant and, on mock with contention, contendedWait, if the lock
+                              claims them; none on a replay with --path)
   --report FILE.html          write the HTML report (several runs: FILE-lock-topology.html)
   --junit FILE.xml            write a JUnit XML report: one test case per lock and topology
   --github                    GitHub Actions annotations (::error) and step summary; on by itself
