@@ -65,7 +65,8 @@ export class LockViolationError extends Error {
  * Runs the harness on `lock` and throws a {@link LockViolationError} when it finds a violation labelled a bug; the
  * message says what broke and how to replay it, so a test runner's failure output is enough to reproduce it.
  * Works in any runner that fails a test on a rejected promise: mocha, node:test, vitest, jest. Resolves the
- * result when the lock passed (violations beyond the stated bounds do not fail it).
+ * result when the lock passed (violations beyond the stated bounds do not fail it), and when the run was
+ * `inconclusive` (a required path never ran): check `result.verdict` or `result.paths.missing` for that.
  *
  * @example
  * ```ts

@@ -9,6 +9,7 @@ import { UsageError } from './cli/UsageError.js';
 import { resolveChaosOptions } from './options.js';
 import { renderJUnit, type JUnitCase } from './report/junit.js';
 import { renderReport } from './report/renderReport.js';
+import { pathCountsText } from './paths/pathReport.js';
 import type { ChaosResult } from './result.js';
 import { runChaos } from './runChaos.js';
 
@@ -37,7 +38,8 @@ function reportFile(file: string, run: CliRun, several: boolean): string {
  * `deadbolt-chaos`: runs the chaos harness from the command line, once per lock × topology. Prints a progress bar
  * (stderr), a one-line verdict per run, the counterexample, and a closing line `deadbolt-chaos: N passed, N failed`;
  * optionally the results as JSON (stdout), an HTML report, a JUnit XML report and GitHub Actions annotations.
- * Exit code 0 when clean, 1 when a violation was found, 2 on a usage error or a lock adapter that throws.
+ * Exit code 0 when clean, 1 when a violation was found, 2 on a usage error or a lock adapter that throws, 3 when
+ * no run failed but one was inconclusive (a path it required never ran: the line `never exercised: …` says which).
  *
  * @example
  * ```sh
@@ -91,6 +93,9 @@ async function main(argv: readonly string[]): Promise<number> {
       ...(replay ? { replayCommand: replay } : {}),
     });
     log.write(`${result.summary}\n`);
+    log.write(`Paths: ${pathCountsText(result.paths.counts)}\n`);
+    if (result.verdict === 'inconclusive')
+      log.write(`INCONCLUSIVE ${title}: never exercised: ${result.paths.missing.join(', ')}\n`);
     if (result.counterexample) {
       log.write(
         `\nCounterexample (${result.counterexample.commands.length} steps, ttl ${result.counterexample.ttl} ms):\n  ${result.counterexample.commands.join('\n  ')}\n`,
@@ -114,11 +119,12 @@ async function main(argv: readonly string[]): Promise<number> {
     await appendFile(summary, stepSummary(cases.map((c) => [`${c.lock} on ${c.where}`, c.result])));
   const failed = cases.filter((c) => c.result?.verdict === 'fail').length;
   const errors = cases.filter((c) => c.result === undefined).length;
+  const inconclusive = cases.filter((c) => c.result?.verdict === 'inconclusive').length;
   log.write(
-    `deadbolt-chaos: ${cases.length - failed - errors} passed, ${failed} failed${errors > 0 ? `, ${errors} errors` : ''}\n`,
+    `deadbolt-chaos: ${cases.length - failed - errors - inconclusive} passed, ${failed} failed${inconclusive > 0 ? `, ${inconclusive} inconclusive` : ''}${errors > 0 ? `, ${errors} errors` : ''}\n`,
   );
   if (request.json) process.stdout.write(`${JSON.stringify(several ? results : results[0], null, 2)}\n`);
-  return errors > 0 ? 2 : failed > 0 ? 1 : 0;
+  return errors > 0 ? 2 : failed > 0 ? 1 : inconclusive > 0 ? 3 : 0;
 }
 
 main(process.argv.slice(2)).then(

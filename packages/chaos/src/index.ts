@@ -38,6 +38,15 @@ export * from './fixtures/index.js';
 export { renderReport, type ReportOptions } from './report/renderReport.js';
 export { renderJUnit, type JUnitCase } from './report/junit.js';
 export { coverage, type Coverage } from './history/coverage.js';
+export {
+  pathCounts,
+  addPathCounts,
+  PATH_NAMES,
+  FENCE_RESTART_JUMP,
+  type PathCounts,
+  type PathName,
+} from './paths/pathCounts.js';
+export { pathReport, requiredPaths, pathCountsText, type PathReport } from './paths/pathReport.js';
 export { timelines, type BeliefInterval, type KeyTimeline } from './report/intervals.js';
 export { FaultProxy } from './real/FaultProxy.js';
 export { noFaults, type ConnectionFaults } from './backend/FaultyConnection.js';

@@ -8,6 +8,7 @@ import {
   REAL_ONLY_FAULTS,
   type ChaosFault,
 } from './schedule/faults.js';
+import { PATH_NAMES, type PathName } from './paths/pathCounts.js';
 
 /** Where a run's Redis lives: ioredis-mock on virtual time, or redis-server processes the harness starts. */
 export type ChaosBackendName = 'mock' | 'redis';
@@ -111,6 +112,11 @@ export interface ChaosOptions {
   readonly shrink?: boolean;
   /** Called after every schedule (for a progress bar). Default: none. */
   readonly onProgress?: (progress: ChaosProgress) => void;
+  /**
+   * Paths the run must exercise, else its verdict is `inconclusive`. Default: of the paths the lock claims
+   * (`LockAdapter.paths`), `grant` and, on mock with `contention`, `contendedWait`; none on a replay (`path` given).
+   */
+  readonly requirePaths?: readonly PathName[];
 }
 
 /** {@link ChaosOptions} with the defaults filled in. */
@@ -134,6 +140,8 @@ export interface ChaosConfig {
   readonly client: ChaosClientLibrary;
   readonly shrink: boolean;
   readonly onProgress: ((progress: ChaosProgress) => void) | undefined;
+  /** The paths asked for; `undefined`: the default of `pathReport`. */
+  readonly requirePaths: readonly PathName[] | undefined;
 }
 
 /** Validates the options once and fills in the defaults; throws `RangeError` for a bad option. */
@@ -184,6 +192,11 @@ export function resolveChaosOptions(options: ChaosOptions = {}): ChaosConfig {
     );
   if (processes === 'child' && !lock.child)
     throw new RangeError(`runChaos: lock ${lock.name} has no child spec; processes child needs one`);
+  for (const path of options.requirePaths ?? [])
+    if (!PATH_NAMES.includes(path))
+      throw new RangeError(
+        `runChaos: unknown path ${String(path)} in "requirePaths" (${PATH_NAMES.join(', ')})`,
+      );
   return {
     lock,
     backend,
@@ -203,6 +216,7 @@ export function resolveChaosOptions(options: ChaosOptions = {}): ChaosConfig {
     client,
     shrink: options.shrink ?? backend === 'mock',
     onProgress: options.onProgress,
+    requirePaths: options.requirePaths,
   };
 }
 

@@ -3,6 +3,7 @@ import type { Invariant, Violation } from './checker/Violation.js';
 import type { HistoryEvent } from './history/events.js';
 import type { ChaosBackendName, ChaosTopology, TtlRange } from './options.js';
 import type { ChaosFault } from './schedule/faults.js';
+import type { PathReport } from './paths/pathReport.js';
 
 /** A shrunk, replayable failure: pass `seed`, `path` and `replayPath` back to `runChaos` to run it again. */
 export interface Counterexample {
@@ -75,7 +76,11 @@ export interface ChaosRunInfo {
  * ```
  */
 export interface ChaosResult {
-  readonly verdict: 'pass' | 'fail';
+  /**
+   * `fail`: a violation labelled a bug; `inconclusive`: none, but a path the run required was never exercised
+   * (`paths.missing`); `pass`: neither.
+   */
+  readonly verdict: 'pass' | 'fail' | 'inconclusive';
   /** One line: verdict, lock, schedules, seed. */
   readonly summary: string;
   readonly seed: number;
@@ -88,4 +93,6 @@ export interface ChaosResult {
   /** The events of the (shrunk) failing schedule, or of the busiest schedule when all passed (for the report). */
   readonly history: readonly HistoryEvent[];
   readonly statistics: ChaosStatistics;
+  /** How often each path of the lock ran, which the run required and which of those never ran. */
+  readonly paths: PathReport;
 }

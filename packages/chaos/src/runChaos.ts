@@ -8,6 +8,8 @@ import type { HistoryEvent } from './history/events.js';
 import { formatHistory } from './history/format.js';
 import { formatTtl, resolveChaosOptions, type ChaosOptions } from './options.js';
 import type { ChaosResult, ChaosRunInfo, Counterexample } from './result.js';
+import { NO_PATHS } from './paths/pathCounts.js';
+import { pathReport } from './paths/pathReport.js';
 import type { ChaosModel } from './schedule/commands.js';
 import { replayableScheduler } from './schedule/replayableScheduler.js';
 import { scheduleArbitrary } from './schedule/scheduleArbitrary.js';
@@ -29,8 +31,10 @@ interface Failure {
  * Runs `runs` generated schedules of clients, operations and faults against the lock (on virtual time, or on real
  * redis-server processes with `backend: 'redis'`), checks every history, and shrinks the first failing schedule
  * to a minimal counterexample. The verdict is `fail` when any violation is labelled a bug; violations beyond the
- * stated bounds are reported but expected. Rejects with a `ChaosAdapterError` when the lock adapter itself breaks
- * (its `connect` throws), at the first schedule, with the global clock and `Math.random` restored.
+ * stated bounds are reported but expected. Without a bug, it is `inconclusive` when a path the run required
+ * (`requirePaths`; by default `grant` and, on mock with `contention`, `contendedWait`, of those the lock claims)
+ * never ran. Rejects with a `ChaosAdapterError` when the lock adapter itself breaks (its `connect` throws), at the first
+ * schedule, with the global clock and `Math.random` restored.
  *
  * @example
  * ```ts
@@ -111,6 +115,7 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosResult>
   if (adapterError) throw adapterError;
   const durationMs = Math.round(realNow() - started);
   const statistics = tally.statistics(durationMs);
+  const paths = pathReport(config, tally.paths ?? NO_PATHS);
   const run: ChaosRunInfo = {
     lock: config.lock.name,
     backend: config.backend,
@@ -133,15 +138,17 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosResult>
       : `${config.clients} clients, ${config.clientsPerProcess} per process`;
   const ttl = `ttl ${formatTtl(config.ttl)} ms`;
   if (!details.failed) {
+    const inconclusive = paths.missing.length > 0;
     return {
-      verdict: 'pass',
-      summary: `PASS ${run.lock}: ${tally.schedules} schedules on ${where} (${shape}, ≤${config.operations} steps, ${ttl}, faults ${config.bounds} bounds), seed ${details.seed}, ${durationMs} ms`,
+      verdict: inconclusive ? 'inconclusive' : 'pass',
+      summary: `${inconclusive ? 'INCONCLUSIVE' : 'PASS'} ${run.lock}: ${inconclusive ? `never exercised: ${paths.missing.join(', ')}; ` : ''}${tally.schedules} schedules on ${where} (${shape}, ≤${config.operations} steps, ${ttl}, faults ${config.bounds} bounds), seed ${details.seed}, ${durationMs} ms`,
       seed: details.seed,
       run,
       violations: [],
       beyondBounds: tally.beyondBounds,
       history: tally.sample.events,
       statistics,
+      paths,
     };
   }
   const failure = lastFailure;
@@ -170,5 +177,6 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosResult>
     counterexample,
     history: failure?.events ?? tally.sample.events,
     statistics,
+    paths,
   };
 }

@@ -1,6 +1,7 @@
 import type { Invariant, Violation } from './checker/Violation.js';
 import { coverage } from './history/coverage.js';
 import type { HistoryEvent } from './history/events.js';
+import { addPathCounts, pathCounts, type PathCounts } from './paths/pathCounts.js';
 import type { ChaosStatistics } from './result.js';
 import type { ChaosWorld } from './world/ChaosWorld.js';
 
@@ -32,6 +33,8 @@ export class RunTally {
   #grants = 0;
   #handOvers: number | undefined = 0;
   #contendedWaits = 0;
+  /** The paths the schedules exercised, summed; `undefined` before the first schedule. */
+  paths: PathCounts | undefined;
 
   /** Counts one finished run of `world` (a schedule, or a shrink run once {@link shrinking}). */
   add(
@@ -54,6 +57,8 @@ export class RunTally {
         ? undefined
         : this.#handOvers + covered.handOvers;
     this.#contendedWaits += covered.contendedWaits;
+    const paths = pathCounts(world.history, covered);
+    this.paths = this.paths === undefined ? paths : addPathCounts(this.paths, paths);
     if (covered.grants > this.sample.grants)
       this.sample = { events: world.history.events, grants: covered.grants };
     for (const [kind, n] of world.stepCounts) this.#steps[kind] = (this.#steps[kind] ?? 0) + n;

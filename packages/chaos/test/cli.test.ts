@@ -81,6 +81,8 @@ describe('deadbolt-chaos CLI', function () {
   it('prints the usage with --help and exits 0', async () => {
     const run = await cli('--help');
     expect(run.code).to.equal(0);
-    expect(run.stdout).to.include('Exit codes: 0 clean, 1 violation found, 2 usage error.');
+    expect(run.stdout).to.include(
+      'Exit codes: 0 clean, 1 violation found, 2 usage error, 3 inconclusive (a required path never ran).',
+    );
   });
 });

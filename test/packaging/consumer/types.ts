@@ -65,7 +65,7 @@ export async function consumer(): Promise<number> {
   });
 
   const result: ChaosResult = await runChaos({ lock: deadboltAdapter(), runs: 1 });
-  const verdict: 'pass' | 'fail' = result.verdict;
+  const verdict: 'pass' | 'fail' | 'inconclusive' = result.verdict;
   await server.stop();
   return verdict === 'pass' && maybe !== null ? fence : -fence;
 }

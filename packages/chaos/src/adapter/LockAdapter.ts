@@ -1,6 +1,8 @@
 import type { RedisConnection } from '@deadbolt/core';
 import type { Cluster, Redis } from 'ioredis';
 import type { ChaosClientLibrary } from '../real/clientLibraries.js';
+import type { TtlRange } from '../options.js';
+import type { PathName } from '../paths/pathCounts.js';
 import type { ChildLockSpec } from './ChildLockSpec.js';
 
 /** What the harness asks of one acquire. */
@@ -115,4 +117,9 @@ export interface LockAdapter {
   readonly multiKey?: boolean;
   /** How a child process rebuilds this lock (built-in locks only): needed for `processes: 'child'`. */
   readonly child?: ChildLockSpec;
+  /**
+   * The paths the lock claims to have, for a run whose ttls span `ttl`: a run that requires a claimed path (see
+   * `ChaosOptions.requirePaths`) and never exercised it is inconclusive. Default `['grant']` (every lock grants).
+   */
+  paths?(ttl: TtlRange): readonly PathName[];
 }

@@ -7,6 +7,7 @@ import {
   QUEUE_ENTRY_MS,
   type LockerOptions,
 } from '@deadbolt/core';
+import type { PathName } from '../paths/pathCounts.js';
 import type { AdapterAcquireOptions, LockAdapter } from './LockAdapter.js';
 
 /** Fair-queue entry lifetime + backoff cap + heartbeat of `@deadbolt/core`, plus slack, in ms. */
@@ -38,6 +39,17 @@ export function deadboltAdapter(options: DeadboltAdapterOptions = {}): LockAdapt
     isBusy: (error) => (error as { code?: unknown }).code === 'ERR_LOCK_BUSY',
     child: { kind: 'deadbolt', options },
     multiKey: true,
+    // A release hands the lock to a waiter (of a fair lock) only when the waiter's ttl is at least QUEUE_ENTRY_MS.
+    paths: (ttl): PathName[] => [
+      'grant',
+      'contendedWait',
+      ...((options.fair ?? true) && ttl.max >= QUEUE_ENTRY_MS ? (['handOver'] as const) : []),
+      'multiKey',
+      'extendOk',
+      'extendRefused',
+      'fenceRestart',
+      'quorumDecision',
+    ],
     connect({ redis, target, client, now }) {
       const connection = client?.connection ?? target ?? redis;
       const locker = createLocker(connection, { commandTimeout: 200, ...options, now });

@@ -36,7 +36,7 @@ export function githubAnnotation(result: ChaosResult, title: string, replay: str
 export function stepSummary(rows: readonly (readonly [string, ChaosResult | undefined])[]): string {
   const lines = rows.map(([title, r]) =>
     r
-      ? `| ${title} | ${r.verdict === 'pass' ? 'pass' : '**FAIL**'} | ${r.summary.replace(/\|/g, '\\|')} |`
+      ? `| ${title} | ${r.verdict === 'pass' ? 'pass' : r.verdict === 'inconclusive' ? '**inconclusive**' : '**FAIL**'} | ${r.summary.replace(/\|/g, '\\|')} |`
       : `| ${title} | **error** | |`,
   );
   return ['### deadbolt-chaos', '', '| run | verdict | summary |', '| --- | --- | --- |', ...lines, ''].join(

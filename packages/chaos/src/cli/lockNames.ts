@@ -1,10 +1,11 @@
 import type { LockAdapter } from '../adapter/LockAdapter.js';
 import { deadboltAdapter } from '../adapter/deadboltAdapter.js';
-import { brokenLocks, simpleLockAdapter } from '../fixtures/index.js';
+import { brokenLocks, simpleLockAdapter, throwingLock } from '../fixtures/index.js';
 import { UsageError } from './UsageError.js';
 
 /**
- * The lock a CLI name stands for: `deadbolt`, `correct` (the reference lock) or a `brokenLocks` name.
+ * The lock a CLI name stands for: `deadbolt`, `correct` (the reference lock), `throwing` (every acquire throws:
+ * an inconclusive run) or a `brokenLocks` name.
  *
  * @throws {@link UsageError} for any other name.
  * @example
@@ -15,10 +16,11 @@ import { UsageError } from './UsageError.js';
 export function lockByName(name: string): LockAdapter {
   if (name === 'deadbolt') return deadboltAdapter();
   if (name === 'correct') return simpleLockAdapter('correct reference lock');
+  if (name === 'throwing') return throwingLock;
   const broken = (brokenLocks as Record<string, LockAdapter>)[name];
   if (!broken)
     throw new UsageError(
-      `--lock must be deadbolt, correct or one of ${Object.keys(brokenLocks).join(', ')}, got "${name}"`,
+      `--lock must be deadbolt, correct, throwing or one of ${Object.keys(brokenLocks).join(', ')}, got "${name}"`,
     );
   return broken;
 }

@@ -5,6 +5,7 @@ import { DEFAULT_TTL, TOPOLOGIES, formatTtl, type ChaosOptions, type ChaosTopolo
 import { CLIENT_LIBRARIES } from '../real/clientLibraries.js';
 import { FAULT_NAMES, type ChaosFault } from '../schedule/faults.js';
 import { UsageError } from './UsageError.js';
+import { PATH_NAMES, type PathName } from '../paths/pathCounts.js';
 
 /** The CLI's usage text. */
 export const USAGE = `Usage: deadbolt-chaos [options]
@@ -15,7 +16,8 @@ export const USAGE = `Usage: deadbolt-chaos [options]
   --processes inline|child    redis backend: clients in this process (default) or one child process each,
                               so that a pause really stops the client (SIGSTOP)
   --client ioredis|iovalkey|node-redis   redis backend: the client library the lock runs on (default ioredis)
-  --lock NAME[,NAME...]       deadbolt (default), correct, or a broken fixture: ${Object.keys(brokenLocks).join(', ')}
+  --lock NAME[,NAME...]       deadbolt (default), correct, throwing (acquire always throws), or a broken
+                              fixture: ${Object.keys(brokenLocks).join(', ')}
   --clients N                 concurrent clients (default 5)
   --clients-per-process K     clients that share one process: its lock client, connection and clock
                               (default 1; inline processes only)
@@ -28,6 +30,10 @@ export const USAGE = `Usage: deadbolt-chaos [options]
   --bounds within|beyond      keep faults within the lock's bounds (default) or go beyond
   --seed=S --path P [--replay-path R]   replay a failure (write a negative seed as --seed=-42)
   --no-shrink                 report the first failure unshrunk
+  --require-paths a,b         paths that must each run at least once, else inconclusive (exit 3):
+                              ${PATH_NAMES.join(', ')}
+                              (default: grant and, on mock with contention, contendedWait, if the lock
+                              claims them; none on a replay with --path)
   --report FILE.html          write the HTML report (several runs: FILE-lock-topology.html)
   --junit FILE.xml            write a JUnit XML report: one test case per lock and topology
   --github                    GitHub Actions annotations (::error) and step summary; on by itself
@@ -37,7 +43,7 @@ export const USAGE = `Usage: deadbolt-chaos [options]
   -v, --version               the version
   -h, --help                  this text
 
-Exit codes: 0 clean, 1 violation found, 2 usage error.
+Exit codes: 0 clean, 1 violation found, 2 usage error, 3 inconclusive (a required path never ran).
 (2 also when a lock adapter's connect throws.)`;
 
 /** One run the command line asks for: a lock on a topology, with every other option shared. */
@@ -105,6 +111,8 @@ export function parseCliArgs(
       .filter((f) => f !== '');
   const faults = list(v.faults);
   for (const f of faults ?? []) oneOf('faults', f, FAULT_NAMES);
+  const requirePaths = list(v['require-paths']);
+  for (const p of requirePaths ?? []) oneOf('require-paths', p, PATH_NAMES);
   const topologies = list(v.topology)?.map((t) => oneOf<ChaosTopology>('topology', t, TOPOLOGIES)) ?? [
     undefined,
   ];
@@ -124,6 +132,7 @@ export function parseCliArgs(
     ...defined('bounds', oneOf('bounds', v.bounds, ['within', 'beyond'] as const)),
     ...(v['no-shrink'] === true ? { shrink: false } : {}),
     ...(v['no-contention'] === true ? { contention: false } : {}),
+    ...defined('requirePaths', requirePaths as PathName[] | undefined),
   };
   if (shared.path !== undefined && shared.seed === undefined) throw new UsageError('--path needs --seed');
   const runs = (list(v.lock) ?? ['deadbolt']).flatMap((lockName) =>
@@ -191,6 +200,7 @@ function parse(argv: readonly string[]) {
       seed: text,
       path: text,
       'replay-path': text,
+      'require-paths': text,
       report: text,
       junit: text,
       github: { type: 'boolean' },

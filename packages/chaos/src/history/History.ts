@@ -32,6 +32,8 @@ export interface HistoryParams {
   readonly leases?: 'exact' | 'sampled';
   /** Redis keys the lock means to keep without a TTL (fence counters): S5 and L4 leave them alone. Default none. */
   readonly persistentKeys?: readonly string[];
+  /** Masters that vote on every grant (a quorum topology); default none (one node or a Cluster decides). */
+  readonly voters?: number;
 }
 
 /**
@@ -67,7 +69,7 @@ export class History {
     client: number,
     op: OpKind,
     key: string,
-    extra: { ttl: number; wait?: number; token?: string },
+    extra: { ttl: number; wait?: number; token?: string; keys?: number },
   ): OpEvent {
     const event: OpEvent = {
       type: 'op',

@@ -46,6 +46,8 @@ export interface OpEvent {
   readonly ttl: number;
   /** How long an acquire may wait, in ms. */
   readonly wait?: number;
+  /** How many keys an acquire locked together (`acquireAll`), when more than one. */
+  readonly keys?: number;
   /** The owner token of the grant (acquire ok; release and extend carry the token they act for). */
   token?: string;
   fence?: number;

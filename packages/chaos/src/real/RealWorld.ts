@@ -70,6 +70,7 @@ export class RealWorld implements ChaosWorld {
         clients: config.clients,
         clientsPerProcess: config.clientsPerProcess ?? 1,
         leases: 'sampled',
+        ...(topology.quorum ? { voters: topology.servers.length } : {}),
       }),
       () => Math.round(performance.now() - started),
     );

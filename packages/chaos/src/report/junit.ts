@@ -40,7 +40,9 @@ const seconds = (ms: number): string => (ms / 1000).toFixed(3);
  * ```
  */
 export function renderJUnit(cases: readonly JUnitCase[], timestamp = new Date()): string {
-  const failures = cases.filter((c) => c.result?.verdict === 'fail').length;
+  const failures = cases.filter(
+    (c) => c.result?.verdict === 'fail' || c.result?.verdict === 'inconclusive',
+  ).length;
   const errors = cases.filter((c) => c.result === undefined).length;
   const total = cases.reduce((t, c) => t + (c.result?.statistics.durationMs ?? c.durationMs ?? 0), 0);
   const counts = `tests="${cases.length}" failures="${failures}" errors="${errors}"`;
@@ -64,6 +66,8 @@ function testCase(c: JUnitCase): string {
   }
   const out = `      <system-out>${xml(`${result.summary}\n${runSize(result)}; ttl ${ttlText(result)}; ${coverageText(result.statistics)}`)}</system-out>`;
   if (result.verdict === 'pass') return `${open}\n${out}\n    </testcase>`;
+  if (result.verdict === 'inconclusive')
+    return `${open}\n      <failure message="${xml(`never exercised: ${result.paths.missing.join(', ')}`)}" type="inconclusive">${xml(result.summary)}</failure>\n${out}\n    </testcase>`;
   const first = result.violations.find((v) => v.label === 'bug');
   const ce = result.counterexample;
   const detail = [

@@ -2,10 +2,11 @@ import { INVARIANT_NAMES } from '../checker/Violation.js';
 import type { ChaosResult } from '../result.js';
 import { coverageText, runSize, ttlText } from './runText.js';
 import { escapeHtml } from './escapeHtml.js';
+import { PATH_NAMES } from '../paths/pathCounts.js';
 import { timelines } from './intervals.js';
 import { timelineSvg } from './timelineSvg.js';
 
-const STYLE = `body{font:14px system-ui,sans-serif;margin:24px;color:#111}h1 .pass{color:#15803d}h1 .fail{color:#b91c1c}
+const STYLE = `body{font:14px system-ui,sans-serif;margin:24px;color:#111}h1 .pass{color:#15803d}h1 .fail{color:#b91c1c}h1 .inconclusive{color:#b45309}tr.missing{color:#b45309;font-weight:700}
 table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:3px 8px;text-align:left}pre{background:#f4f4f5;padding:8px;overflow:auto;max-height:420px}
 svg.timeline{border:1px solid #e5e7eb;margin:8px 0;font-size:11px}.row{font-weight:600}.lane{stroke:#e5e7eb}.tick{fill:#6b7280}
 .fault{fill:#f59e0b}.fault.beyond{fill:#7f1d1d}.write{fill:#111}.write.fenced{fill:#fff;stroke:#111}.write.rejected{fill:#fff;stroke:#9ca3af;stroke-dasharray:2 2}
@@ -55,6 +56,7 @@ export function renderReport(result: ChaosResult, options: ReportOptions = {}): 
 <table><tr><th>backend</th><td>${run.backend}${run.backend === 'redis' ? ` (${run.topology})` : ''}</td></tr>
 <tr><th>schedules</th><td>${runSize(result)}, ${run.clients} clients${run.clientsPerProcess > 1 ? ` (${run.clientsPerProcess} per process)` : ''}, ≤ ${run.operations} steps, ttl ${ttlText(result)}, faults ${run.bounds} bounds</td></tr>
 <tr><th>coverage</th><td>${escapeHtml(coverageText(statistics))}</td></tr>
+<tr><th>paths</th><td><table id="paths"><tr><th>path</th><th>count</th><th>claimed</th><th>required</th></tr>${PATH_NAMES.map((p) => `<tr${result.paths.missing.includes(p) ? ' class="missing"' : ''}><td>${p}</td><td>${result.paths.counts[p] ?? 'n/a'}</td><td>${result.paths.claimed.includes(p) ? 'yes' : ''}</td><td>${result.paths.required.includes(p) ? 'yes' : ''}</td></tr>`).join('')}</table></td></tr>
 <tr><th>seed</th><td>${result.seed}</td></tr><tr><th>duration</th><td>${statistics.durationMs} ms</td></tr></table>
 <h2>Timeline of ${what}</h2>
 <p class="legend"><span>■ filled bar: the client believes it holds the key</span><span>▭ dashed: acquire with unknown outcome (counts as held for a ttl)</span><span>top row: the server's lease, coloured by owner</span><span>orange band: fault (dark red: beyond bounds)</span><span>● plain write, ○ fenced write with its fence, red: lost update, grey dashed: refused</span><span>red line: violation</span></p>

@@ -138,10 +138,15 @@ export class ChaosClient {
     this.#acquiring = true;
     const { history, key, ttl } = this.env;
     this.#acquiringSince = history.now();
-    const op = history.invoke(this.id, 'acquire', key, { ttl, wait });
     const { lock } = this;
+    const several = alsoKeys.length > 0 && lock.acquireAll !== undefined;
+    const op = history.invoke(this.id, 'acquire', key, {
+      ttl,
+      wait,
+      ...(several ? { keys: 1 + alsoKeys.length } : {}),
+    });
     this.#as(() =>
-      alsoKeys.length > 0 && lock.acquireAll
+      several && lock.acquireAll
         ? lock.acquireAll([key, ...alsoKeys], { ttl, wait })
         : lock.acquire(key, { ttl, wait }),
     ).then(

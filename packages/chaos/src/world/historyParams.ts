@@ -14,7 +14,14 @@ import { CHAOS_OTHER_KEY } from './World.js';
  */
 export function historyParams(
   lock: LockAdapter,
-  run: { key: string; ttl: number; clients: number; clientsPerProcess: number; leases: 'exact' | 'sampled' },
+  run: {
+    key: string;
+    ttl: number;
+    clients: number;
+    clientsPerProcess: number;
+    leases: 'exact' | 'sampled';
+    voters?: number;
+  },
 ): HistoryParams {
   return {
     ttl: run.ttl,
@@ -25,5 +32,6 @@ export function historyParams(
     leases: run.leases,
     // The keys of the key that multiSlot acquires lock too are the lock's as well.
     persistentKeys: [run.key, CHAOS_OTHER_KEY].flatMap((key) => lock.persistentKeys?.(key) ?? []),
+    ...(run.voters === undefined ? {} : { voters: run.voters }),
   };
 }
