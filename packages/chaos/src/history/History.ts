@@ -1,6 +1,7 @@
 import type {
   FaultEvent,
   HistoryEvent,
+  HoldersEvent,
   LeaseEvent,
   LossEvent,
   OpEvent,
@@ -32,6 +33,22 @@ export interface HistoryParams {
   readonly leases?: 'exact' | 'sampled';
   /** Redis keys the lock means to keep without a TTL (fence counters): S5 and L4 leave them alone. Default none. */
   readonly persistentKeys?: readonly string[];
+  /** Permits of the key (`ChaosOptions.limit`): at most this many holders at once. Default `1`. */
+  readonly limit?: number;
+  /** Whether acquires may ask for read shares (`ChaosOptions.sharedRatio` above 0). Default `false`. */
+  readonly shared?: boolean;
+}
+
+/**
+ * Whether a run used the counted modes (a limit above 1, or read shares): its holders are counted, not one owner.
+ *
+ * @example
+ * ```ts
+ * if (countedModes(history.params)) checkHolderBound(history)
+ * ```
+ */
+export function countedModes(params: HistoryParams): boolean {
+  return (params.limit ?? 1) > 1 || params.shared === true;
 }
 
 /**
@@ -67,7 +84,7 @@ export class History {
     client: number,
     op: OpKind,
     key: string,
-    extra: { ttl: number; wait?: number; token?: string },
+    extra: { ttl: number; wait?: number; token?: string; shared?: true },
   ): OpEvent {
     const event: OpEvent = {
       type: 'op',
@@ -104,7 +121,12 @@ export class History {
 
   /** Records any other event stamped now. */
   record(
-    event: Omit<LeaseEvent, 't'> | Omit<ProbeEvent, 't'> | Omit<WriteEvent, 't'> | Omit<LossEvent, 't'>,
+    event:
+      | Omit<LeaseEvent, 't'>
+      | Omit<ProbeEvent, 't'>
+      | Omit<WriteEvent, 't'>
+      | Omit<LossEvent, 't'>
+      | Omit<HoldersEvent, 't'>,
   ): void {
     this.events.push({ ...event, t: this.#now() });
   }

@@ -14,9 +14,21 @@ import { CHAOS_OTHER_KEY } from './World.js';
  */
 export function historyParams(
   lock: LockAdapter,
-  run: { key: string; ttl: number; clients: number; clientsPerProcess: number; leases: 'exact' | 'sampled' },
+  run: {
+    key: string;
+    ttl: number;
+    clients: number;
+    clientsPerProcess: number;
+    leases: 'exact' | 'sampled';
+    /** Permits of the key. Default `1`. */
+    limit?: number;
+    /** Whether acquires may ask for read shares. Default `false`. */
+    shared?: boolean;
+  },
 ): HistoryParams {
   return {
+    ...((run.limit ?? 1) > 1 ? { limit: run.limit } : {}),
+    ...(run.shared === true ? { shared: true } : {}),
     ttl: run.ttl,
     driftFactor: lock.driftFactor,
     retryBound: lock.retryBound(run.ttl),
