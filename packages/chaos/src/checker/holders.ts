@@ -1,6 +1,6 @@
 import type { HistoryParams } from '../history/History.js';
 import type { HistoryEvent } from '../history/events.js';
-import { ownerAt, type LeaseInterval } from './leases.js';
+import { tokenOwners, type LeaseInterval } from './leases.js';
 
 /** Counted modes: one holder on the server: `token` was counted among the holders of `key` from `start` to `end`. */
 export interface HolderInterval {
@@ -47,8 +47,9 @@ export function serverHolders(events: readonly HistoryEvent[]): HolderInterval[]
 
 /**
  * Counted modes: the values the lease key took that are not owner tokens but a lock's marker of the held mode
- * (deadbolt keeps `~s` or `~N` there while read shares or permits are held): the lease's value when a counted
- * grant (a read share, or a permit of a limit above 1) was answered. Empty for a run without counted modes.
+ * (deadbolt keeps `~s` or `~N` there while read shares or permits are held): a value the lease had (or was set to)
+ * when a counted grant (a read share, or a permit of a limit above 1) was answered, and that no operation reported
+ * as its token. Empty for a run without counted modes.
  *
  * @example
  * ```ts
@@ -62,11 +63,14 @@ export function modeMarkers(
 ): Set<string> {
   const out = new Set<string>();
   const limit = params.limit ?? 1;
+  const tokens = tokenOwners(events);
   for (const g of events) {
     if (g.type !== 'op' || g.op !== 'acquire' || g.result !== 'ok' || g.tRes === undefined) continue;
     if (limit === 1 && g.shared !== true) continue;
-    const marker = ownerAt(leases, g.key, g.tRes);
-    if (marker !== null) out.add(marker);
+    const at = g.tRes;
+    // Several changes may share the grant's instant: every value the lease had then is a candidate.
+    for (const l of leases)
+      if (l.key === g.key && l.start <= at && at <= l.end && !tokens.has(l.owner)) out.add(l.owner);
   }
   return out;
 }
