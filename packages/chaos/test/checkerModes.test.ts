@@ -98,6 +98,28 @@ describe('checker, counted modes', () => {
     expect(check({ ...base, limit: 2 }, full)).to.deep.equal([]);
   });
 
+  it('L1 takes a writer lease set at the instant a reader was granted for a lease, not for a mode marker', () => {
+    // Seed 2026 of `--shared-ratio 0.5`: readers released and a writer was granted, all at t = 0.
+    const lease = (owner: string | null): HistoryEvent => ({
+      type: 'lease',
+      t: 0,
+      key: 'k',
+      owner,
+      expireAt: 5000,
+    });
+    const events = [
+      acquire(1, 0, 0, 0, 'ok', { token: 'r', fence: 1, shared: true }),
+      acquire(2, 1, 0, 0, 'ok', { token: 'w', fence: 2 }),
+      lease('~s'),
+      lease(null),
+      lease('w'),
+      acquire(3, 2, 0, 2700, 'fail', { wait: 2700, shared: true }),
+    ];
+    expect(check({ ...base, shared: true }, events)).to.not.include('L1');
+    const free = events.filter((e) => e.type !== 'lease' || e.owner !== 'w');
+    expect(check({ ...base, shared: true }, free)).to.include('L1');
+  });
+
   it('L6 flags a reader granted while an earlier writer waited, not a reader that came first', () => {
     const writer = acquire(1, 0, 0, 500, 'fail', { wait: 500 });
     const reader = (t: number): HistoryEvent =>
