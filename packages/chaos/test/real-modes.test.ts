@@ -13,6 +13,8 @@ describe('counted modes on the real backend (redis-server, fault proxy)', functi
     ['semaphore (limit 3) on a single node', { limit: 3, topology: 'single' }],
     ['read-write lock (shared ratio 0.5) on a single node', { sharedRatio: 0.5, topology: 'single' }],
     ['read-write lock (shared ratio 0.5) on the Cluster', { sharedRatio: 0.5, topology: 'cluster' }],
+    // The mode crosses the IPC channel to clients in child processes.
+    ['semaphore (limit 2) with clients in child processes', { limit: 2, processes: 'child' }],
   ];
   for (const [name, options] of runs) {
     it(`deadbolt's ${name} passes with faults within its bounds`, async () => {
