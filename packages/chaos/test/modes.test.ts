@@ -29,6 +29,9 @@ describe('counted modes: semaphores and read-write locks', function () {
       expect(result.verdict, explain(result)).to.equal('pass');
       expect(result.statistics.schedules).to.equal(120);
       expect(result.statistics.grants, 'grants').to.be.greaterThan(120);
+      // The mode reached the lock: in the busiest schedule, two clients held the key together at some point.
+      const together = result.history.some((e) => e.type === 'probe' && e.believers.length >= 2);
+      expect(together, 'two holders at once').to.equal(true);
     });
   }
 
