@@ -18,7 +18,9 @@ export type {
   LockHandle,
   ClientContext,
   AdapterAcquireOptions,
+  AcquireMode,
 } from './adapter/LockAdapter.js';
+export type { CountedLockFlaw } from './fixtures/CountedLock.js';
 export { deadboltAdapter, type DeadboltAdapterOptions } from './adapter/deadboltAdapter.js';
 export { CLIENT_LIBRARIES, type ChaosClientLibrary } from './real/clientLibraries.js';
 export {

@@ -110,6 +110,28 @@ export interface ChaosOptions {
   readonly client?: ChaosClientLibrary;
   /** Shrink a failure to a minimal counterexample. Default `true` on mock, `false` on redis (timing differs per run). */
   readonly shrink?: boolean;
+  /**
+   * Permits of the key: every acquire of the run asks for one of `limit` permits (a counting semaphore; the same
+   * limit for every holder). `1` is the mutex. Above 1 the checker allows up to `limit` believed holders at once.
+   * Needs a lock with `modes` (deadbolt's), a single node or the Cluster, and `sharedRatio` 0. Default `1`.
+   *
+   * @example
+   * ```ts
+   * await runChaos({ limit: 3, runs: 500 }) // deadbolt's semaphore, 3 permits
+   * ```
+   */
+  readonly limit?: number;
+  /**
+   * Share of acquires that ask for a read share (`shared: true`), drawn per acquire; the rest are exclusive. From 0
+   * to 1. `0` draws exactly the schedules of a run without it (recorded seeds replay unchanged). Needs a lock with
+   * `modes`, a single node or the Cluster, and `limit` 1. Default `0`.
+   *
+   * @example
+   * ```ts
+   * await runChaos({ sharedRatio: 0.5, runs: 500 }) // deadbolt's read-write lock, half of the acquires readers
+   * ```
+   */
+  readonly sharedRatio?: number;
   /** Called after every schedule (for a progress bar). Default: none. */
   readonly onProgress?: (progress: ChaosProgress) => void;
   /**
@@ -139,6 +161,8 @@ export interface ChaosConfig {
   readonly processes: 'inline' | 'child';
   readonly client: ChaosClientLibrary;
   readonly shrink: boolean;
+  readonly limit: number;
+  readonly sharedRatio: number;
   readonly onProgress: ((progress: ChaosProgress) => void) | undefined;
   /** The paths asked for; `undefined`: the default of `pathReport`. */
   readonly requirePaths: readonly PathName[] | undefined;
@@ -197,6 +221,7 @@ export function resolveChaosOptions(options: ChaosOptions = {}): ChaosConfig {
       throw new RangeError(
         `runChaos: unknown path ${String(path)} in "requirePaths" (${PATH_NAMES.join(', ')})`,
       );
+  const { limit, sharedRatio } = resolveModes(options, lock, topology, faults);
   return {
     lock,
     backend,
@@ -215,9 +240,43 @@ export function resolveChaosOptions(options: ChaosOptions = {}): ChaosConfig {
     processes,
     client,
     shrink: options.shrink ?? backend === 'mock',
+    limit,
+    sharedRatio,
     onProgress: options.onProgress,
     requirePaths: options.requirePaths,
   };
+}
+
+/** `limit` and `sharedRatio`, checked against each other, the lock and the topology. */
+function resolveModes(
+  options: ChaosOptions,
+  lock: LockAdapter,
+  topology: ChaosTopology,
+  faults: readonly ChaosFault[],
+): { limit: number; sharedRatio: number } {
+  const limit = options.limit ?? 1;
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new RangeError(`runChaos: "limit" must be an integer >= 1, got ${limit}`);
+  const sharedRatio = options.sharedRatio ?? 0;
+  if (typeof sharedRatio !== 'number' || !(sharedRatio >= 0 && sharedRatio <= 1))
+    throw new RangeError(`runChaos: "sharedRatio" must be a number from 0 to 1, got ${String(sharedRatio)}`);
+  if (limit === 1 && sharedRatio === 0) return { limit, sharedRatio };
+  if (limit > 1 && sharedRatio > 0)
+    throw new RangeError(
+      'runChaos: "limit" and "sharedRatio" cannot be combined: a key is either a semaphore or a read-write lock',
+    );
+  const what = limit > 1 ? `limit ${limit}` : `sharedRatio ${sharedRatio}`;
+  if (lock.modes !== true || !lock.holdersKey)
+    throw new RangeError(
+      `runChaos: lock ${lock.name} has no counted modes (modes, holdersKey); ${what} needs them`,
+    );
+  if (topology === 'quorum3' || topology === 'quorum5')
+    throw new RangeError(
+      `runChaos: ${what} needs a single node or the Cluster; quorum locks are exclusive only`,
+    );
+  if (topology === 'cluster' && faults.includes('multiSlot'))
+    throw new RangeError(`runChaos: ${what} cannot lock across Cluster slots; leave out the multiSlot fault`);
+  return { limit, sharedRatio };
 }
 
 /** A fixed ttl as a range of one value; checks both ends (integers, at least 50 ms, `min <= max`). */

@@ -62,6 +62,10 @@ export interface ChaosRunInfo {
   readonly ttl: TtlRange;
   /** Whether schedules were biased toward contention. */
   readonly contention: boolean;
+  /** Permits of the key every acquire asked for (1: the mutex). */
+  readonly limit: number;
+  /** Share of acquires drawn as read shares (0: none). */
+  readonly sharedRatio: number;
   readonly bounds: 'within' | 'beyond';
   readonly faults: readonly ChaosFault[];
 }

@@ -128,6 +128,8 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosResult>
     runs: config.runs,
     ttl: config.ttl,
     contention: config.contention,
+    limit: config.limit,
+    sharedRatio: config.sharedRatio,
     bounds: config.bounds,
     faults: config.faults,
   };

@@ -69,6 +69,12 @@ describe('deadbolt-chaos CLI', function () {
     ['--clients', '3', '--clients-per-process', '4'],
     ['--clients-per-process', '0'],
     ['--backend', 'redis', '--processes', 'child', '--clients-per-process', '2'],
+    ['--limit', '0'],
+    ['--limit', 'three'],
+    ['--shared-ratio', '1.5'],
+    ['--shared-ratio', 'half'],
+    ['--limit', '2', '--shared-ratio', '0.5'],
+    ['--limit', '2', '--lock', 'naive'], // a lock without counted modes
   ]) {
     it(`exits 2 on a usage error: ${args.join(' ')}`, async () => {
       const run = await cli(...args);

@@ -12,7 +12,27 @@ export interface AdapterAcquireOptions {
   /** How long to wait for a busy lock in ms; 0 = one attempt. */
   readonly wait: number;
   readonly signal?: AbortSignal;
+  /**
+   * One of `limit` permits of the key (a counting semaphore); every acquire of a run asks the same limit. Absent:
+   * the exclusive lock (limit 1). See {@link AcquireMode}.
+   */
+  readonly limit?: number;
+  /** A read share: any number of shared holders together, or one exclusive holder. Absent: exclusive. */
+  readonly shared?: boolean;
 }
+
+/**
+ * The mode of one acquire, as the harness passes it (only what differs from the mutex is present): `{}` exclusive,
+ * `{ limit: 3 }` one of 3 permits, `{ shared: true }` a read share. A lock that knows no modes may ignore it only if
+ * the run keeps the defaults (`limit` 1, `sharedRatio` 0).
+ *
+ * @example
+ * ```ts
+ * const mode: AcquireMode = { shared: true }
+ * await client.acquire('resource', { ttl: 1000, wait: 0, ...mode })
+ * ```
+ */
+export type AcquireMode = Pick<AdapterAcquireOptions, 'limit' | 'shared'>;
 
 /**
  * A granted lock as the harness sees it. The client believes it holds the lock while it has not released it,
@@ -100,8 +120,16 @@ export interface LockAdapter {
   retryBound(ttl: number): number;
   /** How long any key of the lock may outlive its last use, in ms (no key may remain after it). */
   keyLifetime(ttl: number): number;
-  /** The Redis key whose value is the owner token. */
+  /** The Redis key whose value is the owner token (of an exclusive holder). */
   leaseKey(key: string): string;
+  /**
+   * Counted modes (`limit` above 1, shared acquires): the Redis sorted set of the key's holders, each member an
+   * owner token scored by its lease deadline in server ms (deadbolt's layout). The harness reads it to tell which
+   * believed holders the server still counts. Needed for runs with `limit` or `sharedRatio`. Default: none.
+   */
+  holdersKey?(key: string): string;
+  /** Whether the lock takes `limit` and `shared` acquires (see {@link AcquireMode}). Default `false`. */
+  readonly modes?: boolean;
   /**
    * The Redis keys of user key `key` that the lock means to keep without a TTL, such as a fence counter that must
    * never restart. S5 (a key without a TTL) and L4 (keys left behind) leave exactly these alone. Default: none.

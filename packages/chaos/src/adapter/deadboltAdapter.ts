@@ -36,6 +36,8 @@ export function deadboltAdapter(options: DeadboltAdapterOptions = {}): LockAdapt
     retryBound: () => DEADBOLT_RETRY_BOUND_MS + (options.commandTimeout ?? 200),
     keyLifetime: (ttl) => fenceTtl(ttl) + 1,
     leaseKey: (key) => lockKeys(prefix, key).lease,
+    holdersKey: (key) => lockKeys(prefix, key).holders,
+    modes: true,
     isBusy: (error) => (error as { code?: unknown }).code === 'ERR_LOCK_BUSY',
     child: { kind: 'deadbolt', options },
     multiKey: true,
@@ -53,8 +55,8 @@ export function deadboltAdapter(options: DeadboltAdapterOptions = {}): LockAdapt
     connect({ redis, target, client, now }) {
       const connection = client?.connection ?? target ?? redis;
       const locker = createLocker(connection, { commandTimeout: 200, ...options, now });
-      const acquire = (key: string | readonly string[], { ttl, wait, signal }: AdapterAcquireOptions) =>
-        locker.acquire(key, signal === undefined ? { ttl, wait } : { ttl, wait, signal });
+      const acquire = (key: string | readonly string[], { signal, ...rest }: AdapterAcquireOptions) =>
+        locker.acquire(key, signal === undefined ? rest : { ...rest, signal });
       return {
         acquire,
         acquireAll: acquire,

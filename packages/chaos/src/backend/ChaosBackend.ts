@@ -37,6 +37,8 @@ export async function startBackend(config: ChaosConfig): Promise<ChaosBackend> {
           scheduler,
           seed,
           freezes: config.faults.includes('waiterStall'),
+          limit: config.limit,
+          shared: config.sharedRatio > 0,
         }),
       ),
     stop: () => Promise.resolve(),

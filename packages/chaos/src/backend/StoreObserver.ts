@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { History } from '../history/History.js';
+import { MOCK_TIME_AHEAD_MS } from './VirtualClock.js';
 
 /** The parts of an ioredis-mock instance read synchronously (its shared data and expiry tables). */
 interface MockInternals {
@@ -24,12 +25,36 @@ export class StoreObserver {
   readonly #epoch: number;
   readonly #last = new Map<string, { owner: string | null; expireAt: number | null }>();
   readonly #noTtlSeen = new Set<string>();
+  readonly #holdersKeys: ReadonlyMap<string, string>;
+  readonly #lastHolders = new Map<string, string>();
 
-  constructor(mock: Redis, history: History, leaseKeys: ReadonlyMap<string, string>, epoch: number) {
+  /** @param holdersKeys - counted modes: the holders sets to watch, by Redis key, each with its user key. */
+  constructor(
+    mock: Redis,
+    history: History,
+    leaseKeys: ReadonlyMap<string, string>,
+    epoch: number,
+    holdersKeys: ReadonlyMap<string, string> = new Map(),
+  ) {
     this.#mock = mock as unknown as MockInternals;
     this.#history = history;
     this.#leaseKeys = leaseKeys;
     this.#epoch = epoch;
+    this.#holdersKeys = holdersKeys;
+  }
+
+  /** Counted modes: the live holders in the sorted set `holdersKey` (deadline scores ahead of now), in reference ms. */
+  holders(holdersKey: string): { token: string; expireAt: number }[] {
+    const set = this.#mock.data.get(holdersKey);
+    if (!(set instanceof Map)) return [];
+    const now = this.#history.now();
+    const out: { token: string; expireAt: number }[] = [];
+    for (const { score, value } of (set as Map<string, { score: number; value: string }>).values()) {
+      // Scores are deadlines on the scripts' clock (`TIME`), which reads ahead of the store's expiry clock.
+      const expireAt = Number(score) - MOCK_TIME_AHEAD_MS - this.#epoch;
+      if (expireAt > now) out.push({ token: String(value), expireAt });
+    }
+    return out.sort((a, b) => (a.token < b.token ? -1 : 1));
   }
 
   /** The token on `leaseKey` now, or `null`. */
@@ -58,6 +83,13 @@ export class StoreObserver {
           ? { type: 'lease', key: userKey, owner, expireAt }
           : { type: 'lease', key: userKey, owner, expireAt, by: client },
       );
+    }
+    for (const [key, userKey] of this.#holdersKeys) {
+      const holders = this.holders(key);
+      const seen = holders.map((h) => `${h.token}@${h.expireAt}`).join(' ');
+      if ((this.#lastHolders.get(key) ?? '') === seen) continue;
+      this.#lastHolders.set(key, seen);
+      this.#history.record({ type: 'holders', key: userKey, holders });
     }
     for (const key of this.keys()) {
       if (this.#mock.expires.has(key) || this.#noTtlSeen.has(key)) continue;

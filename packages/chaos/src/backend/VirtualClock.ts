@@ -7,6 +7,9 @@ import { RunTimers } from './RunTimers.js';
  */
 export const VIRTUAL_EPOCH_MS = 1_000_000_000_000 - 500;
 
+/** How far ioredis-mock's `TIME` (the clock of Lua scripts) reads ahead of `Date.now()` on virtual time, in ms. */
+export const MOCK_TIME_AHEAD_MS = 500;
+
 /** Only these are faked: faking nextTick, queueMicrotask or setImmediate would stall ioredis-mock. */
 const FAKED = [
   'Date',

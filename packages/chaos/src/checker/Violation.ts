@@ -3,10 +3,10 @@
  * S1 belief within lease, S2 mutual exclusion, S3 no lost update, S4 fence order and fenced safety,
  * S5 owner-only release/extend and a TTL on every key, S6 honest validity, S7 lease continuity, S8 live grant,
  * L1 liveness of a free lock (after a crash or a release), L2 bounded acquire, L3 renewal keeps a healthy lease, L4 no leaked keys or
- * timers, L5 no orphan lease after a dropped acquire.
+ * timers, L5 no orphan lease after a dropped acquire, L6 arrival order across modes (counted runs).
  */
 export type Invariant =
-  'S1' | 'S2' | 'S3' | 'S4' | 'S5' | 'S6' | 'S7' | 'S8' | 'L1' | 'L2' | 'L3' | 'L4' | 'L5';
+  'S1' | 'S2' | 'S3' | 'S4' | 'S5' | 'S6' | 'S7' | 'S8' | 'L1' | 'L2' | 'L3' | 'L4' | 'L5' | 'L6';
 
 /** Human names of the {@link Invariant}s. */
 export const INVARIANT_NAMES: Readonly<Record<Invariant, string>> = {
@@ -23,6 +23,7 @@ export const INVARIANT_NAMES: Readonly<Record<Invariant, string>> = {
   L3: 'renewal of a healthy lease',
   L4: 'no leaks',
   L5: 'no orphan lease',
+  L6: 'arrival order across modes',
 };
 
 /**

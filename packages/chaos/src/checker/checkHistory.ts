@@ -3,6 +3,7 @@ import type { FaultEvent } from '../history/events.js';
 import { checkBoundedAcquire } from './boundedAcquire.js';
 import { checkBeliefWithinLease, checkMutualExclusion } from './belief.js';
 import { checkLeaseContinuity } from './continuity.js';
+import { checkArrivalOrder } from './fairModes.js';
 import { checkFenceOrder } from './fences.js';
 import { checkFreeLockLiveness, checkLeaks, checkRenewal } from './liveness.js';
 import { checkLiveGrants } from './liveGrant.js';
@@ -13,7 +14,7 @@ import { checkHonestValidity } from './validity.js';
 import type { Finding, Violation } from './Violation.js';
 
 /**
- * Checks a history against every invariant (S1–S8, L1–L5) and labels each violation: `beyond-bounds` when a
+ * Checks a history against every invariant (S1–S8, L1–L6) and labels each violation: `beyond-bounds` when a
  * client it involves suffered a fault outside the lock's stated bounds before it happened (or a server fault beyond
  * them, such as a restart without persistence, happened within two ttls before it), `bug` otherwise.
  * Fenced-resource safety, fence order and leaks are always bugs.
@@ -38,6 +39,7 @@ export function checkHistory(history: History): Violation[] {
     ...checkRenewal(history),
     ...checkLeaks(history),
     ...checkOrphanLeases(history),
+    ...checkArrivalOrder(history),
   ];
   const beyond = history.events.filter((e): e is FaultEvent => e.type === 'fault' && e.beyond);
   // A server-side fault beyond the bounds (Redis lost its data) excuses what happens until two leases later.

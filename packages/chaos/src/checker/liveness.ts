@@ -1,28 +1,44 @@
-import type { History } from '../history/History.js';
-import type { FaultEvent, HistoryEvent } from '../history/events.js';
-import { serverLeases } from './leases.js';
+import { countedModes, type History } from '../history/History.js';
+import type { FaultEvent, HistoryEvent, OpEvent } from '../history/events.js';
+import { modeMarkers, serverHolders, type HolderInterval } from './holders.js';
+import { serverLeases, type LeaseInterval } from './leases.js';
 import type { Finding } from './Violation.js';
 
 /**
  * L1 liveness of a free lock (after a crash, an expiry or a release): a healthy waiter whose acquire ends busy
  * must not have been refused while the key had no lease on the server for longer than the lock's retry bound.
+ * Counted modes (mock backend): "free" for that waiter: no exclusive lease, fewer holders than block its mode (the
+ * limit for a permit, any holder for an exclusive request, none for a read share) and no earlier waiter queued
+ * ahead of it, throughout the last retry bound. A permit that never comes back (a dead holder's, never counted
+ * down) is caught here. On real Redis (sampled) a counted run keeps the plain rule: any lease value is busy.
  */
 export function checkFreeLockLiveness(history: History): Finding[] {
   const bound = history.params.retryBound;
   const leases = serverLeases(history.events);
+  const counted =
+    countedModes(history.params) && history.params.leases !== 'sampled'
+      ? {
+          leases: leases.filter((l) => !modeMarkers(history.params, history.events, leases).has(l.owner)),
+          holders: serverHolders(history.events),
+        }
+      : undefined;
   const out: Finding[] = [];
   for (const e of history.events) {
     if (e.type !== 'op' || e.op !== 'acquire' || e.result !== 'fail' || e.tRes === undefined) continue;
     const tRes = e.tRes;
     if (tRes - e.tInv < bound || faultsOn(history.events, e.client, e.tInv, tRes).length > 0) continue;
     const from = tRes - bound;
-    const busy = leases.some((l) => l.key === e.key && l.start < tRes && l.end > from);
+    const busy = counted
+      ? countedBusy(history, { ...e, tRes }, from, counted)
+      : leases.some((l) => l.key === e.key && l.start < tRes && l.end > from);
     if (!busy) {
       out.push({
         invariant: 'L1',
         clients: [e.client],
         at: e.tRes,
-        message: `c${e.client} gave up as busy although "${e.key}" had no lease since ${from} (retry bound ${bound} ms)`,
+        message: counted
+          ? `c${e.client} gave up as busy although "${e.key}" had room for its ${e.shared === true ? 'read share' : (history.params.limit ?? 1) > 1 ? 'permit' : 'exclusive request'} since ${from} (retry bound ${bound} ms)`
+          : `c${e.client} gave up as busy although "${e.key}" had no lease since ${from} (retry bound ${bound} ms)`,
       });
     }
   }
@@ -95,5 +111,35 @@ export function faultsOn(
       (f.client === client || f.client === undefined) &&
       f.t <= to &&
       (f.t >= from || f.t + (f.duration ?? 0) >= from || f.kind === 'clockJump' || f.kind === 'clockDrift'),
+  );
+}
+
+/** Counted modes: whether something blocked `waiter` at some moment from `from` to its answer. */
+function countedBusy(
+  history: History,
+  waiter: OpEvent & { tRes: number },
+  from: number,
+  server: { leases: readonly LeaseInterval[]; holders: readonly HolderInterval[] },
+): boolean {
+  const to = waiter.tRes;
+  const overlaps = (i: { start: number; end: number }): boolean => i.start < to && i.end > from;
+  if (server.leases.some((l) => l.key === waiter.key && overlaps(l))) return true;
+  const bound = history.params.retryBound;
+  const queuedAhead = history.events.some(
+    (o) =>
+      o.type === 'op' &&
+      o.op === 'acquire' &&
+      o.id !== waiter.id &&
+      o.key === waiter.key &&
+      o.tInv <= waiter.tInv &&
+      (o.tRes ?? o.tInv + (o.wait ?? 0) + bound) > from,
+  );
+  if (queuedAhead) return true;
+  const holders = server.holders.filter((h) => h.key === waiter.key && overlaps(h));
+  if (waiter.shared === true) return false;
+  const blocking = history.params.limit ?? 1;
+  // The most holders at once within the window: at its start, or when one of them came.
+  return [from, ...holders.map((h) => h.start)].some(
+    (t) => t >= from && holders.filter((h) => h.start <= t && t < h.end).length >= blocking,
   );
 }

@@ -1,6 +1,6 @@
 import type { LockAdapter } from '../adapter/LockAdapter.js';
 import { deadboltAdapter } from '../adapter/deadboltAdapter.js';
-import { brokenLocks, simpleLockAdapter, throwingLock } from '../fixtures/index.js';
+import { brokenCountedLocks, brokenLocks, simpleLockAdapter, throwingLock } from '../fixtures/index.js';
 import { UsageError } from './UsageError.js';
 
 /**
@@ -17,10 +17,10 @@ export function lockByName(name: string): LockAdapter {
   if (name === 'deadbolt') return deadboltAdapter();
   if (name === 'correct') return simpleLockAdapter('correct reference lock');
   if (name === 'throwing') return throwingLock;
-  const broken = (brokenLocks as Record<string, LockAdapter>)[name];
+  const broken = (fixtures() as Record<string, LockAdapter>)[name];
   if (!broken)
     throw new UsageError(
-      `--lock must be deadbolt, correct, throwing or one of ${Object.keys(brokenLocks).join(', ')}, got "${name}"`,
+      `--lock must be deadbolt, correct, throwing or one of ${Object.keys(fixtures()).join(', ')}, got "${name}"`,
     );
   return broken;
 }
@@ -35,10 +35,16 @@ export function lockByName(name: string): LockAdapter {
  * ```
  */
 export function cliLockName(lock: LockAdapter): string | undefined {
-  const fixture = Object.entries(brokenLocks).find(([, l]) => l === lock)?.[0];
+  if (lock === throwingLock) return 'throwing';
+  const fixture = Object.entries(fixtures()).find(([, l]) => l === lock)?.[0];
   if (fixture) return fixture;
   const child = lock.child;
   if (child?.kind === 'deadbolt' && lock.name === 'deadbolt' && Object.keys(child.options).length === 0)
     return 'deadbolt';
   return undefined;
+}
+
+/** Every broken fixture by its CLI name: the mutex ones, then the counted-modes ones. */
+function fixtures(): Readonly<Record<string, LockAdapter>> {
+  return { ...brokenLocks, ...brokenCountedLocks };
 }

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { brokenLocks } from '../fixtures/index.js';
+import { brokenCountedLocks, brokenLocks } from '../fixtures/index.js';
 import { lockByName } from './lockNames.js';
 import { DEFAULT_TTL, TOPOLOGIES, formatTtl, type ChaosOptions, type ChaosTopology } from '../options.js';
 import { CLIENT_LIBRARIES } from '../real/clientLibraries.js';
@@ -17,7 +17,8 @@ export const USAGE = `Usage: deadbolt-chaos [options]
                               so that a pause really stops the client (SIGSTOP)
   --client ioredis|iovalkey|node-redis   redis backend: the client library the lock runs on (default ioredis)
   --lock NAME[,NAME...]       deadbolt (default), correct, throwing (acquire always throws), or a broken
-                              fixture: ${Object.keys(brokenLocks).join(', ')}
+                              fixture: ${Object.keys(brokenLocks).join(', ')};
+                              with --limit or --shared-ratio: ${Object.keys(brokenCountedLocks).join(', ')}
   --clients N                 concurrent clients (default 5)
   --clients-per-process K     clients that share one process: its lock client, connection and clock
                               (default 1; inline processes only)
@@ -26,6 +27,8 @@ export const USAGE = `Usage: deadbolt-chaos [options]
   --ttl MS | MIN..MAX         lease length, or the range each schedule draws it from
                               (default ${formatTtl(DEFAULT_TTL.mock)} on mock, ${formatTtl(DEFAULT_TTL.redis)} on redis)
   --no-contention             do not bias schedules toward several clients waiting at once
+  --limit N                   every acquire takes one of N permits: the semaphore (default 1, the mutex)
+  --shared-ratio R            share of acquires that take a read share, 0 to 1: the read-write lock (default 0)
   --faults a,b,c              faults to draw (default: all of the backend): ${FAULT_NAMES.join(', ')}
   --bounds within|beyond      keep faults within the lock's bounds (default) or go beyond
   --seed=S --path P [--replay-path R]   replay a failure (write a negative seed as --seed=-42)
@@ -133,7 +136,13 @@ export function parseCliArgs(
     ...(v['no-shrink'] === true ? { shrink: false } : {}),
     ...(v['no-contention'] === true ? { contention: false } : {}),
     ...defined('requirePaths', requirePaths as PathName[] | undefined),
+    ...defined('limit', int('limit', v.limit, 1)),
+    ...defined('sharedRatio', ratio('shared-ratio', v['shared-ratio'])),
   };
+  if ((shared.limit ?? 1) > 1 && (shared.sharedRatio ?? 0) > 0)
+    throw new UsageError(
+      '--limit above 1 and --shared-ratio above 0 cannot be combined: a key is either a semaphore or a read-write lock',
+    );
   if (shared.path !== undefined && shared.seed === undefined) throw new UsageError('--path needs --seed');
   const runs = (list(v.lock) ?? ['deadbolt']).flatMap((lockName) =>
     topologies.map((topology) => ({
@@ -151,6 +160,15 @@ export function parseCliArgs(
     json: v.json === true,
     progress: v['no-progress'] !== true && v.json !== true,
   };
+}
+
+/** `--shared-ratio 0.5`: a number from 0 to 1. */
+function ratio(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1)
+    throw new UsageError(`--${name} must be a number from 0 to 1, got "${value}"`);
+  return n;
 }
 
 /** `--ttl 1000` or `--ttl 100..3000`. */
@@ -195,6 +213,8 @@ function parse(argv: readonly string[]) {
       operations: text,
       runs: text,
       ttl: text,
+      limit: text,
+      'shared-ratio': text,
       faults: text,
       bounds: text,
       seed: text,

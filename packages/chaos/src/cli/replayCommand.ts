@@ -28,6 +28,8 @@ export function replayCommand(result: ChaosResult, lockName: string): string | u
     '--runs 1',
     `--ttl ${formatTtl(r.ttl)}`,
     ...(r.contention ? [] : ['--no-contention']),
+    ...(r.limit === 1 ? [] : [`--limit ${r.limit}`]),
+    ...(r.sharedRatio === 0 ? [] : [`--shared-ratio ${r.sharedRatio}`]),
     `--bounds ${r.bounds}`,
     `--faults ${r.faults.join(',')}`,
     // `=`: a negative seed after a space would read as an option.

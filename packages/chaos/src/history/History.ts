@@ -1,6 +1,7 @@
 import type {
   FaultEvent,
   HistoryEvent,
+  HoldersEvent,
   LeaseEvent,
   LossEvent,
   OpEvent,
@@ -34,6 +35,22 @@ export interface HistoryParams {
   readonly persistentKeys?: readonly string[];
   /** Masters that vote on every grant (a quorum topology); default none (one node or a Cluster decides). */
   readonly voters?: number;
+  /** Permits of the key (`ChaosOptions.limit`): at most this many holders at once. Default `1`. */
+  readonly limit?: number;
+  /** Whether acquires may ask for read shares (`ChaosOptions.sharedRatio` above 0). Default `false`. */
+  readonly shared?: boolean;
+}
+
+/**
+ * Whether a run used the counted modes (a limit above 1, or read shares): its holders are counted, not one owner.
+ *
+ * @example
+ * ```ts
+ * if (countedModes(history.params)) checkHolderBound(history)
+ * ```
+ */
+export function countedModes(params: HistoryParams): boolean {
+  return (params.limit ?? 1) > 1 || params.shared === true;
 }
 
 /**
@@ -69,7 +86,7 @@ export class History {
     client: number,
     op: OpKind,
     key: string,
-    extra: { ttl: number; wait?: number; token?: string; keys?: number },
+    extra: { ttl: number; wait?: number; token?: string; keys?: number; shared?: true },
   ): OpEvent {
     const event: OpEvent = {
       type: 'op',
@@ -106,7 +123,12 @@ export class History {
 
   /** Records any other event stamped now. */
   record(
-    event: Omit<LeaseEvent, 't'> | Omit<ProbeEvent, 't'> | Omit<WriteEvent, 't'> | Omit<LossEvent, 't'>,
+    event:
+      | Omit<LeaseEvent, 't'>
+      | Omit<ProbeEvent, 't'>
+      | Omit<WriteEvent, 't'>
+      | Omit<LossEvent, 't'>
+      | Omit<HoldersEvent, 't'>,
   ): void {
     this.events.push({ ...event, t: this.#now() });
   }

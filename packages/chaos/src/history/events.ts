@@ -48,6 +48,8 @@ export interface OpEvent {
   readonly wait?: number;
   /** How many keys an acquire locked together (`acquireAll`), when more than one. */
   readonly keys?: number;
+  /** An acquire that asked for a read share (present only when it did). */
+  readonly shared?: true;
   /** The owner token of the grant (acquire ok; release and extend carry the token they act for). */
   token?: string;
   fence?: number;
@@ -90,7 +92,20 @@ export interface ProbeEvent {
   readonly t: number;
   readonly key: string;
   readonly owner: string | null;
-  readonly believers: readonly { readonly client: number; readonly token: string }[];
+  readonly believers: readonly { readonly client: number; readonly token: string; readonly shared?: true }[];
+  /** Counted modes: the holder tokens the server counts at that instant (see `LockAdapter.holdersKey`). */
+  readonly holders?: readonly string[];
+}
+
+/**
+ * Counted modes: the server's set of holders of a key changed (observed on the store, mock backend): each live
+ * holder's token and when its lease ends (reference ms).
+ */
+export interface HoldersEvent {
+  readonly type: 'holders';
+  readonly t: number;
+  readonly key: string;
+  readonly holders: readonly { readonly token: string; readonly expireAt: number }[];
 }
 
 /** A write to a protected resource, made after a non-atomic read. */
@@ -142,4 +157,12 @@ export interface EndEvent {
 
 /** Anything the history holds. */
 export type HistoryEvent =
-  OpEvent | FaultEvent | LeaseEvent | ProbeEvent | WriteEvent | LossEvent | NoTtlEvent | EndEvent;
+  | OpEvent
+  | FaultEvent
+  | LeaseEvent
+  | ProbeEvent
+  | WriteEvent
+  | LossEvent
+  | NoTtlEvent
+  | EndEvent
+  | HoldersEvent;

@@ -12,13 +12,15 @@ export function formatEvent(event: HistoryEvent): string {
   const t = String(Math.round(event.type === 'op' ? event.tInv : event.t)).padStart(5);
   switch (event.type) {
     case 'op':
-      return `${String(event.tInv).padStart(5)} c${event.client} ${event.op} -> ${event.result}${event.tRes === undefined ? '' : ` @${event.tRes}`}${event.fence === undefined ? '' : ` fence=${event.fence}`}${event.error ? ` (${event.error})` : ''}`;
+      return `${String(event.tInv).padStart(5)} c${event.client} ${event.op}${event.shared ? ' shared' : ''} -> ${event.result}${event.tRes === undefined ? '' : ` @${event.tRes}`}${event.fence === undefined ? '' : ` fence=${event.fence}`}${event.error ? ` (${event.error})` : ''}`;
     case 'fault':
       return `${t} ${event.client === undefined ? '  ' : `c${event.client}`} FAULT ${event.kind}${event.amount === undefined ? '' : ` amount=${event.amount}`}${event.duration === undefined ? '' : ` for ${event.duration}`}${event.beyond ? ' (beyond bounds)' : ''}`;
     case 'lease':
       return `${t} server lease ${event.owner ?? '(none)'}${event.owner === null ? '' : event.expireAt === null ? ' NO TTL' : ` until ${event.expireAt}`}${event.by === undefined ? '' : ` by c${event.by}`}`;
     case 'probe':
-      return `${t} probe owner=${event.owner ?? '(none)'} believers=${event.believers.map((b) => `c${b.client}`).join(',') || '-'}`;
+      return `${t} probe owner=${event.owner ?? '(none)'} believers=${event.believers.map((b) => `c${b.client}`).join(',') || '-'}${event.holders ? ` holders=${event.holders.length}` : ''}`;
+    case 'holders':
+      return `${t} server holders [${event.holders.map((h) => `${h.token} until ${h.expireAt}`).join(', ')}]`;
     case 'write':
       return `${t} c${event.client} write ${event.resource} read=${event.read}@${event.tRead} before=${event.before}${event.accepted ? '' : ' REJECTED'}${event.fence === undefined ? '' : ` fence=${event.fence}`}`;
     case 'loss':

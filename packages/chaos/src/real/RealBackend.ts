@@ -29,9 +29,20 @@ export class RealBackend implements ChaosBackend {
   }
 
   createWorld({ seed, ttl }: { readonly seed: number; readonly ttl: number }): Promise<ChaosWorld> {
-    const { lock, clients, clientsPerProcess, bounds, processes, client } = this.#config;
+    const { lock, clients, clientsPerProcess, bounds, processes, client, limit, sharedRatio } = this.#config;
     return RealWorld.create(
-      { lock, clients, clientsPerProcess, ttl, bounds, seed, processes, client },
+      {
+        lock,
+        clients,
+        clientsPerProcess,
+        ttl,
+        bounds,
+        seed,
+        processes,
+        client,
+        limit,
+        shared: sharedRatio > 0,
+      },
       this.#topology,
     );
   }

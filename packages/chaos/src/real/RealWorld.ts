@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { connectAdapter } from '../adapter/connectAdapter.js';
 import type { LockAdapter, LockClient } from '../adapter/LockAdapter.js';
-import { History } from '../history/History.js';
+import { countedModes, History } from '../history/History.js';
 import { ChaosClient, type ClientEnv } from '../world/ChaosClient.js';
 import type { ChaosWorld, ServerFaults } from '../world/ChaosWorld.js';
 import { ClientClock } from '../world/ClientClock.js';
@@ -31,6 +31,10 @@ export interface RealWorldConfig {
   readonly processes?: 'inline' | 'child';
   /** The client library the lock's connections are made with. Default `'ioredis'`. */
   readonly client?: ChaosClientLibrary;
+  /** Permits of the key (`ChaosOptions.limit`). Default `1`. */
+  readonly limit?: number;
+  /** Whether acquires may ask for read shares. Default `false`. */
+  readonly shared?: boolean;
 }
 
 /**
@@ -71,6 +75,8 @@ export class RealWorld implements ChaosWorld {
         clientsPerProcess: config.clientsPerProcess ?? 1,
         leases: 'sampled',
         ...(topology.quorum ? { voters: topology.servers.length } : {}),
+        ...(config.limit === undefined ? {} : { limit: config.limit }),
+        ...(config.shared === undefined ? {} : { shared: config.shared }),
       }),
       () => Math.round(performance.now() - started),
     );
@@ -90,6 +96,7 @@ export class RealWorld implements ChaosWorld {
       key: CHAOS_KEY,
       leaseKey: world.#leaseKey,
       ttl: config.ttl,
+      limit: config.limit ?? 1,
       bounds: config.bounds,
       isBusy: (error: unknown) => config.lock.isBusy?.(error) ?? false,
       plain: new PlainResource(),
@@ -166,16 +173,27 @@ export class RealWorld implements ChaosWorld {
     const before = this.#believers();
     const lease = await this.#topology.lease(this.#leaseKey);
     if (lease === undefined) return;
+    const holdersKey = countedModes(this.history.params)
+      ? this.config.lock.holdersKey?.(CHAOS_KEY)
+      : undefined;
+    const holders = holdersKey === undefined ? undefined : await this.#topology.holders(holdersKey);
+    if (holdersKey !== undefined && holders === undefined) return;
     const after = new Set(this.#believers());
     this.#recordLease(lease);
     const believers = before
       .filter((b) => after.has(b))
       .map((b) => {
-        const [client, token] = b.split('\n') as [string, string];
-        return { client: Number(client), token };
+        const [client, token, shared] = b.split('\n') as [string, string, string];
+        return { client: Number(client), token, ...(shared === 's' ? { shared: true as const } : {}) };
       });
     if (believers.length === 0) return;
-    this.history.record({ type: 'probe', key: CHAOS_KEY, owner: lease.owner, believers });
+    this.history.record({
+      type: 'probe',
+      key: CHAOS_KEY,
+      owner: lease.owner,
+      believers,
+      ...(holders === undefined ? {} : { holders }),
+    });
   }
 
   /**
@@ -218,7 +236,9 @@ export class RealWorld implements ChaosWorld {
   }
 
   #believers(): string[] {
-    return this.clients.filter((c) => c.believes()).map((c) => `${c.id}\n${c.held?.token ?? ''}`);
+    return this.clients
+      .filter((c) => c.believes())
+      .map((c) => `${c.id}\n${c.held?.token ?? ''}\n${c.heldShared ? 's' : ''}`);
   }
 
   #recordLease(lease: LeaseState): void {

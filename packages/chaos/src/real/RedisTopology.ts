@@ -3,6 +3,10 @@ import type { Redis } from 'ioredis';
 import type { ChaosTopology } from '../options.js';
 
 /** What the lease key holds right now: the token (or `null`) and its remaining ms (`-1` without a TTL). */
+/** The members of a holders set whose deadline (server ms) is still ahead. */
+const LIVE_HOLDERS = `local t = redis.call('TIME')
+return redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. (t[1] * 1000 + math.floor(t[2] / 1000)), '+inf')`;
+
 export interface LeaseState {
   readonly owner: string | null;
   readonly pttl: number;
@@ -86,6 +90,22 @@ export class RedisTopology {
     }
     const best = Math.max(0, ...[...byOwner.values()].map((p) => p.length));
     return best + (nodes.length - known.length) >= majority ? undefined : { owner: null, pttl: -2 };
+  }
+
+  /**
+   * Counted modes: the live holder tokens in the sorted set `key` (scored by lease deadline, server ms) on the node
+   * that holds it; `undefined` if unknowable now (a stalled or restarting node).
+   */
+  async holders(key: string): Promise<string[] | undefined> {
+    const node = await this.#nodeOf(key);
+    const admin = this.#admins[node];
+    const server = this.servers[node];
+    if (!admin || !server?.running || server.paused) return undefined;
+    try {
+      return (await admin.eval(LIVE_HOLDERS, 1, key)) as string[];
+    } catch {
+      return undefined;
+    }
   }
 
   /** SIGSTOPs node `node` now and SIGCONTs it after `ms` (tracked: {@link RedisTopology.settle} waits). */

@@ -20,6 +20,28 @@ export interface ScheduleShape {
   readonly nodes?: number;
   /** Add the contention steps (`rush`, more releases): see `ChaosOptions.contention`. Default `false`. */
   readonly contention?: boolean;
+  /** Share of acquires drawn as read shares (`ChaosOptions.sharedRatio`). Default `0`: nothing more is drawn. */
+  readonly sharedRatio?: number;
+}
+
+/**
+ * Whether each acquire asks for a read share: with a `sharedRatio` of 0 a constant (nothing drawn, so that seeds
+ * recorded without it replay unchanged), else drawn with that probability.
+ *
+ * @example
+ * ```ts
+ * fc.tuple(fc.nat(4), sharedDraw(0.5)).map(([i, shared]) => ...)
+ * ```
+ */
+export function sharedDraw(sharedRatio = 0): fc.Arbitrary<boolean> {
+  if (sharedRatio <= 0) return fc.constant(false);
+  if (sharedRatio >= 1) return fc.constant(true);
+  return fc.integer({ min: 0, max: 9_999 }).map((n) => n < Math.round(sharedRatio * 10_000));
+}
+
+/** ` shared` in a step's label for a read share, nothing otherwise. */
+export function sharedLabel(shared: boolean): string {
+  return shared ? ', shared' : '';
 }
 
 /**
@@ -38,9 +60,7 @@ export function scheduleCommands(shape: ScheduleShape): fc.Arbitrary<fc.AsyncCom
   const c = (w: World, i: number) => w.clients[i];
   const within = shape.bounds === 'within';
   const arbs: fc.Arbitrary<Step>[] = [
-    fc
-      .tuple(client, fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 2 * ttl })))
-      .map(([i, wait]) => new Step(`acquire(c${i}, wait=${wait})`, (w) => c(w, i)?.acquire(wait), 'acquire')),
+    acquireStep(shape, client),
     client.map((i) => new Step(`release(c${i})`, (w) => c(w, i)?.release(), 'release')),
     client.map((i) => new Step(`extend(c${i})`, (w) => c(w, i)?.extend(), 'extend')),
     fc
@@ -130,6 +150,27 @@ export function scheduleCommands(shape: ScheduleShape): fc.Arbitrary<fc.AsyncCom
   if (shape.contention === true) arbs.push(...contentionCommands(shape));
   arbs.push(...waiterFaultCommands(shape), ...multiSlotCommands(shape));
   return arbs;
+}
+
+/** `acquire(c, wait)`: with a `sharedRatio`, a read share drawn per acquire (drawn last: shrinks to exclusive). */
+function acquireStep(shape: ScheduleShape, client: fc.Arbitrary<number>): fc.Arbitrary<Step> {
+  const wait = fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 2 * shape.ttl }));
+  if ((shape.sharedRatio ?? 0) <= 0)
+    return fc
+      .tuple(client, wait)
+      .map(
+        ([i, w]) => new Step(`acquire(c${i}, wait=${w})`, (world) => world.clients[i]?.acquire(w), 'acquire'),
+      );
+  return fc
+    .tuple(client, wait, sharedDraw(shape.sharedRatio))
+    .map(
+      ([i, w, shared]) =>
+        new Step(
+          `acquire(c${i}, wait=${w}${sharedLabel(shared)})`,
+          (world) => world.clients[i]?.acquire(w, [], undefined, shared),
+          'acquire',
+        ),
+    );
 }
 
 function pause(world: World, i: number, ms: number): void {

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { ScheduleShape } from './commands.js';
+import { sharedDraw, type ScheduleShape } from './commands.js';
 import { Step } from './Step.js';
 
 /**
@@ -15,21 +15,26 @@ import { Step } from './Step.js';
  */
 export function contentionCommands(shape: ScheduleShape): fc.Arbitrary<Step>[] {
   const { ttl, clients } = shape;
-  const rush = fc
-    .tuple(
-      fc.uniqueArray(fc.nat(clients - 1), { minLength: 2, maxLength: clients }),
-      fc.integer({ min: Math.round(ttl / 2), max: 3 * ttl }),
-    )
-    .map(
-      ([ids, wait]) =>
-        new Step(
-          `rush(${ids.map((i) => `c${i}`).join(',')}, wait=${wait})`,
-          (w) => {
-            for (const i of ids) w.clients[i]?.acquire(wait);
-          },
-          'rush',
-        ),
-    );
+  const waitArb = fc.integer({ min: Math.round(ttl / 2), max: 3 * ttl });
+  const idsArb = fc.uniqueArray(fc.nat(clients - 1), { minLength: 2, maxLength: clients });
+  const ratio = shape.sharedRatio ?? 0;
+  // With read shares, each rushing client's mode is drawn too (after the rest: seeds without them replay unchanged).
+  const rush = (
+    ratio <= 0
+      ? fc.tuple(idsArb, waitArb).map(([ids, wait]) => ({ ids, wait, modes: ids.map(() => false) }))
+      : fc
+          .tuple(idsArb, waitArb, fc.array(sharedDraw(ratio), { minLength: clients, maxLength: clients }))
+          .map(([ids, wait, modes]) => ({ ids, wait, modes }))
+  ).map(
+    ({ ids, wait, modes }) =>
+      new Step(
+        `rush(${ids.map((i, n) => `c${i}${modes[n] ? ' shared' : ''}`).join(',')}, wait=${wait})`,
+        (w) => {
+          ids.forEach((i, n) => w.clients[i]?.acquire(wait, [], undefined, modes[n]));
+        },
+        'rush',
+      ),
+  );
   // Whoever holds the lock now lets it go, so that the waiters queued behind it are served in turn.
   const handOff = fc.constant(
     new Step(

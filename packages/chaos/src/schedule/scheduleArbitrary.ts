@@ -31,6 +31,7 @@ export function scheduleArbitrary(config: ChaosConfig, nodes: number): fc.Arbitr
           driftFactor: config.lock.driftFactor,
           nodes,
           contention: config.contention,
+          sharedRatio: config.sharedRatio,
         }),
         {
           maxCommands: config.operations,

@@ -11,6 +11,8 @@ export interface ClientEnv {
   readonly key: string;
   readonly leaseKey: string;
   readonly ttl: number;
+  /** Permits of the key every acquire asks for (`ChaosOptions.limit`); 1 = the mutex. Default `1`. */
+  readonly limit?: number;
   readonly bounds: 'within' | 'beyond';
   readonly isBusy: (error: unknown) => boolean;
   readonly plain: PlainResource;
@@ -52,6 +54,8 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  */
 export class ChaosClient {
   held: LockHandle | undefined;
+  /** Whether what it holds is a read share. */
+  heldShared = false;
   #acquiring = false;
   /** When its acquire in flight began (reference ms), if one is. */
   #acquiringSince: number | undefined;
@@ -131,30 +135,33 @@ export class ChaosClient {
 
   /**
    * Starts an acquire (no-op while holding or acquiring). With `alsoKeys` (a `multiKey` lock) it locks them together
-   * with the run's key, under one token and fence; the history records it as an acquire of the run's key.
+   * with the run's key, under one token and fence; the history records it as an acquire of the run's key. Every
+   * acquire asks for one of the run's `limit` permits (when above 1); `shared` asks for a read share.
    */
-  acquire(wait: number, alsoKeys: readonly string[] = [], onGrant?: () => void): void {
+  acquire(wait: number, alsoKeys: readonly string[] = [], onGrant?: () => void, shared = false): void {
     if (this.#stopped || this.held || this.#acquiring) return;
     this.#acquiring = true;
     const { history, key, ttl } = this.env;
     this.#acquiringSince = history.now();
+    const limit = this.env.limit ?? 1;
+    const options = { ttl, wait, ...(limit > 1 ? { limit } : {}), ...(shared ? { shared } : {}) };
     const { lock } = this;
     const several = alsoKeys.length > 0 && lock.acquireAll !== undefined;
     const op = history.invoke(this.id, 'acquire', key, {
       ttl,
       wait,
       ...(several ? { keys: 1 + alsoKeys.length } : {}),
+      ...(shared ? { shared: true as const } : {}),
     });
     this.#as(() =>
-      several && lock.acquireAll
-        ? lock.acquireAll([key, ...alsoKeys], { ttl, wait })
-        : lock.acquire(key, { ttl, wait }),
+      several && lock.acquireAll ? lock.acquireAll([key, ...alsoKeys], options) : lock.acquire(key, options),
     ).then(
       (handle) => {
         this.#acquiring = false;
         if (this.crashed) return;
         if (!handle) return history.complete(op, 'fail');
         this.held = handle;
+        this.heldShared = shared;
         const remaining = handle.remaining?.();
         history.complete(op, 'ok', {
           token: handle.token,
@@ -225,6 +232,8 @@ export class ChaosClient {
   async #work(think: number, stall: number): Promise<void> {
     const held = this.held;
     if (!held || this.#stopped || this.#working) return;
+    // A read share or a permit is held together with others: its holder reads, it does not read-modify-write.
+    if (this.heldShared || (this.env.limit ?? 1) > 1) return;
     this.#working = true;
     try {
       const { plain, fenced, history } = this.env;

@@ -6,7 +6,7 @@ import { FaultyConnection } from '../backend/FaultyConnection.js';
 import { ProcessFreeze } from '../backend/ProcessFreeze.js';
 import { StoreObserver } from '../backend/StoreObserver.js';
 import { VIRTUAL_EPOCH_MS, VirtualClock, flushMicrotasks } from '../backend/VirtualClock.js';
-import { History } from '../history/History.js';
+import { countedModes, History } from '../history/History.js';
 import { ChaosClient, type ClientEnv } from './ChaosClient.js';
 import type { ChaosWorld } from './ChaosWorld.js';
 import { ClientClock } from './ClientClock.js';
@@ -28,6 +28,10 @@ export interface WorldConfig {
   readonly seed: number;
   /** Give each client process an event loop that `waiterStall` can freeze (see `ProcessFreeze`). Default `false`. */
   readonly freezes?: boolean;
+  /** Permits of the key (`ChaosOptions.limit`). Default `1`. */
+  readonly limit?: number;
+  /** Whether acquires may ask for read shares (`ChaosOptions.sharedRatio` above 0). Default `false`. */
+  readonly shared?: boolean;
 }
 
 /** The user key every client contends for. */
@@ -50,6 +54,8 @@ export class World implements ChaosWorld {
   readonly #root: InstanceType<typeof RedisMock>;
   readonly #observer: StoreObserver;
   readonly #leaseKey: string;
+  /** Counted modes: the lock's holders set of the key (see `LockAdapter.holdersKey`). */
+  readonly #holdersKey: string | undefined;
   readonly #random: () => number;
   readonly #originalRandom = Math.random;
   /** Unwraps the timers that {@link ProcessFreeze} wrapped (when the run freezes processes). */
@@ -69,6 +75,8 @@ export class World implements ChaosWorld {
         clients: config.clients,
         clientsPerProcess: config.clientsPerProcess ?? 1,
         leases: 'exact',
+        ...(config.limit === undefined ? {} : { limit: config.limit }),
+        ...(config.shared === undefined ? {} : { shared: config.shared }),
       }),
       () => this.#clock.now(),
     );
@@ -81,17 +89,20 @@ export class World implements ChaosWorld {
     ).context.modifiedKeyEvents.setMaxListeners(0);
     store.expires.clear();
     this.#leaseKey = lock.leaseKey(CHAOS_KEY);
+    this.#holdersKey = countedModes(this.history.params) ? lock.holdersKey?.(CHAOS_KEY) : undefined;
     this.#observer = new StoreObserver(
       this.#root,
       this.history,
       new Map([[this.#leaseKey, CHAOS_KEY]]),
       VIRTUAL_EPOCH_MS,
+      new Map(this.#holdersKey === undefined ? [] : [[this.#holdersKey, CHAOS_KEY]]),
     );
     const env = {
       history: this.history,
       key: CHAOS_KEY,
       leaseKey: this.#leaseKey,
       ttl: config.ttl,
+      limit: config.limit ?? 1,
       bounds: config.bounds,
       isBusy: (error: unknown) => lock.isBusy?.(error) ?? false,
       plain: new PlainResource(),
@@ -166,13 +177,19 @@ export class World implements ChaosWorld {
     this.#observer.afterCommand();
     const believers = this.clients
       .filter((c) => c.believes())
-      .map((c) => ({ client: c.id, token: c.held?.token ?? '' }));
+      .map((c) => ({
+        client: c.id,
+        token: c.held?.token ?? '',
+        ...(c.heldShared ? { shared: true as const } : {}),
+      }));
     if (believers.length === 0) return;
+    const holders = this.#holdersKey === undefined ? undefined : this.#observer.holders(this.#holdersKey);
     this.history.record({
       type: 'probe',
       key: CHAOS_KEY,
       owner: this.#observer.owner(this.#leaseKey),
       believers,
+      ...(holders === undefined ? {} : { holders: holders.map((h) => h.token) }),
     });
   }
 

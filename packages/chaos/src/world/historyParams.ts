@@ -21,9 +21,15 @@ export function historyParams(
     clientsPerProcess: number;
     leases: 'exact' | 'sampled';
     voters?: number;
+    /** Permits of the key. Default `1`. */
+    limit?: number;
+    /** Whether acquires may ask for read shares. Default `false`. */
+    shared?: boolean;
   },
 ): HistoryParams {
   return {
+    ...((run.limit ?? 1) > 1 ? { limit: run.limit } : {}),
+    ...(run.shared === true ? { shared: true } : {}),
     ttl: run.ttl,
     driftFactor: lock.driftFactor,
     retryBound: lock.retryBound(run.ttl),

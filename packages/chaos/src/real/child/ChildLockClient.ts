@@ -114,9 +114,10 @@ export class ChildLockClient implements LockClient, Suspendable {
 
   async acquire(
     key: string | readonly string[],
-    { ttl, wait }: AdapterAcquireOptions,
+    { ttl, wait, limit, shared }: AdapterAcquireOptions,
   ): Promise<LockHandle | null> {
-    const reply = await this.request({ type: 'acquire', op: 0, key, ttl, wait });
+    const mode = { ...(limit === undefined ? {} : { limit }), ...(shared === undefined ? {} : { shared }) };
+    const reply = await this.request({ type: 'acquire', op: 0, key, ttl, wait, ...mode });
     if (reply.handle === undefined) return null;
     const handle = new MirroredHandle(this, reply.handle, this.#clock);
     this.#handles.set(reply.handle.handle, handle);

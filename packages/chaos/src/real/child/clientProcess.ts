@@ -77,7 +77,13 @@ async function operate(message: Operation): Promise<FromChild> {
     return { type: 'reply', op, ok: true };
   }
   if (message.type === 'acquire') {
-    const options = { ttl: message.ttl, wait: message.wait };
+    const { ttl, wait, limit, shared } = message;
+    const options = {
+      ttl,
+      wait,
+      ...(limit === undefined ? {} : { limit }),
+      ...(shared === undefined ? {} : { shared }),
+    };
     const { key } = message;
     const handle = await (typeof key === 'string'
       ? lock.acquire(key, options)

@@ -24,6 +24,10 @@ export type ToChild =
       readonly key: string | readonly string[];
       readonly ttl: number;
       readonly wait: number;
+      /** Counted modes: one of `limit` permits (absent: 1). */
+      readonly limit?: number;
+      /** A read share (absent: exclusive). */
+      readonly shared?: boolean;
     }
   | { readonly type: 'release'; readonly op: number; readonly handle: number }
   | { readonly type: 'extend'; readonly op: number; readonly handle: number }
