@@ -10,9 +10,10 @@ import { releaseFlags } from './release.js';
  *
  * Per key: expired holders are dropped first; the marker then lives until the latest remaining holder
  * deadline, and goes with the last holder. A release wakes exactly the waiters it makes grantable: those
- * that would be granted now (see `grantable` in `modesLua.ts`) and were not before it (one permit freed: the
- * next permit waiter; the last reader gone: the exclusive waiter at the head; a waiter of these modes that gives
- * up: those it blocked). They make their own attempt (no hand-over in the counted modes). Flags as the
+ * that would be granted now and were not before it, found in one walk of the queue from the head that reads the
+ * scores of the waiters grantable now and one more (see `newly_grantable` in `modesLua.ts`): one permit freed,
+ * the next permit waiter; the last reader gone, the exclusive waiter at the head; a waiter of these modes that
+ * gives up, those it blocked. They make their own attempt (no hand-over in the counted modes). Flags as the
  * mutex's release: `s` publish with SPUBLISH (Cluster), `q` the token may be queued.
  * Returns how many keys the token still held.
  */
@@ -26,23 +27,17 @@ local token, flags = ARGV[1], '${flags}'
 local queued = ${flags.includes('q')}
 local now = now_ms()
 local released = 0
-local function members(list)
-  local set = {}
-  for _, member in ipairs(list) do set[member] = true end
-  return set
-end
 for _, lease in ipairs(KEYS) do
   local holders, queue, expiry = ${holdersOf('lease')}, ${derived.queue('lease')}, ${derived.queueExpiry('lease')}
   local held, count = key_state(lease, now)
   local holds = held ~= nil and held ~= '!' and redis.call('ZSCORE', holders, token)
   local waits = queued and redis.call('ZSCORE', queue, token)
   if holds or waits then
-    local waiting = redis.call('EXISTS', queue) == 1
-    local before = waiting and members((grantable(queue, expiry, now, held, count))) or {}
+    local after_held, after_count = held, count
     if holds then
       released = released + 1
       redis.call('ZREM', holders, token)
-      count = count - 1
+      after_count = count - 1
       local last = redis.call('ZRANGE', holders, -1, -1, 'WITHSCORES')[2]
       if last then
         local ms = math.max(tonumber(last) - now, 1)
@@ -50,18 +45,19 @@ for _, lease in ipairs(KEYS) do
         redis.call('PEXPIRE', holders, ms)
       else
         redis.call('DEL', lease, holders)
-        held = nil
+        after_held = nil
+      end
+    end
+    if redis.call('EXISTS', queue) == 1 then
+      local leaving = waits and token or nil
+      for _, waiter in ipairs(newly_grantable(queue, expiry, now, held, count, after_held, after_count, leaving)) do
+        wake(flags, ${derived.channel('lease')}, waiter, waiter, false)
       end
     end
     if waits then
       redis.call('ZREM', queue, token)
       redis.call('ZREM', expiry, token)
       drop_if_empty(queue, expiry)
-    end
-    if waiting then
-      for _, waiter in ipairs((grantable(queue, expiry, now, held, count))) do
-        if not before[waiter] then wake(flags, ${derived.channel('lease')}, waiter, waiter, false) end
-      end
     end
   end
 end
