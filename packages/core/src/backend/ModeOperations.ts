@@ -28,8 +28,8 @@ export class ModeOperations {
   }
 
   /** One attempt; rejects with `LockModeError` when the key is held in another mode. */
-  attempt({ target, token, ttl, fair, wait }: AttemptRequest): Promise<AttemptResult> {
-    const script = MODE_ACQUIRE.get(modeAttemptFlags(fair, wait, this.#sharded));
+  attempt({ target, token, ttl, fair, wait, handOver = false }: AttemptRequest): Promise<AttemptResult> {
+    const script = MODE_ACQUIRE.get(modeAttemptFlags(fair, wait, this.#sharded, handOver));
     const mode = token.slice(token.indexOf('~'));
     return this.#runner
       .run(script, target.leases, [token, ttl])

@@ -1,6 +1,7 @@
 import { defineScriptFamily } from '../redis/ScriptRunner.js';
 import { flagCombinations } from './flagCombinations.js';
-import { derived, NOW, WAKE } from './lua.js';
+import { QUEUE_ENTRY_MS } from '../acquire/queueTiming.js';
+import { derived, NEXT_FENCE, NOW, WAKE } from './lua.js';
 import { holdersOf, MODES } from './modesLua.js';
 import { releaseFlags } from './release.js';
 
@@ -13,7 +14,11 @@ import { releaseFlags } from './release.js';
  * that would be granted now and were not before it, found in one walk of the queue from the head that reads the
  * scores of the waiters grantable now and one more (see `newly_grantable` in `modesLua.ts`): one permit freed,
  * the next permit waiter; the last reader gone, the exclusive waiter at the head; a waiter of these modes that
- * gives up, those it blocked. They make their own attempt (no hand-over in the counted modes). Flags as the
+ * gives up, those it blocked. A woken permit or read waiter that accepts a hand-over (the .5 mark, see
+ * `modeAcquire.ts`) is granted its place here, as the mutex's release does: with its next fence, a provisional
+ * deadline `QUEUE_ENTRY_MS` away (its renewal extends it) and out of the queue, and hears `token:fence`; it
+ * trusts that only when the fence is above the one its last refused attempt saw (see `acquireLoop`). Other
+ * waiters make their own attempt. Flags as the
  * mutex's release: `s` publish with SPUBLISH (Cluster), `q` the token may be queued.
  * Returns how many keys the token still held.
  */
@@ -22,7 +27,7 @@ export const MODE_RELEASE = defineScriptFamily(
   flagCombinations(['sharded', 'queued'] as const).map(({ sharded, queued }) =>
     releaseFlags(sharded, queued),
   ),
-  (flags) => `${NOW}${MODES}${WAKE}
+  (flags) => `${NOW}${NEXT_FENCE}${MODES}${WAKE}
 local token, flags = ARGV[1], '${flags}'
 local queued = ${flags.includes('q')}
 local now = now_ms()
@@ -48,17 +53,32 @@ for _, lease in ipairs(KEYS) do
         after_held = nil
       end
     end
-    if redis.call('EXISTS', queue) == 1 then
+    local waiting = redis.call('EXISTS', queue) == 1
+    if waiting then
       local leaving = waits and token or nil
-      for _, waiter in ipairs(newly_grantable(queue, expiry, now, held, count, after_held, after_count, leaving)) do
-        wake(flags, ${derived.channel('lease')}, waiter, waiter, false)
+      local fresh, handable = newly_grantable(queue, expiry, now, held, count, after_held, after_count, leaving)
+      for _, waiter in ipairs(fresh) do
+        local mode = mode_of(waiter)
+        if mode and handable[waiter] then
+          -- Hand-over: the waiter holds its place from now, provisionally, and leaves the queue.
+          local fence = next_fence(${derived.fence('lease')}, ${QUEUE_ENTRY_MS})
+          redis.call('ZADD', holders, now + ${QUEUE_ENTRY_MS}, waiter)
+          local last = math.max(tonumber(redis.call('ZRANGE', holders, -1, -1, 'WITHSCORES')[2]) - now, 1)
+          redis.call('SET', lease, '~' .. mode, 'PX', last)
+          redis.call('PEXPIRE', holders, last)
+          redis.call('ZREM', queue, waiter)
+          redis.call('ZREM', expiry, waiter)
+          wake(flags, ${derived.channel('lease')}, waiter, waiter .. ':' .. string.format('%.0f', fence), true)
+        else
+          wake(flags, ${derived.channel('lease')}, waiter, waiter, false)
+        end
       end
     end
     if waits then
       redis.call('ZREM', queue, token)
       redis.call('ZREM', expiry, token)
-      drop_if_empty(queue, expiry)
     end
+    if waiting then drop_if_empty(queue, expiry) end
   end
 end
 return released

@@ -29,9 +29,11 @@ export function holdersOf(lease: string): string {
  * the waiters grantable with `after_count` holders of `after_held` (and without the waiter `leaving`) that were
  * not with `count` of `held`: those a release makes grantable. Fewer holders only lengthen the run granted from
  * the head, so these are the next ones after it (exactly as many as permits freed, or the run of readers behind
- * the last reader gone); the waiters grantable before were woken already, by the change that made them so.
+ * the last reader gone); the waiters grantable before were woken already, by the change that made them so. Also
+ * returns, by token, whether each of them accepts a hand-over (its entry's expiry has the .5 mark).
  * `admitter(held, count)` and `each_waiter(queue, expiry, now, visit)` are their parts: the list of waiters
- * admitted and the admission rule; the live waiters in order until `visit` returns false (then false).
+ * admitted and the admission rule; the live waiters in order, with their entry's expiry, until `visit` returns
+ * false (then false).
  */
 export const MODES = `${DROP_IF_EMPTY}
 local function mode_of(token)
@@ -76,7 +78,7 @@ local function each_waiter(queue, expiry, now, visit)
     for _, token in ipairs(batch) do
       local expires = tonumber(redis.call('ZSCORE', expiry, token))
       if expires and expires > now then
-        if not visit(token) then return false end
+        if not visit(token, expires) then return false end
       else
         redis.call('ZREM', queue, token)
         redis.call('ZREM', expiry, token)
@@ -104,14 +106,17 @@ local function newly_grantable(queue, expiry, now, held, count, after_held, afte
   local _, admit_before = admitter(held, count)
   local woken, admit_after = admitter(after_held, after_count)
   local before = true
-  local fresh = {}
-  each_waiter(queue, expiry, now, function(token)
+  local fresh, handable = {}, {}
+  each_waiter(queue, expiry, now, function(token, expires)
     if before then before = admit_before(token) end
     if token == leaving then return true end
     if not admit_after(token) then return false end
-    if not before then fresh[#fresh + 1] = token end
+    if not before then
+      fresh[#fresh + 1] = token
+      handable[token] = expires % 1 ~= 0
+    end
     return true
   end)
-  return fresh
+  return fresh, handable
 end
 `;
