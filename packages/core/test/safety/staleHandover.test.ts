@@ -46,9 +46,9 @@ const STALLS: readonly Stall[] = [
 ];
 
 /** The mutex, and a semaphore of one permit: one holder at a time either way. */
-const MODES: readonly { readonly name: string; readonly limit?: number }[] = [
-  { name: 'the mutex' },
-  { name: 'a semaphore (limit 1)', limit: 1 },
+const MODES: readonly { readonly name: string; readonly mode: { readonly limit?: number } }[] = [
+  { name: 'the mutex', mode: {} },
+  { name: 'a semaphore (limit 1)', mode: { limit: 1 } },
 ];
 
 describe('a waiter stalled while a release hands it the lock (real Redis, issue 17 defect 1)', function () {
@@ -66,7 +66,7 @@ describe('a waiter stalled while a release hands it the lock (real Redis, issue 
   });
 
   for (const stall of STALLS)
-    for (const { name, limit } of MODES) {
+    for (const { name, mode } of MODES) {
       it(`never takes the stale hand-over of ${name} as a grant: ${TRIALS} trials with ${stall.name}`, async function () {
         const waiter = await WaiterProcess.start(server.url, PREFIX);
         const holders: Locker = createLocker(server.client(), { prefix: PREFIX });
@@ -74,7 +74,7 @@ describe('a waiter stalled while a release hands it the lock (real Redis, issue 
         const violations: string[] = [];
         try {
           for (let trial = 0; trial < TRIALS; trial += 1) {
-            const key = `${stall.key}${limit ?? ''}-${trial}`;
+            const key = `${stall.key}${mode.limit ?? ''}-${trial}`;
             const violation = await staleHandoverTrial(key, key);
             if (violation) violations.push(`trial ${trial}: ${violation}`);
           }
@@ -91,16 +91,16 @@ describe('a waiter stalled while a release hands it the lock (real Redis, issue 
           const queue = `${PREFIX}:{${key}}:queue`;
           const expiry = `${PREFIX}:{${key}}:queue-expiry`;
           const lease = `${PREFIX}:{${key}}`;
-          const h = await holders.acquire(key, { ttl: TTL, limit });
-          waiter.send({ type: 'acquire', key, ttl: TTL, wait: 60_000, limit });
+          const h = await holders.acquire(key, { ttl: TTL, ...mode });
+          waiter.send({ type: 'acquire', key, ttl: TTL, wait: 60_000, ...mode });
           await waitUntil(async () => (await admin.zcard(queue)) === 1, { description: 'W queued' });
           const [wToken = ''] = await admin.zrange(queue, 0, 0);
-          const xAcquire = others.acquire(key, { ttl: TTL, wait: 60_000, limit });
+          const xAcquire = others.acquire(key, { ttl: TTL, wait: 60_000, ...mode });
           await waitUntil(async () => (await admin.zcard(queue)) === 2, { description: 'X queued' });
 
           await stall.begin(waiter, trial);
           await h.release(); // hands k to W (stalled) with the provisional lease
-          const handed = limit
+          const handed = mode.limit
             ? (await admin.zscore(`${lease}:holders`, wToken)) !== null
             : (await admin.get(lease)) === wToken;
           if (!handed) {

@@ -51,7 +51,8 @@ if (process.send) {
         // a synchronous stall of this process's event loop
       }
     } else if (command.type === 'acquire') {
-      locker.acquire(command.key, { ttl: command.ttl, wait: command.wait, limit: command.limit }).then(
+      const { ttl, wait, limit } = command;
+      locker.acquire(command.key, { ttl, wait, ...(limit === undefined ? {} : { limit }) }).then(
         (lock) => {
           locks.set(command.key, lock);
           report({
