@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import type { Redis } from 'ioredis';
 import { createLocker, lockKeys } from '@deadbolt/core';
 import { eachBackend } from './support/backends.js';
-import { listen, suiteState } from './support/modes.js';
+import { holders, listen, queued, suiteState } from './support/modes.js';
 
 /**
  * Queues `tokens` on `key` in this order, as waiters nobody runs (their lockers do not exist), whose entries
@@ -52,6 +52,24 @@ describe('wake-ups of the counted modes: a release wakes only the waiters it mak
       // Each wake-up goes to the waiter's locker channel and to the shared one: two messages naming it.
       expect(await during(() => permits[0]!.release())).to.deep.equal([waiters[0], waiters[0]]);
       expect(await during(() => permits[1]!.release())).to.deep.equal([waiters[1], waiters[1]]);
+      heard.close();
+      await locker.close();
+    });
+
+    it('a hand-over to a waiter of the releasing locker goes in the reply: no message, the waiter holds the permit', async function () {
+      const locker = createLocker(backend().client(), { prefix: s.prefix });
+      const heard = await listen(backend().connect(), `${s.prefix}:{h}:wake*`);
+      const held = await locker.acquire('h', { limit: 1 });
+      const waiting = locker.acquire('h', { limit: 1 });
+      await queued(s.admin, s.prefix, 'h', 1);
+      const [waiter] = await s.admin.zrange(lockKeys(s.prefix, 'h').queue, 0, 0);
+      expect(await wakeupsDuring(s.admin, heard, s.prefix, 'h', () => held.release())).to.deep.equal([]);
+      // The release granted the queued waiter the permit (it holds it before its acquire even resolves).
+      expect(await holders(s.admin, s.prefix, 'h')).to.deep.equal([waiter]);
+      const lock = await waiting;
+      expect(lock.token).to.equal(waiter);
+      expect(lock.fence).to.be.greaterThan(held.fence);
+      await lock.release();
       heard.close();
       await locker.close();
     });

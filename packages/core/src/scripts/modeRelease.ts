@@ -20,7 +20,8 @@ import { releaseFlags } from './release.js';
  * trusts that only when the fence is above the one its last refused attempt saw (see `acquireLoop`). Other
  * waiters make their own attempt. Flags as the
  * mutex's release: `s` publish with SPUBLISH (Cluster), `q` the token may be queued.
- * Returns how many keys the token still held.
+ * Returns how many keys the token still held, or, as the mutex's release, `[that number, token:fence]` when a
+ * one-key release handed its place to a waiter of the releasing locker (no message then; see `parseRelease`).
  */
 export const MODE_RELEASE = defineScriptFamily(
   'release-mode',
@@ -31,7 +32,7 @@ export const MODE_RELEASE = defineScriptFamily(
 local token, flags = ARGV[1], '${flags}'
 local queued = ${flags.includes('q')}
 local now = now_ms()
-local released = 0
+local released, own_tag, handed_here = 0, locker_tag(token), nil
 for _, lease in ipairs(KEYS) do
   local holders, queue, expiry = ${holdersOf('lease')}, ${derived.queue('lease')}, ${derived.queueExpiry('lease')}
   local held, count = key_state(lease, now)
@@ -68,7 +69,13 @@ for _, lease in ipairs(KEYS) do
           redis.call('PEXPIRE', holders, last)
           redis.call('ZREM', queue, waiter)
           redis.call('ZREM', expiry, waiter)
-          wake(flags, ${derived.channel('lease')}, waiter, waiter .. ':' .. string.format('%.0f', fence), true)
+          local message = waiter .. ':' .. string.format('%.0f', fence)
+          if #KEYS == 1 and not handed_here and own_tag and locker_tag(waiter) == own_tag then
+            -- The waiter is in the releasing locker: the reply tells it, no message needed (see parseRelease).
+            handed_here = message
+          else
+            wake(flags, ${derived.channel('lease')}, waiter, message, true)
+          end
         else
           wake(flags, ${derived.channel('lease')}, waiter, waiter, false)
         end
@@ -81,6 +88,7 @@ for _, lease in ipairs(KEYS) do
     if waiting then drop_if_empty(queue, expiry) end
   end
 end
+if handed_here then return {released, handed_here} end
 return released
 `,
 );
