@@ -28,8 +28,8 @@ export class ModeOperations {
   }
 
   /** One attempt; rejects with `LockModeError` when the key is held in another mode. */
-  attempt({ target, token, ttl, fair, wait }: AttemptRequest): Promise<AttemptResult> {
-    const script = MODE_ACQUIRE.get(modeAttemptFlags(fair, wait, this.#sharded));
+  attempt({ target, token, ttl, fair, wait, handOver = false }: AttemptRequest): Promise<AttemptResult> {
+    const script = MODE_ACQUIRE.get(modeAttemptFlags(fair, wait, this.#sharded, handOver));
     const mode = token.slice(token.indexOf('~'));
     return this.#runner
       .run(script, target.leases, [token, ttl])
@@ -42,11 +42,12 @@ export class ModeOperations {
       .then((reply) => reply === 1);
   }
 
-  /** Releases what `token` holds; `queued`: also leave the queues. `retry`: an abandon (see `ScriptRunner.run`). */
-  release(target: LockTarget, token: string, queued: boolean, retry = false): Promise<boolean> {
+  /**
+   * Releases what `token` holds; `queued`: also leave the queues. `retry`: an abandon (see `ScriptRunner.run`).
+   * Resolves with the script's reply, which reads as the mutex's release's (see `parseRelease`).
+   */
+  release(target: LockTarget, token: string, queued: boolean, retry = false): Promise<unknown> {
     const script = MODE_RELEASE.get(releaseFlags(this.#sharded, queued));
-    return this.#runner
-      .run(script, target.leases, [token], undefined, undefined, retry)
-      .then((reply) => reply === target.keys.length);
+    return this.#runner.run(script, target.leases, [token], undefined, undefined, retry);
   }
 }

@@ -112,7 +112,7 @@ export class SingleNodeBackend implements LockBackend {
   }
 
   release(target: LockTarget, token: string, queued = true, contended = false): Promise<boolean> {
-    if (isModeToken(token)) return this.#modes.release(target, token, queued);
+    if (isModeToken(token)) return this.#released(target, this.#modes.release(target, token, queued));
     const script = RELEASE.get(releaseFlags(this.sharded, queued));
     return this.#released(
       target,
@@ -123,7 +123,7 @@ export class SingleNodeBackend implements LockBackend {
   }
 
   abandon(target: LockTarget, token: string): Promise<boolean> {
-    if (isModeToken(token)) return this.#modes.release(target, token, true, true);
+    if (isModeToken(token)) return this.#released(target, this.#modes.release(target, token, true, true));
     const script = RELEASE.get(releaseFlags(this.sharded, true));
     return this.#released(
       target,

@@ -6,9 +6,17 @@ import { fenceTtlLua } from '../lease/fenceCounter.js';
 import { derived, NEXT_FENCE, NOW, WAKE } from './lua.js';
 import { holdersOf, MODES } from './modesLua.js';
 
-/** The flags of a counted-mode attempt in their one spelling: `f` fair, `w` may wait, `s` SPUBLISH (Cluster). */
-export function modeAttemptFlags(fair: boolean, wait: boolean, sharded: boolean): string {
-  return (fair ? 'f' : '') + (wait ? 'w' : '') + (sharded ? 's' : '');
+/**
+ * The flags of a counted-mode attempt in their one spelling: `f` fair, `w` may wait, `s` SPUBLISH (Cluster), `h`
+ * accepts a hand-over (only with `w`).
+ *
+ * @example
+ * ```ts
+ * modeAttemptFlags(true, true, false, true) // 'fwh'
+ * ```
+ */
+export function modeAttemptFlags(fair: boolean, wait: boolean, sharded: boolean, handOver = false): string {
+  return (fair ? 'f' : '') + (wait ? 'w' : '') + (sharded ? 's' : '') + (handOver && wait ? 'h' : '');
 }
 
 /**
@@ -20,9 +28,13 @@ export function modeAttemptFlags(fair: boolean, wait: boolean, sharded: boolean)
  * attempt is granted when its token is among the waiters that would be granted now (see `grantable` in
  * `modesLua.ts`): waiters are served in arrival order across modes, readers at the head together, a waiting
  * exclusive request blocks later readers. Unfair attempts look at the holders only. A refused attempt that may
- * wait (`w`) joins every queue of the lock at the tail (entry lifetime `QUEUE_ENTRY_MS`, no hand-over mark:
- * the counted modes make their own attempt when woken) and returns `-(holderTtl + 2)`, holderTtl being the
- * soonest a blocking holder's lease ends (-1 when only the queue blocked).
+ * wait (`w`) joins every queue of the lock at the tail (entry lifetime `QUEUE_ENTRY_MS`) and returns
+ * `-(holderTtl + 2)`, holderTtl being the soonest a blocking holder's lease ends (-1 when only the queue blocked).
+ * With `h` (one key, renewal on, ttl ≥ `QUEUE_ENTRY_MS`, as the mutex) the entry's expiry carries the .5 mark: a
+ * release of a permit or share may grant this waiter its freed place (see `modeRelease.ts`); the refusal then
+ * returns `{-(holderTtl + 2), seen}`, `seen` being the key's fence counter (the server clock in µs when none
+ * exists): a hand-over fenced above it came after this attempt. A token already among the live holders (handed
+ * a place whose message it did not trust) is granted again, with a new fence.
  *
  * A grant takes the next fence of every key (the counter the mutex uses, so fences strictly increase across
  * modes), adds the token to the holders with its deadline, and sets the marker's expiry to the latest holder
@@ -31,12 +43,17 @@ export function modeAttemptFlags(fair: boolean, wait: boolean, sharded: boolean)
  */
 export const MODE_ACQUIRE = defineScriptFamily(
   'acquire-mode',
-  flagCombinations(['fair', 'wait', 'sharded'] as const).map(({ fair, wait, sharded }) =>
-    modeAttemptFlags(fair, wait, sharded),
-  ),
+  [
+    ...new Set(
+      flagCombinations(['fair', 'wait', 'sharded', 'handOver'] as const).map(
+        ({ fair, wait, sharded, handOver }) => modeAttemptFlags(fair, wait, sharded, handOver),
+      ),
+    ),
+  ],
   (flags) => `${NOW}${NEXT_FENCE}${MODES}${WAKE}
 local token, ttl, flags = ARGV[1], tonumber(ARGV[2]), '${flags}'
 local fair, enqueue = ${flags.includes('f')}, ${flags.includes('w') ? QUEUE_ENTRY_MS : 0}
+local hand_over = ${flags.includes('h') ? 0.5 : 0}
 local mode = mode_of(token)
 local now = now_ms()
 local holder_ttl, blocked, before = -1, false, {}
@@ -45,7 +62,10 @@ for index, lease in ipairs(KEYS) do
   if held and held ~= '!' and held ~= mode then return {0, held} end
   before[index] = count
   local mine
-  if fair then
+  if hand_over > 0 and held == mode and redis.call('ZSCORE', ${holdersOf('lease')}, token) then
+    -- Handed a place by a release whose message this waiter did not trust: it holds it already.
+    mine = true
+  elseif fair then
     mine = select(2, grantable(${derived.queue('lease')}, ${derived.queueExpiry('lease')}, now, held, count, token))
   else
     mine = held ~= '!' and (mode == 's' or count < tonumber(mode))
@@ -63,12 +83,17 @@ if blocked then
         local tail = redis.call('ZRANGE', queue, -1, -1, 'WITHSCORES')[2]
         redis.call('ZADD', queue, (tonumber(tail) or 0) + 1, token)
       end
-      redis.call('ZADD', expiry, now + enqueue, token)
+      redis.call('ZADD', expiry, now + enqueue + hand_over, token)
       redis.call('PEXPIRE', queue, enqueue)
       redis.call('PEXPIRE', expiry, enqueue)
     end
   end
-  return -(holder_ttl + 2)
+  ${
+    flags.includes('h')
+      ? `local seen = tonumber(redis.call('GET', ${derived.fence('KEYS[1]')})) or now_us()
+  return {-(holder_ttl + 2), string.format('%.0f', seen)}`
+      : 'return -(holder_ttl + 2)'
+  }
 end
 local fence = 0
 for _, lease in ipairs(KEYS) do
@@ -99,20 +124,26 @@ return fence
 
 /**
  * Reads a counted-mode attempt's reply: the fence when granted, else the soonest a blocking holder's lease ends
- * (-1: only the queue blocked). Throws {@link LockModeError} when the key is held in another mode.
+ * (-1: only the queue blocked) and, for an attempt that accepts hand-overs, the fence counter it saw. Throws
+ * {@link LockModeError} when the key is held in another mode (`{0, held mode}`).
  *
  * @example
  * ```ts
  * parseModeAttempt(1796171555799974, 'k', '~4') // { granted: true, fence: 1796171555799974 }
  * parseModeAttempt(-1502, 'k', '~4') // { granted: false, holderTtl: 1500 }
+ * parseModeAttempt([-1502, '1796171555799974'], 'k', '~4') // { granted: false, holderTtl: 1500, seenFence: 1796171555799974 }
  * ```
  */
 export function parseModeAttempt(
   reply: unknown,
   key: string,
   mode: string,
-): { granted: true; fence: number } | { granted: false; holderTtl: number } {
-  if (Array.isArray(reply)) throw new LockModeError(key, mode, `~${String(reply[1])}`);
+): { granted: true; fence: number } | { granted: false; holderTtl: number; seenFence?: number } {
+  if (Array.isArray(reply)) {
+    const [refusal, seen] = reply as [unknown, unknown];
+    if (Number(refusal) === 0) throw new LockModeError(key, mode, `~${String(seen)}`);
+    return { granted: false, holderTtl: -Number(refusal) - 2, seenFence: Number(seen) };
+  }
   const value = Number(reply);
   return value > 0 ? { granted: true, fence: value } : { granted: false, holderTtl: -value - 2 };
 }

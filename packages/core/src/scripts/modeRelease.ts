@@ -1,6 +1,7 @@
 import { defineScriptFamily } from '../redis/ScriptRunner.js';
 import { flagCombinations } from './flagCombinations.js';
-import { derived, NOW, WAKE } from './lua.js';
+import { QUEUE_ENTRY_MS } from '../acquire/queueTiming.js';
+import { derived, NEXT_FENCE, NOW, WAKE } from './lua.js';
 import { holdersOf, MODES } from './modesLua.js';
 import { releaseFlags } from './release.js';
 
@@ -10,39 +11,39 @@ import { releaseFlags } from './release.js';
  *
  * Per key: expired holders are dropped first; the marker then lives until the latest remaining holder
  * deadline, and goes with the last holder. A release wakes exactly the waiters it makes grantable: those
- * that would be granted now (see `grantable` in `modesLua.ts`) and were not before it (one permit freed: the
- * next permit waiter; the last reader gone: the exclusive waiter at the head; a waiter of these modes that gives
- * up: those it blocked). They make their own attempt (no hand-over in the counted modes). Flags as the
+ * that would be granted now and were not before it, found in one walk of the queue from the head that reads the
+ * scores of the waiters grantable now and one more (see `newly_grantable` in `modesLua.ts`): one permit freed,
+ * the next permit waiter; the last reader gone, the exclusive waiter at the head; a waiter of these modes that
+ * gives up, those it blocked. A woken permit or read waiter that accepts a hand-over (the .5 mark, see
+ * `modeAcquire.ts`) is granted its place here, as the mutex's release does: with its next fence, a provisional
+ * deadline `QUEUE_ENTRY_MS` away (its renewal extends it) and out of the queue, and hears `token:fence`; it
+ * trusts that only when the fence is above the one its last refused attempt saw (see `acquireLoop`). Other
+ * waiters make their own attempt. Flags as the
  * mutex's release: `s` publish with SPUBLISH (Cluster), `q` the token may be queued.
- * Returns how many keys the token still held.
+ * Returns how many keys the token still held, or, as the mutex's release, `[that number, token:fence]` when a
+ * one-key release handed its place to a waiter of the releasing locker (no message then; see `parseRelease`).
  */
 export const MODE_RELEASE = defineScriptFamily(
   'release-mode',
   flagCombinations(['sharded', 'queued'] as const).map(({ sharded, queued }) =>
     releaseFlags(sharded, queued),
   ),
-  (flags) => `${NOW}${MODES}${WAKE}
+  (flags) => `${NOW}${NEXT_FENCE}${MODES}${WAKE}
 local token, flags = ARGV[1], '${flags}'
 local queued = ${flags.includes('q')}
 local now = now_ms()
-local released = 0
-local function members(list)
-  local set = {}
-  for _, member in ipairs(list) do set[member] = true end
-  return set
-end
+local released, own_tag, handed_here = 0, locker_tag(token), nil
 for _, lease in ipairs(KEYS) do
   local holders, queue, expiry = ${holdersOf('lease')}, ${derived.queue('lease')}, ${derived.queueExpiry('lease')}
   local held, count = key_state(lease, now)
   local holds = held ~= nil and held ~= '!' and redis.call('ZSCORE', holders, token)
   local waits = queued and redis.call('ZSCORE', queue, token)
   if holds or waits then
-    local waiting = redis.call('EXISTS', queue) == 1
-    local before = waiting and members((grantable(queue, expiry, now, held, count))) or {}
+    local after_held, after_count = held, count
     if holds then
       released = released + 1
       redis.call('ZREM', holders, token)
-      count = count - 1
+      after_count = count - 1
       local last = redis.call('ZRANGE', holders, -1, -1, 'WITHSCORES')[2]
       if last then
         local ms = math.max(tonumber(last) - now, 1)
@@ -50,21 +51,44 @@ for _, lease in ipairs(KEYS) do
         redis.call('PEXPIRE', holders, ms)
       else
         redis.call('DEL', lease, holders)
-        held = nil
+        after_held = nil
+      end
+    end
+    local waiting = redis.call('EXISTS', queue) == 1
+    if waiting then
+      local leaving = waits and token or nil
+      local fresh, handable = newly_grantable(queue, expiry, now, held, count, after_held, after_count, leaving)
+      for _, waiter in ipairs(fresh) do
+        local mode = mode_of(waiter)
+        if mode and handable[waiter] then
+          -- Hand-over: the waiter holds its place from now, provisionally, and leaves the queue.
+          local fence = next_fence(${derived.fence('lease')}, ${QUEUE_ENTRY_MS})
+          redis.call('ZADD', holders, now + ${QUEUE_ENTRY_MS}, waiter)
+          local last = math.max(tonumber(redis.call('ZRANGE', holders, -1, -1, 'WITHSCORES')[2]) - now, 1)
+          redis.call('SET', lease, '~' .. mode, 'PX', last)
+          redis.call('PEXPIRE', holders, last)
+          redis.call('ZREM', queue, waiter)
+          redis.call('ZREM', expiry, waiter)
+          local message = waiter .. ':' .. string.format('%.0f', fence)
+          if #KEYS == 1 and not handed_here and own_tag and locker_tag(waiter) == own_tag then
+            -- The waiter is in the releasing locker: the reply tells it, no message needed (see parseRelease).
+            handed_here = message
+          else
+            wake(flags, ${derived.channel('lease')}, waiter, message, true)
+          end
+        else
+          wake(flags, ${derived.channel('lease')}, waiter, waiter, false)
+        end
       end
     end
     if waits then
       redis.call('ZREM', queue, token)
       redis.call('ZREM', expiry, token)
-      drop_if_empty(queue, expiry)
     end
-    if waiting then
-      for _, waiter in ipairs((grantable(queue, expiry, now, held, count))) do
-        if not before[waiter] then wake(flags, ${derived.channel('lease')}, waiter, waiter, false) end
-      end
-    end
+    if waiting then drop_if_empty(queue, expiry) end
   end
 end
+if handed_here then return {released, handed_here} end
 return released
 `,
 );

@@ -23,7 +23,17 @@ export function holdersOf(lease: string): string {
  * granted now with `count` holders of mode `held`, in order (expired entries are dropped on the way): a run of
  * compatible waiters (readers together; permit waiters while permits are left), or one exclusive waiter when
  * the key is free. `self`, when not in the queue, stands at the tail. Returns the list and whether `self` is in
- * it; stops at `self` when `self` is given.
+ * it; stops at `self` when `self` is given, and at the first waiter refused: it reads the scores of the waiters it
+ * grants and one more, never the whole queue.
+ * `newly_grantable(queue, expiry, now, held, count, after_held, after_count, leaving)`: in one walk from the head,
+ * the waiters grantable with `after_count` holders of `after_held` (and without the waiter `leaving`) that were
+ * not with `count` of `held`: those a release makes grantable. Fewer holders only lengthen the run granted from
+ * the head, so these are the next ones after it (exactly as many as permits freed, or the run of readers behind
+ * the last reader gone); the waiters grantable before were woken already, by the change that made them so. Also
+ * returns, by token, whether each of them accepts a hand-over (its entry's expiry has the .5 mark).
+ * `admitter(held, count)` and `each_waiter(queue, expiry, now, visit)` are their parts: the list of waiters
+ * admitted and the admission rule; the live waiters in order, with their entry's expiry, until `visit` returns
+ * false (then false).
  */
 export const MODES = `${DROP_IF_EMPTY}
 local function mode_of(token)
@@ -42,9 +52,9 @@ local function key_state(lease, now)
   end
   return string.sub(value, 2), redis.call('ZCARD', holders), tonumber(first[2]) - now
 end
-local function grantable(queue, expiry, now, held, count, self)
+local function admitter(held, count)
   local granted, run = {}, held
-  local function admit(token)
+  return granted, function(token)
     local mode = mode_of(token)
     if mode == nil then
       if count > 0 or #granted > 0 then return false end
@@ -58,6 +68,8 @@ local function grantable(queue, expiry, now, held, count, self)
     run, count = mode, count + 1
     return true
   end
+end
+local function each_waiter(queue, expiry, now, visit)
   local index = 0
   while true do
     local batch = redis.call('ZRANGE', queue, index, index + 15)
@@ -66,8 +78,7 @@ local function grantable(queue, expiry, now, held, count, self)
     for _, token in ipairs(batch) do
       local expires = tonumber(redis.call('ZSCORE', expiry, token))
       if expires and expires > now then
-        if not admit(token) then return granted, false end
-        if token == self then return granted, true end
+        if not visit(token, expires) then return false end
       else
         redis.call('ZREM', queue, token)
         redis.call('ZREM', expiry, token)
@@ -77,7 +88,35 @@ local function grantable(queue, expiry, now, held, count, self)
     index = index + #batch - dropped
   end
   drop_if_empty(queue, expiry)
-  -- Not queued (a first attempt, or an entry that expired): \`self\` stands at the tail.
-  return granted, self ~= nil and admit(self)
+  return true
+end
+local function grantable(queue, expiry, now, held, count, self)
+  local granted, admit = admitter(held, count)
+  local mine = false
+  local function visit(token)
+    if not admit(token) then return false end
+    mine = token == self
+    return not mine
+  end
+  -- Walked to the end without meeting \`self\` (a first attempt, or an entry that expired): it stands at the tail.
+  if each_waiter(queue, expiry, now, visit) then mine = self ~= nil and admit(self) end
+  return granted, mine
+end
+local function newly_grantable(queue, expiry, now, held, count, after_held, after_count, leaving)
+  local _, admit_before = admitter(held, count)
+  local woken, admit_after = admitter(after_held, after_count)
+  local before = true
+  local fresh, handable = {}, {}
+  each_waiter(queue, expiry, now, function(token, expires)
+    if before then before = admit_before(token) end
+    if token == leaving then return true end
+    if not admit_after(token) then return false end
+    if not before then
+      fresh[#fresh + 1] = token
+      handable[token] = expires % 1 ~= 0
+    end
+    return true
+  end)
+  return fresh, handable
 end
 `;

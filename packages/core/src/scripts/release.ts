@@ -63,7 +63,8 @@ for _, lease in ipairs(KEYS) do
   if (queue_exists or redis.call('EXISTS', queue) == 1) and (held or redis.call('EXISTS', lease) == 0) then
     first, expires, more = queue_head(queue, expiry, now_ms())
   end
-  if first and expires % 1 ~= 0 then
+  -- A permit or read waiter (a \`~\` in its token) is handed its place by a release of the counted modes only.
+  if first and expires % 1 ~= 0 and not string.find(first, '~', 1, true) then
     -- Hand-over: the lease is overwritten with the head's token, and the head leaves the queue.
     local fence = next_fence(${derived.fence('lease')}, ${QUEUE_ENTRY_MS})
     redis.call('SET', lease, first, 'PX', ${QUEUE_ENTRY_MS})

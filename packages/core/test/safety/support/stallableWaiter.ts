@@ -6,7 +6,14 @@ import { createLocker, type Lock } from '@deadbolt/core';
 
 /** What the parent sends. */
 export type WaiterCommand =
-  | { readonly type: 'acquire'; readonly key: string; readonly ttl: number; readonly wait: number }
+  | {
+      readonly type: 'acquire';
+      readonly key: string;
+      readonly ttl: number;
+      readonly wait: number;
+      /** One of `limit` permits (a semaphore) instead of the mutex. */
+      readonly limit?: number;
+    }
   /** Writes `marker`, then blocks the event loop (a synchronous busy loop) until `until` exists (30 s at most). */
   | { readonly type: 'block'; readonly marker: string; readonly until: string }
   | { readonly type: 'release'; readonly key: string };
@@ -44,7 +51,8 @@ if (process.send) {
         // a synchronous stall of this process's event loop
       }
     } else if (command.type === 'acquire') {
-      locker.acquire(command.key, { ttl: command.ttl, wait: command.wait }).then(
+      const { ttl, wait, limit } = command;
+      locker.acquire(command.key, { ttl, wait, ...(limit === undefined ? {} : { limit }) }).then(
         (lock) => {
           locks.set(command.key, lock);
           report({
