@@ -3,7 +3,7 @@ export const FENCE_COUNTER_MIN_MS = 60_000;
 
 /**
  * How long a fence counter outlives the lease that wrote it, in ms: `max(2 × ttl, 60 s)`. The one home of this rule:
- * the scripts splice {@link fenceTtlLua}, the backends pass {@link fenceTtl} as an argument, and the chaos adapter
+ * the scripts splice `fenceTtlLua`, the backends pass it as an argument, and the chaos adapter
  * reads it to know which keys may outlive their lease.
  *
  * @example
