@@ -179,21 +179,22 @@ export class VotingBackend implements LockBackend {
     // The release script's flags: SPUBLISH on a Cluster, and whether the token may be queued: an acquire that
     // gives up comes here, and a granted quorum lock stays queued on a part that refused it.
     const script = QUORUM_RELEASE.get(releaseFlags(this.sharded, queued || (lease?.queued ?? true)));
-    const ballot = await collectVotes(
-      parts.map((part) =>
-        this.#run(
-          part,
-          script,
-          [token, fenceTtl(ttl), lease?.fence ?? 0],
-          this.#rules.timeout(ttl),
-          retry,
-        ).then((reply): Answer<null> => ({
-          yes: parseRelease(reply).released === part.target.keys.length,
-          value: null,
-        })),
-      ),
-      required,
+    const calls = parts.map((part) =>
+      this.#run(
+        part,
+        script,
+        [token, fenceTtl(ttl), lease?.fence ?? 0],
+        this.#rules.timeout(ttl),
+        retry,
+      ).then((reply): Answer<null> => ({
+        yes: parseRelease(reply).released === part.target.keys.length,
+        value: null,
+      })),
     );
+    const ballot = await collectVotes(calls, required);
+    // A release answers once a majority confirmed; a clean-up waits for every part (each bounded by its
+    // timeout), so an acquire that gives up returns only once nothing of it stays where Redis can be reached.
+    if (retry) await Promise.allSettled(calls);
     if (ballot.granted >= required) return true;
     if (ballot.errors > parts.length - required) {
       throw this.#rules.failure(
