@@ -106,6 +106,8 @@ export interface HoldersEvent {
   readonly t: number;
   readonly key: string;
   readonly holders: readonly { readonly token: string; readonly expireAt: number }[];
+  /** The client whose command made the change; undefined for an expiry. */
+  readonly by?: number;
 }
 
 /** A write to a protected resource, made after a non-atomic read. */
