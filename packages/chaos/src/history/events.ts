@@ -22,6 +22,8 @@ export type FaultKind =
   | 'dropInFlight'
   | 'redisStall'
   | 'redisRestart'
+  /** The master's replica was promoted (after replication was held back for `duration`); clients follow it. */
+  | 'failover'
   /** Not injected: the harness's own process woke up late (a loaded machine), pausing its inline clients. */
   | 'hostStall';
 
