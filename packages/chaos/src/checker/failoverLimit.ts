@@ -1,5 +1,5 @@
 import type { History } from '../history/History.js';
-import type { FaultEvent } from '../history/events.js';
+import type { FaultEvent, HistoryEvent } from '../history/events.js';
 import type { Finding } from './Violation.js';
 
 /**
@@ -49,4 +49,21 @@ function highestFenceBefore(history: History, t: number): number {
     if (e.type === 'op' && e.op === 'acquire' && e.result === 'ok' && e.fence !== undefined && e.tInv < t)
       highest = Math.max(highest, e.fence);
   return highest;
+}
+
+/**
+ * Whether a lease that ended at `ended` and is seen again at `back` may be the promoted replica's copy: a failover
+ * began by `back`, and the lease ended before that failover's promotion, so the release or expiry may never have
+ * reached the replica (a release is not confirmed, with or without the `replicas` option). The key then stays
+ * blocked until that copy expires; no holder believes it holds it (S7's other checks still apply).
+ *
+ * @example
+ * ```ts
+ * const excused = restoredByFailover(history.events, 380, 682)
+ * ```
+ */
+export function restoredByFailover(events: readonly HistoryEvent[], ended: number, back: number): boolean {
+  return events.some(
+    (f) => f.type === 'fault' && f.kind === 'failover' && f.t <= back && ended <= promotedBy(f),
+  );
 }
