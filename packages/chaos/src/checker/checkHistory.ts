@@ -19,7 +19,7 @@ import type { Finding, Violation } from './Violation.js';
  * client it involves suffered a fault outside the lock's stated bounds before it happened (or a server fault beyond
  * them, such as a restart without persistence, happened within two ttls before it), `bug` otherwise.
  * Fenced-resource safety, fence order and leaks are always bugs, except the repeated fences a failover without
- * replica confirmation may hand out (see {@link failoverLimit}); what such a failover excuses says so in its message.
+ * replica confirmation may hand out (see `failoverLimit`); what such a failover excuses says so in its message.
  *
  * @example
  * ```ts
