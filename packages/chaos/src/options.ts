@@ -13,11 +13,14 @@ import { PATH_NAMES, type PathName } from './paths/pathCounts.js';
 /** Where a run's Redis lives: ioredis-mock on virtual time, or redis-server processes the harness starts. */
 export type ChaosBackendName = 'mock' | 'redis';
 
-/** The real backend's servers: one node, 3 or 5 independent masters (quorum), or a 3-master Cluster. */
-export type ChaosTopology = 'single' | 'quorum3' | 'quorum5' | 'cluster';
+/**
+ * The real backend's servers: one node, 3 or 5 independent masters (quorum), a 3-master Cluster, or one master with
+ * one replica (`replicated`; the `failover` fault promotes the replica).
+ */
+export type ChaosTopology = 'single' | 'quorum3' | 'quorum5' | 'cluster' | 'replicated';
 
 /** Every topology, for validating user input. */
-export const TOPOLOGIES: readonly ChaosTopology[] = ['single', 'quorum3', 'quorum5', 'cluster'];
+export const TOPOLOGIES: readonly ChaosTopology[] = ['single', 'quorum3', 'quorum5', 'cluster', 'replicated'];
 
 /** A range of lease lengths, in ms: each schedule draws its ttl from it (both ends included). */
 export interface TtlRange {
@@ -189,6 +192,8 @@ export function resolveChaosOptions(options: ChaosOptions = {}): ChaosConfig {
     if (backend === 'mock' && (REAL_ONLY_FAULTS as readonly string[]).includes(fault))
       throw new RangeError(`runChaos: fault ${fault} needs backend redis`);
   }
+  if (faults.includes('failover') && topology !== 'replicated')
+    throw new RangeError(`runChaos: fault failover needs topology replicated (a master with a replica)`);
   const processes = options.processes ?? 'inline';
   if (processes !== 'inline' && processes !== 'child')
     throw new RangeError(`runChaos: "processes" must be inline or child, got ${String(processes)}`);

@@ -7,7 +7,7 @@ import type { Violation } from './checker/Violation.js';
 import type { HistoryEvent } from './history/events.js';
 import { formatHistory } from './history/format.js';
 import { formatTtl, resolveChaosOptions, type ChaosOptions } from './options.js';
-import type { ChaosResult, ChaosRunInfo, Counterexample } from './result.js';
+import type { ChaosResult, ChaosRunInfo, ChaosStatistics, Counterexample } from './result.js';
 import { NO_PATHS } from './paths/pathCounts.js';
 import { pathReport } from './paths/pathReport.js';
 import type { ChaosModel } from './schedule/commands.js';
@@ -141,9 +141,10 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosResult>
   const ttl = `ttl ${formatTtl(config.ttl)} ms`;
   if (!details.failed) {
     const inconclusive = paths.missing.length > 0;
+    const excused = excusedSummary(statistics.violations);
     return {
       verdict: inconclusive ? 'inconclusive' : 'pass',
-      summary: `${inconclusive ? 'INCONCLUSIVE' : 'PASS'} ${run.lock}: ${inconclusive ? `never exercised: ${paths.missing.join(', ')}; ` : ''}${tally.schedules} schedules on ${where} (${shape}, ≤${config.operations} steps, ${ttl}, faults ${config.bounds} bounds), seed ${details.seed}, ${durationMs} ms`,
+      summary: `${inconclusive ? 'INCONCLUSIVE' : 'PASS'} ${run.lock}: ${inconclusive ? `never exercised: ${paths.missing.join(', ')}; ` : ''}${tally.schedules} schedules on ${where} (${shape}, ≤${config.operations} steps, ${ttl}, faults ${config.bounds} bounds), seed ${details.seed}, ${durationMs} ms${excused}`,
       seed: details.seed,
       run,
       violations: [],
@@ -181,4 +182,12 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosResult>
     statistics,
     paths,
   };
+}
+
+/** A passing run's note of the violations excused as beyond the stated bounds (say which), or nothing. */
+function excusedSummary(violations: ChaosStatistics['violations']): string {
+  const excused = Object.entries(violations).filter(([, count]) => (count?.beyond ?? 0) > 0);
+  if (excused.length === 0) return '';
+  const total = excused.reduce((sum, [, count]) => sum + (count?.beyond ?? 0), 0);
+  return `; ${total} violation(s) excused as beyond the stated bounds (${excused.map(([invariant]) => invariant).join(', ')}; see beyondBounds)`;
 }

@@ -150,4 +150,38 @@ describe('path coverage and the inconclusive verdict', function () {
     expect(run.code, run.stderr).to.equal(2);
     expect(run.stderr).to.include('--require-paths must be one of');
   });
+
+  describe('hand-overs of permits and read shares (counted modes: holders in a set, a marker on the lease)', () => {
+    it('counts a grant whose holders entry another process added, not one the waiter added itself', () => {
+      let t = 0;
+      const history = new History({ ttl: 1_000, driftFactor: 0.01, retryBound: 200, renews: true }, () => t);
+      const first = history.invoke(0, 'acquire', 'k', { ttl: 1_000, wait: 0 });
+      // The lease holds only the marker, never a token: the holders set says who holds.
+      history.push({ type: 'lease', t, key: 'k', owner: '~1', expireAt: 1_000, by: 0 });
+      history.push({ type: 'holders', t, key: 'k', holders: [{ token: 'a~1', expireAt: 1_000 }], by: 0 });
+      history.complete(first, 'ok', { token: 'a~1', fence: 10 });
+      t = 10;
+      const waiting = history.invoke(1, 'acquire', 'k', { ttl: 1_000, wait: 500 });
+      t = 20;
+      // c0's release hands its permit to c1: c0's command puts c1's token in the set.
+      history.complete(history.invoke(0, 'release', 'k', { ttl: 1_000, token: 'a~1' }), 'ok');
+      history.push({ type: 'holders', t, key: 'k', holders: [{ token: 'b~1', expireAt: 1_020 }], by: 0 });
+      history.complete(waiting, 'ok', { token: 'b~1', fence: 11 });
+      expect(pathCounts(history)).to.include({ grant: 2, handOver: 1 });
+    });
+
+    it('a deadbolt run with 3 permits (--limit 3) counts hand-overs', async () => {
+      const result = await runChaos({ limit: 3, runs: 60, seed: 8 });
+      expect(result.verdict, said(result)).to.equal('pass');
+      expect(result.paths.counts.handOver, said(result)).to.be.greaterThan(0);
+    });
+
+    // Those are the writers' hand-overs: core hands a read share on only from a counted-mode release that makes a
+    // reader grantable, and a release of readers makes the writer at the head grantable first, so 300 schedules saw none.
+    it('a deadbolt read-write run (--shared-ratio 0.5) counts hand-overs', async () => {
+      const result = await runChaos({ sharedRatio: 0.5, runs: 60, seed: 8 });
+      expect(result.verdict, said(result)).to.equal('pass');
+      expect(result.paths.counts.handOver, said(result)).to.be.greaterThan(0);
+    });
+  });
 });

@@ -131,6 +131,12 @@ export interface LockAdapter {
   /** Whether the lock takes `limit` and `shared` acquires (see {@link AcquireMode}). Default `false`. */
   readonly modes?: boolean;
   /**
+   * Whether a grant and each renewal are trusted only once the master's replica has them (deadbolt's `replicas`
+   * option), so that a failover to that replica keeps mutual exclusion and fence order. Without it, the `failover`
+   * fault is beyond the lock's bounds (an acknowledged grant the replica had not received is lost). Default `false`.
+   */
+  readonly replicaConfirmed?: boolean;
+  /**
    * The Redis keys of user key `key` that the lock means to keep without a TTL, such as a fence counter that must
    * never restart. S5 (a key without a TTL) and L4 (keys left behind) leave exactly these alone. Default: none.
    */

@@ -70,6 +70,7 @@ export class StoreObserver {
 
   /** Records what a command of `client` changed (or an expiry, with `client` undefined). */
   afterCommand(client?: number): void {
+    const by = client === undefined ? {} : { by: client };
     for (const [key, userKey] of this.#leaseKeys) {
       const owner = this.owner(key);
       const expireAt =
@@ -78,27 +79,19 @@ export class StoreObserver {
       if (last && last.owner === owner && last.expireAt === expireAt) continue;
       if (!last && owner === null) continue;
       this.#last.set(key, { owner, expireAt });
-      this.#history.record(
-        client === undefined
-          ? { type: 'lease', key: userKey, owner, expireAt }
-          : { type: 'lease', key: userKey, owner, expireAt, by: client },
-      );
+      this.#history.record({ type: 'lease', key: userKey, owner, expireAt, ...by });
     }
     for (const [key, userKey] of this.#holdersKeys) {
       const holders = this.holders(key);
       const seen = holders.map((h) => `${h.token}@${h.expireAt}`).join(' ');
       if ((this.#lastHolders.get(key) ?? '') === seen) continue;
       this.#lastHolders.set(key, seen);
-      this.#history.record({ type: 'holders', key: userKey, holders });
+      this.#history.record({ type: 'holders', key: userKey, holders, ...by });
     }
     for (const key of this.keys()) {
       if (this.#mock.expires.has(key) || this.#noTtlSeen.has(key)) continue;
       this.#noTtlSeen.add(key);
-      this.#history.push(
-        client === undefined
-          ? { type: 'noTtl', t: this.#history.now(), key }
-          : { type: 'noTtl', t: this.#history.now(), key, by: client },
-      );
+      this.#history.push({ type: 'noTtl', t: this.#history.now(), key, ...by });
     }
   }
 }

@@ -48,4 +48,6 @@ export interface Violation {
 export type Finding = Omit<Violation, 'label'> & {
   /** Findings that faults beyond the bounds can never excuse (fenced-resource safety, leaks). */
   readonly alwaysBug?: boolean;
+  /** The fence a fence finding is about (the later grant's, the fenced write's): see `failoverLimit.ts`. */
+  readonly fence?: number;
 };

@@ -5,6 +5,7 @@ import { checkBeliefWithinLease, checkMutualExclusion } from './belief.js';
 import { checkLeaseContinuity } from './continuity.js';
 import { checkArrivalOrder } from './fairModes.js';
 import { checkFenceOrder } from './fences.js';
+import { FAILOVER_LIMIT, failoverLimit } from './failoverLimit.js';
 import { checkFreeLockLiveness, checkLeaks, checkRenewal } from './liveness.js';
 import { checkLiveGrants } from './liveGrant.js';
 import { checkOrphanLeases } from './orphans.js';
@@ -17,7 +18,8 @@ import type { Finding, Violation } from './Violation.js';
  * Checks a history against every invariant (S1–S8, L1–L6) and labels each violation: `beyond-bounds` when a
  * client it involves suffered a fault outside the lock's stated bounds before it happened (or a server fault beyond
  * them, such as a restart without persistence, happened within two ttls before it), `bug` otherwise.
- * Fenced-resource safety, fence order and leaks are always bugs.
+ * Fenced-resource safety, fence order and leaks are always bugs, except the repeated fences a failover without
+ * replica confirmation may hand out (see `failoverLimit`); what such a failover excuses says so in its message.
  *
  * @example
  * ```ts
@@ -44,7 +46,10 @@ export function checkHistory(history: History): Violation[] {
   const beyond = history.events.filter((e): e is FaultEvent => e.type === 'fault' && e.beyond);
   // A server-side fault beyond the bounds (Redis lost its data) excuses what happens until two leases later.
   const aftermath = 2 * history.params.ttl;
-  return findings.map(({ alwaysBug, ...finding }) => {
+  return findings.map((found) => {
+    const { alwaysBug, fence: _fence, ...finding } = found;
+    if (failoverLimit(history, found))
+      return { ...finding, message: `${finding.message} (${FAILOVER_LIMIT})`, label: 'beyond-bounds' };
     const excused =
       alwaysBug !== true &&
       beyond.some((f) =>

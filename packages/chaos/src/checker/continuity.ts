@@ -1,5 +1,6 @@
 import type { History } from '../history/History.js';
 import type { HistoryEvent, LeaseEvent, OpEvent, ProbeEvent, WriteEvent } from '../history/events.js';
+import { restoredByFailover } from './failoverLimit.js';
 import { serverLeases } from './leases.js';
 import type { Finding } from './Violation.js';
 
@@ -63,7 +64,12 @@ export function checkLeaseContinuity(history: History): Finding[] {
     );
     if (write) out.push(finding(write.t, `wrote under ${grant} at ${write.t}, ${ended}`));
     const back = events.find(
-      (e): e is LeaseEvent => e.type === 'lease' && e.key === g.key && e.owner === g.token && after(e.t),
+      (e): e is LeaseEvent =>
+        e.type === 'lease' &&
+        e.key === g.key &&
+        e.owner === g.token &&
+        after(e.t) &&
+        !restoredByFailover(events, over, e.t),
     );
     if (back)
       out.push(

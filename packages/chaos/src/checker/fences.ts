@@ -26,6 +26,7 @@ export function checkFenceOrder(history: History): Finding[] {
           at: h.tRes,
           message: `fence ${h.fence} of c${h.client} (acquired at ${h.tRes}) is not above fence ${g.fence} of c${g.client}'s earlier grant`,
           alwaysBug: true,
+          fence: h.fence,
         });
       } else if (g.id < h.id && g.fence === h.fence) {
         out.push({
@@ -34,6 +35,7 @@ export function checkFenceOrder(history: History): Finding[] {
           at: h.tRes,
           message: `fence ${g.fence} was handed to two grants (c${g.client} and c${h.client})`,
           alwaysBug: true,
+          fence: h.fence,
         });
       }
     }

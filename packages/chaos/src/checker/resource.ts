@@ -17,6 +17,7 @@ export function checkLostUpdates(history: History): Finding[] {
       at: e.t,
       message: `lost update on the ${e.resource} resource: c${e.client} read ${e.read} at ${e.tRead} but wrote over ${e.before}${other === undefined ? '' : ` (last written by c${other})`}`,
       alwaysBug: e.resource === 'fenced',
+      ...(e.resource === 'fenced' && e.fence !== undefined ? { fence: e.fence } : {}),
     });
   }
   return out;

@@ -5,16 +5,20 @@ import { UsageError } from './UsageError.js';
 
 /**
  * The lock a CLI name stands for: `deadbolt`, `correct` (the reference lock), `throwing` (every acquire throws:
- * an inconclusive run) or a `brokenLocks` name.
+ * an inconclusive run) or a `brokenLocks` name. `replicaWait` (`--replica-wait`): deadbolt with its
+ * `replicas: { wait }` option.
  *
- * @throws {@link UsageError} for any other name.
+ * @throws {@link UsageError} for any other name, or a `replicaWait` for another lock than deadbolt.
  * @example
  * ```ts
  * lockByName('naive') === brokenLocks.naive // true
  * ```
  */
-export function lockByName(name: string): LockAdapter {
-  if (name === 'deadbolt') return deadboltAdapter();
+export function lockByName(name: string, replicaWait?: number): LockAdapter {
+  if (name === 'deadbolt')
+    return deadboltAdapter(replicaWait === undefined ? {} : { replicas: { wait: replicaWait } });
+  if (replicaWait !== undefined)
+    throw new UsageError(`--replica-wait is an option of deadbolt, not of ${name}`);
   if (name === 'correct') return simpleLockAdapter('correct reference lock');
   if (name === 'throwing') return throwingLock;
   const broken = (fixtures() as Record<string, LockAdapter>)[name];

@@ -11,7 +11,8 @@ import { PATH_NAMES, type PathName } from '../paths/pathCounts.js';
 export const USAGE = `Usage: deadbolt-chaos [options]
 
   --backend mock|redis        virtual time (default) or real redis-server processes
-  --topology T[,T...]         servers of the redis backend: single (default), quorum3, quorum5, cluster;
+  --topology T[,T...]         servers of the redis backend: single (default), quorum3, quorum5, cluster,
+                              replicated (a master and one replica, for --faults failover);
                               several run one after the other (one JUnit test case each)
   --processes inline|child    redis backend: clients in this process (default) or one child process each,
                               so that a pause really stops the client (SIGSTOP)
@@ -19,6 +20,7 @@ export const USAGE = `Usage: deadbolt-chaos [options]
   --lock NAME[,NAME...]       deadbolt (default), correct, throwing (acquire always throws), or a broken
                               fixture: ${Object.keys(brokenLocks).join(', ')};
                               with --limit or --shared-ratio: ${Object.keys(brokenCountedLocks).join(', ')}
+  --replica-wait N            deadbolt trusts a grant only once N replicas have it (its replicas option)
   --clients N                 concurrent clients (default 5)
   --clients-per-process K     clients that share one process: its lock client, connection and clock
                               (default 1; inline processes only)
@@ -144,10 +146,11 @@ export function parseCliArgs(
       '--limit above 1 and --shared-ratio above 0 cannot be combined: a key is either a semaphore or a read-write lock',
     );
   if (shared.path !== undefined && shared.seed === undefined) throw new UsageError('--path needs --seed');
+  const replicaWait = int('replica-wait', v['replica-wait'], 1);
   const runs = (list(v.lock) ?? ['deadbolt']).flatMap((lockName) =>
     topologies.map((topology) => ({
       lockName,
-      options: { ...shared, lock: lockByName(lockName), ...defined('topology', topology) },
+      options: { ...shared, lock: lockByName(lockName, replicaWait), ...defined('topology', topology) },
     })),
   );
   return {
@@ -215,6 +218,7 @@ function parse(argv: readonly string[]) {
       ttl: text,
       limit: text,
       'shared-ratio': text,
+      'replica-wait': text,
       faults: text,
       bounds: text,
       seed: text,

@@ -39,6 +39,8 @@ export interface HistoryParams {
   readonly limit?: number;
   /** Whether acquires may ask for read shares (`ChaosOptions.sharedRatio` above 0). Default `false`. */
   readonly shared?: boolean;
+  /** Whether the lock trusts a grant only once the replica has it (`LockAdapter.replicaConfirmed`). */
+  readonly replicaConfirmed?: boolean;
 }
 
 /**

@@ -6,8 +6,9 @@ export interface Coverage {
   /** Acquires that returned a lock. */
   readonly grants: number;
   /**
-   * Grants whose lease another process's command set (a release or a queue handing the lock on), known only where
-   * the lease is observed exactly (the mock: each change names the process that made it); `undefined` elsewhere.
+   * Grants whose lease (or, for a permit or read share, whose entry in the holders set) another process's command set
+   * (a release or a queue handing the lock on), known only where the lease is observed exactly (the mock: each
+   * change names the process that made it); `undefined` elsewhere.
    * A hand-over inside one process (`clientsPerProcess`) cannot be told from the waiter's own acquire.
    */
   readonly handOvers: number | undefined;
@@ -37,9 +38,20 @@ export function coverage(history: History): Coverage {
       contendedWaits += 1;
     if (e.result !== 'ok' || e.token === undefined) continue;
     grants += 1;
-    const set = events.find((l) => l.type === 'lease' && l.key === e.key && l.owner === e.token);
-    if (set?.type === 'lease' && set.by !== undefined && processOf(set.by) !== processOf(e.client))
-      handOvers += 1;
+    const setBy = grantedBy(events, e.key, e.token);
+    if (setBy !== undefined && processOf(setBy) !== processOf(e.client)) handOvers += 1;
   }
   return { grants, handOvers: exact ? handOvers : undefined, contendedWaits };
+}
+
+/**
+ * The client whose command first gave `token` the key: set the lease to it, or, in the counted modes (whose lease
+ * holds a marker), added it to the holders set. `undefined` when never observed.
+ */
+function grantedBy(events: History['events'], key: string, token: string): number | undefined {
+  for (const e of events) {
+    if (e.type === 'lease' && e.key === key && e.owner === token) return e.by;
+    if (e.type === 'holders' && e.key === key && e.holders.some((h) => h.token === token)) return e.by;
+  }
+  return undefined;
 }

@@ -22,6 +22,8 @@ export type FaultKind =
   | 'dropInFlight'
   | 'redisStall'
   | 'redisRestart'
+  /** The master's replica was promoted (after replication was held back for `duration`); clients follow it. */
+  | 'failover'
   /** Not injected: the harness's own process woke up late (a loaded machine), pausing its inline clients. */
   | 'hostStall';
 
@@ -106,6 +108,8 @@ export interface HoldersEvent {
   readonly t: number;
   readonly key: string;
   readonly holders: readonly { readonly token: string; readonly expireAt: number }[];
+  /** The client whose command made the change; undefined for an expiry. */
+  readonly by?: number;
 }
 
 /** A write to a protected resource, made after a non-atomic read. */

@@ -26,7 +26,10 @@ export const FENCE_RESTART_JUMP = 1_000_000;
 export interface PathCounts {
   /** Acquires that returned a lock. */
   readonly grant: number;
-  /** Grants whose lease another process's command set (a release handing the lock to its waiter); exact leases only. */
+  /**
+   * Grants whose lease, or for a permit or read share whose entry in the holders set, another process's command set
+   * (a release handing the lock to its waiter); exact leases only.
+   */
   readonly handOver: number | undefined;
   /** Acquires allowed to wait that were invoked while another token held the key's lease. */
   readonly contendedWait: number;

@@ -38,7 +38,7 @@ interface Queued {
  */
 export class FaultProxy {
   readonly #server: Server;
-  readonly #target: number;
+  #target: number;
   readonly #faults: ConnectionFaults;
   #jitter: number;
   readonly #random: () => number;
@@ -73,6 +73,12 @@ export class FaultProxy {
   /** Sets the jitter: each delayed reply waits latency × (1 + random × `fraction`). */
   setJitter(fraction: number): void {
     this.#jitter = fraction;
+  }
+
+  /** Sends new connections to `127.0.0.1:targetPort` from now on and cuts the current ones (a failover). */
+  retarget(targetPort: number): void {
+    this.#target = targetPort;
+    this.reset();
   }
 
   /** Cuts every connection with a TCP reset; clients reconnect. */

@@ -109,6 +109,14 @@ export class ProxiedConnection implements ClientConnection {
     for (const proxy of this.#proxies) proxy.reset();
   }
 
+  /** Sends this client's connections to the nodes on `ports` (in node order) from now on: they reconnect there. */
+  retarget(ports: readonly number[]): void {
+    this.#proxies.forEach((proxy, i) => {
+      const port = ports[i];
+      if (port !== undefined) proxy.retarget(port);
+    });
+  }
+
   disconnect(): void {
     for (const client of this.#clients) client.disconnect();
     this.library?.close();

@@ -84,6 +84,10 @@ export class RealWorld implements ChaosWorld {
       nodes: topology.servers.length,
       stall: (node, ms) => topology.stall(node, ms),
       restart: (node) => topology.restart(node),
+      failover: (ms) =>
+        topology.failover(ms, (port) => {
+          for (const connection of this.#connections) connection.retarget([port]);
+        }),
     };
   }
 

@@ -1,6 +1,7 @@
-import { RedisCluster, RedisMasters, RedisServer } from '@deadbolt/testing';
+import { RedisCluster, RedisMasters, RedisReplicaSet, RedisServer } from '@deadbolt/testing';
 import type { Redis } from 'ioredis';
 import type { ChaosTopology } from '../options.js';
+import { ReplicaFailover } from './ReplicaFailover.js';
 
 /** What the lease key holds right now: the token (or `null`) and its remaining ms (`-1` without a TTL). */
 /** The members of a holders set whose deadline (server ms) is still ahead. */
@@ -18,7 +19,7 @@ const ADMIN_TIMEOUT_MS = 150;
 /**
  * The redis-server processes of a real-backend run, and a direct (fault-free) admin view of them: the lease
  * as the servers hold it, flushing between schedules, stalls (SIGSTOP/SIGCONT), restarts without persistence,
- * and the keys left behind.
+ * failovers (topology `replicated`: the node is the master of the moment) and the keys left behind.
  *
  * @example
  * ```ts
@@ -28,11 +29,11 @@ const ADMIN_TIMEOUT_MS = 150;
  * ```
  */
 export class RedisTopology {
-  /** The masters, in order: node `i` of the server faults. */
-  readonly servers: readonly RedisServer[];
   readonly topology: ChaosTopology;
   readonly #stop: () => Promise<void>;
-  readonly #admins: Redis[];
+  #servers: readonly RedisServer[];
+  #admins: Redis[];
+  readonly #failover: ReplicaFailover | undefined;
   readonly #cluster: RedisCluster | undefined;
   readonly #slotNode = new Map<string, number>();
   readonly #stalls = new Set<Promise<void>>();
@@ -42,15 +43,19 @@ export class RedisTopology {
     topology: ChaosTopology,
     servers: readonly RedisServer[],
     stop: () => Promise<void>,
-    cluster?: RedisCluster,
+    { cluster, replicaSet }: { cluster?: RedisCluster; replicaSet?: RedisReplicaSet } = {},
   ) {
     this.topology = topology;
-    this.servers = servers;
+    this.#servers = servers;
     this.#stop = stop;
     this.#cluster = cluster;
-    this.#admins = servers.map((s) =>
-      s.client({ commandTimeout: ADMIN_TIMEOUT_MS, enableOfflineQueue: false, maxRetriesPerRequest: 0 }),
-    );
+    this.#failover = replicaSet && new ReplicaFailover(replicaSet);
+    this.#admins = servers.map(adminOf);
+  }
+
+  /** The masters, in order: node `i` of the server faults (topology `replicated`: the master of the moment). */
+  get servers(): readonly RedisServer[] {
+    return this.#servers;
   }
 
   /** Starts the servers of `topology` on free ports (never 6379), each with no persistence. */
@@ -62,7 +67,11 @@ export class RedisTopology {
     }
     if (topology === 'cluster') {
       const cluster = await RedisCluster.start({ masters: 3 });
-      return new RedisTopology(topology, cluster.servers, () => cluster.stop(), cluster);
+      return new RedisTopology(topology, cluster.servers, () => cluster.stop(), { cluster });
+    }
+    if (topology === 'replicated') {
+      const replicaSet = await RedisReplicaSet.start({ replicas: 1 });
+      return new RedisTopology(topology, [replicaSet.master], () => replicaSet.stop(), { replicaSet });
     }
     const masters = await RedisMasters.start(topology === 'quorum3' ? 3 : 5);
     return new RedisTopology(topology, masters.servers, () => masters.stop());
@@ -129,9 +138,25 @@ export class RedisTopology {
     await done;
   }
 
-  /** Waits for every stall and restart in progress to end. */
+  /**
+   * Topology `replicated`: holds replication back for `holdMs`, then promotes the replica; `promoted` gets the new
+   * master's port (see {@link ReplicaFailover}). `false` when it cannot start (another topology, one under way).
+   */
+  failover(holdMs: number, promoted: (port: number) => void): boolean {
+    return (
+      this.#failover?.start(holdMs, (master) => {
+        for (const admin of this.#admins) admin.disconnect();
+        this.#servers = [master];
+        this.#admins = [adminOf(master)];
+        promoted(master.port);
+      }) ?? false
+    );
+  }
+
+  /** Waits for every stall, restart and failover in progress to end (and, replicated, the replica to catch up). */
   async settle(): Promise<void> {
     await Promise.allSettled([...this.#stalls, ...this.#restarts]);
+    await this.#failover?.settled();
   }
 
   /** Brings every node back (resumed, running) and empties it, for the next schedule. */
@@ -200,4 +225,13 @@ export class RedisTopology {
     this.#slotNode.set(key, node);
     return node;
   }
+}
+
+/** A direct admin connection to `server` that gives up quickly (see {@link ADMIN_TIMEOUT_MS}). */
+function adminOf(server: RedisServer): Redis {
+  return server.client({
+    commandTimeout: ADMIN_TIMEOUT_MS,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+  });
 }

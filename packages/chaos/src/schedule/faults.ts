@@ -26,6 +26,7 @@ export const REAL_ONLY_FAULTS = [
   'redisRestart',
   'redisStallOnWait',
   'dropInFlight',
+  'failover',
 ] as const;
 
 /** The default fault set of the `redis` backend: everything, except a restart (beyond every lock's bounds). */
@@ -43,7 +44,10 @@ export const REAL_FAULTS = [...ALL_FAULTS, 'reset', 'redisStall'] as const;
  * client starts waiting while another holds the lock, and a node is SIGSTOPped for 1 to 4 ttls the moment its
  * attempt's reply leaves Redis: the waiter's next steps, such as a new SUBSCRIBE, meet a stopped Redis) and `dropInFlight` (a
  * client's acquire reaches Redis, its connection is cut before the reply, and the reconnection is held a while,
- * so that the lock gives the attempt up while the client library will send it again).
+ * so that the lock gives the attempt up while the client library will send it again), and `failover` (topology
+ * `replicated`: replication to the replica is held back for up to a ttl, then the replica is promoted with
+ * `REPLICAOF NO ONE`, the old master follows it, and every client's connections are cut and go to the new master;
+ * beyond the bounds of a lock that does not confirm grants on the replica, see `LockAdapter.replicaConfirmed`).
  */
 export type ChaosFault =
   (typeof ALL_FAULTS)[number] | (typeof OPT_IN_FAULTS)[number] | (typeof REAL_ONLY_FAULTS)[number];

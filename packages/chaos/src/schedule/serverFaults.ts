@@ -64,6 +64,13 @@ export function serverFaultCommands(shape: ScheduleShape): fc.Arbitrary<Step>[] 
         ),
     );
   }
+  if (shape.faults.includes('failover')) {
+    out.push(
+      fc
+        .integer({ min: 0, max: shape.ttl })
+        .map((ms) => new Step(`failover(${ms})`, (w) => failover(w, ms), 'failover')),
+    );
+  }
   if (shape.faults.includes('redisRestart')) {
     out.push(node.map((n) => new Step(`redisRestart(n${n})`, (w) => restart(w, n), 'redisRestart')));
   }
@@ -120,6 +127,16 @@ function dropInFlight(world: ChaosWorld, i: number, wait: number, ms: number): v
   c.fault({ kind: 'dropInFlight', duration: ms, beyond: false });
   c.connection.faults.cutAfterRequest = ms;
   c.acquire(wait);
+}
+
+/**
+ * Fails the master over to its replica after holding replication back for `ms`: within the bounds of a lock that
+ * confirms grants on the replica, beyond them otherwise (see `LockAdapter.replicaConfirmed`).
+ */
+function failover(world: ChaosWorld, ms: number): void {
+  if (!world.server?.failover?.(ms)) return;
+  const beyond = world.history.params.replicaConfirmed !== true;
+  world.history.fault({ kind: 'failover', node: 0, duration: ms, beyond });
 }
 
 async function restart(world: ChaosWorld, node: number): Promise<void> {

@@ -9,6 +9,11 @@ export interface ServerFaults {
   stall(node: number, ms: number): void;
   /** Kills node `node` and starts it again on the same port with an empty dataset (no persistence). */
   restart(node: number): Promise<void>;
+  /**
+   * Topology `replicated`: holds replication to the replica back for `ms`, then promotes it and moves every client
+   * to it (in the background; `finish` waits for it). Says whether it started (not while one is under way).
+   */
+  failover?(ms: number): boolean;
 }
 
 /**

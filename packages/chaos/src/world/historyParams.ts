@@ -39,5 +39,6 @@ export function historyParams(
     // The keys of the key that multiSlot acquires lock too are the lock's as well.
     persistentKeys: [run.key, CHAOS_OTHER_KEY].flatMap((key) => lock.persistentKeys?.(key) ?? []),
     ...(run.voters === undefined ? {} : { voters: run.voters }),
+    ...(lock.replicaConfirmed === true ? { replicaConfirmed: true } : {}),
   };
 }

@@ -63,11 +63,18 @@ export class ReplicaConfirmer {
     );
   }
 
-  /** How many replicas acknowledged every write of the connection so far (one `WAIT`). */
+  /**
+   * How many replicas acknowledged every write of the connection so far (one `WAIT`). A `WAIT` answered on
+   * another socket than the one it was sent on confirms nothing: ioredis re-sends an unanswered command after a
+   * reconnect (`autoResendUnfulfilledCommands`), and on the new connection (after a failover, on the promoted
+   * replica, which never had the script's write) `WAIT` counts the replicas of that connection's writes only.
+   */
   async #acknowledged(): Promise<number> {
     const { wait, timeout } = this.#replicas;
+    const socket = this.#client.stream;
+    let acknowledged: number;
     try {
-      return Number(
+      acknowledged = Number(
         await withinTimeout(
           this.#client.wait(wait, timeout),
           this.#bound,
@@ -78,6 +85,9 @@ export class ReplicaConfirmer {
       const message = error instanceof Error ? error.message : String(error);
       throw new LockRedisError(`Redis WAIT failed: ${message}`, { cause: error });
     }
+    if (this.#client.stream !== socket)
+      throw new LockRedisError('Redis WAIT failed: the connection was re-established before WAIT answered');
+    return acknowledged;
   }
 
   /** The error of a write of `key` that `acknowledged` replicas confirmed; none when enough did. */

@@ -106,3 +106,17 @@ local function wake(flags, channel, waiter, message, handed)
   if not (handed and tag) then redis.call(publish, channel, message) end
 end
 `;
+
+/**
+ * \`tell_handed(flags, channel, waiter, fence, own_tag, in_reply)\`: tells \`waiter\`, just handed the lock with
+ * \`fence\`, the message \`waiter:fence\`. When \`in_reply\` allows it and the waiter belongs to the releasing locker
+ * (its tag is \`own_tag\`), nothing is published and the message is returned, for the release's reply to carry (see
+ * \`parseRelease\` in \`release.ts\`); else it is published on the waiter's channel (see \`wake\`) and nil is returned.
+ */
+export const TELL_HANDED = `${WAKE}
+local function tell_handed(flags, channel, waiter, fence, own_tag, in_reply)
+  local message = waiter .. ':' .. string.format('%.0f', fence)
+  if in_reply and own_tag and locker_tag(waiter) == own_tag then return message end
+  wake(flags, channel, waiter, message, true)
+end
+`;

@@ -1,7 +1,7 @@
 import { defineScriptFamily } from '../redis/ScriptRunner.js';
 import { flagCombinations } from './flagCombinations.js';
 import { QUEUE_ENTRY_MS } from '../acquire/queueTiming.js';
-import { derived, NEXT_FENCE, NOW, WAKE } from './lua.js';
+import { derived, NEXT_FENCE, NOW, TELL_HANDED } from './lua.js';
 import { holdersOf, MODES } from './modesLua.js';
 import { releaseFlags } from './release.js';
 
@@ -28,7 +28,7 @@ export const MODE_RELEASE = defineScriptFamily(
   flagCombinations(['sharded', 'queued'] as const).map(({ sharded, queued }) =>
     releaseFlags(sharded, queued),
   ),
-  (flags) => `${NOW}${NEXT_FENCE}${MODES}${WAKE}
+  (flags) => `${NOW}${NEXT_FENCE}${MODES}${TELL_HANDED}
 local token, flags = ARGV[1], '${flags}'
 local queued = ${flags.includes('q')}
 local now = now_ms()
@@ -69,13 +69,9 @@ for _, lease in ipairs(KEYS) do
           redis.call('PEXPIRE', holders, last)
           redis.call('ZREM', queue, waiter)
           redis.call('ZREM', expiry, waiter)
-          local message = waiter .. ':' .. string.format('%.0f', fence)
-          if #KEYS == 1 and not handed_here and own_tag and locker_tag(waiter) == own_tag then
-            -- The waiter is in the releasing locker: the reply tells it, no message needed (see parseRelease).
-            handed_here = message
-          else
-            wake(flags, ${derived.channel('lease')}, waiter, message, true)
-          end
+          -- A waiter in the releasing locker is told by the reply of a one-key release (see parseRelease).
+          local in_reply = #KEYS == 1 and not handed_here
+          handed_here = tell_handed(flags, ${derived.channel('lease')}, waiter, fence, own_tag, in_reply) or handed_here
         else
           wake(flags, ${derived.channel('lease')}, waiter, waiter, false)
         end

@@ -1,7 +1,7 @@
 import { defineScriptFamily } from '../redis/ScriptRunner.js';
 import { flagCombinations } from './flagCombinations.js';
 import { QUEUE_ENTRY_MS } from '../acquire/queueTiming.js';
-import { derived, NEXT_FENCE, NOW, QUEUE_HEAD, WAKE } from './lua.js';
+import { derived, NEXT_FENCE, NOW, QUEUE_HEAD, TELL_HANDED } from './lua.js';
 
 /** The release flags in their one spelling: `s` (SPUBLISH, Cluster), then `q` (the token may be queued). */
 export function releaseFlags(sharded: boolean, queued: boolean): string {
@@ -46,7 +46,7 @@ if #KEYS == 1 and redis.call('EXISTS', ${derived.queue('KEYS[1]')}) == 0 then
   return 1
 end`
 }
-${NOW}${NEXT_FENCE}${QUEUE_HEAD}${WAKE}
+${NOW}${NEXT_FENCE}${QUEUE_HEAD}${TELL_HANDED}
 local queued = ${flags.includes('q')}
 -- A one-key release that is not queued got here because its queue exists.
 local queue_exists = #KEYS == 1 and not queued
@@ -74,13 +74,8 @@ for _, lease in ipairs(KEYS) do
     else
       redis.call('DEL', queue, expiry)
     end
-    local message = first .. ':' .. string.format('%.0f', fence)
-    if own_tag and locker_tag(first) == own_tag then
-      -- The head waits in the releasing locker: the reply tells it, no message needed (see parseRelease).
-      handed_here = message
-    else
-      wake(flags, ${derived.channel('lease')}, first, message, true)
-    end
+    -- A head that waits in the releasing locker is told by the reply, no message needed (see parseRelease).
+    handed_here = tell_handed(flags, ${derived.channel('lease')}, first, fence, own_tag, true) or handed_here
   else
     if held then redis.call('DEL', lease) end
     if first then wake(flags, ${derived.channel('lease')}, first, first, false) end
