@@ -5,30 +5,13 @@ import type { Redis } from 'ioredis';
 import { createLocker, lockKeys, type Lock } from '@deadbolt/core';
 import { HEARTBEAT_MS, QUEUE_ENTRY_MS } from '../src/acquire/queueTiming.js';
 import { eachBackend } from './support/backends.js';
+import { subscribeByWaiting } from './support/waiting.js';
 
 /** Waits until `count` waiters are queued on `key` (the queue is the order they will be served in). */
 async function queued(admin: Redis, prefix: string, key: string, count: number): Promise<void> {
   await waitUntil(async () => (await admin.zcard(lockKeys(prefix, key).queue)) >= count, {
     description: `${count} waiters queued`,
   });
-}
-
-/**
- * Makes `waiterLocker` wait for `key` once, so its wake-up channel is subscribed (it lingers): a later wait on the
- * key then pauses on its first refusal instead of retrying at once after a fresh subscription.
- */
-async function subscribeByWaiting(
-  admin: Redis,
-  prefix: string,
-  key: string,
-  holderLocker: ReturnType<typeof createLocker>,
-  waiterLocker: ReturnType<typeof createLocker>,
-): Promise<void> {
-  const holder = await holderLocker.acquire(key);
-  const waiting = waiterLocker.acquire(key);
-  await queued(admin, prefix, key, 1);
-  await holder.release();
-  await (await waiting).release();
 }
 
 /** `connection`, counting the PINGs sent on it (the lock's release may lead with one). */

@@ -163,13 +163,16 @@ export class SingleNodeBackend implements LockBackend {
   }
 
   /**
-   * Wakes this locker's waiter that the release handed the lock to (a one-key lock: on that key's channel of
-   * this locker), then resolves one turn of the event loop later, so that waiter runs before the releaser's
-   * next step (which is often its next acquire).
+   * Wakes this locker's waiter that the release handed a key to (a one-key waiter: on that key's channel of this
+   * locker), then resolves one turn of the event loop later, so that waiter runs before the releaser's next step
+   * (which is often its next acquire).
    */
-  #settle(target: LockTarget, { released, handedHere }: ReleaseReply): boolean | Promise<boolean> {
+  #settle(
+    target: LockTarget,
+    { released, handedHere, handedKey = 0 }: ReleaseReply,
+  ): boolean | Promise<boolean> {
     const held = released === target.keys.length;
-    const [channel] = target.channels;
+    const channel = target.channels[handedKey];
     if (handedHere === undefined || channel === undefined || !this.#wakeLocally) return held;
     this.#wakeLocally(waiterChannel(channel, parseWakeup(handedHere).token, true), handedHere);
     return new Promise((resolve) => setImmediate(resolve, held));

@@ -108,15 +108,25 @@ end
 `;
 
 /**
- * \`tell_handed(flags, channel, waiter, fence, own_tag, in_reply)\`: tells \`waiter\`, just handed the lock with
- * \`fence\`, the message \`waiter:fence\`. When \`in_reply\` allows it and the waiter belongs to the releasing locker
- * (its tag is \`own_tag\`), nothing is published and the message is returned, for the release's reply to carry (see
- * \`parseRelease\` in \`release.ts\`); else it is published on the waiter's channel (see \`wake\`) and nil is returned.
+ * \`tell_handed(flags, channel, waiter, fence, own_tag, index)\`: tells \`waiter\`, just handed the key number \`index\`
+ * of the script's KEYS with \`fence\`, the message \`waiter:fence\`. The first such waiter that belongs to the releasing
+ * locker (its tag is \`own_tag\`) is told by the reply: nothing is published, and \`release_reply(released)\` answers
+ * \`{released, waiter:fence, index}\` (see \`parseRelease\` in \`release.ts\`), so the locker wakes it on that key's
+ * channel. The reply holds one: every other waiter is told on its channel (see \`wake\`). Without such a waiter
+ * \`release_reply\` answers \`released\`.
  */
 export const TELL_HANDED = `${WAKE}
-local function tell_handed(flags, channel, waiter, fence, own_tag, in_reply)
+local told_here
+local function tell_handed(flags, channel, waiter, fence, own_tag, index)
   local message = waiter .. ':' .. string.format('%.0f', fence)
-  if in_reply and own_tag and locker_tag(waiter) == own_tag then return message end
-  wake(flags, channel, waiter, message, true)
+  if not told_here and own_tag and locker_tag(waiter) == own_tag then
+    told_here = {message, index}
+  else
+    wake(flags, channel, waiter, message, true)
+  end
+end
+local function release_reply(released)
+  if told_here then return {released, told_here[1], told_here[2]} end
+  return released
 end
 `;

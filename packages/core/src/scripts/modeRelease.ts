@@ -20,8 +20,8 @@ import { releaseFlags } from './release.js';
  * trusts that only when the fence is above the one its last refused attempt saw (see `acquireLoop`). Other
  * waiters make their own attempt. Flags as the
  * mutex's release: `s` publish with SPUBLISH (Cluster), `q` the token may be queued.
- * Returns how many keys the token still held, or, as the mutex's release, `[that number, token:fence]` when a
- * one-key release handed its place to a waiter of the releasing locker (no message then; see `parseRelease`).
+ * Returns how many keys the token still held, or, as the mutex's release, `[that number, token:fence, key number]`
+ * when it handed a place to a waiter of the releasing locker (no message then; see `tell_handed`, `parseRelease`).
  */
 export const MODE_RELEASE = defineScriptFamily(
   'release-mode',
@@ -32,8 +32,8 @@ export const MODE_RELEASE = defineScriptFamily(
 local token, flags = ARGV[1], '${flags}'
 local queued = ${flags.includes('q')}
 local now = now_ms()
-local released, own_tag, handed_here = 0, locker_tag(token), nil
-for _, lease in ipairs(KEYS) do
+local released, own_tag = 0, locker_tag(token)
+for index, lease in ipairs(KEYS) do
   local holders, queue, expiry = ${holdersOf('lease')}, ${derived.queue('lease')}, ${derived.queueExpiry('lease')}
   local held, count = key_state(lease, now)
   local holds = held ~= nil and held ~= '!' and redis.call('ZSCORE', holders, token)
@@ -69,9 +69,8 @@ for _, lease in ipairs(KEYS) do
           redis.call('PEXPIRE', holders, last)
           redis.call('ZREM', queue, waiter)
           redis.call('ZREM', expiry, waiter)
-          -- A waiter in the releasing locker is told by the reply of a one-key release (see parseRelease).
-          local in_reply = #KEYS == 1 and not handed_here
-          handed_here = tell_handed(flags, ${derived.channel('lease')}, waiter, fence, own_tag, in_reply) or handed_here
+          -- A waiter in the releasing locker may be told by the reply (see parseRelease).
+          tell_handed(flags, ${derived.channel('lease')}, waiter, fence, own_tag, index)
         else
           wake(flags, ${derived.channel('lease')}, waiter, waiter, false)
         end
@@ -84,7 +83,6 @@ for _, lease in ipairs(KEYS) do
     if waiting then drop_if_empty(queue, expiry) end
   end
 end
-if handed_here then return {released, handed_here} end
-return released
+return release_reply(released)
 `,
 );

@@ -21,16 +21,18 @@ export const RELEASE_FLAGS = flagCombinations(['sharded', 'queued'] as const).ma
  * release grants it the lease first, with its next fence and a provisional lifetime of `QUEUE_ENTRY_MS` (its
  * renewal extends it to its ttl; a waiter that died meanwhile blocks no longer than its queue entry would
  * have), and publishes `token:fence`: the waiter holds the lock without another round trip. When that waiter
- * belongs to the releasing locker (same tag), nothing is published: the reply carries the wake-up, which the
- * locker delivers before the release resolves (see `SingleNodeBackend`), sparing a message and the wait for it.
+ * belongs to the releasing locker (same tag), nothing is published: the reply carries the wake-up and the key's
+ * number, and the locker delivers it on that key's channel before the release resolves (see `SingleNodeBackend`),
+ * sparing a message and the wait for it; the reply holds one, a second such hand-over is published.
  *
  * ARGV: token. Flags, written into the variant's source: `s` publish with SPUBLISH (Cluster) instead of
  * PUBLISH, `q` the token may be queued. A key's wake-up channel is its lease key + `:wake` (see `keys/lockKeys.ts`).
  * The fast path of a one-key lock makes three calls (EXISTS queue, GET, DEL); a hand-over of a one-key lock
  * ten (GET, the head: TIME, ZRANGE, ZSCORE; INCR fence, SET lease, two ZREM or one DEL, PUBLISH) after the
  * EXISTS, nine when the head is the releaser's own.
- * Returns the number of keys that were still held by the token, or `[that number, token:fence]` when the lock
- * was handed to a waiter of the releasing locker (see {@link parseRelease}).
+ * Returns the number of keys that were still held by the token, or `[that number, token:fence, key number]` when
+ * a key was handed to a waiter of the releasing locker (see {@link parseRelease}; a second such hand-over is
+ * published: the reply holds one).
  */
 export const RELEASE = defineScriptFamily(
   'release',
@@ -50,8 +52,8 @@ ${NOW}${NEXT_FENCE}${QUEUE_HEAD}${TELL_HANDED}
 local queued = ${flags.includes('q')}
 -- A one-key release that is not queued got here because its queue exists.
 local queue_exists = #KEYS == 1 and not queued
-local released, own_tag, handed_here = 0, locker_tag(token), nil
-for _, lease in ipairs(KEYS) do
+local released, own_tag = 0, locker_tag(token)
+for index, lease in ipairs(KEYS) do
   local queue, expiry = ${derived.queue('lease')}, ${derived.queueExpiry('lease')}
   local held = redis.call('GET', lease) == token
   if held then released = released + 1 end
@@ -74,28 +76,38 @@ for _, lease in ipairs(KEYS) do
     else
       redis.call('DEL', queue, expiry)
     end
-    -- A head that waits in the releasing locker is told by the reply, no message needed (see parseRelease).
-    handed_here = tell_handed(flags, ${derived.channel('lease')}, first, fence, own_tag, true) or handed_here
+    -- A head that waits in the releasing locker may be told by the reply, no message needed (see parseRelease).
+    tell_handed(flags, ${derived.channel('lease')}, first, fence, own_tag, index)
   else
     if held then redis.call('DEL', lease) end
     if first then wake(flags, ${derived.channel('lease')}, first, first, false) end
   end
 end
-if handed_here then return {released, handed_here} end
-return released
+return release_reply(released)
 `,
 );
 
 /** A release's answer: how many keys the token still held, and a hand-over to tell a waiter of this locker. */
 export interface ReleaseReply {
   readonly released: number;
-  /** `token:fence` of this locker's waiter that the release handed the lock to, without publishing it. */
+  /** `token:fence` of this locker's waiter that the release handed a key to, without publishing it. */
   readonly handedHere?: string;
+  /** Which of the lock's keys (its index in the target's keys) was handed over with {@link handedHere}. */
+  readonly handedKey?: number;
 }
 
-/** Reads the release script's reply: an integer, or `[released, token:fence]` after a local hand-over. */
+/**
+ * Reads the release script's reply: an integer, or `[released, token:fence, key number]` (from 1, as KEYS) after
+ * a local hand-over.
+ *
+ * @example
+ * ```ts
+ * parseRelease(1) // { released: 1 }
+ * parseRelease([2, 'tag.token:17', 2]) // { released: 2, handedHere: 'tag.token:17', handedKey: 1 }
+ * ```
+ */
 export function parseRelease(reply: unknown): ReleaseReply {
   if (!Array.isArray(reply)) return { released: Number(reply) };
-  const [released, handedHere] = reply as [unknown, unknown];
-  return { released: Number(released), handedHere: String(handedHere) };
+  const [released, handedHere, keyNumber] = reply as [unknown, unknown, unknown];
+  return { released: Number(released), handedHere: String(handedHere), handedKey: Number(keyNumber) - 1 };
 }

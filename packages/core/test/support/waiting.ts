@@ -1,4 +1,6 @@
+import type { Redis } from 'ioredis';
 import type { Lock, Locker } from '@deadbolt/core';
+import { queued } from './modes.js';
 
 /**
  * Starts an acquire of `key` that may wait 30 s and resolves once it is queued behind the holder (its `waited`
@@ -10,4 +12,22 @@ export async function waiting(locker: Locker, key: string): Promise<{ settled: P
   settled.catch(() => {}); // observed by the test
   await queued;
   return { settled };
+}
+
+/**
+ * Makes `waiterLocker` wait for `key` once, so its wake-up channel is subscribed (it lingers): a later wait on the
+ * key then pauses on its first refusal instead of retrying at once after a fresh subscription.
+ */
+export async function subscribeByWaiting(
+  admin: Redis,
+  prefix: string,
+  key: string,
+  holderLocker: Locker,
+  waiterLocker: Locker,
+): Promise<void> {
+  const holder = await holderLocker.acquire(key);
+  const waiter = waiterLocker.acquire(key);
+  await queued(admin, prefix, key, 1);
+  await holder.release();
+  await (await waiter).release();
 }
