@@ -1,9 +1,10 @@
 import { RedisServer, waitUntil } from '@deadbolt/testing';
 import { expect } from 'chai';
 import type { Redis } from 'ioredis';
-import { createLocker, lockKeys } from '@deadbolt/core';
+import { createLocker, lockKeys, type Lock, type Locker } from '@deadbolt/core';
 import { eachBackend } from './support/backends.js';
 import { holders, listen, queued, suiteState } from './support/modes.js';
+import { subscribeByWaiting } from './support/waiting.js';
 
 /**
  * Queues `tokens` on `key` in this order, as waiters nobody runs (their lockers do not exist), whose entries
@@ -89,6 +90,34 @@ describe('wake-ups of the counted modes: a release wakes only the waiters it mak
       expect(await during(() => shares[1]!.release())).to.deep.equal([waiters[0], waiters[0]]);
       heard.close();
       await locker.close();
+    });
+
+    it('readers: a writer that gives up at the head wakes the readers queued behind it, who join the readers holding', async function () {
+      const [holding, writing, reading] = [0, 1, 2].map(() =>
+        createLocker(backend().client(), { prefix: s.prefix }),
+      ) as [Locker, Locker, Locker];
+      // The readers' channel is subscribed already: a reader's first refusal pauses (no retry after subscribing),
+      // so a reader granted by a wake-up made one attempt, one granted by its heartbeat attempt two.
+      await subscribeByWaiting(s.admin, s.prefix, 'w', holding, reading);
+      const share = await holding.acquire('w', { shared: true });
+      const giveUp = new AbortController();
+      const writer = writing.acquire('w', { signal: giveUp.signal }).catch((error: unknown) => error);
+      await queued(s.admin, s.prefix, 'w', 1);
+      const attempts: number[] = [];
+      reading.on('acquired', (info) => attempts.push(info.attempts));
+      const readers: Promise<Lock>[] = [];
+      for (const behind of [2, 3]) {
+        readers.push(reading.acquire('w', { shared: true }));
+        await queued(s.admin, s.prefix, 'w', behind);
+      }
+      giveUp.abort();
+      expect(await writer).to.be.instanceOf(Error);
+      const shares = await Promise.all(readers);
+      expect(attempts, 'attempts of the readers').to.deep.equal([1, 1]);
+      expect((await holders(s.admin, s.prefix, 'w')).sort()).to.deep.equal(
+        [share.token, ...shares.map((lock) => lock.token)].sort(),
+      );
+      await Promise.all([holding, writing, reading].map((locker) => locker.close()));
     });
   });
 });

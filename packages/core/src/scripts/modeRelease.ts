@@ -1,8 +1,7 @@
 import { defineScriptFamily } from '../redis/ScriptRunner.js';
 import { flagCombinations } from './flagCombinations.js';
-import { QUEUE_ENTRY_MS } from '../acquire/queueTiming.js';
 import { derived, NEXT_FENCE, NOW, TELL_HANDED } from './lua.js';
-import { holdersOf, MODES } from './modesLua.js';
+import { holdersOf, MODES, WAKE_GRANTABLE } from './modesLua.js';
 import { releaseFlags } from './release.js';
 
 /**
@@ -28,7 +27,7 @@ export const MODE_RELEASE = defineScriptFamily(
   flagCombinations(['sharded', 'queued'] as const).map(({ sharded, queued }) =>
     releaseFlags(sharded, queued),
   ),
-  (flags) => `${NOW}${NEXT_FENCE}${MODES}${TELL_HANDED}
+  (flags) => `${NOW}${NEXT_FENCE}${MODES}${TELL_HANDED}${WAKE_GRANTABLE}
 local token, flags = ARGV[1], '${flags}'
 local queued = ${flags.includes('q')}
 local now = now_ms()
@@ -56,25 +55,7 @@ for index, lease in ipairs(KEYS) do
     end
     local waiting = redis.call('EXISTS', queue) == 1
     if waiting then
-      local leaving = waits and token or nil
-      local fresh, handable = newly_grantable(queue, expiry, now, held, count, after_held, after_count, leaving)
-      for _, waiter in ipairs(fresh) do
-        local mode = mode_of(waiter)
-        if mode and handable[waiter] then
-          -- Hand-over: the waiter holds its place from now, provisionally, and leaves the queue.
-          local fence = next_fence(${derived.fence('lease')}, ${QUEUE_ENTRY_MS})
-          redis.call('ZADD', holders, now + ${QUEUE_ENTRY_MS}, waiter)
-          local last = math.max(tonumber(redis.call('ZRANGE', holders, -1, -1, 'WITHSCORES')[2]) - now, 1)
-          redis.call('SET', lease, '~' .. mode, 'PX', last)
-          redis.call('PEXPIRE', holders, last)
-          redis.call('ZREM', queue, waiter)
-          redis.call('ZREM', expiry, waiter)
-          -- A waiter in the releasing locker may be told by the reply (see parseRelease).
-          tell_handed(flags, ${derived.channel('lease')}, waiter, fence, own_tag, index)
-        else
-          wake(flags, ${derived.channel('lease')}, waiter, waiter, false)
-        end
-      end
+      wake_grantable(flags, lease, index, now, held, count, after_held, after_count, waits and token or nil, own_tag)
     end
     if waits then
       redis.call('ZREM', queue, token)

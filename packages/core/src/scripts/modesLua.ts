@@ -1,5 +1,6 @@
+import { QUEUE_ENTRY_MS } from '../acquire/queueTiming.js';
 import { KEY_SUFFIX } from '../keys/lockKeys.js';
-import { DROP_IF_EMPTY } from './lua.js';
+import { derived, DROP_IF_EMPTY } from './lua.js';
 
 /**
  * Lua shared by the scripts of the counted modes: semaphore permits (`limit`) and read locks (`shared`). See
@@ -35,7 +36,7 @@ export function holdersOf(lease: string): string {
  * admitted and the admission rule; the live waiters in order, with their entry's expiry, until `visit` returns
  * false (then false).
  */
-export const MODES = `${DROP_IF_EMPTY}
+export const MODES_WITHOUT_DROP = `
 local function mode_of(token)
   return string.match(token, '~(%w+)$')
 end
@@ -118,5 +119,41 @@ local function newly_grantable(queue, expiry, now, held, count, after_held, afte
     return true
   end)
   return fresh, handable
+end
+`;
+
+/** {@link MODES_WITHOUT_DROP} with the `drop_if_empty` it calls: the Lua of the counted modes' scripts. */
+export const MODES = `${DROP_IF_EMPTY}${MODES_WITHOUT_DROP}`;
+
+/**
+ * `wake_grantable(flags, lease, index, now, held, count, after_held, after_count, leaving, own_tag)`: wakes the
+ * waiters of the key `lease` (number `index` of KEYS) that a change from `count` holders of `held` to `after_count`
+ * of `after_held` (and `leaving` out of the queue) makes grantable (see `newly_grantable`). A woken permit or read
+ * waiter that accepts a hand-over (the .5 mark) is granted its place first, as a mutex's release hands its lease:
+ * with its next fence, a provisional deadline `QUEUE_ENTRY_MS` away (its renewal extends it), out of the queue,
+ * told `token:fence` (see `tell_handed`). Other waiters are woken to make their own attempt. Needs {@link MODES},
+ * `next_fence` and `tell_handed` (see `lua.ts`) defined before it.
+ */
+export const WAKE_GRANTABLE = `
+local function wake_grantable(flags, lease, index, now, held, count, after_held, after_count, leaving, own_tag)
+  local holders, queue, expiry = ${holdersOf('lease')}, ${derived.queue('lease')}, ${derived.queueExpiry('lease')}
+  local fresh, handable = newly_grantable(queue, expiry, now, held, count, after_held, after_count, leaving)
+  for _, waiter in ipairs(fresh) do
+    local mode = mode_of(waiter)
+    if mode and handable[waiter] then
+      -- Hand-over: the waiter holds its place from now, provisionally, and leaves the queue.
+      local fence = next_fence(${derived.fence('lease')}, ${QUEUE_ENTRY_MS})
+      redis.call('ZADD', holders, now + ${QUEUE_ENTRY_MS}, waiter)
+      local last = math.max(tonumber(redis.call('ZRANGE', holders, -1, -1, 'WITHSCORES')[2]) - now, 1)
+      redis.call('SET', lease, '~' .. mode, 'PX', last)
+      redis.call('PEXPIRE', holders, last)
+      redis.call('ZREM', queue, waiter)
+      redis.call('ZREM', expiry, waiter)
+      -- A waiter in the releasing locker may be told by the reply (see parseRelease).
+      tell_handed(flags, ${derived.channel('lease')}, waiter, fence, own_tag, index)
+    else
+      wake(flags, ${derived.channel('lease')}, waiter, waiter, false)
+    end
+  end
 end
 `;

@@ -2,6 +2,7 @@ import { defineScriptFamily } from '../redis/ScriptRunner.js';
 import { flagCombinations } from './flagCombinations.js';
 import { QUEUE_ENTRY_MS } from '../acquire/queueTiming.js';
 import { derived, NEXT_FENCE, NOW, QUEUE_HEAD, TELL_HANDED } from './lua.js';
+import { MODES_WITHOUT_DROP, WAKE_GRANTABLE } from './modesLua.js';
 
 /** The release flags in their one spelling: `s` (SPUBLISH, Cluster), then `q` (the token may be queued). */
 export function releaseFlags(sharded: boolean, queued: boolean): string {
@@ -24,6 +25,10 @@ export const RELEASE_FLAGS = flagCombinations(['sharded', 'queued'] as const).ma
  * belongs to the releasing locker (same tag), nothing is published: the reply carries the wake-up and the key's
  * number, and the locker delivers it on that key's channel before the release resolves (see `SingleNodeBackend`),
  * sparing a message and the wait for it; the reply holds one, a second such hand-over is published.
+ *
+ * A queued token that leaves the queue of a key held in a counted mode (a writer that gives up while readers
+ * hold the key) wakes the waiters it blocked, as the release of those modes does (`wake_grantable` in
+ * `modesLua.ts`): readers behind it may join the readers holding.
  *
  * ARGV: token. Flags, written into the variant's source: `s` publish with SPUBLISH (Cluster) instead of
  * PUBLISH, `q` the token may be queued. A key's wake-up channel is its lease key + `:wake` (see `keys/lockKeys.ts`).
@@ -55,8 +60,17 @@ local queue_exists = #KEYS == 1 and not queued
 local released, own_tag = 0, locker_tag(token)
 for index, lease in ipairs(KEYS) do
   local queue, expiry = ${derived.queue('lease')}, ${derived.queueExpiry('lease')}
-  local held = redis.call('GET', lease) == token
+  local value = redis.call('GET', lease)
+  local held = value == token
   if held then released = released + 1 end
+  if queued and value and string.sub(value, 1, 1) == '~' and redis.call('ZSCORE', queue, token) then
+    -- A waiter leaves the queue of a key held in a counted mode: it wakes the waiters it blocked (readers behind
+    -- a writer that gives up), as a release of those modes does. Defined here: no other path pays for them.
+    ${MODES_WITHOUT_DROP}${WAKE_GRANTABLE}
+    local now = now_ms()
+    local mode, count = key_state(lease, now)
+    if mode then wake_grantable(flags, lease, index, now, mode, count, mode, count, token, own_tag) end
+  end
   if queued and redis.call('ZREM', queue, token) == 1 then
     redis.call('ZREM', expiry, token)
     drop_if_empty(queue, expiry)
