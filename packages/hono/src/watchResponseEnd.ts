@@ -4,6 +4,9 @@ import type { ServerResponse } from 'node:http';
 /** What the middleware calls once the handler completed, to follow the rest of the response. */
 export type AfterHandler = () => void;
 
+/** On Node the response's own events tell its end: nothing to follow after the handler (one function for all). */
+const NOTHING_TO_FOLLOW: AfterHandler = () => undefined;
+
 /**
  * Calls `ended` (possibly more than once) when the response to `c` is done: fully written, or abandoned by
  * its client. Wired synchronously, before the middleware's first await, so no end is missed.
@@ -30,7 +33,7 @@ export function watchResponseEnd(c: Context, ended: () => void): AfterHandler {
     // `on`, not `once`: the session ignores a second end, and `once` would wrap each listener.
     outgoing.on('finish', ended);
     outgoing.on('close', ended);
-    return () => undefined;
+    return NOTHING_TO_FOLLOW;
   }
   const signal = c.req.raw.signal;
   if (signal.aborted) ended();

@@ -67,19 +67,25 @@ export class RequestLockSession<Req> {
       this.#phase = { name: 'unlocked' };
       return configFailure(mode, this.#shared);
     }
-    const stops = this.#shared.stops;
+    const { stops, holds } = this.#shared;
     const stop = wait === 0 ? undefined : stops.open();
     this.#phase = { name: 'acquiring', stop };
+    // While it acquires, the request is in line for its first key (see `defaultRetryAfter`); it has left the
+    // line when its own outcome is worked out.
+    const line = keys[0] ?? '';
+    holds.enter(line);
     let lock: Lock;
     try {
-      lock = await takeLock(this.#shared, keys, stop, mode);
+      lock = await takeLock(this.#shared.config, keys, stop, mode);
     } catch (error) {
+      holds.leave(line);
       if (this.phase === 'gone') return { type: 'gone' }; // the response ended while acquiring
       this.#phase = { name: 'unlocked' };
       return failureOutcome(error, keys, this.#shared);
     } finally {
       if (stop !== undefined) stops.close(stop); // after the phase left `acquiring`, or before it does, synchronously
     }
+    holds.leave(line);
     this.#shared.outage.recovered();
     return this.#granted(lock);
   }

@@ -1,8 +1,7 @@
-import type { Lock } from '@deadbolt/core';
+import type { Lock, LockKey } from '@deadbolt/core';
 import type { AcquireStop } from './AcquireStops.js';
 import type { RequestLockConfig } from './RequestLockConfig.js';
 import type { AcquireMode } from './requestMode.js';
-import type { RequestLockShared } from './RequestLockShared.js';
 
 /**
  * A store call may take this much longer than `wait` before the request gets 503 anyway, in ms: a request whose
@@ -20,31 +19,27 @@ export const STORE_GRACE_MS = 5_000;
  * `AcquireStops`) aborts the wait when the client leaves, but not the first attempt: that is one round trip
  * bounded by the locker's commandTimeout, and skipping its abort listener keeps the common uncontended request
  * cheap (a grant answering after the client left is released by the locker). `stop`'s guard answers 503 if
- * Redis stalls past `wait + STORE_GRACE_MS`. While it runs, the request counts as in line for its first key
- * (see `defaultRetryAfter`). `mode` (see `RequestLockOptions.mode` and `limit`) takes a read share or a permit
- * instead of the exclusive lock.
+ * Redis stalls past `wait + STORE_GRACE_MS`. `mode` (see `RequestLockOptions.mode` and `limit`) takes a read
+ * share or a permit instead of the exclusive lock. Not an async function: the locker's own promise is returned,
+ * without another promise and turn per request; the session counts the request as in line for its first key
+ * while this runs (see `defaultRetryAfter`).
  */
-export async function takeLock<Req>(
-  shared: RequestLockShared<Req>,
+export function takeLock(
+  config: AcquireSettings,
   keys: readonly string[],
   stop: AcquireStop | undefined,
   mode: AcquireMode = undefined,
 ): Promise<Lock> {
-  const { holds, config } = shared;
-  const line = keys[0] ?? '';
-  holds.enter(line);
-  try {
-    return await (mode === undefined ? acquire(config, keys, stop) : acquireIn(mode, config, keys, stop));
-  } finally {
-    holds.leave(line);
-  }
+  // One key goes as itself: core validates a list by copying it through a Set and sorting it.
+  const key = keys.length === 1 ? (keys[0] as string) : keys;
+  return mode === undefined ? acquire(config, key, stop) : acquireIn(mode, config, key, stop);
 }
 
 /** What an acquire reads of the config. */
 type AcquireSettings = Pick<RequestLockConfig<unknown>, 'locker' | 'ttl' | 'wait'>;
 
 /** The exclusive acquire: literals rather than spreads, one shape per middleware, cheap for the locker to read. */
-function acquire(config: AcquireSettings, keys: readonly string[], stop: AcquireStop | undefined) {
+function acquire(config: AcquireSettings, keys: LockKey, stop: AcquireStop | undefined) {
   const { locker, ttl, wait } = config;
   if (stop === undefined) return locker.acquire(keys, ttl === undefined ? { wait } : { ttl, wait });
   const signal = stop.signal;
@@ -60,7 +55,7 @@ function acquire(config: AcquireSettings, keys: readonly string[], stop: Acquire
 function acquireIn(
   mode: NonNullable<AcquireMode>,
   config: AcquireSettings,
-  keys: readonly string[],
+  keys: LockKey,
   stop: AcquireStop | undefined,
 ) {
   const { locker, ttl, wait } = config;

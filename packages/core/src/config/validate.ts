@@ -88,6 +88,8 @@ export function validateKey(key: unknown): string {
       'ERR_LOCK_KEY_INVALID',
       'A lock key must be well-formed Unicode (no lone surrogates).',
     );
+  // A UTF-16 code unit takes at most 3 UTF-8 bytes: a short key needs no byte count (a call into C++).
+  if (key.length * 3 <= MAX_KEY_BYTES) return key;
   const bytes = Buffer.byteLength(key, 'utf8');
   if (bytes > MAX_KEY_BYTES) {
     throw new LockKeyError(

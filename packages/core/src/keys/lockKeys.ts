@@ -23,13 +23,15 @@ export interface LockKeys {
 }
 
 /**
- * Encodes a user key so that it stands for itself only: every byte outside `[A-Za-z0-9._~:/-]` becomes `%XX`.
+ * Encodes a user key so that it stands for itself only: every byte outside `[A-Za-z0-9._~-]` becomes `%XX`.
  * The encoding is injective, and the result never contains `{` or `}`, so it cannot break out of the hash tag
  * that keeps a lock's keys in one Cluster slot, nor out of the prefix.
  */
 export function encodeKey(key: string): string {
-  return encodeURIComponent(key).replace(/[!'()*%]/g, (c) =>
-    c === '%' ? '%' : `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`,
+  // encodeURIComponent leaves `!'()*` as they are; a key with none of them (the common one) skips the callback.
+  return encodeURIComponent(key).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`,
   );
 }
 
@@ -55,9 +57,14 @@ export const KEY_SUFFIX = {
   holders: ':holders',
 } as const;
 
+/** The lease key of one user key under `prefix`: the name every other key of the lock is derived from. */
+export function leaseKey(prefix: string, key: string): string {
+  return `${prefix}:{${encodeKey(key)}}`;
+}
+
 /** The Redis keys of one user key under `prefix`. */
 export function lockKeys(prefix: string, key: string): LockKeys {
-  const lease = `${prefix}:{${encodeKey(key)}}`;
+  const lease = leaseKey(prefix, key);
   return {
     lease,
     fence: lease + KEY_SUFFIX.fence,

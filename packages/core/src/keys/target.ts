@@ -1,4 +1,4 @@
-import { lockKeys } from './lockKeys.js';
+import { KEY_SUFFIX, leaseKey } from './lockKeys.js';
 import { validateKeys } from '../config/validate.js';
 
 /** The Redis keys of one lock (all its user keys), flattened the way the scripts take them. */
@@ -18,8 +18,9 @@ export interface LockTarget {
 export function lockTarget(prefix: string, keys: readonly string[]): LockTarget {
   // Built with map, not push: an array grown by push reserves room for 17 entries, and a process may hold
   // 100 000 locks (bench --held measures the heap per held lock).
-  const names = keys.map((key) => lockKeys(prefix, key));
-  return { keys, leases: names.map((k) => k.lease), channels: names.map((k) => k.channel) };
+  // Only the names a lock uses (see `lockKeys` for all of them).
+  const leases = keys.map((key) => leaseKey(prefix, key));
+  return { keys, leases, channels: leases.map((lease) => lease + KEY_SUFFIX.channel) };
 }
 
 /** How many user keys' Redis key names a locker remembers (hot keys skip encoding). */
