@@ -4,7 +4,7 @@
  * renewal or timeouts. It shows what two Redis round trips per request cost by themselves, so `lockRequests`
  * can be read against it as well as against the route without any lock.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction, RouteGenericInterface } from 'fastify';
 import type { Redis } from 'ioredis';
@@ -12,7 +12,18 @@ import type { Context as HonoContext, MiddlewareHandler } from 'hono';
 import type { Context, Next } from 'koa';
 
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
+const RELEASE_SHA = createHash('sha1').update(RELEASE).digest('hex');
 const TTL_MS = 10_000;
+
+/** The owner-checked DEL by EVALSHA; EVAL only when Redis does not know the script yet (NOSCRIPT). */
+async function releaseScript(redis: Redis, key: string, token: string): Promise<void> {
+  try {
+    await redis.evalsha(RELEASE_SHA, 1, key, token);
+  } catch (error) {
+    if (!String(error).includes('NOSCRIPT')) throw error;
+    await redis.eval(RELEASE, 1, key, token);
+  }
+}
 
 /** Takes the lock on `key`; resolves the release function, or `undefined` when the key is busy. */
 async function take(redis: Redis, key: string): Promise<(() => void) | undefined> {
@@ -22,7 +33,7 @@ async function take(redis: Redis, key: string): Promise<(() => void) | undefined
   return () => {
     if (released) return;
     released = true;
-    redis.eval(RELEASE, 1, key, token).catch(() => {});
+    releaseScript(redis, key, token).catch(() => {});
   };
 }
 
