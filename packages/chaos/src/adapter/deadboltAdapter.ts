@@ -41,6 +41,7 @@ export function deadboltAdapter(options: DeadboltAdapterOptions = {}): LockAdapt
     isBusy: (error) => (error as { code?: unknown }).code === 'ERR_LOCK_BUSY',
     child: { kind: 'deadbolt', options },
     multiKey: true,
+    fair: options.fair ?? true,
     // A release hands the lock to a waiter (of a fair lock) only when the waiter's ttl is at least QUEUE_ENTRY_MS.
     paths: (ttl): PathName[] => [
       'grant',

@@ -6,7 +6,22 @@
  * timers, L5 no orphan lease after a dropped acquire, L6 arrival order across modes (counted runs).
  */
 export type Invariant =
-  'S1' | 'S2' | 'S3' | 'S4' | 'S5' | 'S6' | 'S7' | 'S8' | 'L1' | 'L2' | 'L3' | 'L4' | 'L5' | 'L6';
+  | 'S1'
+  | 'S2'
+  | 'S3'
+  | 'S4'
+  | 'S5'
+  | 'S6'
+  | 'S7'
+  | 'S8'
+  | 'S9'
+  | 'S10'
+  | 'L1'
+  | 'L2'
+  | 'L3'
+  | 'L4'
+  | 'L5'
+  | 'L6';
 
 /** Human names of the {@link Invariant}s. */
 export const INVARIANT_NAMES: Readonly<Record<Invariant, string>> = {
@@ -18,6 +33,8 @@ export const INVARIANT_NAMES: Readonly<Record<Invariant, string>> = {
   S6: 'honest validity',
   S7: 'lease continuity',
   S8: 'live grant',
+  S9: 'extend outcome',
+  S10: 'lease length',
   L1: 'liveness of a free lock',
   L2: 'bounded acquire',
   L3: 'renewal of a healthy lease',

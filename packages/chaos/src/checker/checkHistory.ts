@@ -4,7 +4,9 @@ import { checkBoundedAcquire } from './boundedAcquire.js';
 import { checkBeliefWithinLease, checkMutualExclusion } from './belief.js';
 import { checkLeaseContinuity } from './continuity.js';
 import { checkArrivalOrder } from './fairModes.js';
+import { checkExtendOutcome } from './extendOutcome.js';
 import { checkFenceOrder } from './fences.js';
+import { checkLeaseLength } from './leaseLength.js';
 import { checkFreeLockLiveness, checkLeaks, checkRenewal } from './liveness.js';
 import { checkLiveGrants } from './liveGrant.js';
 import { checkOrphanLeases } from './orphans.js';
@@ -14,10 +16,10 @@ import { checkHonestValidity } from './validity.js';
 import type { Finding, Violation } from './Violation.js';
 
 /**
- * Checks a history against every invariant (S1–S8, L1–L6) and labels each violation: `beyond-bounds` when a
+ * Checks a history against every invariant (S1–S10, L1–L6) and labels each violation: `beyond-bounds` when a
  * client it involves suffered a fault outside the lock's stated bounds before it happened (or a server fault beyond
  * them, such as a restart without persistence, happened within two ttls before it), `bug` otherwise.
- * Fenced-resource safety, fence order and leaks are always bugs.
+ * Fenced-resource safety, fence order, extend outcomes, lease lengths and leaks are always bugs.
  *
  * @example
  * ```ts
@@ -34,6 +36,8 @@ export function checkHistory(history: History): Violation[] {
     ...checkHonestValidity(history),
     ...checkLeaseContinuity(history),
     ...checkLiveGrants(history),
+    ...checkExtendOutcome(history),
+    ...checkLeaseLength(history),
     ...checkFreeLockLiveness(history),
     ...checkBoundedAcquire(history),
     ...checkRenewal(history),

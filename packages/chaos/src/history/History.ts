@@ -39,6 +39,8 @@ export interface HistoryParams {
   readonly limit?: number;
   /** Whether acquires may ask for read shares (`ChaosOptions.sharedRatio` above 0). Default `false`. */
   readonly shared?: boolean;
+  /** Whether the lock claims arrival order for waiters (`LockAdapter.fair`): L6 then applies to every run. */
+  readonly fair?: boolean;
 }
 
 /**
