@@ -25,7 +25,7 @@ export type MutantOutcome =
 export function runMutant(
   mutant: Mutant | undefined,
   runs: readonly string[] = [],
-  timeoutMs = 300_000,
+  { timeoutMs = 300_000, schedules }: { timeoutMs?: number; schedules?: number } = {},
 ): Promise<MutantOutcome> {
   const env = { ...process.env };
   delete env.DEADBOLT_MUTANT;
@@ -49,6 +49,7 @@ export function runMutant(
       '--conditions=source',
       RUN_BATTERY,
       ...runs,
+      ...(schedules === undefined ? [] : ['--schedules', String(schedules)]),
     ],
     { env, stdio: ['ignore', 'pipe', 'pipe'] },
   );

@@ -7,6 +7,7 @@ import { checkArrivalOrder } from './fairModes.js';
 import { checkExtendOutcome } from './extendOutcome.js';
 import { checkFenceOrder } from './fences.js';
 import { checkLeaseLength } from './leaseLength.js';
+import { checkLossSignalled } from './lossSignal.js';
 import { checkFreeLockLiveness, checkLeaks, checkRenewal } from './liveness.js';
 import { checkLiveGrants } from './liveGrant.js';
 import { checkOrphanLeases } from './orphans.js';
@@ -16,7 +17,7 @@ import { checkHonestValidity } from './validity.js';
 import type { Finding, Violation } from './Violation.js';
 
 /**
- * Checks a history against every invariant (S1–S10, L1–L6) and labels each violation: `beyond-bounds` when a
+ * Checks a history against every invariant (S1–S11, L1–L6) and labels each violation: `beyond-bounds` when a
  * client it involves suffered a fault outside the lock's stated bounds before it happened (or a server fault beyond
  * them, such as a restart without persistence, happened within two ttls before it), `bug` otherwise.
  * Fenced-resource safety, fence order, extend outcomes, lease lengths and leaks are always bugs.
@@ -38,6 +39,7 @@ export function checkHistory(history: History): Violation[] {
     ...checkLiveGrants(history),
     ...checkExtendOutcome(history),
     ...checkLeaseLength(history),
+    ...checkLossSignalled(history),
     ...checkFreeLockLiveness(history),
     ...checkBoundedAcquire(history),
     ...checkRenewal(history),

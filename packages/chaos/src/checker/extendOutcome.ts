@@ -38,8 +38,9 @@ export function checkExtendOutcome(history: History): Finding[] {
     }
     if (e.type !== 'probe') continue;
     for (const b of e.believers) {
+      // An operation sits in the history at its invocation; its reply may come after later events.
       const at = refused.get(b.token);
-      if (at === undefined) continue;
+      if (at === undefined || e.t <= at) continue;
       refused.delete(b.token);
       out.push({
         invariant: 'S9',
