@@ -9,15 +9,21 @@ export interface BatteryRun {
 /**
  * The harness alone, as `pnpm mutation` runs it against each mutant: the mock backend with fixed seeds, in this
  * order, stopping at the first run that is not a clean pass. The first is the CLI's defaults; the others turn on
- * what the defaults leave out (multi-key acquires and waiter stalls, clients sharing a locker, the counted modes)
+ * what the defaults leave out (multi-key acquires and waiter stalls, quiet spells that let fence counters expire,
+ * two clients under slow replies and failing renewals only, clients sharing a locker, the counted modes)
  * and, last, faults beyond the bounds, where only what no fault excuses counts (fences, extend outcomes, lease
- * lengths, leaks). 750 schedules in all.
+ * lengths, leaks). 1 050 schedules in all.
  */
 export const BATTERY: readonly BatteryRun[] = [
   { name: 'defaults', options: { runs: 150, seed: 1 } },
+  { name: 'multiKey', options: { runs: 150, seed: 2, faults: [...ALL_FAULTS, 'multiSlot', 'waiterStall'] } },
   {
-    name: 'multiKey',
+    name: 'idleGap',
     options: { runs: 150, seed: 2, faults: [...ALL_FAULTS, 'multiSlot', 'waiterStall', 'idleGap'] },
+  },
+  {
+    name: 'renewalFaults',
+    options: { runs: 150, seed: 8, clients: 2, faults: ['latency', 'renewalFailure'] },
   },
   {
     name: 'sharedLocker',
