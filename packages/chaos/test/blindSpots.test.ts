@@ -87,8 +87,10 @@ describe('blind spots (issue 18)', function () {
         token: 'a',
       };
       const found = check([lease(0, 'a'), grant, lease(500, null, null), extend]);
+      // S9 (issue 24) judges the extend's own answer too: the lease was not its token's while it ran.
       expect(found).to.deep.equal([
         'S7 c0 extended its grant (fence 7) at 1100, after its lease ended at 500, and was told it succeeded',
+        'S9 c0 was told its extend (invoked at 1100) succeeded, but the server lease never held its token from then to the reply at 1101',
       ]);
     });
 

@@ -137,6 +137,11 @@ export interface LockAdapter {
    */
   readonly replicaConfirmed?: boolean;
   /**
+   * Whether the lock serves waiters in arrival order (a fair queue): the checker then holds exclusive runs to
+   * arrival order too (L6), as it always does counted ones. Default `false`.
+   */
+  readonly fair?: boolean;
+  /**
    * The Redis keys of user key `key` that the lock means to keep without a TTL, such as a fence counter that must
    * never restart. S5 (a key without a TTL) and L4 (keys left behind) leave exactly these alone. Default: none.
    */

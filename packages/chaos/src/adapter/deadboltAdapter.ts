@@ -42,6 +42,7 @@ export function deadboltAdapter(options: DeadboltAdapterOptions = {}): LockAdapt
     child: { kind: 'deadbolt', options },
     multiKey: true,
     replicaConfirmed: (options.replicas?.wait ?? 0) >= 1,
+    fair: options.fair ?? true,
     // A release hands the lock to a waiter (of a fair lock) only when the waiter's ttl is at least QUEUE_ENTRY_MS.
     paths: (ttl): PathName[] => [
       'grant',

@@ -2,11 +2,28 @@
  * The invariants the checker knows (see the README):
  * S1 belief within lease, S2 mutual exclusion, S3 no lost update, S4 fence order and fenced safety,
  * S5 owner-only release/extend and a TTL on every key, S6 honest validity, S7 lease continuity, S8 live grant,
+ * S9 extend outcome, S10 lease length, S11 loss signalled,
  * L1 liveness of a free lock (after a crash or a release), L2 bounded acquire, L3 renewal keeps a healthy lease, L4 no leaked keys or
- * timers, L5 no orphan lease after a dropped acquire, L6 arrival order across modes (counted runs).
+ * timers, L5 no orphan lease after a dropped acquire, L6 arrival order (counted runs, and exclusive runs of a fair lock).
  */
 export type Invariant =
-  'S1' | 'S2' | 'S3' | 'S4' | 'S5' | 'S6' | 'S7' | 'S8' | 'L1' | 'L2' | 'L3' | 'L4' | 'L5' | 'L6';
+  | 'S1'
+  | 'S2'
+  | 'S3'
+  | 'S4'
+  | 'S5'
+  | 'S6'
+  | 'S7'
+  | 'S8'
+  | 'S9'
+  | 'S10'
+  | 'S11'
+  | 'L1'
+  | 'L2'
+  | 'L3'
+  | 'L4'
+  | 'L5'
+  | 'L6';
 
 /** Human names of the {@link Invariant}s. */
 export const INVARIANT_NAMES: Readonly<Record<Invariant, string>> = {
@@ -18,6 +35,9 @@ export const INVARIANT_NAMES: Readonly<Record<Invariant, string>> = {
   S6: 'honest validity',
   S7: 'lease continuity',
   S8: 'live grant',
+  S9: 'extend outcome',
+  S10: 'lease length',
+  S11: 'loss signalled',
   L1: 'liveness of a free lock',
   L2: 'bounded acquire',
   L3: 'renewal of a healthy lease',

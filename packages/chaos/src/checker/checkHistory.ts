@@ -4,8 +4,11 @@ import { checkBoundedAcquire } from './boundedAcquire.js';
 import { checkBeliefWithinLease, checkMutualExclusion } from './belief.js';
 import { checkLeaseContinuity } from './continuity.js';
 import { checkArrivalOrder } from './fairModes.js';
+import { checkExtendOutcome } from './extendOutcome.js';
 import { checkFenceOrder } from './fences.js';
 import { FAILOVER_LIMIT, failoverLimit } from './failoverLimit.js';
+import { checkLeaseLength } from './leaseLength.js';
+import { checkLossSignalled } from './lossSignal.js';
 import { checkFreeLockLiveness, checkLeaks, checkRenewal } from './liveness.js';
 import { checkLiveGrants } from './liveGrant.js';
 import { checkOrphanLeases } from './orphans.js';
@@ -15,11 +18,12 @@ import { checkHonestValidity } from './validity.js';
 import type { Finding, Violation } from './Violation.js';
 
 /**
- * Checks a history against every invariant (S1–S8, L1–L6) and labels each violation: `beyond-bounds` when a
+ * Checks a history against every invariant (S1–S11, L1–L6) and labels each violation: `beyond-bounds` when a
  * client it involves suffered a fault outside the lock's stated bounds before it happened (or a server fault beyond
  * them, such as a restart without persistence, happened within two ttls before it), `bug` otherwise.
- * Fenced-resource safety, fence order and leaks are always bugs, except the repeated fences a failover without
- * replica confirmation may hand out (see `failoverLimit`); what such a failover excuses says so in its message.
+ * Fenced-resource safety, fence order, extend outcomes, lease lengths and leaks are always bugs, except the
+ * repeated fences a failover without replica confirmation may hand out (see `failoverLimit`); what such a
+ * failover excuses says so in its message.
  *
  * @example
  * ```ts
@@ -36,6 +40,9 @@ export function checkHistory(history: History): Violation[] {
     ...checkHonestValidity(history),
     ...checkLeaseContinuity(history),
     ...checkLiveGrants(history),
+    ...checkExtendOutcome(history),
+    ...checkLeaseLength(history),
+    ...checkLossSignalled(history),
     ...checkFreeLockLiveness(history),
     ...checkBoundedAcquire(history),
     ...checkRenewal(history),

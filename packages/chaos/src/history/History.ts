@@ -41,6 +41,8 @@ export interface HistoryParams {
   readonly shared?: boolean;
   /** Whether the lock trusts a grant only once the replica has it (`LockAdapter.replicaConfirmed`). */
   readonly replicaConfirmed?: boolean;
+  /** Whether the lock claims arrival order for waiters (`LockAdapter.fair`): L6 then applies to every run. */
+  readonly fair?: boolean;
 }
 
 /**

@@ -97,6 +97,11 @@ export interface ProbeEvent {
   readonly believers: readonly { readonly client: number; readonly token: string; readonly shared?: true }[];
   /** Counted modes: the holder tokens the server counts at that instant (see `LockAdapter.holdersKey`). */
   readonly holders?: readonly string[];
+  /**
+   * Holders whose lock claims no validity left (`remaining()` is 0) while its loss signal has not fired (mock
+   * backend; locks with both a signal and `remaining`). Default: none.
+   */
+  readonly unsignalled?: readonly { readonly client: number; readonly token: string }[];
 }
 
 /**

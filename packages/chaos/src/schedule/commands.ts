@@ -6,6 +6,7 @@ import { hit } from './hit.js';
 import { serverFaultCommands } from './serverFaults.js';
 import { Step, type ChaosModel } from './Step.js';
 import { multiSlotCommands } from './multiSlot.js';
+import { idleGapCommands } from './idleGap.js';
 import { waiterFaultCommands } from './waiterFaults.js';
 
 export type { ChaosModel } from './Step.js';
@@ -22,6 +23,8 @@ export interface ScheduleShape {
   readonly contention?: boolean;
   /** Share of acquires drawn as read shares (`ChaosOptions.sharedRatio`). Default `0`: nothing more is drawn. */
   readonly sharedRatio?: number;
+  /** How long the lock's keys may outlive their last use at this ttl (`LockAdapter.keyLifetime`), for `idleGap`. Default: the ttl. */
+  readonly keyLifetime?: number;
 }
 
 /**
@@ -148,7 +151,7 @@ export function scheduleCommands(shape: ScheduleShape): fc.Arbitrary<fc.AsyncCom
   );
   arbs.push(...serverFaultCommands(shape));
   if (shape.contention === true) arbs.push(...contentionCommands(shape));
-  arbs.push(...waiterFaultCommands(shape), ...multiSlotCommands(shape));
+  arbs.push(...waiterFaultCommands(shape), ...multiSlotCommands(shape), ...idleGapCommands(shape));
   return arbs;
 }
 

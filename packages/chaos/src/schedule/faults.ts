@@ -14,10 +14,11 @@ export const ALL_FAULTS = [
 /**
  * Steps of both backends drawn only when asked for (`faults: [...]`), so that the default schedules, and the seeds
  * recorded with them, stay as they were: `waiterStall` (a client's whole process freezes while it waits for the
- * lock; with contention also right before a holder releases to it) and `multiSlot` (acquires that lock the key
- * together with a key of another Cluster slot, for a lock with `multiKey`).
+ * lock; with contention also right before a holder releases to it), `multiSlot` (acquires that lock the key
+ * together with a key of another Cluster slot, for a lock with `multiKey`) and `idleGap` (every holder lets go and the
+ * key stays untouched past the lock's key lifetime, so that its fence counter expires and restarts).
  */
-export const OPT_IN_FAULTS = ['waiterStall', 'multiSlot'] as const;
+export const OPT_IN_FAULTS = ['waiterStall', 'multiSlot', 'idleGap'] as const;
 
 /** Faults that need real processes and sockets: the `redis` backend only. */
 export const REAL_ONLY_FAULTS = [
@@ -38,7 +39,7 @@ export const REAL_FAULTS = [...ALL_FAULTS, 'reset', 'redisStall'] as const;
  * `renewalFailure` (commands fail unapplied), `lostReply` (applied, reply lost), `latency` (replies delayed, with
  * jitter on real Redis), `lostWakeup` (pub/sub messages dropped), `clockJump`, `clockDrift`,
  * `waiterStall` (a waiting client's process freezes: its timers and socket reads wait), `multiSlot` (multi-key
- * acquires across Cluster slots); real Redis only:
+ * acquires across Cluster slots), `idleGap` (a quiet spell past the lock's key lifetime); real Redis only:
  * `reset` (the client's connections are reset), `redisStall` (a node is SIGSTOPped, then SIGCONTed) and
  * `redisRestart` (a node restarts with an empty dataset), and, drawn only when asked for, `redisStallOnWait` (a
  * client starts waiting while another holds the lock, and a node is SIGSTOPped for 1 to 4 ttls the moment its

@@ -32,6 +32,7 @@ export function scheduleArbitrary(config: ChaosConfig, nodes: number): fc.Arbitr
           nodes,
           contention: config.contention,
           sharedRatio: config.sharedRatio,
+          keyLifetime: config.lock.keyLifetime(ttl),
         }),
         {
           maxCommands: config.operations,

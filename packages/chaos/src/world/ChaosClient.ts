@@ -134,6 +134,16 @@ export class ChaosClient {
   }
 
   /**
+   * Whether this client holds a lock that claims no validity left while its loss signal has not fired (a lock with
+   * both a signal and `remaining`; crashed clients hold nothing).
+   */
+  unsignalled(): boolean {
+    const h = this.held;
+    if (!h?.signal || !h.remaining || this.crashed) return false;
+    return !h.signal.aborted && h.remaining() <= 0;
+  }
+
+  /**
    * Starts an acquire (no-op while holding or acquiring). With `alsoKeys` (a `multiKey` lock) it locks them together
    * with the run's key, under one token and fence; the history records it as an acquire of the run's key. Every
    * acquire asks for one of the run's `limit` permits (when above 1); `shared` asks for a read share.

@@ -182,7 +182,10 @@ export class World implements ChaosWorld {
         token: c.held?.token ?? '',
         ...(c.heldShared ? { shared: true as const } : {}),
       }));
-    if (believers.length === 0) return;
+    const unsignalled = this.clients
+      .filter((c) => c.unsignalled())
+      .map((c) => ({ client: c.id, token: c.held?.token ?? '' }));
+    if (believers.length === 0 && unsignalled.length === 0) return;
     const holders = this.#holdersKey === undefined ? undefined : this.#observer.holders(this.#holdersKey);
     this.history.record({
       type: 'probe',
@@ -190,6 +193,7 @@ export class World implements ChaosWorld {
       owner: this.#observer.owner(this.#leaseKey),
       believers,
       ...(holders === undefined ? {} : { holders: holders.map((h) => h.token) }),
+      ...(unsignalled.length === 0 ? {} : { unsignalled }),
     });
   }
 

@@ -30,6 +30,7 @@ export function historyParams(
   return {
     ...((run.limit ?? 1) > 1 ? { limit: run.limit } : {}),
     ...(run.shared === true ? { shared: true } : {}),
+    ...(lock.fair === true ? { fair: true } : {}),
     ttl: run.ttl,
     driftFactor: lock.driftFactor,
     retryBound: lock.retryBound(run.ttl),

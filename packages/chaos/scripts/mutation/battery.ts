@@ -1,0 +1,49 @@
+import { ALL_FAULTS, type ChaosOptions } from '@deadbolt/chaos';
+
+/** One harness run of the battery: a name, and the `runChaos` options (mock backend, fixed seed, no shrinking). */
+export interface BatteryRun {
+  readonly name: string;
+  readonly options: ChaosOptions;
+}
+
+/**
+ * The harness alone, as `pnpm mutation` runs it against each mutant: the mock backend with fixed seeds, in this
+ * order, stopping at the first run that is not a clean pass. The first is the CLI's defaults; the others turn on
+ * what the defaults leave out (multi-key acquires and waiter stalls, quiet spells that let fence counters expire,
+ * two clients under slow replies and failing renewals only, clients sharing a locker, the counted modes)
+ * and, last, faults beyond the bounds, where only what no fault excuses counts (fences, extend outcomes, lease
+ * lengths, leaks). 1 050 schedules in all.
+ */
+export const BATTERY: readonly BatteryRun[] = [
+  { name: 'defaults', options: { runs: 150, seed: 1 } },
+  { name: 'multiKey', options: { runs: 150, seed: 2, faults: [...ALL_FAULTS, 'multiSlot', 'waiterStall'] } },
+  {
+    name: 'idleGap',
+    options: { runs: 150, seed: 2, faults: [...ALL_FAULTS, 'multiSlot', 'waiterStall', 'idleGap'] },
+  },
+  {
+    name: 'renewalFaults',
+    options: { runs: 150, seed: 8, clients: 2, faults: ['latency', 'renewalFailure'] },
+  },
+  {
+    name: 'sharedLocker',
+    options: { runs: 100, seed: 3, clients: 6, clientsPerProcess: 3, ttl: { min: 1_500, max: 3_000 } },
+  },
+  { name: 'semaphore', options: { runs: 100, seed: 4, limit: 3 } },
+  { name: 'readWrite', options: { runs: 100, seed: 5, sharedRatio: 0.5 } },
+  { name: 'beyondBounds', options: { runs: 150, seed: 6, bounds: 'beyond' } },
+];
+
+/** The command that reproduces one battery run with the CLI (for the report). */
+export function cliCommand(run: BatteryRun): string {
+  const o = run.options;
+  const args = [`--runs ${o.runs}`, `--seed ${o.seed}`, '--no-shrink'];
+  if (o.faults) args.push(`--faults ${o.faults.join(',')}`);
+  if (o.clients !== undefined) args.push(`--clients ${o.clients}`);
+  if (o.clientsPerProcess !== undefined) args.push(`--clients-per-process ${o.clientsPerProcess}`);
+  if (typeof o.ttl === 'object') args.push(`--ttl ${o.ttl.min}..${o.ttl.max}`);
+  if (o.limit !== undefined) args.push(`--limit ${o.limit}`);
+  if (o.sharedRatio !== undefined) args.push(`--shared-ratio ${o.sharedRatio}`);
+  if (o.bounds !== undefined) args.push(`--bounds ${o.bounds}`);
+  return args.join(' ');
+}

@@ -1,0 +1,55 @@
+// `pnpm mutation [id...]`: applies each mutant of packages/core/src (mutants.ts) in memory, runs the harness
+// battery (battery.ts: mock backend, fixed seeds) against it in a child process, and reports killed and survived
+// mutants. Without ids it runs every mutant and writes docs/mutation.json (the outcomes) and docs/mutation.md.
+// `pnpm mutation --report` writes docs/mutation.md again from docs/mutation.json and the current notes.ts.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { MUTANTS } from './mutants.js';
+import { renderReport, scoreOf, type MeasuredRun } from './report.js';
+import { runMutant } from './runMutant.js';
+
+const RESULTS = fileURLToPath(new URL('../../../../docs/mutation.json', import.meta.url));
+const REPORT = fileURLToPath(new URL('../../../../docs/mutation.md', import.meta.url));
+const ids = process.argv.slice(2);
+
+if (ids[0] === '--report') {
+  writeFileSync(REPORT, renderReport(JSON.parse(readFileSync(RESULTS, 'utf8')) as MeasuredRun));
+  process.exit(0);
+}
+const unknown = ids.filter((id) => !MUTANTS.some((m) => m.id === id));
+if (unknown.length > 0)
+  throw new Error(`unknown mutant ${unknown.join(', ')}; known: ${MUTANTS.map((m) => m.id).join(', ')}`);
+const chosen = ids.length === 0 ? MUTANTS : MUTANTS.filter((m) => ids.includes(m.id));
+
+const started = Date.now();
+const baseline = await runMutant(undefined);
+console.log(`baseline (no mutant): ${baseline.verdict} in ${baseline.ms} ms`);
+if (baseline.killedBy !== null) {
+  console.error(`the battery is not clean on deadbolt itself: ${JSON.stringify(baseline)}`);
+  process.exit(1);
+}
+const run: MeasuredRun = {
+  date: new Date().toISOString().slice(0, 10),
+  ms: 0,
+  loadavg: [],
+  baselineMs: baseline.ms,
+  results: [],
+};
+for (const mutant of chosen) {
+  const outcome = await runMutant(mutant);
+  run.results.push({ id: mutant.id, outcome });
+  console.log(
+    `${mutant.id}: ${outcome.killedBy === null ? 'SURVIVED' : `killed by ${outcome.killedBy}`} (${outcome.ms} ms)`,
+  );
+}
+run.ms = Date.now() - started;
+run.loadavg = loadavg().map((l) => Number(l.toFixed(2)));
+const { killed, scored, equivalent } = scoreOf(run);
+console.log(
+  `killed ${killed} of ${scored} non-equivalent mutants (${((100 * killed) / Math.max(1, scored)).toFixed(1)} %), ${equivalent} equivalent, ${Math.round(run.ms / 1000)} s`,
+);
+if (ids.length === 0) {
+  writeFileSync(RESULTS, `${JSON.stringify(run, null, 2)}\n`);
+  writeFileSync(REPORT, renderReport(run));
+}

@@ -1,0 +1,40 @@
+import { expect } from 'chai';
+import { MUTANTS } from '../scripts/mutation/mutants.js';
+import { runMutant } from '../scripts/mutation/runMutant.js';
+
+/** Schedules per battery run in this sample (the full `pnpm mutation` runs 100 to 150 each). */
+const SCHEDULES = 40;
+
+/**
+ * A fixed sample of `pnpm mutation` (docs/mutation.md): each mutant of @deadbolt/core, the battery run that kills
+ * it within the first schedules, and the invariant that catches it. If the harness loses one of these, the score
+ * has dropped.
+ */
+const SAMPLE = [
+  { id: 'acquire-owner-check', run: 'defaults', invariant: 'S1' },
+  { id: 'fence-equal-allowed', run: 'defaults', invariant: 'S4' },
+  { id: 'release-hand-over-lease-long', run: 'defaults', invariant: 'S10' },
+  { id: 'renew-after-validity', run: 'defaults', invariant: 'S11' },
+  { id: 'acquire-fast-path-ignores-queue', run: 'defaults', invariant: 'L6' },
+  { id: 'fence-restart-low', run: 'idleGap', invariant: 'S4' },
+] as const;
+
+describe('mutation sample: the harness kills mutants of the core (pnpm mutation)', function () {
+  this.timeout(120_000);
+
+  it(`the unmutated lock passes the sample's runs (${SCHEDULES} schedules each)`, async () => {
+    const outcome = await runMutant(undefined, ['defaults', 'idleGap'], { schedules: SCHEDULES });
+    expect(outcome, JSON.stringify(outcome)).to.include({ killedBy: null, verdict: 'pass' });
+  });
+
+  for (const { id, run, invariant } of SAMPLE) {
+    it(`kills ${id} (${run} run, ${invariant})`, async () => {
+      const mutant = MUTANTS.find((m) => m.id === id);
+      expect(mutant, id).to.not.equal(undefined);
+      const outcome = await runMutant(mutant, [run], { schedules: SCHEDULES });
+      const summary = 'summary' in outcome ? outcome.summary : '';
+      expect(outcome.killedBy, JSON.stringify(outcome)).to.equal(run);
+      expect(summary).to.match(new RegExp(`^FAIL deadbolt on virtual time: ${invariant} `));
+    });
+  }
+});
