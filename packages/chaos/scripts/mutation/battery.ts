@@ -32,6 +32,8 @@ export const BATTERY: readonly BatteryRun[] = [
   { name: 'semaphore', options: { runs: 100, seed: 4, limit: 3 } },
   { name: 'readWrite', options: { runs: 100, seed: 5, sharedRatio: 0.5 } },
   { name: 'beyondBounds', options: { runs: 150, seed: 6, bounds: 'beyond' } },
+  // Appended after the score was first measured (runs before it unchanged, so what they killed stays killed).
+  { name: 'sideLock', options: { runs: 150, seed: 9, faults: [...ALL_FAULTS, 'sideLock'] } },
 ];
 
 /** The command that reproduces one battery run with the CLI (for the report). */
