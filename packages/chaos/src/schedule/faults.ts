@@ -22,7 +22,10 @@ whose renewals fall due together and go in one batch).
  */
 export const OPT_IN_FAULTS = ['waiterStall', 'multiSlot', 'idleGap', 'sideLock'] as const;
 
-/** Faults that need real processes and sockets: the `redis` backend only. */
+/**
+ * Faults that need real processes and sockets: the `redis` backend only, except `redisStall`, which the mock
+ * backend (see {@link MOCK_SERVER_FAULTS}) runs too.
+ */
 export const REAL_ONLY_FAULTS = [
   'reset',
   'redisStall',
@@ -31,6 +34,12 @@ export const REAL_ONLY_FAULTS = [
   'dropInFlight',
   'failover',
 ] as const;
+
+/**
+ * Server faults the `mock` backend runs as well, on virtual time: `redisStall` (a master holds every command that
+ * reaches it until the stall ends; on a quorum topology, one master of several).
+ */
+export const MOCK_SERVER_FAULTS = ['redisStall'] as const;
 
 /** The default fault set of the `redis` backend: everything, except a restart (beyond every lock's bounds). */
 export const REAL_FAULTS = [...ALL_FAULTS, 'reset', 'redisStall'] as const;
