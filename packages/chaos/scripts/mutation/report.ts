@@ -93,7 +93,11 @@ applying one mutant at a time and running the harness on the mock backend with f
 **Harness alone: ${killed} of ${scored} non-equivalent mutants killed (${percent} %)**; ${equivalent} survivor(s) marked
 equivalent and left out of the score; ${run.results.length} mutants in all. Measured ${run.date} on a loaded 2-core
 machine: ${Math.round(run.ms / 1000)} s in all (the battery alone on the unmutated lock ${Math.round(run.baselineMs / 1000)} s), load
-average ${run.loadavg.join(', ')} at the end.
+average ${run.loadavg.join(', ')} at the end.${
+    (run.reruns ?? []).length > 0
+      ? ' Some mutants ran again after the battery grew: see "Re-runs after the battery grew".'
+      : ''
+  }
 
 The target of issue 24 is 90 % of the non-equivalent mutants killed by the harness alone: ${
     killed >= 0.9 * scored ? '**met**' : '**not met**; the survivors below say which gap each shows'
