@@ -39,7 +39,7 @@ export class StoreObserver {
     epoch: number,
     holdersKeys: ReadonlyMap<string, string> = new Map(),
   ) {
-    this.#mocks = (Array.isArray(mock) ? mock : [mock]) as unknown as MockInternals[];
+    this.#mocks = Array.isArray(mock) ? mock : [mock];
     this.#history = history;
     this.#leaseKeys = leaseKeys;
     this.#epoch = epoch;

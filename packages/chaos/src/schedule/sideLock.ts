@@ -1,4 +1,4 @@
-import fc from 'fast-check';
+import type fc from 'fast-check';
 import { CHAOS_OTHER_KEY } from '../world/World.js';
 import { clientWait } from './clientWait.js';
 import type { ScheduleShape } from './commands.js';
