@@ -24,7 +24,8 @@ function version(): string {
 /** Where a run ran, in a test case's words. */
 function where(run: CliRun): string {
   const { backend = 'mock', topology = 'single' } = run.options;
-  return backend === 'mock' ? 'mock' : `redis ${topology}`;
+  if (backend === 'redis') return `redis ${topology}`;
+  return topology === 'single' ? 'mock' : `mock ${topology}`;
 }
 
 /** `chaos-report.html` for one run; `chaos-report-naive-quorum3.html` when there are several. */

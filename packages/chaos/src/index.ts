@@ -28,6 +28,7 @@ export {
   FAULT_NAMES,
   REAL_FAULTS,
   REAL_ONLY_FAULTS,
+  MOCK_SERVER_FAULTS,
   type ChaosFault,
 } from './schedule/faults.js';
 export { checkHistory } from './checker/checkHistory.js';

@@ -5,6 +5,7 @@ import {
   ALL_FAULTS,
   FAULT_NAMES,
   REAL_FAULTS,
+  MOCK_SERVER_FAULTS,
   REAL_ONLY_FAULTS,
   type ChaosFault,
 } from './schedule/faults.js';
@@ -64,7 +65,10 @@ export interface ChaosOptions {
   readonly lock?: LockAdapter;
   /** `mock` (virtual time, fast) or `redis` (real redis-server processes and a TCP fault proxy). Default `'mock'`. */
   readonly backend?: ChaosBackendName;
-  /** Servers of the `redis` backend. Default `'single'`. */
+  /**
+   * Servers of the `redis` backend. The `mock` backend takes `single` and the quorum topologies (`quorum3`,
+   * `quorum5`: one ioredis-mock store per master, in virtual time). Default `'single'`.
+   */
   readonly topology?: ChaosTopology;
   /** Concurrent clients. Default `5`. */
   readonly clients?: number;
@@ -184,12 +188,15 @@ export function resolveChaosOptions(options: ChaosOptions = {}): ChaosConfig {
   const topology = options.topology ?? 'single';
   if (!TOPOLOGIES.includes(topology))
     throw new RangeError(`runChaos: "topology" must be one of ${TOPOLOGIES.join(', ')}, got ${topology}`);
-  if (backend === 'mock' && topology !== 'single')
-    throw new RangeError(`runChaos: the mock backend has one node; topology ${topology} needs backend redis`);
+  if (backend === 'mock' && topology !== 'single' && topology !== 'quorum3' && topology !== 'quorum5')
+    throw new RangeError(
+      `runChaos: the mock backend has one node or a quorum of masters; topology ${topology} needs backend redis`,
+    );
   const faults = options.faults ?? (backend === 'mock' ? ALL_FAULTS : REAL_FAULTS);
   for (const fault of faults) {
     if (!FAULT_NAMES.includes(fault)) throw new RangeError(`runChaos: unknown fault ${String(fault)}`);
-    if (backend === 'mock' && (REAL_ONLY_FAULTS as readonly string[]).includes(fault))
+    const mockToo = (MOCK_SERVER_FAULTS as readonly string[]).includes(fault);
+    if (backend === 'mock' && !mockToo && (REAL_ONLY_FAULTS as readonly string[]).includes(fault))
       throw new RangeError(`runChaos: fault ${fault} needs backend redis`);
   }
   if (faults.includes('failover') && topology !== 'replicated')

@@ -133,7 +133,8 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosResult>
     bounds: config.bounds,
     faults: config.faults,
   };
-  const where = config.backend === 'mock' ? 'virtual time' : `redis ${config.topology}`;
+  const quorum = config.topology === 'single' ? '' : ` (${config.topology})`;
+  const where = config.backend === 'mock' ? `virtual time${quorum}` : `redis ${config.topology}`;
   const shape =
     config.clientsPerProcess === 1
       ? `${config.clients} clients`

@@ -62,7 +62,7 @@ describe('deadbolt-chaos CLI', function () {
     ['--runs', 'many'],
     ['--bogus'],
     ['--backend', 'etcd'],
-    ['--faults', 'redisStall'],
+    ['--faults', 'redisRestart'], // the mock runs redisStall, not a restart
     ['--path', '1:2'],
     ['--processes', 'threads'],
     ['--processes', 'child'], // child processes need the redis backend

@@ -17,13 +17,14 @@ const SAMPLE = [
   { id: 'renew-after-validity', run: 'defaults', invariant: 'S11' },
   { id: 'acquire-fast-path-ignores-queue', run: 'defaults', invariant: 'L6' },
   { id: 'fence-restart-low', run: 'idleGap', invariant: 'S4' },
+  { id: 'extend-many-no-owner-check', run: 'sideLock', invariant: 'S5' },
 ] as const;
 
 describe('mutation sample: the harness kills mutants of the core (pnpm mutation)', function () {
   this.timeout(120_000);
 
   it(`the unmutated lock passes the sample's runs (${SCHEDULES} schedules each)`, async () => {
-    const outcome = await runMutant(undefined, ['defaults', 'idleGap'], { schedules: SCHEDULES });
+    const outcome = await runMutant(undefined, ['defaults', 'idleGap', 'sideLock'], { schedules: SCHEDULES });
     expect(outcome, JSON.stringify(outcome)).to.include({ killedBy: null, verdict: 'pass' });
   });
 

@@ -11,8 +11,9 @@ export interface BatteryRun {
  * order, stopping at the first run that is not a clean pass. The first is the CLI's defaults; the others turn on
  * what the defaults leave out (multi-key acquires and waiter stalls, quiet spells that let fence counters expire,
  * two clients under slow replies and failing renewals only, clients sharing a locker, the counted modes)
- * and, last, faults beyond the bounds, where only what no fault excuses counts (fences, extend outcomes, lease
- * lengths, leaks). 1 050 schedules in all.
+ * and faults beyond the bounds, where only what no fault excuses counts (fences, extend outcomes, lease
+ * lengths, leaks); then, appended later (the runs before unchanged), a second lock held beside the key by the
+ * same lock client (renewals batched) and a quorum of three mock masters with master stalls. 1 300 schedules in all.
  */
 export const BATTERY: readonly BatteryRun[] = [
   { name: 'defaults', options: { runs: 150, seed: 1 } },
@@ -32,12 +33,19 @@ export const BATTERY: readonly BatteryRun[] = [
   { name: 'semaphore', options: { runs: 100, seed: 4, limit: 3 } },
   { name: 'readWrite', options: { runs: 100, seed: 5, sharedRatio: 0.5 } },
   { name: 'beyondBounds', options: { runs: 150, seed: 6, bounds: 'beyond' } },
+  // Appended after the score was first measured (runs before it unchanged, so what they killed stays killed).
+  { name: 'sideLock', options: { runs: 150, seed: 9, faults: [...ALL_FAULTS, 'sideLock'] } },
+  {
+    name: 'quorum3',
+    options: { runs: 100, seed: 10, topology: 'quorum3', faults: [...ALL_FAULTS, 'redisStall'] },
+  },
 ];
 
 /** The command that reproduces one battery run with the CLI (for the report). */
 export function cliCommand(run: BatteryRun): string {
   const o = run.options;
   const args = [`--runs ${o.runs}`, `--seed ${o.seed}`, '--no-shrink'];
+  if (o.topology !== undefined) args.push(`--topology ${o.topology}`);
   if (o.faults) args.push(`--faults ${o.faults.join(',')}`);
   if (o.clients !== undefined) args.push(`--clients ${o.clients}`);
   if (o.clientsPerProcess !== undefined) args.push(`--clients-per-process ${o.clientsPerProcess}`);

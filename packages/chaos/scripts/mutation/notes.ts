@@ -4,14 +4,6 @@
  * (docs/mutation.md); a survivor without a note is reported as unexplained.
  */
 export const SURVIVOR_NOTES: Readonly<Record<string, { kind: 'equivalent' | 'gap'; why: string }>> = {
-  'extend-many-no-owner-check': {
-    kind: 'gap',
-    why:
-      'unreachable: `EXTEND_MANY` runs only when one locker renews several locks in the same batch, and every ' +
-      "client locks the run's one key (or that key together with `other`, which is one lock): process-mates never " +
-      'hold two locks at once. Its single-lock twin `extend-no-owner-check` is killed (S5), so a schedule step in ' +
-      'which a process-mate holds a second key would very likely kill this one too.',
-  },
   'extend-refusal-silent': {
     kind: 'gap',
     why:
@@ -29,13 +21,5 @@ export const SURVIVOR_NOTES: Readonly<Record<string, { kind: 'equivalent' | 'gap
       'renewing at its local deadline, before the server drops its entry, so the missing deadline check never ' +
       'matters; beyond them a renewal can bring a lapsed permit back, which S1, S2 and S7 see but the bounds ' +
       'excuse. The battery has no beyond-bounds counted run, and S9 does not judge counted runs.',
-  },
-  'quorum-majority-off-by-one': {
-    kind: 'gap',
-    why:
-      'unreachable on the mock: it has one node, so quorum locks (`VotingBackend`, where `majority` is used) run ' +
-      'only on the real backend (`--backend redis --topology quorum3`), which is too slow for this battery. ' +
-      'Several ioredis-mock nodes (instances on different ports keep separate data) would bring quorum into ' +
-      'virtual time.',
   },
 };

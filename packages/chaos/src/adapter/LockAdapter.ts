@@ -138,7 +138,8 @@ export interface LockAdapter {
   readonly replicaConfirmed?: boolean;
   /**
    * Whether the lock serves waiters in arrival order (a fair queue): the checker then holds exclusive runs to
-   * arrival order too (L6), as it always does counted ones. Default `false`.
+   * arrival order too (L6), as it always does counted ones. Not held to on a quorum of masters, where waiters
+   * are not queued (deadbolt queues on a single node or Cluster slot only). Default `false`.
    */
   readonly fair?: boolean;
   /**

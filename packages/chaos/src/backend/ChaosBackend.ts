@@ -23,8 +23,9 @@ export async function startBackend(config: ChaosConfig): Promise<ChaosBackend> {
     const { RealBackend } = await import('../real/RealBackend.js');
     return RealBackend.start(config);
   }
+  const masters = config.topology === 'quorum3' ? 3 : config.topology === 'quorum5' ? 5 : 1;
   return {
-    nodes: 1,
+    nodes: masters,
     // async: a world whose construction throws (a broken adapter) rejects instead of throwing synchronously.
     createWorld: async ({ scheduler, seed, ttl }) =>
       Promise.resolve(
@@ -39,6 +40,7 @@ export async function startBackend(config: ChaosConfig): Promise<ChaosBackend> {
           freezes: config.faults.includes('waiterStall'),
           limit: config.limit,
           shared: config.sharedRatio > 0,
+          masters,
         }),
       ),
     stop: () => Promise.resolve(),

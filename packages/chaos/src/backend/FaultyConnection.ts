@@ -84,30 +84,52 @@ export class InjectedFaultError extends Error {
  */
 export class FaultyConnection {
   readonly faults: ConnectionFaults = noFaults();
-  /** The client's view of Redis. */
+  /** The client's view of Redis (of the first master, on a quorum). */
   readonly redis: Redis;
-  readonly #mock: Redis;
+  /** The client's view of each master, in order (one, unless the world has a quorum of masters). */
+  readonly masters: readonly Redis[];
+  readonly #mocks: readonly Redis[];
   readonly #scheduler: Scheduler;
   readonly #applied: () => void;
   readonly #duplicates: Redis[] = [];
   /** The client process's event loop, when the run can freeze it (`waiterStall`). */
   readonly #loop: ProcessFreeze | undefined;
+  /** Until when (reference ms) master `node` holds every command that reaches it (`redisStall` on the mock). */
+  readonly #stalledUntil: (node: number) => number;
 
-  /** @param loop - the client process's event loop, when the run freezes processes (`waiterStall`). */
-  constructor(mock: Redis, scheduler: Scheduler, applied: () => void, loop?: ProcessFreeze) {
+  /**
+   * @param mock - the client's own mock instance, or one per master of a quorum (each with its own store); every
+   *   master's commands pass through the same fault state.
+   * @param loop - the client process's event loop, when the run freezes processes (`waiterStall`).
+   * @param stalledUntil - until when master `node` is stopped (`redisStall`): its commands wait. Default: never.
+   */
+  constructor(
+    mock: Redis | readonly Redis[],
+    scheduler: Scheduler,
+    applied: () => void,
+    loop?: ProcessFreeze,
+    stalledUntil: (node: number) => number = () => 0,
+  ) {
     this.#loop = loop;
-    this.#mock = mock;
+    this.#stalledUntil = stalledUntil;
+    this.#mocks = Array.isArray(mock) ? mock : [mock as Redis];
     this.#scheduler = scheduler;
     this.#applied = applied;
-    this.redis = new Proxy(mock, {
-      get: (target, prop) => {
-        if (typeof prop === 'string' && WRAPPED.has(prop)) {
-          return (...args: unknown[]) => this.#send(prop, args);
-        }
-        if (prop === 'duplicate') return () => this.#subscriber(target.duplicate());
-        return this.#passThrough(target, prop);
-      },
-    });
+    this.masters = this.#mocks.map(
+      (mock, node) =>
+        new Proxy(mock, {
+          get: (target, prop) => {
+            if (typeof prop === 'string' && WRAPPED.has(prop)) {
+              return (...args: unknown[]) => this.#send(node, prop, args);
+            }
+            if (prop === 'duplicate') return () => this.#subscriber(target.duplicate());
+            return this.#passThrough(target, prop);
+          },
+        }),
+    );
+    const [first] = this.masters;
+    if (!first) throw new RangeError('FaultyConnection: no mock instance');
+    this.redis = first;
   }
 
   /**
@@ -140,35 +162,41 @@ export class FaultyConnection {
 
   /** Closes the underlying mock instance. */
   disconnect(): void {
-    this.#mock.disconnect();
+    for (const mock of this.#mocks) mock.disconnect();
     for (const duplicate of this.#duplicates) duplicate.disconnect();
   }
 
-  #send(name: string, args: unknown[]): Promise<unknown> {
+  #send(node: number, name: string, args: unknown[]): Promise<unknown> {
     return new Promise((resolve, reject) => {
       void this.#scheduler
         .schedule(Promise.resolve(), name)
-        .then(() => this.#arrive(name, args, resolve, reject));
+        .then(() => this.#arrive(node, name, args, resolve, reject));
     });
   }
 
-  #arrive(name: string, args: unknown[], resolve: (v: unknown) => void, reject: (e: Error) => void): void {
+  #arrive(
+    node: number,
+    name: string,
+    args: unknown[],
+    resolve: (v: unknown) => void,
+    reject: (e: Error) => void,
+  ): void {
     const f = this.faults;
     if (f.crashed) return;
-    if (Date.now() < f.pausedUntil) {
-      setTimeout(() => this.#arrive(name, args, resolve, reject), f.pausedUntil - Date.now());
+    const until = Math.max(f.pausedUntil, this.#stalledUntil(node));
+    if (Date.now() < until) {
+      setTimeout(() => this.#arrive(node, name, args, resolve, reject), until - Date.now());
       return;
     }
     if (Date.now() < f.failUntil) {
       reject(new InjectedFaultError(`chaos: ${name} failed (injected connection error)`));
       return;
     }
+    const mock = this.#mocks[node] as Redis;
     let reply: Promise<unknown>;
     try {
-      const command = (this.#mock as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[name];
-      reply = command
-        ? command.apply(this.#mock, args)
-        : Promise.reject(new Error(`unknown command ${name}`));
+      const command = (mock as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[name];
+      reply = command ? command.apply(mock, args) : Promise.reject(new Error(`unknown command ${name}`));
     } catch (error) {
       reply = Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }

@@ -12,7 +12,8 @@ export const USAGE = `Usage: deadbolt-chaos [options]
 
   --backend mock|redis        virtual time (default) or real redis-server processes
   --topology T[,T...]         servers of the redis backend: single (default), quorum3, quorum5, cluster,
-                              replicated (a master and one replica, for --faults failover);
+                              replicated (a master and one replica, for --faults failover); the mock backend
+                              takes single, quorum3 and quorum5 (one mock store per master);
                               several run one after the other (one JUnit test case each)
   --processes inline|child    redis backend: clients in this process (default) or one child process each,
                               so that a pause really stops the client (SIGSTOP)

@@ -16,11 +16,16 @@ export const ALL_FAULTS = [
  * recorded with them, stay as they were: `waiterStall` (a client's whole process freezes while it waits for the
  * lock; with contention also right before a holder releases to it), `multiSlot` (acquires that lock the key
  * together with a key of another Cluster slot, for a lock with `multiKey`) and `idleGap` (every holder lets go and the
- * key stays untouched past the lock's key lifetime, so that its fence counter expires and restarts).
+ * key stays untouched past the lock's key lifetime, so that its fence counter expires and restarts) and `sideLock` (a
+client's lock client also locks a second key at the moment it acquires the run's key, so that it holds two locks
+whose renewals fall due together and go in one batch).
  */
-export const OPT_IN_FAULTS = ['waiterStall', 'multiSlot', 'idleGap'] as const;
+export const OPT_IN_FAULTS = ['waiterStall', 'multiSlot', 'idleGap', 'sideLock'] as const;
 
-/** Faults that need real processes and sockets: the `redis` backend only. */
+/**
+ * Faults that need real processes and sockets: the `redis` backend only, except `redisStall`, which the mock
+ * backend (see {@link MOCK_SERVER_FAULTS}) runs too.
+ */
 export const REAL_ONLY_FAULTS = [
   'reset',
   'redisStall',
@@ -29,6 +34,12 @@ export const REAL_ONLY_FAULTS = [
   'dropInFlight',
   'failover',
 ] as const;
+
+/**
+ * Server faults the `mock` backend runs as well, on virtual time: `redisStall` (a master holds every command that
+ * reaches it until the stall ends; on a quorum topology, one master of several).
+ */
+export const MOCK_SERVER_FAULTS = ['redisStall'] as const;
 
 /** The default fault set of the `redis` backend: everything, except a restart (beyond every lock's bounds). */
 export const REAL_FAULTS = [...ALL_FAULTS, 'reset', 'redisStall'] as const;
@@ -39,7 +50,8 @@ export const REAL_FAULTS = [...ALL_FAULTS, 'reset', 'redisStall'] as const;
  * `renewalFailure` (commands fail unapplied), `lostReply` (applied, reply lost), `latency` (replies delayed, with
  * jitter on real Redis), `lostWakeup` (pub/sub messages dropped), `clockJump`, `clockDrift`,
  * `waiterStall` (a waiting client's process freezes: its timers and socket reads wait), `multiSlot` (multi-key
- * acquires across Cluster slots), `idleGap` (a quiet spell past the lock's key lifetime); real Redis only:
+ * acquires across Cluster slots), `idleGap` (a quiet spell past the lock's key lifetime), `sideLock` (a second
+ * lock held beside the run's key by the same lock client); real Redis only:
  * `reset` (the client's connections are reset), `redisStall` (a node is SIGSTOPped, then SIGCONTed) and
  * `redisRestart` (a node restarts with an empty dataset), and, drawn only when asked for, `redisStallOnWait` (a
  * client starts waiting while another holds the lock, and a node is SIGSTOPped for 1 to 4 ttls the moment its

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { CHAOS_OTHER_KEY } from '../world/World.js';
+import { clientWait } from './clientWait.js';
 import type { ScheduleShape } from './commands.js';
 import { Step } from './Step.js';
 
@@ -16,16 +17,14 @@ import { Step } from './Step.js';
  */
 export function multiSlotCommands(shape: ScheduleShape): fc.Arbitrary<Step>[] {
   if (!shape.faults.includes('multiSlot')) return [];
-  const both = fc
-    .tuple(fc.nat(shape.clients - 1), fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 2 * shape.ttl })))
-    .map(
-      ([i, wait]) =>
-        new Step(
-          `acquireBoth(c${i}, wait=${wait})`,
-          (w) => w.clients[i]?.acquire(wait, [CHAOS_OTHER_KEY]),
-          'multiSlot',
-        ),
-    );
+  const both = clientWait(shape).map(
+    ([i, wait]) =>
+      new Step(
+        `acquireBoth(c${i}, wait=${wait})`,
+        (w) => w.clients[i]?.acquire(wait, [CHAOS_OTHER_KEY]),
+        'multiSlot',
+      ),
+  );
   // A multi-slot holder that crashes the moment it is granted (it never extends or releases), and another client
   // that then waits for the key alone.
   const abandoned = fc.nat(shape.clients - 1).map(

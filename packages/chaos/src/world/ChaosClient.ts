@@ -60,6 +60,8 @@ export class ChaosClient {
   /** When its acquire in flight began (reference ms), if one is. */
   #acquiringSince: number | undefined;
   #working = false;
+  /** A second lock its lock client takes beside the run's key (`sideLock`): not in the history, released with it. */
+  #beside: Promise<LockHandle | null> | undefined;
   /** The clients of this client's process, itself included (in client order). */
   readonly process: readonly ChaosClient[];
 
@@ -169,7 +171,10 @@ export class ChaosClient {
       (handle) => {
         this.#acquiring = false;
         if (this.crashed) return;
-        if (!handle) return history.complete(op, 'fail');
+        if (!handle) {
+          this.#releaseBeside();
+          return history.complete(op, 'fail');
+        }
         this.held = handle;
         this.heldShared = shared;
         const remaining = handle.remaining?.();
@@ -193,9 +198,36 @@ export class ChaosClient {
       (error: unknown) => {
         this.#acquiring = false;
         if (this.crashed) return;
+        this.#releaseBeside();
         history.complete(op, this.env.isBusy(error) ? 'fail' : 'unknown', { error: String(error) });
       },
     );
+  }
+
+  /**
+   * `sideLock`: starts an acquire of the run's key (as {@link acquire}) and, at the same moment, one attempt of its
+   * lock client at `key` alone, with the same ttl and mode: it then holds two locks that renew together. No-op while
+   * holding or acquiring.
+   */
+  acquireBeside(wait: number, key: string): void {
+    if (this.#stopped || this.held || this.#acquiring || this.#beside) return;
+    const { ttl } = this.env;
+    const limit = this.env.limit ?? 1;
+    const { lock } = this;
+    this.#beside = this.#as(() => lock.acquire(key, { ttl, wait: 0, ...(limit > 1 ? { limit } : {}) })).catch(
+      () => null,
+    );
+    this.acquire(wait);
+    if (!this.#acquiring) this.#releaseBeside();
+  }
+
+  /** Releases the second lock, if it holds one (not recorded: it is not the run's key). */
+  #releaseBeside(): void {
+    const beside = this.#beside;
+    this.#beside = undefined;
+    void beside
+      ?.then((handle) => (handle && !this.crashed ? this.#as(() => handle.release()) : undefined))
+      .catch(() => {});
   }
 
   /** Releases what it holds; belief ends at the invocation. A client busy with its work finishes it first. */
@@ -211,6 +243,7 @@ export class ChaosClient {
       op,
       this.#as(() => held.release()),
     );
+    this.#releaseBeside();
   }
 
   /** Extends what it holds. */

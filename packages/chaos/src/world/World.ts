@@ -8,7 +8,7 @@ import { StoreObserver } from '../backend/StoreObserver.js';
 import { VIRTUAL_EPOCH_MS, VirtualClock, flushMicrotasks } from '../backend/VirtualClock.js';
 import { countedModes, History } from '../history/History.js';
 import { ChaosClient, type ClientEnv } from './ChaosClient.js';
-import type { ChaosWorld } from './ChaosWorld.js';
+import type { ChaosWorld, ServerFaults } from './ChaosWorld.js';
 import { ClientClock } from './ClientClock.js';
 import { historyParams } from './historyParams.js';
 import { processMembers } from './processes.js';
@@ -32,6 +32,11 @@ export interface WorldConfig {
   readonly limit?: number;
   /** Whether acquires may ask for read shares (`ChaosOptions.sharedRatio` above 0). Default `false`. */
   readonly shared?: boolean;
+  /**
+   * Independent masters, each its own ioredis-mock store (topologies `quorum3`, `quorum5`): every client locks
+   * across all of them, and the lease is the one a majority holds. Default `1`.
+   */
+  readonly masters?: number;
 }
 
 /** The user key every client contends for. */
@@ -41,7 +46,8 @@ export const CHAOS_KEY = 'resource';
 export const CHAOS_OTHER_KEY = 'other';
 
 /**
- * One run's universe on the virtual-time backend: a fake clock, one shared ioredis-mock store, N clients each on
+ * One run's universe on the virtual-time backend: a fake clock, one shared ioredis-mock store (one per master on a
+ * quorum), N clients each on
  * its own faulty connection, the two protected resources, and the history.
  */
 export class World implements ChaosWorld {
@@ -50,8 +56,13 @@ export class World implements ChaosWorld {
   readonly config: WorldConfig;
   /** How many steps of each kind ran (for the fault-mix statistics). */
   readonly stepCounts = new Map<string, number>();
+  /** `redisStall` on virtual time: a master holds every command that reaches it until its stall ends. */
+  readonly server: ServerFaults;
+  /** Until when (reference ms) each master is stalled. */
+  readonly #stalledUntil: number[];
   readonly #clock: VirtualClock;
-  readonly #root: InstanceType<typeof RedisMock>;
+  /** One store per master (one, unless a quorum). */
+  readonly #roots: InstanceType<typeof RedisMock>[];
   readonly #observer: StoreObserver;
   readonly #leaseKey: string;
   /** Counted modes: the lock's holders set of the key (see `LockAdapter.holdersKey`). */
@@ -77,21 +88,35 @@ export class World implements ChaosWorld {
         leases: 'exact',
         ...(config.limit === undefined ? {} : { limit: config.limit }),
         ...(config.shared === undefined ? {} : { shared: config.shared }),
+        ...((config.masters ?? 1) > 1 ? { voters: config.masters } : {}),
       }),
       () => this.#clock.now(),
     );
-    this.#root = this.#clock.run(() => new RedisMock({ host: 'deadbolt-chaos', port: 1 }));
-    const store = this.#root as unknown as { data: { clear(): void }; expires: { clear(): void } };
-    store.data.clear();
-    // Each client and its subscriber listen for key changes: more than Node's default 10 listeners is expected.
-    (
-      this.#root as unknown as { context: { modifiedKeyEvents: { setMaxListeners(n: number): void } } }
-    ).context.modifiedKeyEvents.setMaxListeners(0);
-    store.expires.clear();
+    // ioredis-mock instances on different ports keep separate data: one port per master.
+    this.#roots = Array.from({ length: config.masters ?? 1 }, (_, i) =>
+      this.#clock.run(() => new RedisMock({ host: 'deadbolt-chaos', port: 1 + i })),
+    );
+    this.#stalledUntil = this.#roots.map(() => 0);
+    this.server = {
+      nodes: this.#roots.length,
+      stall: (node, ms) => {
+        this.#stalledUntil[node] = Math.max(this.#stalledUntil[node] ?? 0, Date.now() + ms);
+      },
+      restart: () => Promise.reject(new Error('the mock backend cannot restart a master')),
+    };
+    for (const root of this.#roots) {
+      const store = root as unknown as { data: { clear(): void }; expires: { clear(): void } };
+      store.data.clear();
+      // Each client and its subscriber listen for key changes: more than Node's default 10 listeners is expected.
+      (
+        root as unknown as { context: { modifiedKeyEvents: { setMaxListeners(n: number): void } } }
+      ).context.modifiedKeyEvents.setMaxListeners(0);
+      store.expires.clear();
+    }
     this.#leaseKey = lock.leaseKey(CHAOS_KEY);
     this.#holdersKey = countedModes(this.history.params) ? lock.holdersKey?.(CHAOS_KEY) : undefined;
     this.#observer = new StoreObserver(
-      this.#root,
+      this.#roots,
       this.history,
       new Map([[this.#leaseKey, CHAOS_KEY]]),
       VIRTUAL_EPOCH_MS,
@@ -120,17 +145,24 @@ export class World implements ChaosWorld {
     for (let id = 0; id < config.clients; id += perProcess) {
       // A process's commands are known by its first client (see `checkOwnership`).
       const connection = new FaultyConnection(
-        this.#root.duplicate(),
+        this.#roots.map((root) => root.duplicate()),
         config.scheduler,
         () => this.#observer.afterCommand(id),
         config.freezes === true ? new ProcessFreeze() : undefined,
+        (node) => this.#stalledUntil[node] ?? 0,
       );
       const clock = new ClientClock(() => this.#clock.now());
       const random = seededRandom(config.seed + id + 1);
       let client: LockClient;
       try {
         client = connection.runAs(() =>
-          connectAdapter(lock, { redis: connection.redis, now: clock.now, random, id }),
+          connectAdapter(lock, {
+            redis: connection.redis,
+            ...(connection.masters.length > 1 ? { target: [...connection.masters] } : {}),
+            now: clock.now,
+            random,
+            id,
+          }),
         );
       } catch (error) {
         // A broken adapter must not leave the fake clock and the seeded Math.random installed.
@@ -223,8 +255,10 @@ export class World implements ChaosWorld {
     this.#clock.uninstall();
     Math.random = this.#originalRandom;
     for (const connection of new Set(this.clients.map((c) => c.connection))) connection.disconnect();
-    this.#root.disconnect();
-    // Subscribers of this run must not linger on the store's shared channel emitters.
-    (this.#root as unknown as { channels: { removeAllListeners(): void } }).channels.removeAllListeners();
+    for (const root of this.#roots) {
+      root.disconnect();
+      // Subscribers of this run must not linger on the store's shared channel emitters.
+      (root as unknown as { channels: { removeAllListeners(): void } }).channels.removeAllListeners();
+    }
   }
 }

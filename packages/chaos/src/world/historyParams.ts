@@ -30,7 +30,9 @@ export function historyParams(
   return {
     ...((run.limit ?? 1) > 1 ? { limit: run.limit } : {}),
     ...(run.shared === true ? { shared: true } : {}),
-    ...(lock.fair === true ? { fair: true } : {}),
+    // A fair queue lives on one node: across a quorum of masters the votes are not queued (deadbolt's are not), so
+    // arrival order is not held to there.
+    ...(lock.fair === true && (run.voters ?? 1) <= 1 ? { fair: true } : {}),
     ttl: run.ttl,
     driftFactor: lock.driftFactor,
     retryBound: lock.retryBound(run.ttl),
