@@ -113,7 +113,10 @@ describe('blind spots (issue 18)', function () {
       const result = await caughtAndReplayed(brokenLocks.secondsTtl, { runs: 100 });
       const ttl = result.counterexample!.ttl;
       expect(ttl % 1_000, `ttl ${ttl}`).to.not.equal(0);
-      expect(result.statistics.ttl.max - result.statistics.ttl.min, 'ttls drawn').to.be.greaterThan(0);
+      // The failing run may stop at its first schedule (S10 sees the rounded-up lease at once), so the spread of
+      // ttls is shown on a correct lock over the same default options.
+      const passing = await assertLockCorrect(deadboltAdapter(), { runs: 10, seed: 42 });
+      expect(passing.statistics.ttl.max - passing.statistics.ttl.min, 'ttls drawn').to.be.greaterThan(0);
     });
   });
 
