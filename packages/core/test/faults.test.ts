@@ -98,9 +98,11 @@ describeEachClient('faults on a real Redis', function (kind) {
     const reply = lossy.loseNextReply();
     await expect(holder.release()).to.be.rejectedWith(LockRedisError);
     const lock = await waiting;
+    // Released, handed over, and which of the lock's keys was handed (the first).
     expect(await reply, 'the lost reply: released, and handed over').to.deep.equal([
       1,
       `${lock.token}:${holder.fence + 1}`,
+      1,
     ]);
     // A heartbeat found the handed lease its own and took the next fence, before that lease could lapse.
     expect(lock.fence).to.equal(holder.fence + 2);
