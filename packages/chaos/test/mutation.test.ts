@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { MUTANTS } from '../scripts/mutation/mutants.js';
+import { renderReport, type MeasuredRun } from '../scripts/mutation/report.js';
 import { runMutant } from '../scripts/mutation/runMutant.js';
 
 /** Schedules per battery run in this sample (the full `pnpm mutation` runs 100 to 150 each). */
@@ -22,6 +24,14 @@ const SAMPLE = [
 
 describe('mutation sample: the harness kills mutants of the core (pnpm mutation)', function () {
   this.timeout(120_000);
+
+  it('docs/mutation.md states the score that `pnpm mutation --report` renders from docs/mutation.json', () => {
+    const read = (name: string) => readFileSync(new URL(`../../../docs/${name}`, import.meta.url), 'utf8');
+    const rendered = renderReport(JSON.parse(read('mutation.json')) as MeasuredRun);
+    const score = /\*\*Harness alone: .*?\*\*/.exec(rendered)?.[0];
+    expect(score, 'the score line of the rendered report').to.be.a('string');
+    expect(read('mutation.md')).to.include(score);
+  });
 
   it(`the unmutated lock passes the sample's runs (${SCHEDULES} schedules each)`, async () => {
     const outcome = await runMutant(undefined, ['defaults', 'idleGap', 'sideLock'], { schedules: SCHEDULES });

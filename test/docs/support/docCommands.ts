@@ -180,6 +180,24 @@ export const TESTED_ELSEWHERE: readonly ElsewhereCommand[] = [
     why: 'the test runs scripts/release.ts --dry-run itself, after the build `pnpm test` made (pnpm release builds first)',
   },
   { command: 'pnpm bench --quick', file: 'test/bench.test.ts', mentions: "'--quick'", why: 'about a minute' },
+  ...['pnpm mutation', 'pnpm mutation acquire-owner-check fence-equal-allowed'].map((command) => ({
+    command,
+    file: 'packages/chaos/test/mutation.test.ts',
+    mentions: "id: 'fence-equal-allowed'",
+    why: 'every mutant against the whole battery takes about 25 minutes; the test runs a fixed sample of the mutants (these two among them) through the same runMutant',
+  })),
+  {
+    command: 'pnpm mutation --only id,id --runs run,run',
+    file: 'packages/chaos/test/mutation.test.ts',
+    mentions: 'runMutant(mutant, [run]',
+    why: 'each case of the sample runs one mutant on one chosen battery run, as --only with --runs does',
+  },
+  {
+    command: 'pnpm mutation --report',
+    file: 'packages/chaos/test/mutation.test.ts',
+    mentions: 'renderReport(',
+    why: 'it rewrites docs/mutation.md; the test renders the report from docs/mutation.json and finds its score in the committed file',
+  },
   {
     command:
       'deadbolt-chaos --backend redis --topology cluster --runs 3 --ttl 500 --operations 25 --clients 3',
