@@ -4,7 +4,14 @@ import { median, medianRoundRatio } from '../results.js';
 import type { Timing } from '../timing.js';
 import type { WorkerHandle } from '../WorkerHandle.js';
 import { FRAMEWORKS, type Framework, type Variant } from './frameworks.js';
-import { combine, cpuPerResponse, loadTest, type CpuClock, type HttpMeasurement } from './loadTest.js';
+import {
+  combine,
+  cpuPerResponse,
+  loadTest,
+  warmUp,
+  type CpuClock,
+  type HttpMeasurement,
+} from './loadTest.js';
 
 /** The design brief's target: the route with the middleware serves ≥ this share of its throughput without. */
 export const MIDDLEWARE_TARGET = 0.75;
@@ -15,6 +22,11 @@ export const RAW_LOCK_TARGET = 0.9;
  * six orders once (see {@link roundOrder}), so every variant runs first, second and last equally often.
  */
 const ROUNDS = 6;
+/**
+ * Requests each variant answers before a full run measures it (besides the timed warm-up), so that the JIT has
+ * compiled its path however slowly the loaded machine serves it: the worker's CPU time includes the compiler's.
+ */
+export const WARMUP_REQUESTS = 3_000;
 /** Time allowed for a worker to start or stop an app. */
 const GRACE_MS = 30_000;
 /** The variants, in the order of the first round (later rounds alternate). */
@@ -118,6 +130,7 @@ export async function runMiddleware(plan: MiddlewarePlan): Promise<MiddlewareRes
         (await plan.worker.request({ type: 'usage' }, 'usage', GRACE_MS)).cpuMicros;
       const runs: Record<Variant, HttpMeasurement[]> = { plain: [], floor: [], locked: [] };
       for (const variant of VARIANTS) {
+        if (!plan.timing.singleRound) await warmUp(port, variant, WARMUP_REQUESTS);
         await loadTest(port, variant, plan.timing.warmupMs, `warmup-${variant}`, cpuClock);
       }
       for (let round = 0; round < rounds; round++) {

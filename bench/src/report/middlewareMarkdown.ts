@@ -9,6 +9,7 @@ import {
   RAW_LOCK_TARGET,
   rawLockRatio,
   variantRatio,
+  WARMUP_REQUESTS,
   type MiddlewareResult,
 } from '../middleware/runMiddleware.js';
 import type { Timing } from '../timing.js';
@@ -94,7 +95,7 @@ export function renderMiddleware(results: readonly MiddlewareResult[], timing: T
     connections: CONNECTIONS,
     measureSeconds: timing.measureMs / 1000,
     rounds: first.rounds,
-    warmupSeconds: timing.warmupMs / 1000,
+    warmup: `${timing.singleRound ? '' : `${formatCount(WARMUP_REQUESTS)} requests, then `}${timing.warmupMs / 1000} s`,
     target: MIDDLEWARE_TARGET_TEXT,
     table: table.join('\n'),
   });
