@@ -21,17 +21,38 @@ export interface ScenarioResult {
  * median also drops a round that a burst of load on the machine hit. NaN when a throughput is 0 throughout.
  */
 export function pairedRatio(row: LibraryResult, other: LibraryResult): number {
-  const ours = row.measurement.roundThroughputs;
-  const theirs = other.measurement.roundThroughputs;
-  const ratios = ours
-    .map((value, round) => value / (theirs[round] ?? Number.NaN))
-    .filter((ratio) => Number.isFinite(ratio))
-    .sort((a, b) => a - b);
-  if (ratios.length === 0) return row.measurement.throughput / other.measurement.throughput;
-  const middle = ratios.length >> 1;
-  return ratios.length % 2 === 1
-    ? (ratios[middle] ?? Number.NaN)
-    : ((ratios[middle - 1] ?? Number.NaN) + (ratios[middle] ?? Number.NaN)) / 2;
+  const ratio = medianRoundRatio(row.measurement.roundThroughputs, other.measurement.roundThroughputs);
+  return Number.isNaN(ratio) ? row.measurement.throughput / other.measurement.throughput : ratio;
+}
+
+/**
+ * The median over rounds of `ours[round] / theirs[round]`, skipping rounds whose ratio is not finite; NaN when
+ * none is left.
+ *
+ * @example
+ * ```ts
+ * medianRoundRatio([90, 180, 20], [100, 200, 100]) // 0.9: the round a burst of load hit is dropped
+ * ```
+ */
+export function medianRoundRatio(ours: readonly number[], theirs: readonly number[]): number {
+  return median(ours.map((value, round) => value / (theirs[round] ?? Number.NaN)));
+}
+
+/**
+ * The median of the finite `values` (the middle two averaged for an even count); NaN when there is none.
+ *
+ * @example
+ * ```ts
+ * median([3, 1, Number.NaN, 2, 10]) // 2.5
+ * ```
+ */
+export function median(values: readonly number[]): number {
+  const sorted = values.filter((value) => Number.isFinite(value)).sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1
+    ? (sorted[middle] ?? Number.NaN)
+    : ((sorted[middle - 1] ?? Number.NaN) + (sorted[middle] ?? Number.NaN)) / 2;
 }
 
 /**

@@ -1,14 +1,32 @@
 import type { RedisServer } from '@deadbolt/testing';
-import { formatCount, formatMs, formatRatio } from '../report/format.js';
+import { formatCount, formatMicros, formatMs, formatRatio } from '../report/format.js';
+import { median, medianRoundRatio } from '../results.js';
 import type { Timing } from '../timing.js';
 import type { WorkerHandle } from '../WorkerHandle.js';
 import { FRAMEWORKS, type Framework, type Variant } from './frameworks.js';
-import { combine, loadTest, type HttpMeasurement } from './loadTest.js';
+import {
+  combine,
+  cpuPerResponse,
+  loadTest,
+  warmUp,
+  type CpuClock,
+  type HttpMeasurement,
+} from './loadTest.js';
 
 /** The design brief's target: the route with the middleware serves ≥ this share of its throughput without. */
 export const MIDDLEWARE_TARGET = 0.75;
-/** Rounds per variant in a full run (the variants alternate which goes first); `--quick` measures one. */
-const ROUNDS = 2;
+/** Issue 20's target: the route with `lockRequests` serves ≥ this share of its throughput behind the raw lock. */
+export const RAW_LOCK_TARGET = 0.9;
+/**
+ * Rounds per variant in a full run; `--quick` measures one. Six rounds run the three variants in each of their
+ * six orders once (see {@link roundOrder}), so every variant runs first, second and last equally often.
+ */
+const ROUNDS = 6;
+/**
+ * Requests each variant answers before a full run measures it (besides the timed warm-up), so that the JIT has
+ * compiled its path however slowly the loaded machine serves it: the worker's CPU time includes the compiler's.
+ */
+export const WARMUP_REQUESTS = 3_000;
 /** Time allowed for a worker to start or stop an app. */
 const GRACE_MS = 30_000;
 /** The variants, in the order of the first round (later rounds alternate). */
@@ -22,6 +40,8 @@ export interface MiddlewareResult {
   readonly floor: HttpMeasurement;
   readonly locked: HttpMeasurement;
   readonly rounds: number;
+  /** Each variant's measurement in each round, in round order (see {@link variantRatio}). */
+  readonly runs: Readonly<Record<Variant, readonly HttpMeasurement[]>>;
 }
 
 /** What {@link runMiddleware} needs: the Redis the locks live on, a worker to serve the app, and the timing. */
@@ -34,14 +54,66 @@ export interface MiddlewarePlan {
   readonly frameworks?: readonly Framework[];
 }
 
-/** With-middleware throughput ÷ without. */
+/**
+ * Throughput of `variant` ÷ throughput of `base`: the median over rounds of the two variants' ratio in the same
+ * round (see `medianRoundRatio`), so the machine's speed drifting between rounds (the load of its neighbours)
+ * is not carried into it; the ratio of totals when no round has both.
+ */
+export function variantRatio(result: MiddlewareResult, variant: Variant, base: Variant): number {
+  const throughputs = (of: Variant): number[] => result.runs[of].map((run) => run.throughput);
+  const paired = medianRoundRatio(throughputs(variant), throughputs(base));
+  return Number.isNaN(paired) ? result[variant].throughput / result[base].throughput : paired;
+}
+
+/** With-middleware throughput ÷ without, paired by round. */
 export function overheadRatio(result: MiddlewareResult): number {
-  return result.locked.throughput / result.plain.throughput;
+  return variantRatio(result, 'locked', 'plain');
+}
+
+/** With-middleware throughput ÷ behind the raw lock, paired by round. */
+export function rawLockRatio(result: MiddlewareResult): number {
+  return variantRatio(result, 'locked', 'floor');
 }
 
 /**
- * For each framework: the worker starts the app, autocannon (in this process) warms both variants up, then
- * measures them in alternating order, `timing.measureMs` per variant split over the rounds.
+ * The app's CPU time per response of `variant`, in µs: the median over rounds, so that a window that a burst of
+ * the machine's other load (or the JIT's first compilations) slowed does not enter it.
+ */
+export function cpuPerRequest(result: MiddlewareResult, variant: Variant): number {
+  return median(result.runs[variant].map(cpuPerResponse));
+}
+
+/**
+ * The app's CPU time per request that `lockRequests` costs beyond the raw lock, in µs: the median over rounds
+ * of the difference within each round.
+ */
+export function extraCpuPerRequest(result: MiddlewareResult): number {
+  const floor = result.runs.floor;
+  return median(result.runs.locked.map((run, round) => cpuPerResponse(run) - cpuOf(floor[round])));
+}
+
+function cpuOf(run: HttpMeasurement | undefined): number {
+  return run === undefined ? Number.NaN : cpuPerResponse(run);
+}
+
+/**
+ * The variants in the order of `round`: the rotation by `round`, reversed in odd rounds, so six rounds run
+ * each of the six orders once.
+ *
+ * @example
+ * ```ts
+ * roundOrder(1) // ['plain', 'locked', 'floor']
+ * ```
+ */
+export function roundOrder(round: number): Variant[] {
+  const rotated = VARIANTS.map((_, index) => VARIANTS[(index + round) % VARIANTS.length] as Variant);
+  return round % 2 === 0 ? rotated : rotated.reverse();
+}
+
+/**
+ * For each framework: the worker starts the app, autocannon (in this process) warms the variants up, then
+ * measures them in short windows, `timing.measureMs` per variant split over the rounds, each round in another
+ * order (see {@link roundOrder}); the worker's CPU time is read around every window.
  */
 export async function runMiddleware(plan: MiddlewarePlan): Promise<MiddlewareResult[]> {
   const results: MiddlewareResult[] = [];
@@ -54,13 +126,17 @@ export async function runMiddleware(plan: MiddlewarePlan): Promise<MiddlewareRes
       GRACE_MS,
     );
     try {
+      const cpuClock: CpuClock = async () =>
+        (await plan.worker.request({ type: 'usage' }, 'usage', GRACE_MS)).cpuMicros;
       const runs: Record<Variant, HttpMeasurement[]> = { plain: [], floor: [], locked: [] };
       for (const variant of VARIANTS) {
-        await loadTest(port, variant, plan.timing.warmupMs, `warmup-${variant}`);
+        if (!plan.timing.singleRound) await warmUp(port, variant, WARMUP_REQUESTS);
+        await loadTest(port, variant, plan.timing.warmupMs, `warmup-${variant}`, cpuClock);
       }
       for (let round = 0; round < rounds; round++) {
-        const order = round % 2 === 0 ? VARIANTS : [...VARIANTS].reverse();
-        for (const variant of order) runs[variant].push(await loadTest(port, variant, windowMs, `r${round}`));
+        for (const variant of roundOrder(round)) {
+          runs[variant].push(await loadTest(port, variant, windowMs, `r${round}`, cpuClock));
+        }
       }
       const result = {
         framework,
@@ -68,6 +144,7 @@ export async function runMiddleware(plan: MiddlewarePlan): Promise<MiddlewareRes
         floor: combine(runs.floor),
         locked: combine(runs.locked),
         rounds,
+        runs,
       };
       plan.log(middlewareLine(result));
       results.push(result);
@@ -80,7 +157,10 @@ export async function runMiddleware(plan: MiddlewarePlan): Promise<MiddlewareRes
 
 /** The progress line of one framework. */
 function middlewareLine(result: MiddlewareResult): string {
-  const side = (name: string, m: HttpMeasurement): string =>
-    `${name} ${formatCount(m.throughput)} req/s (p99 ${formatMs(m.latencyP99)} ms${m.non2xx + m.errors > 0 ? `, ${m.non2xx} non-2xx, ${m.errors} errors` : ''})`;
-  return `  ${result.framework.name.padEnd(16)}${side('without', result.plain)}  ${side('raw lock', result.floor)}  ${side('with', result.locked)}  ${formatRatio(overheadRatio(result))} × without, ${formatRatio(result.locked.throughput / result.floor.throughput)} × raw lock`;
+  const side = (name: string, variant: Variant): string => {
+    const m = result[variant];
+    return `${name} ${formatCount(m.throughput)} req/s ${formatMicros(cpuPerRequest(result, variant))} µs CPU (p99 ${formatMs(m.latencyP99)} ms${m.non2xx + m.errors > 0 ? `, ${m.non2xx} non-2xx, ${m.errors} errors` : ''})`;
+  };
+  const extra = extraCpuPerRequest(result);
+  return `  ${result.framework.name.padEnd(16)}${side('without', 'plain')}  ${side('raw lock', 'floor')}  ${side('with', 'locked')}  ${formatRatio(overheadRatio(result))} × without, ${formatRatio(rawLockRatio(result))} × raw lock, ${extra >= 0 ? '+' : ''}${formatMicros(extra)} µs CPU/request`;
 }

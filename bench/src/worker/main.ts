@@ -46,6 +46,10 @@ async function handle(message: ToWorker): Promise<FromWorker> {
       await served?.close();
       served = undefined;
       return { type: 'unserved' };
+    case 'usage': {
+      const { user, system } = process.cpuUsage();
+      return { type: 'usage', cpuMicros: user + system };
+    }
     case 'soak': {
       const { runSoak } = await import('../soak/soakLoop.js');
       return { type: 'soaked', result: await runSoak(message) };

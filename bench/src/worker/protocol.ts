@@ -61,6 +61,11 @@ export interface UnserveMessage {
   readonly type: 'unserve';
 }
 
+/** Asks for the CPU time the worker process has used so far (the middleware scenario reads it around each run). */
+export interface UsageMessage {
+  readonly type: 'usage';
+}
+
 /** Runs the soak (in a worker forked with `--expose-gc`) and answers when it is done. */
 export interface SoakMessage extends SoakPlan {
   readonly type: 'soak';
@@ -73,7 +78,14 @@ export interface HeldMessage extends HeldPlan {
 
 /** Messages from the benchmark to a worker process. */
 export type ToWorker =
-  OpenMessage | RunMessage | CloseMessage | ServeMessage | UnserveMessage | SoakMessage | HeldMessage;
+  | OpenMessage
+  | RunMessage
+  | CloseMessage
+  | ServeMessage
+  | UnserveMessage
+  | UsageMessage
+  | SoakMessage
+  | HeldMessage;
 
 /** What one worker measured in one run. */
 export interface WorkerResult {
@@ -104,6 +116,8 @@ export type FromWorker =
   | { readonly type: 'closed' }
   | { readonly type: 'serving'; readonly port: number }
   | { readonly type: 'unserved' }
+  /** User plus system CPU time of the worker process since it started, in µs (`process.cpuUsage()`). */
+  | { readonly type: 'usage'; readonly cpuMicros: number }
   | { readonly type: 'soaked'; readonly result: SoakResult }
   | { readonly type: 'held'; readonly result: HeldResult }
   | { readonly type: 'failed'; readonly message: string };

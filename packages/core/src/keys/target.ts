@@ -23,16 +23,21 @@ export function lockTarget(prefix: string, keys: readonly string[]): LockTarget 
   return { keys, leases, channels: leases.map((lease) => lease + KEY_SUFFIX.channel) };
 }
 
-/** How many user keys' Redis key names a locker remembers (hot keys skip encoding). */
+/** How many user keys' Redis key names a locker remembers, at most (hot keys skip encoding). */
 const CACHED_TARGETS = 1_024;
 
 /**
- * The {@link lockTarget} of recently used single keys, so a hot key is validated and encoded once. Bounded: the
- * oldest entry goes when the cache is full. Multi-key locks are built each time.
+ * The {@link lockTarget} of recently used single keys, so a hot key is validated and encoded once. Bounded: two
+ * generations of up to half of {@link CACHED_TARGETS} entries each; when the newer one is full it becomes the
+ * older one and the older one is dropped whole, and a key found in the older one moves to the newer one. Dropping
+ * a generation costs nothing per key, where evicting the oldest entry of one Map on every miss (every lock of a
+ * fresh key, such as a request id) walks past the holes that earlier deletes left at its start. Multi-key locks
+ * are built each time.
  */
 export class TargetCache {
   readonly #prefix: string;
-  readonly #targets = new Map<string, LockTarget>();
+  #newer = new Map<string, LockTarget>();
+  #older = new Map<string, LockTarget>();
 
   constructor(prefix: string) {
     this.#prefix = prefix;
@@ -45,15 +50,27 @@ export class TargetCache {
   get(key: unknown): LockTarget {
     // A one-key list (as middleware key functions give) is cached like the key itself.
     const single = Array.isArray(key) && key.length === 1 ? (key[0] as unknown) : key;
-    const cached = typeof single === 'string' ? this.#targets.get(single) : undefined;
-    if (cached) return cached;
+    if (typeof single === 'string') {
+      const recent = this.#newer.get(single);
+      if (recent) return recent;
+      const older = this.#older.get(single);
+      if (older) {
+        this.#remember(single, older);
+        return older;
+      }
+    }
     const keys = validateKeys(key);
-    const [only] = keys;
-    if (keys.length !== 1 || only === undefined) return lockTarget(this.#prefix, keys);
     const target = lockTarget(this.#prefix, keys);
-    if (this.#targets.size >= CACHED_TARGETS)
-      this.#targets.delete(this.#targets.keys().next().value as string);
-    this.#targets.set(only, target);
+    const [only] = keys;
+    if (keys.length === 1 && only !== undefined) this.#remember(only, target);
     return target;
+  }
+
+  #remember(key: string, target: LockTarget): void {
+    if (this.#newer.size >= CACHED_TARGETS / 2) {
+      this.#older = this.#newer;
+      this.#newer = new Map();
+    }
+    this.#newer.set(key, target);
   }
 }
