@@ -9,7 +9,7 @@ import { FencedResource, PlainResource } from '../world/Resources.js';
 import { historyParams } from '../world/historyParams.js';
 import { processMembers } from '../world/processes.js';
 import { seededRandom } from '../world/random.js';
-import { CHAOS_KEY } from '../world/World.js';
+import { CHAOS_KEY } from '../world/chaosKeys.js';
 import { ChildLockClient } from './child/ChildLockClient.js';
 import { libraryContext, type ChaosClientLibrary } from './clientLibraries.js';
 import { sleepWatchingHost } from './hostStall.js';
