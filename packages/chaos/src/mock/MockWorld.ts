@@ -1,7 +1,7 @@
 import type { Scheduler } from 'fast-check';
 import RedisMock from 'ioredis-mock';
 import { connectAdapter } from '../adapter/connectAdapter.js';
-import type { LockAdapter, LockClient } from '../adapter/LockAdapter.js';
+import type { LockClient } from '../adapter/LockAdapter.js';
 import { FaultyConnection } from './FaultyConnection.js';
 import { dropMockSubscribers, resetMockStore } from './internals.js';
 import { ProcessFreeze } from './ProcessFreeze.js';
@@ -16,24 +16,13 @@ import { historyParams } from '../world/historyParams.js';
 import { processMembers } from '../world/processes.js';
 import { FencedResource, PlainResource } from '../world/Resources.js';
 import { seededRandom } from '../world/random.js';
+import type { WorldConfig } from '../world/WorldConfig.js';
 
-/** How one world is set up. */
-export interface MockWorldConfig {
-  readonly lock: LockAdapter;
-  readonly clients: number;
-  /** Clients sharing one lock client, connection and clock (see `ChaosOptions.clientsPerProcess`). Default `1`. */
-  readonly clientsPerProcess?: number;
-  readonly ttl: number;
-  readonly bounds: 'within' | 'beyond';
+/** How one virtual-time world is set up. */
+export interface MockWorldConfig extends WorldConfig {
   readonly scheduler: Scheduler;
-  /** Seeds `Math.random` and the clients' random sources for the run. */
-  readonly seed: number;
   /** Give each client process an event loop that `waiterStall` can freeze (see `ProcessFreeze`). Default `false`. */
   readonly freezes?: boolean;
-  /** Permits of the key (`ChaosOptions.limit`). Default `1`. */
-  readonly limit?: number;
-  /** Whether acquires may ask for read shares (`ChaosOptions.sharedRatio` above 0). Default `false`. */
-  readonly shared?: boolean;
   /**
    * Independent masters, each its own ioredis-mock store (topologies `quorum3`, `quorum5`): every client locks
    * across all of them, and the lease is the one a majority holds. Default `1`.
