@@ -52,4 +52,4 @@ export {
 export { pathReport, requiredPaths, pathCountsText, type PathReport } from './paths/pathReport.js';
 export { timelines, type BeliefInterval, type KeyTimeline } from './report/intervals.js';
 export { FaultProxy } from './real/FaultProxy.js';
-export { noFaults, type ConnectionFaults } from './backend/FaultyConnection.js';
+export { noFaults, type ConnectionFaults } from './world/ConnectionFaults.js';

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import fc from 'fast-check';
 import { ChaosAdapterError } from './adapter/connectAdapter.js';
-import { startBackend } from './backend/ChaosBackend.js';
+import { startBackend } from './startBackend.js';
 import { checkHistory } from './checker/checkHistory.js';
 import type { Violation } from './checker/Violation.js';
 import type { HistoryEvent } from './history/events.js';
@@ -54,11 +54,11 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosResult>
     replayableScheduler(),
     fc.integer({ min: 0, max: 2 ** 31 - 1 }),
     scheduleArbitrary(config, backend.nodes),
-    async (newScheduler, seed, { ttl, commands: cmds }) => {
+    async (newScheduler, worldSeed, { ttl, commands: cmds }) => {
       const scheduler = newScheduler();
       // A broken adapter fails every schedule the same way: say so once, without building more worlds.
       if (adapterError) throw adapterError;
-      const world = await backend.createWorld({ scheduler, seed, ttl }).catch((error: unknown) => {
+      const world = await backend.createWorld({ scheduler, worldSeed, ttl }).catch((error: unknown) => {
         if (error instanceof ChaosAdapterError) adapterError = error;
         throw error;
       });

@@ -11,7 +11,7 @@ import {
   type ChaosResult,
   type Violation,
 } from '@deadbolt/chaos';
-import { noFaults } from '../src/backend/FaultyConnection.js';
+import { noFaults } from '../src/world/ConnectionFaults.js';
 import { parseCliArgs } from '../src/cli/parseCliArgs.js';
 import { FaultProxy } from '../src/real/FaultProxy.js';
 import { resolveChaosOptions } from '../src/options.js';

@@ -4,7 +4,7 @@ import { brokenLocks, formatHistory, runChaos, type ChaosTopology, type Violatio
 import type { ProxiedConnection } from '../src/real/ProxiedConnection.js';
 import type { RealWorld } from '../src/real/RealWorld.js';
 import { RedisTopology } from '../src/real/RedisTopology.js';
-import { CHAOS_KEY } from '../src/world/World.js';
+import { CHAOS_KEY } from '../src/world/chaosKeys.js';
 import { explain } from './support/explain.js';
 import { realScenario, realUntil } from './support/realScenario.js';
 

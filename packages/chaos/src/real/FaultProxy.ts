@@ -1,5 +1,5 @@
 import { createServer, Socket, type Server } from 'node:net';
-import type { ConnectionFaults } from '../backend/FaultyConnection.js';
+import type { ConnectionFaults } from '../world/ConnectionFaults.js';
 
 /** Pub/sub pushes (`message`, `smessage`) as RESP2 sends them. */
 const PUSH = /^\*3\r\n\$(7\r\nmessage|8\r\nsmessage)\r\n/;

@@ -1,5 +1,5 @@
 import type { Cluster, Redis } from 'ioredis';
-import { noFaults, type ConnectionFaults } from '../backend/FaultyConnection.js';
+import { noFaults, type ConnectionFaults } from '../world/ConnectionFaults.js';
 import type { ClientConnection } from '../world/ChaosClient.js';
 import { connectLibrary, type ChaosClientLibrary, type LibraryConnection } from './clientLibraries.js';
 import { collectClients, connectThrough, ready, type ProxySpec } from './connectThrough.js';

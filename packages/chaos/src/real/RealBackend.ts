@@ -1,4 +1,4 @@
-import type { ChaosBackend } from '../backend/ChaosBackend.js';
+import type { ChaosBackend } from '../world/ChaosBackend.js';
 import type { ChaosConfig } from '../options.js';
 import type { ChaosWorld } from '../world/ChaosWorld.js';
 import { RealWorld } from './RealWorld.js';
@@ -28,7 +28,7 @@ export class RealBackend implements ChaosBackend {
     return new RealBackend(config, await RedisTopology.start(config.topology));
   }
 
-  createWorld({ seed, ttl }: { readonly seed: number; readonly ttl: number }): Promise<ChaosWorld> {
+  createWorld({ worldSeed, ttl }: { readonly worldSeed: number; readonly ttl: number }): Promise<ChaosWorld> {
     const { lock, clients, clientsPerProcess, bounds, processes, client, limit, sharedRatio } = this.#config;
     return RealWorld.create(
       {
@@ -37,7 +37,7 @@ export class RealBackend implements ChaosBackend {
         clientsPerProcess,
         ttl,
         bounds,
-        seed,
+        seed: worldSeed,
         processes,
         client,
         limit,

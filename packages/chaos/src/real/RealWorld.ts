@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { connectAdapter } from '../adapter/connectAdapter.js';
-import type { LockAdapter, LockClient } from '../adapter/LockAdapter.js';
+import type { LockClient } from '../adapter/LockAdapter.js';
 import { countedModes, History } from '../history/History.js';
 import { ChaosClient, type ClientEnv } from '../world/ChaosClient.js';
 import type { ChaosWorld, ServerFaults } from '../world/ChaosWorld.js';
@@ -9,7 +9,8 @@ import { FencedResource, PlainResource } from '../world/Resources.js';
 import { historyParams } from '../world/historyParams.js';
 import { processMembers } from '../world/processes.js';
 import { seededRandom } from '../world/random.js';
-import { CHAOS_KEY } from '../world/World.js';
+import type { WorldConfig } from '../world/WorldConfig.js';
+import { CHAOS_KEY } from '../world/chaosKeys.js';
 import { ChildLockClient } from './child/ChildLockClient.js';
 import { libraryContext, type ChaosClientLibrary } from './clientLibraries.js';
 import { sleepWatchingHost } from './hostStall.js';
@@ -19,22 +20,11 @@ import type { LeaseState, RedisTopology } from './RedisTopology.js';
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** How one real world is set up. */
-export interface RealWorldConfig {
-  readonly lock: LockAdapter;
-  readonly clients: number;
-  /** Clients sharing one lock client, connections and clock (inline only; see `ChaosOptions`). Default `1`. */
-  readonly clientsPerProcess?: number;
-  readonly ttl: number;
-  readonly bounds: 'within' | 'beyond';
-  readonly seed: number;
+export interface RealWorldConfig extends WorldConfig {
   /** Where clients run: in this process (a pause is a partition) or each in a child process (a pause is a SIGSTOP). */
   readonly processes?: 'inline' | 'child';
   /** The client library the lock's connections are made with. Default `'ioredis'`. */
   readonly client?: ChaosClientLibrary;
-  /** Permits of the key (`ChaosOptions.limit`). Default `1`. */
-  readonly limit?: number;
-  /** Whether acquires may ask for read shares. Default `false`. */
-  readonly shared?: boolean;
 }
 
 /**

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { CHAOS_OTHER_KEY } from '../world/World.js';
+import { CHAOS_OTHER_KEY } from '../world/chaosKeys.js';
 import { clientWait } from './clientWait.js';
 import type { ScheduleShape } from './commands.js';
 import { Step } from './Step.js';

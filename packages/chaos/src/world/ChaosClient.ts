@@ -1,5 +1,5 @@
 import type { LockClient, LockHandle } from '../adapter/LockAdapter.js';
-import type { ConnectionFaults } from '../backend/FaultyConnection.js';
+import type { ConnectionFaults } from '../world/ConnectionFaults.js';
 import type { FaultEvent, WriteEvent } from '../history/events.js';
 import type { History } from '../history/History.js';
 import type { ClientClock } from './ClientClock.js';

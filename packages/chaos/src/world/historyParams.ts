@@ -1,7 +1,7 @@
 import type { LockAdapter } from '../adapter/LockAdapter.js';
 import type { HistoryParams } from '../history/History.js';
 import { processOfClients } from './processes.js';
-import { CHAOS_OTHER_KEY } from './World.js';
+import { CHAOS_OTHER_KEY } from './chaosKeys.js';
 
 /**
  * What the checker must know about one run's lock and shape, the same for both backends: its ttl, the lock's

@@ -1,37 +1,28 @@
 import type { Scheduler } from 'fast-check';
 import RedisMock from 'ioredis-mock';
 import { connectAdapter } from '../adapter/connectAdapter.js';
-import type { LockAdapter, LockClient } from '../adapter/LockAdapter.js';
-import { FaultyConnection } from '../backend/FaultyConnection.js';
-import { ProcessFreeze } from '../backend/ProcessFreeze.js';
-import { StoreObserver } from '../backend/StoreObserver.js';
-import { VIRTUAL_EPOCH_MS, VirtualClock, flushMicrotasks } from '../backend/VirtualClock.js';
+import type { LockClient } from '../adapter/LockAdapter.js';
+import { FaultyConnection } from './FaultyConnection.js';
+import { dropMockSubscribers, resetMockStore } from './internals.js';
+import { ProcessFreeze } from './ProcessFreeze.js';
+import { StoreObserver } from './StoreObserver.js';
+import { VIRTUAL_EPOCH_MS, VirtualClock, flushMicrotasks } from './VirtualClock.js';
 import { countedModes, History } from '../history/History.js';
-import { ChaosClient, type ClientEnv } from './ChaosClient.js';
-import type { ChaosWorld, ServerFaults } from './ChaosWorld.js';
-import { ClientClock } from './ClientClock.js';
-import { historyParams } from './historyParams.js';
-import { processMembers } from './processes.js';
-import { FencedResource, PlainResource } from './Resources.js';
-import { seededRandom } from './random.js';
+import { ChaosClient, type ClientEnv } from '../world/ChaosClient.js';
+import type { ChaosWorld, ServerFaults } from '../world/ChaosWorld.js';
+import { CHAOS_KEY } from '../world/chaosKeys.js';
+import { ClientClock } from '../world/ClientClock.js';
+import { historyParams } from '../world/historyParams.js';
+import { processMembers } from '../world/processes.js';
+import { FencedResource, PlainResource } from '../world/Resources.js';
+import { seededRandom } from '../world/random.js';
+import type { WorldConfig } from '../world/WorldConfig.js';
 
-/** How one world is set up. */
-export interface WorldConfig {
-  readonly lock: LockAdapter;
-  readonly clients: number;
-  /** Clients sharing one lock client, connection and clock (see `ChaosOptions.clientsPerProcess`). Default `1`. */
-  readonly clientsPerProcess?: number;
-  readonly ttl: number;
-  readonly bounds: 'within' | 'beyond';
+/** How one virtual-time world is set up. */
+export interface MockWorldConfig extends WorldConfig {
   readonly scheduler: Scheduler;
-  /** Seeds `Math.random` and the clients' random sources for the run. */
-  readonly seed: number;
   /** Give each client process an event loop that `waiterStall` can freeze (see `ProcessFreeze`). Default `false`. */
   readonly freezes?: boolean;
-  /** Permits of the key (`ChaosOptions.limit`). Default `1`. */
-  readonly limit?: number;
-  /** Whether acquires may ask for read shares (`ChaosOptions.sharedRatio` above 0). Default `false`. */
-  readonly shared?: boolean;
   /**
    * Independent masters, each its own ioredis-mock store (topologies `quorum3`, `quorum5`): every client locks
    * across all of them, and the lease is the one a majority holds. Default `1`.
@@ -39,21 +30,15 @@ export interface WorldConfig {
   readonly masters?: number;
 }
 
-/** The user key every client contends for. */
-export const CHAOS_KEY = 'resource';
-
-/** The key `multiSlot` acquires lock together with {@link CHAOS_KEY}: another Cluster slot, on another master. */
-export const CHAOS_OTHER_KEY = 'other';
-
 /**
  * One run's universe on the virtual-time backend: a fake clock, one shared ioredis-mock store (one per master on a
  * quorum), N clients each on
  * its own faulty connection, the two protected resources, and the history.
  */
-export class World implements ChaosWorld {
+export class MockWorld implements ChaosWorld {
   readonly history: History;
   readonly clients: ChaosClient[] = [];
-  readonly config: WorldConfig;
+  readonly config: MockWorldConfig;
   /** How many steps of each kind ran (for the fault-mix statistics). */
   readonly stepCounts = new Map<string, number>();
   /** `redisStall` on virtual time: a master holds every command that reaches it until its stall ends. */
@@ -72,7 +57,7 @@ export class World implements ChaosWorld {
   /** Unwraps the timers that {@link ProcessFreeze} wrapped (when the run freezes processes). */
   readonly #unwrapTimers: () => void;
 
-  constructor(config: WorldConfig) {
+  constructor(config: MockWorldConfig) {
     this.config = config;
     this.#random = seededRandom(config.seed);
     Math.random = this.#random;
@@ -105,13 +90,7 @@ export class World implements ChaosWorld {
       restart: () => Promise.reject(new Error('the mock backend cannot restart a master')),
     };
     for (const root of this.#roots) {
-      const store = root as unknown as { data: { clear(): void }; expires: { clear(): void } };
-      store.data.clear();
-      // Each client and its subscriber listen for key changes: more than Node's default 10 listeners is expected.
-      (
-        root as unknown as { context: { modifiedKeyEvents: { setMaxListeners(n: number): void } } }
-      ).context.modifiedKeyEvents.setMaxListeners(0);
-      store.expires.clear();
+      resetMockStore(root);
     }
     this.#leaseKey = lock.leaseKey(CHAOS_KEY);
     this.#holdersKey = countedModes(this.history.params) ? lock.holdersKey?.(CHAOS_KEY) : undefined;
@@ -257,8 +236,7 @@ export class World implements ChaosWorld {
     for (const connection of new Set(this.clients.map((c) => c.connection))) connection.disconnect();
     for (const root of this.#roots) {
       root.disconnect();
-      // Subscribers of this run must not linger on the store's shared channel emitters.
-      (root as unknown as { channels: { removeAllListeners(): void } }).channels.removeAllListeners();
+      dropMockSubscribers(root);
     }
   }
 }

@@ -1,4 +1,5 @@
 import FakeTimers from '@sinonjs/fake-timers';
+import { pendingFakeTimers, type InstalledClock } from './internals.js';
 import { RunTimers } from './RunTimers.js';
 
 /**
@@ -20,8 +21,6 @@ const FAKED = [
   'performance',
   'hrtime',
 ] as const;
-
-type InstalledClock = ReturnType<ReturnType<typeof FakeTimers.withGlobal>['install']>;
 
 /** Upper bound on timer firings in one `advance`, so a timer loop cannot hang the harness. */
 const MAX_STEPS = 20_000;
@@ -107,6 +106,6 @@ export class VirtualClock {
   }
 
   #timers(): Map<number, { callAt: number }> | undefined {
-    return (this.#clock as unknown as { timers?: Map<number, { callAt: number }> }).timers;
+    return pendingFakeTimers(this.#clock);
   }
 }

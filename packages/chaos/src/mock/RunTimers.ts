@@ -1,9 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { globalTimers } from './internals.js';
 
 /** The run whose code runs now (its world's construction, its schedule's steps, and what they set in motion). */
 const current = new AsyncLocalStorage<RunTimers>();
-
-type TimerFn = (callback: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => unknown;
 
 /**
  * The timers one run owns, told apart from the timers other code sets on the same (global, fake) clock while the
@@ -52,7 +51,7 @@ export class RunTimers {
    * the real functions (and so removes these wrappers).
    */
   wrapGlobals(): void {
-    const g = globalThis as unknown as Record<'setTimeout' | 'setInterval', TimerFn>;
+    const g = globalTimers();
     for (const name of ['setTimeout', 'setInterval'] as const) {
       const set = g[name];
       g[name] = (callback, ms, ...args) => {

@@ -1,9 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { globalTimers } from './internals.js';
 
 /** The simulated process whose code runs now (its lock's calls, timers and socket reads). */
 const running = new AsyncLocalStorage<ProcessFreeze>();
-
-type TimerFn = (callback: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => unknown;
 
 /**
  * One simulated client process's event loop on virtual time, which a `waiterStall` can freeze (as a SIGSTOP or a
@@ -82,7 +81,7 @@ export class ProcessFreeze {
    * outside every process (the harness's own) are left as they are.
    */
   static installTimers(): () => void {
-    const g = globalThis as unknown as Record<'setTimeout' | 'setInterval', TimerFn>;
+    const g = globalTimers();
     const original = { setTimeout: g.setTimeout, setInterval: g.setInterval };
     for (const name of ['setTimeout', 'setInterval'] as const) {
       const set = original[name];

@@ -1,0 +1,92 @@
+/**
+ * The one seam where the virtual-time backend reaches into internals that ioredis-mock, @sinonjs/fake-timers and
+ * Node's global timers do not type: each accessor names what it relies on, so an upgrade that moves one breaks here,
+ * in one file, instead of in a cast somewhere else.
+ */
+import type FakeTimers from '@sinonjs/fake-timers';
+import type { Redis } from 'ioredis';
+
+/** A fake-timers clock installed on the global timers. */
+export type InstalledClock = ReturnType<ReturnType<typeof FakeTimers.withGlobal>['install']>;
+
+/** A timer function as `setTimeout` and `setInterval` are called. */
+export type TimerFn = (callback: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => unknown;
+
+/** The two global timer functions the backend wraps (its own virtual processes' timers). */
+export type GlobalTimers = Record<'setTimeout' | 'setInterval', TimerFn>;
+
+/**
+ * `globalThis` seen as its two timer functions, which the backend reads and replaces.
+ *
+ * @example
+ * ```ts
+ * const timers = globalTimers(); const original = timers.setTimeout
+ * ```
+ */
+export function globalTimers(): GlobalTimers {
+  return globalThis;
+}
+
+/** ioredis-mock's shared store behind every instance made with the same data (its `data`, `expires`, emitters). */
+interface MockStoreInternals {
+  readonly data: { clear(): void };
+  readonly expires: { clear(): void };
+  readonly context: { readonly modifiedKeyEvents: { setMaxListeners(n: number): void } };
+  readonly channels: { removeAllListeners(): void };
+}
+
+/**
+ * Empties an ioredis-mock store (keys and their expiries) and lets any number of clients listen for its key changes
+ * (each client and its subscriber do: more than Node's default 10 listeners is expected).
+ *
+ * @example
+ * ```ts
+ * resetMockStore(new RedisMock())
+ * ```
+ */
+export function resetMockStore(root: Redis): void {
+  const store = root as unknown as MockStoreInternals;
+  store.data.clear();
+  store.context.modifiedKeyEvents.setMaxListeners(0);
+  store.expires.clear();
+}
+
+/**
+ * Removes every pub/sub listener of an ioredis-mock store, so the subscribers of one run do not linger on the
+ * store's shared channel emitters.
+ *
+ * @example
+ * ```ts
+ * root.disconnect(); dropMockSubscribers(root)
+ * ```
+ */
+export function dropMockSubscribers(root: Redis): void {
+  (root as unknown as MockStoreInternals).channels.removeAllListeners();
+}
+
+/**
+ * One of ioredis-mock's command methods by its lower-case name (`eval`, `set`…), or `undefined` if it has none.
+ *
+ * @example
+ * ```ts
+ * const reply = mockCommand(mock, 'get')?.apply(mock, ['k'])
+ * ```
+ */
+export function mockCommand(
+  mock: Redis,
+  name: string,
+): ((...args: unknown[]) => Promise<unknown>) | undefined {
+  return (mock as unknown as Record<string, ((...args: unknown[]) => Promise<unknown>) | undefined>)[name];
+}
+
+/**
+ * The pending timers of a fake-timers clock (its untyped `timers` map: id → the fake time it fires at).
+ *
+ * @example
+ * ```ts
+ * const next = Math.min(...[...(pendingFakeTimers(clock)?.values() ?? [])].map((t) => t.callAt))
+ * ```
+ */
+export function pendingFakeTimers(clock: InstalledClock): Map<number, { callAt: number }> | undefined {
+  return (clock as unknown as { timers?: Map<number, { callAt: number }> }).timers;
+}
