@@ -1,6 +1,6 @@
 import type { LockClient, LockHandle } from '../adapter/LockAdapter.js';
 import type { ConnectionFaults } from '../backend/FaultyConnection.js';
-import type { FaultEvent, WriteEvent } from '../history/events.js';
+import type { FaultEvent, LeftEntry, WriteEvent } from '../history/events.js';
 import type { History } from '../history/History.js';
 import type { ClientClock } from './ClientClock.js';
 import type { FencedResource, PlainResource } from './Resources.js';
@@ -19,6 +19,11 @@ export interface ClientEnv {
   readonly fenced: FencedResource;
   /** The owner token on the lease key as the server holds it now (sync on the mock, a round trip on real Redis). */
   readonly observer: { owner(leaseKey: string): string | null | Promise<string | null> };
+  /**
+   * Mock backend: the entries (on every master) whose token the process of client `by` first put there at or after
+   * `since`, read synchronously (see `TokenEntries`). Default: not observed (real Redis).
+   */
+  readonly entries?: { left(by: number, since: number): LeftEntry[] };
   /** Real time a within-bounds stall leaves before the validity ends, for scheduling slack (ms). Default `0`. */
   readonly stallMargin?: number;
 }
@@ -172,8 +177,10 @@ export class ChaosClient {
         this.#acquiring = false;
         if (this.crashed) return;
         if (!handle) {
+          // Read before anything else runs: what the stores hold at the instant the acquire returned no lock.
+          const left = this.#left(op.tInv);
           this.#releaseBeside();
-          return history.complete(op, 'fail');
+          return history.complete(op, 'fail', left);
         }
         this.held = handle;
         this.heldShared = shared;
@@ -198,10 +205,18 @@ export class ChaosClient {
       (error: unknown) => {
         this.#acquiring = false;
         if (this.crashed) return;
+        const left = this.#left(op.tInv);
         this.#releaseBeside();
-        history.complete(op, this.env.isBusy(error) ? 'fail' : 'unknown', { error: String(error) });
+        history.complete(op, this.env.isBusy(error) ? 'fail' : 'unknown', { error: String(error), ...left });
       },
     );
+  }
+
+  /** What of an acquire begun at `since` the stores hold now (mock backend; nothing when not observed). */
+  #left(since: number): { left?: LeftEntry[] } {
+    const by = this.process[0]?.id ?? this.id;
+    const left = this.env.entries?.left(by, since);
+    return left === undefined || left.length === 0 ? {} : { left };
   }
 
   /**

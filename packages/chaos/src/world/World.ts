@@ -5,6 +5,7 @@ import type { LockAdapter, LockClient } from '../adapter/LockAdapter.js';
 import { FaultyConnection } from '../backend/FaultyConnection.js';
 import { ProcessFreeze } from '../backend/ProcessFreeze.js';
 import { StoreObserver } from '../backend/StoreObserver.js';
+import { TokenEntries } from '../backend/TokenEntries.js';
 import { VIRTUAL_EPOCH_MS, VirtualClock, flushMicrotasks } from '../backend/VirtualClock.js';
 import { countedModes, History } from '../history/History.js';
 import { ChaosClient, type ClientEnv } from './ChaosClient.js';
@@ -64,6 +65,8 @@ export class World implements ChaosWorld {
   /** One store per master (one, unless a quorum). */
   readonly #roots: InstanceType<typeof RedisMock>[];
   readonly #observer: StoreObserver;
+  /** The tokens the lock keeps under the run's key on every master, and which process put each there. */
+  readonly #entries: TokenEntries;
   readonly #leaseKey: string;
   /** Counted modes: the lock's holders set of the key (see `LockAdapter.holdersKey`). */
   readonly #holdersKey: string | undefined;
@@ -122,6 +125,7 @@ export class World implements ChaosWorld {
       VIRTUAL_EPOCH_MS,
       new Map(this.#holdersKey === undefined ? [] : [[this.#holdersKey, CHAOS_KEY]]),
     );
+    this.#entries = new TokenEntries(this.#roots, this.#leaseKey, !countedModes(this.history.params));
     const env = {
       history: this.history,
       key: CHAOS_KEY,
@@ -133,6 +137,7 @@ export class World implements ChaosWorld {
       plain: new PlainResource(),
       fenced: new FencedResource(),
       observer: this.#observer,
+      entries: this.#entries,
     };
     this.#clock.run(() => this.#connectClients(env));
   }
@@ -147,7 +152,10 @@ export class World implements ChaosWorld {
       const connection = new FaultyConnection(
         this.#roots.map((root) => root.duplicate()),
         config.scheduler,
-        () => this.#observer.afterCommand(id),
+        () => {
+          this.#observer.afterCommand(id);
+          this.#entries.afterCommand(id, this.#clock.now());
+        },
         config.freezes === true ? new ProcessFreeze() : undefined,
         (node) => this.#stalledUntil[node] ?? 0,
       );
