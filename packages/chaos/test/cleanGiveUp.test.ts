@@ -31,7 +31,14 @@ describe('S12 clean give-up on hand-written histories', () => {
   });
 
   it('exempts a master a server fault hit during the acquire, and no other', () => {
-    const stall: HistoryEvent = { type: 'fault', kind: 'redisStall', t: 100, node: 2, duration: 300, beyond: false };
+    const stall: HistoryEvent = {
+      type: 'fault',
+      kind: 'redisStall',
+      t: 100,
+      node: 2,
+      duration: 300,
+      beyond: false,
+    };
     expect(check([stall, gaveUp([queued(2)])])).to.deep.equal([]);
     expect(check([stall, gaveUp([queued(1)])])).to.deep.equal(['S12:bug']);
   });

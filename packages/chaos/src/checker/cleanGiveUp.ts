@@ -16,8 +16,10 @@ const UNTIL_THE_END = new Set(['lostReply', 'crash']);
  * acquire's process first put there since it began and that no grant ever carried). A master is reachable unless a
  * fault could have held, failed, delayed or dropped a command between them during the acquire: a fault of the
  * acquire's client (any but a lost wake-up) or of the harness's host makes every master unreachable; a server fault
- * (`redisStall`, failover, restart) the one it hit, or all when it names none. A clean-up still in flight on a
- * healthy master when the acquire returned is a violation. An acquire whose process had another acquire in flight
+ * (`redisStall`, failover, restart) the one it hit, or all when it names none; and the observation leaves out a
+ * master that one of the process's commands reached after a command sent later (the mock scheduler's order, which
+ * no Redis connection allows: an attempt may land after its clean-up). A clean-up still in flight on a healthy
+ * master when the acquire returned is a violation. An acquire whose process had another acquire in flight
  * meanwhile (`clientsPerProcess`) is left out: the tokens of the two cannot be told apart.
  *
  * @example

@@ -226,7 +226,9 @@ export class ChaosClient {
   #left(since: number, before: readonly number[]): { left?: LeftEntry[] } {
     const by = this.process[0]?.id ?? this.id;
     const now = this.connection.overtaken ?? [];
-    const left = this.env.entries?.left(by, since).filter((e) => (now[e.node] ?? 0) === (before[e.node] ?? 0));
+    const left = this.env.entries
+      ?.left(by, since)
+      .filter((e) => (now[e.node] ?? 0) === (before[e.node] ?? 0));
     return left === undefined || left.length === 0 ? {} : { left };
   }
 
