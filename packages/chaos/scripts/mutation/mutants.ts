@@ -217,6 +217,7 @@ export const MUTANTS: readonly Mutant[] = [
     file: 'quorum/VotingBackend.ts',
     search: 'if (retry) await Promise.allSettled(calls);',
     replace: '',
-    breaks: "quorum clean-up waits for a majority only: a failed acquire's entry stays on the last master as it returns",
+    breaks:
+      "quorum clean-up waits for a majority only: a failed acquire's entry stays on the last master as it returns",
   },
 ];
