@@ -8,10 +8,19 @@ import { explain } from '../support/explain.js';
 
 // Commit 79589c5: a quorum acquire that timed out cleaned up once a majority of the masters answered, so it returned
 // while the last master's queue entry was still there (found by a review, missed by the harness). S12 now finds it:
-// this schedule (default faults, three mock masters) fails on the pre-79589c5 clean-up (mutant
+// this schedule (the quorum3 run of the mutation battery: three mock masters, master stalls, seed 10, its third
+// schedule) fails on the pre-79589c5 clean-up (mutant
 // `quorum-cleanup-majority`, applied in memory by the `pnpm mutation` loader hook) and passes on the lock as it is.
 
-const REPLAY = { topology: 'quorum3', seed: 10, path: '6', replayPath: ':' } as const satisfies ChaosOptions;
+const FAULTS =
+  'pause,crash,renewalFailure,lostReply,latency,lostWakeup,clockJump,clockDrift,stall,redisStall';
+const REPLAY = {
+  topology: 'quorum3',
+  faults: FAULTS.split(',') as NonNullable<ChaosOptions['faults']>,
+  seed: 10,
+  path: '2',
+  replayPath: ':',
+} as const satisfies ChaosOptions;
 const where = `seed ${REPLAY.seed}, path '${REPLAY.path}', replayPath '${REPLAY.replayPath}' (quorum3)`;
 
 describe('regression 79589c5: a failed quorum acquire returns only once its clean-up reached every master', function () {
@@ -37,7 +46,16 @@ describe('regression 79589c5: a failed quorum acquire returns only once its clea
     const { file, search, replace } = mutant;
     const cli = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
     const register = fileURLToPath(new URL('../../scripts/mutation/register.mjs', import.meta.url));
-    const args = ['--backend', 'mock', '--topology', REPLAY.topology, '--seed', String(REPLAY.seed)];
+    const args = [
+      '--backend',
+      'mock',
+      '--topology',
+      REPLAY.topology,
+      '--faults',
+      FAULTS,
+      '--seed',
+      String(REPLAY.seed),
+    ];
     const child = spawnSync(
       'nice',
       [
