@@ -212,4 +212,12 @@ export const MUTANTS: readonly Mutant[] = [
     replace: 'return Math.floor(count / 2);',
     breaks: 'quorum off by one: n/2 masters (1 of 3) make a quorum',
   },
+  {
+    id: 'quorum-cleanup-majority',
+    file: 'quorum/VotingBackend.ts',
+    search: 'if (retry) await Promise.allSettled(calls);',
+    replace: '',
+    breaks:
+      "quorum clean-up waits for a majority only: a failed acquire's entry stays on the last master as it returns",
+  },
 ];

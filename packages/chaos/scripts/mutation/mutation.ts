@@ -5,6 +5,7 @@
 // `pnpm mutation --only id,id [--runs run,run]` runs the battery on the unmutated lock and the chosen mutants (on the
 // named runs only, default all), and merges their outcomes into docs/mutation.json (the other mutants' are kept;
 // the re-run is recorded under `reruns`), then writes docs/mutation.md: for after the battery grew by appended runs.
+// On a loaded machine DEADBOLT_MUTATION_TIMEOUT_MS raises the time each child may take (default 300000).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -34,10 +35,11 @@ if (unknown.length > 0)
   throw new Error(`unknown mutant ${unknown.join(', ')}; known: ${MUTANTS.map((m) => m.id).join(', ')}`);
 const unknownRuns = runs.filter((name) => !BATTERY.some((b) => b.name === name));
 if (unknownRuns.length > 0) throw new Error(`unknown battery run ${unknownRuns.join(', ')}`);
+const timeoutMs = Number(process.env.DEADBOLT_MUTATION_TIMEOUT_MS ?? 300_000);
 const chosen = ids.length === 0 ? MUTANTS : MUTANTS.filter((m) => ids.includes(m.id));
 
 const started = Date.now();
-const baseline = await runMutant(undefined);
+const baseline = await runMutant(undefined, [], { timeoutMs });
 console.log(`baseline (no mutant): ${baseline.verdict} in ${baseline.ms} ms`);
 if (baseline.killedBy !== null) {
   console.error(`the battery is not clean on deadbolt itself: ${JSON.stringify(baseline)}`);
@@ -51,7 +53,7 @@ const run: MeasuredRun = {
   results: [],
 };
 for (const mutant of chosen) {
-  const outcome = await runMutant(mutant, runs);
+  const outcome = await runMutant(mutant, runs, { timeoutMs });
   run.results.push({ id: mutant.id, outcome });
   console.log(
     `${mutant.id}: ${outcome.killedBy === null ? 'SURVIVED' : `killed by ${outcome.killedBy}`} (${outcome.ms} ms)`,

@@ -2,7 +2,8 @@
  * The invariants the checker knows (see the README):
  * S1 belief within lease, S2 mutual exclusion, S3 no lost update, S4 fence order and fenced safety,
  * S5 owner-only release/extend and a TTL on every key, S6 honest validity, S7 lease continuity, S8 live grant,
- * S9 extend outcome, S10 lease length, S11 loss signalled,
+ * S9 extend outcome, S10 lease length, S11 loss signalled, S12 clean give-up (nothing of an acquire that returned no
+ * lock left on a reachable master),
  * L1 liveness of a free lock (after a crash or a release), L2 bounded acquire, L3 renewal keeps a healthy lease, L4 no leaked keys or
  * timers, L5 no orphan lease after a dropped acquire, L6 arrival order (counted runs, and exclusive runs of a fair lock).
  */
@@ -18,6 +19,7 @@ export type Invariant =
   | 'S9'
   | 'S10'
   | 'S11'
+  | 'S12'
   | 'L1'
   | 'L2'
   | 'L3'
@@ -38,6 +40,7 @@ export const INVARIANT_NAMES: Readonly<Record<Invariant, string>> = {
   S9: 'extend outcome',
   S10: 'lease length',
   S11: 'loss signalled',
+  S12: 'clean give-up',
   L1: 'liveness of a free lock',
   L2: 'bounded acquire',
   L3: 'renewal of a healthy lease',

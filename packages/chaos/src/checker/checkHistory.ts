@@ -2,6 +2,7 @@ import type { History } from '../history/History.js';
 import type { FaultEvent } from '../history/events.js';
 import { checkBoundedAcquire } from './boundedAcquire.js';
 import { checkBeliefWithinLease, checkMutualExclusion } from './belief.js';
+import { checkCleanGiveUp } from './cleanGiveUp.js';
 import { checkLeaseContinuity } from './continuity.js';
 import { checkArrivalOrder } from './fairModes.js';
 import { checkExtendOutcome } from './extendOutcome.js';
@@ -18,7 +19,7 @@ import { checkHonestValidity } from './validity.js';
 import type { Finding, Violation } from './Violation.js';
 
 /**
- * Checks a history against every invariant (S1–S11, L1–L6) and labels each violation: `beyond-bounds` when a
+ * Checks a history against every invariant (S1–S12, L1–L6) and labels each violation: `beyond-bounds` when a
  * client it involves suffered a fault outside the lock's stated bounds before it happened (or a server fault beyond
  * them, such as a restart without persistence, happened within two ttls before it), `bug` otherwise.
  * Fenced-resource safety, fence order, extend outcomes, lease lengths and leaks are always bugs, except the
@@ -49,6 +50,7 @@ export function checkHistory(history: History): Violation[] {
     ...checkLeaks(history),
     ...checkOrphanLeases(history),
     ...checkArrivalOrder(history),
+    ...checkCleanGiveUp(history),
   ];
   const beyond = history.events.filter((e): e is FaultEvent => e.type === 'fault' && e.beyond);
   // A server-side fault beyond the bounds (Redis lost its data) excuses what happens until two leases later.

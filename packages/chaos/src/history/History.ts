@@ -3,6 +3,7 @@ import type {
   HistoryEvent,
   HoldersEvent,
   LeaseEvent,
+  LeftEntry,
   LossEvent,
   OpEvent,
   OpKind,
@@ -110,7 +111,13 @@ export class History {
   complete(
     op: OpEvent,
     result: 'ok' | 'fail' | 'unknown',
-    extra: { token?: string; fence?: number; remaining?: number; error?: string } = {},
+    extra: {
+      token?: string;
+      fence?: number;
+      remaining?: number;
+      error?: string;
+      left?: readonly LeftEntry[];
+    } = {},
   ): void {
     op.tRes = this.#now();
     op.result = result;
@@ -118,6 +125,7 @@ export class History {
     if (extra.fence !== undefined) op.fence = extra.fence;
     if (extra.remaining !== undefined) op.remaining = extra.remaining;
     if (extra.error !== undefined) op.error = extra.error;
+    if (extra.left !== undefined && extra.left.length > 0) op.left = extra.left;
   }
 
   /** Records a fault. */

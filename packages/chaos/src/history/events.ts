@@ -58,6 +58,19 @@ export interface OpEvent {
   /** Validity the lock claimed right after the grant, in the client's ms (when the lock reports it). */
   remaining?: number;
   error?: string;
+  /**
+   * Mock backend: what of this acquire's tokens every master still held at the instant it returned no lock (see
+   * `TokenEntries`); absent when nothing was, or on real Redis (not observed).
+   */
+  left?: readonly LeftEntry[];
+}
+
+/** One entry of a lock's token in one master's store (the lease's value, or a member of a queue or holders set). */
+export interface LeftEntry {
+  /** The master (index in the topology). */
+  readonly node: number;
+  readonly key: string;
+  readonly token: string;
 }
 
 /** A fault injected by the nemesis. `beyond` = outside the lock's stated bounds. */

@@ -43,6 +43,15 @@ export class FaultyConnection {
   readonly redis: Redis;
   /** The client's view of each master, in order (one, unless the world has a quorum of masters). */
   readonly masters: readonly Redis[];
+  /**
+   * For each master, how many of this connection's commands reached it after a command sent later had (the
+   * scheduler's order, which no single Redis connection allows): what such an overtaken command did is not the
+   * lock's doing (see `checkCleanGiveUp`).
+   */
+  readonly overtaken: number[];
+  /** For each master, how many commands were sent to it, and the latest send number applied. */
+  readonly #sent: number[];
+  readonly #latestApplied: number[];
   readonly #mocks: readonly Redis[];
   readonly #scheduler: Scheduler;
   readonly #applied: () => void;
@@ -68,6 +77,9 @@ export class FaultyConnection {
     this.#loop = loop;
     this.#stalledUntil = stalledUntil;
     this.#mocks = Array.isArray(mock) ? mock : [mock as Redis];
+    this.overtaken = this.#mocks.map(() => 0);
+    this.#sent = this.#mocks.map(() => 0);
+    this.#latestApplied = this.#mocks.map(() => 0);
     this.#scheduler = scheduler;
     this.#applied = applied;
     this.masters = this.#mocks.map(
@@ -122,10 +134,11 @@ export class FaultyConnection {
   }
 
   #send(node: number, name: string, args: unknown[]): Promise<unknown> {
+    const seq = (this.#sent[node] = (this.#sent[node] ?? 0) + 1);
     return new Promise((resolve, reject) => {
       void this.#scheduler
         .schedule(Promise.resolve(), name)
-        .then(() => this.#arrive(node, name, args, resolve, reject));
+        .then(() => this.#arrive(node, name, args, resolve, reject, seq));
     });
   }
 
@@ -135,18 +148,21 @@ export class FaultyConnection {
     args: unknown[],
     resolve: (v: unknown) => void,
     reject: (e: Error) => void,
+    seq: number,
   ): void {
     const f = this.faults;
     if (f.crashed) return;
     const until = Math.max(f.pausedUntil, this.#stalledUntil(node));
     if (Date.now() < until) {
-      setTimeout(() => this.#arrive(node, name, args, resolve, reject), until - Date.now());
+      setTimeout(() => this.#arrive(node, name, args, resolve, reject, seq), until - Date.now());
       return;
     }
     if (Date.now() < f.failUntil) {
       reject(new InjectedFaultError(`chaos: ${name} failed (injected connection error)`));
       return;
     }
+    if (seq < (this.#latestApplied[node] ?? 0)) this.overtaken[node] = (this.overtaken[node] ?? 0) + 1;
+    else this.#latestApplied[node] = seq;
     const mock = this.#mocks[node] as Redis;
     let reply: Promise<unknown>;
     try {

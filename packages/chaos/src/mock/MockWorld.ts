@@ -6,6 +6,7 @@ import { FaultyConnection } from './FaultyConnection.js';
 import { dropMockSubscribers, resetMockStore } from './internals.js';
 import { ProcessFreeze } from './ProcessFreeze.js';
 import { StoreObserver } from './StoreObserver.js';
+import { TokenEntries } from './TokenEntries.js';
 import { VIRTUAL_EPOCH_MS, VirtualClock, flushMicrotasks } from './VirtualClock.js';
 import { countedModes, History } from '../history/History.js';
 import { ChaosClient, type ClientEnv } from '../world/ChaosClient.js';
@@ -49,6 +50,8 @@ export class MockWorld implements ChaosWorld {
   /** One store per master (one, unless a quorum). */
   readonly #roots: InstanceType<typeof RedisMock>[];
   readonly #observer: StoreObserver;
+  /** The tokens the lock keeps under the run's key on every master, and which process put each there. */
+  readonly #entries: TokenEntries;
   readonly #leaseKey: string;
   /** Counted modes: the lock's holders set of the key (see `LockAdapter.holdersKey`). */
   readonly #holdersKey: string | undefined;
@@ -101,6 +104,7 @@ export class MockWorld implements ChaosWorld {
       VIRTUAL_EPOCH_MS,
       new Map(this.#holdersKey === undefined ? [] : [[this.#holdersKey, CHAOS_KEY]]),
     );
+    this.#entries = new TokenEntries(this.#roots, this.#leaseKey, !countedModes(this.history.params));
     const env = {
       history: this.history,
       key: CHAOS_KEY,
@@ -112,6 +116,7 @@ export class MockWorld implements ChaosWorld {
       plain: new PlainResource(),
       fenced: new FencedResource(),
       observer: this.#observer,
+      entries: this.#entries,
     };
     this.#clock.run(() => this.#connectClients(env));
   }
@@ -126,7 +131,10 @@ export class MockWorld implements ChaosWorld {
       const connection = new FaultyConnection(
         this.#roots.map((root) => root.duplicate()),
         config.scheduler,
-        () => this.#observer.afterCommand(id),
+        () => {
+          this.#observer.afterCommand(id);
+          this.#entries.afterCommand(id, this.#clock.now());
+        },
         config.freezes === true ? new ProcessFreeze() : undefined,
         (node) => this.#stalledUntil[node] ?? 0,
       );

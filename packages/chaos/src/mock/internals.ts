@@ -27,6 +27,12 @@ export function globalTimers(): GlobalTimers {
   return globalThis;
 }
 
+/** The tables of an ioredis-mock store read synchronously: keys and their values, and expiry times (ms). */
+export interface MockStoreTables {
+  readonly data: { get(key: string): unknown; keys(): string[] };
+  readonly expires: { has(key: string): boolean; get(key: string): number };
+}
+
 /** ioredis-mock's shared store behind every instance made with the same data (its `data`, `expires`, emitters). */
 interface MockStoreInternals {
   readonly data: { clear(): void };
@@ -89,4 +95,17 @@ export function mockCommand(
  */
 export function pendingFakeTimers(clock: InstalledClock): Map<number, { callAt: number }> | undefined {
   return (clock as unknown as { timers?: Map<number, { callAt: number }> }).timers;
+}
+
+/**
+ * The store tables of an ioredis-mock instance, read without sending a command (so a read cannot delay or reorder
+ * what the harness judges).
+ *
+ * @example
+ * ```ts
+ * const keys = mockStoreTables(root).data.keys()
+ * ```
+ */
+export function mockStoreTables(root: Redis): MockStoreTables {
+  return root as unknown as MockStoreTables;
 }

@@ -1,6 +1,6 @@
 import type { LockClient, LockHandle } from '../adapter/LockAdapter.js';
 import type { ConnectionFaults } from '../world/ConnectionFaults.js';
-import type { FaultEvent, WriteEvent } from '../history/events.js';
+import type { FaultEvent, LeftEntry, WriteEvent } from '../history/events.js';
 import type { History } from '../history/History.js';
 import type { ClientClock } from './ClientClock.js';
 import type { FencedResource, PlainResource } from './Resources.js';
@@ -19,6 +19,11 @@ export interface ClientEnv {
   readonly fenced: FencedResource;
   /** The owner token on the lease key as the server holds it now (sync on the mock, a round trip on real Redis). */
   readonly observer: { owner(leaseKey: string): string | null | Promise<string | null> };
+  /**
+   * Mock backend: the entries (on every master) whose token the process of client `by` first put there at or after
+   * `since`, read synchronously (see `TokenEntries`). Default: not observed (real Redis).
+   */
+  readonly entries?: { left(by: number, since: number): LeftEntry[] };
   /** Real time a within-bounds stall leaves before the validity ends, for scheduling slack (ms). Default `0`. */
   readonly stallMargin?: number;
 }
@@ -41,6 +46,11 @@ export interface ClientConnection {
   readonly freezeBlocksHarness?: boolean;
   /** Whether the process is frozen now: it starts nothing. */
   readonly frozen?: boolean;
+  /**
+   * Mock: for each master, how many commands reached it overtaken by one sent later (see `FaultyConnection`).
+   * Default: never (real Redis keeps a connection's order).
+   */
+  readonly overtaken?: readonly number[];
   /** Runs the client's code as its process's (mock: so that the timers it sets freeze with it). */
   runAs?<T>(fn: () => T): T;
 }
@@ -155,6 +165,7 @@ export class ChaosClient {
     this.#acquiring = true;
     const { history, key, ttl } = this.env;
     this.#acquiringSince = history.now();
+    const overtaken = [...(this.connection.overtaken ?? [])];
     const limit = this.env.limit ?? 1;
     const options = { ttl, wait, ...(limit > 1 ? { limit } : {}), ...(shared ? { shared } : {}) };
     const { lock } = this;
@@ -172,8 +183,10 @@ export class ChaosClient {
         this.#acquiring = false;
         if (this.crashed) return;
         if (!handle) {
+          // Read before anything else runs: what the stores hold at the instant the acquire returned no lock.
+          const left = this.#left(op.tInv, overtaken);
           this.#releaseBeside();
-          return history.complete(op, 'fail');
+          return history.complete(op, 'fail', left);
         }
         this.held = handle;
         this.heldShared = shared;
@@ -198,10 +211,25 @@ export class ChaosClient {
       (error: unknown) => {
         this.#acquiring = false;
         if (this.crashed) return;
+        const left = this.#left(op.tInv, overtaken);
         this.#releaseBeside();
-        history.complete(op, this.env.isBusy(error) ? 'fail' : 'unknown', { error: String(error) });
+        history.complete(op, this.env.isBusy(error) ? 'fail' : 'unknown', { error: String(error), ...left });
       },
     );
+  }
+
+  /**
+   * What of an acquire begun at `since` the stores hold now (mock backend; nothing when not observed), but on a
+   * master where one of the process's commands arrived overtaken since then (`before`: the counts at the start):
+   * an entry there may be an earlier command's that the harness, not the lock, let arrive after the clean-up.
+   */
+  #left(since: number, before: readonly number[]): { left?: LeftEntry[] } {
+    const by = this.process[0]?.id ?? this.id;
+    const now = this.connection.overtaken ?? [];
+    const left = this.env.entries
+      ?.left(by, since)
+      .filter((e) => (now[e.node] ?? 0) === (before[e.node] ?? 0));
+    return left === undefined || left.length === 0 ? {} : { left };
   }
 
   /**
