@@ -15,6 +15,8 @@ const MIN_RETRY_MS = 5;
 const LEASES_PER_SLOT = 800;
 /** Most slots a period is cut into. */
 export const MAX_RENEWAL_SLOTS = 128;
+/** First confirmed renewals of the aligned schedules of each timer queue (of each locker): numbers their blocks. */
+const firstRenewals = new WeakMap<TimerQueue, number>();
 
 /** The lock operations a {@link RenewalSchedule} drives. */
 export interface RenewalHooks {
@@ -43,8 +45,6 @@ export interface RenewalHooks {
  * left for retries.
  */
 export class RenewalSchedule {
-  /** First confirmed renewals of aligned schedules so far: numbers their blocks. */
-  static #firstRenewals = 0;
   /** This lease's block of first renewals, or -1 before its first renewal (slot 0). */
   #block = -1;
   #ttl: number;
@@ -108,8 +108,8 @@ export class RenewalSchedule {
 
   /**
    * When to renew after a renewal (or grant) confirmed from `last`, due `due` ms later: then, or aligned to the
-   * multiple of the regular period that lies in [last + due / 2, last + 1.5 × due) (none may, for a hand-over's
-   * shorter first period: then unaligned).
+   * point of its slot's grid (multiples of the regular period, shifted by the slot's share of it) that lies in
+   * [last + due / 2, last + 1.5 × due) (none may, for a hand-over's shorter first period: then unaligned).
    */
   #nextRenewal(last: number, due: number): number {
     const renewAt = last + due;
@@ -184,7 +184,9 @@ export class RenewalSchedule {
     }
     this.#ttl = ttl;
     if (this.#align && this.#block < 0) {
-      this.#block = Math.floor(RenewalSchedule.#firstRenewals++ / RENEWAL_BATCH_SIZE);
+      const renewed = firstRenewals.get(this.#timers) ?? 0;
+      firstRenewals.set(this.#timers, renewed + 1);
+      this.#block = Math.floor(renewed / RENEWAL_BATCH_SIZE);
     }
     this.#deadline = start + ttl - this.#hooks.drift(ttl);
     this.#renewAt = this.#nextRenewal(start, this.#period());
