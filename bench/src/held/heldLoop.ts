@@ -90,7 +90,8 @@ async function measure(
   // A release that fails (a timed-out command) leaves its lease to end by its ttl: counted, not fatal.
   let releaseFailures = 0;
   await inBatches(count, (i) => (locks[i] as Lock).release().catch(() => releaseFailures++));
-  if (releaseFailures > 0) console.log(`  ${releaseFailures} releases failed (their leases end by their ttl)`);
+  if (releaseFailures > 0)
+    console.log(`  ${releaseFailures} releases failed (their leases end by their ttl)`);
   const noneHeldAfter = await cycleLoops(locker, plan, `none:${count}:after`);
   return {
     locks: count,

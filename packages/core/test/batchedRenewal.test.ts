@@ -100,7 +100,7 @@ describe('batched renewal', function () {
       await admin.pexpire(fenceOf(high), 50_000);
       await admin.pexpire(fenceOf(third), 39_000);
       // Extends of one turn share one script.
-      await Promise.all([low, high, third].map((lock) => lock?.extend()));
+      await Promise.all([low, high, third].map((lock) => (lock as Lock).extend()));
       expect(await admin.pttl(fenceOf(low)), 'pushed back to the fence ttl').to.be.greaterThan(50_000);
       expect(await admin.pttl(fenceOf(high)), 'left alone').to.be.within(40_000, 50_000);
       expect(await admin.pttl(fenceOf(third)), 'just below the mark: pushed').to.be.greaterThan(50_000);
@@ -187,7 +187,10 @@ describe('batched renewal', function () {
         [2_000, 50],
         [1_000, 100],
       ]);
-      expect(sent.every((batch) => new Set(batch).size === 1), 'one ttl per batch').to.equal(true);
+      expect(
+        sent.every((batch) => new Set(batch).size === 1),
+        'one ttl per batch',
+      ).to.equal(true);
       expect(answers.every(Boolean)).to.equal(true);
     });
 

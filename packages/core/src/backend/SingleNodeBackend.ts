@@ -103,7 +103,8 @@ export class SingleNodeBackend implements LockBackend {
         .run(EXTEND, only.target.leases, [only.token, ttl, fenceTtl(ttl)])
         .then((reply) => [isOne(reply)]);
     }
-    if (batch.some((renewal) => renewal.ttl !== ttl)) throw new Error('A renewal batch holds leases of one ttl');
+    if (batch.some((renewal) => renewal.ttl !== ttl))
+      throw new Error('A renewal batch holds leases of one ttl');
     const keys: string[] = [];
     const args: (string | number)[] = [ttl, fenceTtl(ttl)];
     for (const { target, token } of batch) {
