@@ -85,6 +85,33 @@ describe('batched renewal', function () {
       await locker.close();
     });
 
+    it('one batch renews multi-key locks and the same lock twice, each answered on its own', async function () {
+      const client = backend().connect();
+      const scripts = countScripts(client);
+      const prefix = backend().prefix();
+      const locker = createLocker(client, { prefix, ttl: 10_000, renew: false });
+      const pair = await locker.acquire(['pair-a', 'pair-b']);
+      const single = await locker.acquire('single');
+      const stolen = await locker.acquire(['stolen-a', 'stolen-b']);
+      await backend().admin().set(lockKeys(prefix, 'stolen-b').lease, 'someone-else', 'PX', 60_000);
+      const sentBefore = scripts.sent;
+      const outcomes = await Promise.allSettled([
+        pair.extend(),
+        pair.extend(),
+        single.extend(),
+        stolen.extend(),
+      ]);
+      expect(scripts.sent - sentBefore, 'one script for the four').to.equal(1);
+      expect(outcomes.map((outcome) => outcome.status)).to.deep.equal([
+        'fulfilled',
+        'fulfilled',
+        'fulfilled',
+        'rejected',
+      ]);
+      expect([pair.held, single.held, stolen.held]).to.deep.equal([true, true, false]);
+      await locker.close();
+    });
+
     it("pushes a fence counter's expiry only once it runs low, and it always outlives the lease", async function () {
       const ttl = 10_000;
       const client = backend().connect();

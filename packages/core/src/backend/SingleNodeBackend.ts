@@ -108,9 +108,9 @@ export class SingleNodeBackend implements LockBackend {
     const keys: string[] = [];
     const args: (string | number)[] = [ttl, fenceTtl(ttl)];
     for (const { target, token } of batch) {
-      for (const lease of target.leases) {
+      for (const [index, lease] of target.leases.entries()) {
         keys.push(lease);
-        args.push(token);
+        args.push(index === 0 ? token : '');
       }
     }
     return this.#runner.run(EXTEND_MANY, keys, args).then((reply) => extendedEach(reply, batch.length));

@@ -4,8 +4,9 @@ import { derived } from './lua.js';
 /**
  * Extends many locks' leases (all of one ttl) in one call: each lock only if every one of its keys is still
  * held by its token (the same check as `EXTEND`, lock by lock). KEYS: the leases of every lock, lock after
- * lock. ARGV: ttl (ms), fence ttl (ms), then the owner token of each key in KEYS, in order: consecutive keys
- * with one token are one lock's (no two locks share a token). Returns a string of one character per lock, in
+ * lock. ARGV: ttl (ms), fence ttl (ms), then one value per key in KEYS, in order: the lock's owner token for
+ * its first key, an empty string for each further key of the same lock (a token is never empty; the same lock
+ * twice in a batch is two locks here). Returns a string of one character per lock, in
  * order: `1` when extended, `0` when any of its keys is no longer ours (a string, not a table: ioredis-mock's
  * Lua cannot return a table built element by element).
  *
@@ -23,7 +24,7 @@ local first, keys = 1, #KEYS
 while first <= keys do
   local token = ARGV[first + 2]
   local last = first
-  while last < keys and ARGV[last + 3] == token do last = last + 1 end
+  while last < keys and ARGV[last + 3] == '' do last = last + 1 end
   local ours = 1
   for k = first, last do
     if redis.call('GET', KEYS[k]) ~= token then ours = 0 break end
