@@ -1,8 +1,9 @@
 /**
  * The many-held-locks scenario, run inside a bench worker forked with `--expose-gc`: one ioredis connection,
  * one locker with deadbolt's defaults; for each count it acquires that many locks (ttl 10 s, renewal on),
- * waits until each renewed once (from then on their renewals are aligned and share scripts), watches them for
- * `holdMs` (renewal scripts, CPU, lateness, losses), then runs acquire/release loops on other keys beside them.
+ * waits until each renewed twice (from then on their renewals are aligned on their slots and share scripts),
+ * watches them for `holdMs` (renewal scripts, CPU, lateness, losses), then runs acquire/release loops on other
+ * keys beside them.
  * The same loops run with no lock held right before the locks are acquired and right after they are released:
  * the row's ratio is to the mean of those two, so a machine that drifts over the run does not decide it.
  */
@@ -69,7 +70,10 @@ async function measure(
   console.log(
     `  ${acquireFailures} acquires tried again; ${count} locks acquired in ${Math.round(acquireMs)} ms; ${watch.failed} renewal failures so far${watch.firstFailure ? ` (${watch.firstFailure})` : ''}, ${watch.lost} lost${watch.firstLoss ? ` (${watch.firstLoss})` : ''}`,
   );
-  // The first renewals align them; bounded, so that locks that never renew (lost) cannot hang the run.
+  // The first renewals align them, the second put each on its slot of the period (see RenewalSchedule);
+  // bounded, so that locks that never renew (lost) cannot hang the run.
+  await Promise.race([watch.everyRenewed(), sleep(2 * plan.ttlMs)]);
+  watch.reset(count);
   await Promise.race([watch.everyRenewed(), sleep(2 * plan.ttlMs)]);
   watch.reset(count, false);
   const [scriptsBefore, cpuBefore, redisBefore, start] = [
