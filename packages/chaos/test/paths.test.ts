@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { QUEUE_ENTRY_MS } from '@deadbolt/core';
 import {
+  ALL_FAULTS,
   deadboltAdapter,
   FENCE_RESTART_JUMP,
   History,
@@ -116,8 +117,8 @@ describe('path coverage and the inconclusive verdict', function () {
     expect(renderReport(result)).to.match(/<tr class="missing"><td>grant<\/td><td>0<\/td>/);
   });
 
-  it('is inconclusive when a required path never ran (multi-key acquires are opt-in), not on a replay', async () => {
-    const result = await runChaos({ runs: 10, seed: 11, requirePaths: ['grant', 'multiKey'] });
+  it('is inconclusive when a required path never ran (no multi-key acquires drawn), not on a replay', async () => {
+    const result = await runChaos({ runs: 10, seed: 11, faults: ALL_FAULTS, requirePaths: ['grant', 'multiKey'] });
     expect(result.verdict, said(result)).to.equal('inconclusive');
     expect(result.paths.missing).to.deep.equal(['multiKey']);
     const multi = await runChaos({
@@ -171,7 +172,7 @@ describe('path coverage and the inconclusive verdict', function () {
     });
 
     it('a deadbolt run with 3 permits (--limit 3) counts hand-overs', async () => {
-      const result = await runChaos({ limit: 3, runs: 60, seed: 8 });
+      const result = await runChaos({ limit: 3, runs: 60, seed: 8, faults: ALL_FAULTS });
       expect(result.verdict, said(result)).to.equal('pass');
       expect(result.paths.counts.handOver, said(result)).to.be.greaterThan(0);
     });
@@ -179,7 +180,7 @@ describe('path coverage and the inconclusive verdict', function () {
     // Those are the writers' hand-overs: core hands a read share on only from a counted-mode release that makes a
     // reader grantable, and a release of readers makes the writer at the head grantable first, so 300 schedules saw none.
     it('a deadbolt read-write run (--shared-ratio 0.5) counts hand-overs', async () => {
-      const result = await runChaos({ sharedRatio: 0.5, runs: 60, seed: 8 });
+      const result = await runChaos({ sharedRatio: 0.5, runs: 60, seed: 8, faults: ALL_FAULTS });
       expect(result.verdict, said(result)).to.equal('pass');
       expect(result.paths.counts.handOver, said(result)).to.be.greaterThan(0);
     });
