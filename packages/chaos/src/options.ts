@@ -2,12 +2,7 @@ import { CLIENT_LIBRARIES, type ChaosClientLibrary } from './real/clientLibrarie
 import type { LockAdapter } from './adapter/LockAdapter.js';
 import { deadboltAdapter } from './adapter/deadboltAdapter.js';
 import { defaultFaults } from './schedule/defaultFaults.js';
-import {
-  FAULT_NAMES,
-  MOCK_SERVER_FAULTS,
-  REAL_ONLY_FAULTS,
-  type ChaosFault,
-} from './schedule/faults.js';
+import { FAULT_NAMES, MOCK_SERVER_FAULTS, REAL_ONLY_FAULTS, type ChaosFault } from './schedule/faults.js';
 import { PATH_NAMES, type PathName } from './paths/pathCounts.js';
 
 /** Where a run's Redis lives: ioredis-mock on virtual time, or redis-server processes the harness starts. */

@@ -266,7 +266,13 @@ describe('false alarms (issue 18), each a regression test', function () {
 
     it('undeclared, the same counter is S5 and L4: the rule holds for every key not declared', async () => {
       const undeclared: LockAdapter = { ...persistent, persistentKeys: () => [] };
-      const result = await runChaos({ lock: undeclared, runs: 60, seed: 3, shrink: false, faults: ALL_FAULTS });
+      const result = await runChaos({
+        lock: undeclared,
+        runs: 60,
+        seed: 3,
+        shrink: false,
+        faults: ALL_FAULTS,
+      });
       expect(result.verdict).to.equal('fail');
       const found = result.violations.map((v) => `${v.invariant} ${v.message}`);
       expect(found.some((m) => m.startsWith('S5 key simple:resource:fence existed without a TTL'))).to.equal(

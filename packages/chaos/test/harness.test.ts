@@ -1,5 +1,12 @@
 import { expect } from 'chai';
-import { ALL_FAULTS, brokenLocks, deadboltAdapter, runChaos, simpleLockAdapter, type LockAdapter } from '@deadbolt/chaos';
+import {
+  ALL_FAULTS,
+  brokenLocks,
+  deadboltAdapter,
+  runChaos,
+  simpleLockAdapter,
+  type LockAdapter,
+} from '@deadbolt/chaos';
 import { explain } from './support/explain.js';
 
 describe('runChaos', function () {
@@ -62,7 +69,13 @@ describe('runChaos', function () {
   });
 
   it('catches a broken lock when clients share processes', async () => {
-    const result = await runChaos({ lock: brokenLocks.naive, runs: 300, seed: 42, clientsPerProcess: 2, faults: ALL_FAULTS });
+    const result = await runChaos({
+      lock: brokenLocks.naive,
+      runs: 300,
+      seed: 42,
+      clientsPerProcess: 2,
+      faults: ALL_FAULTS,
+    });
     expect(result.verdict, explain(result)).to.equal('fail');
     expect(result.run.clientsPerProcess).to.equal(2);
   });

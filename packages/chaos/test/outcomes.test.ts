@@ -20,13 +20,24 @@ describe('extend outcomes, lease lengths, loss signals and fair order (issue 24)
   });
 
   it('S10 catches a lease set longer than the ttl (whole seconds rounded up: 2 s for a ttl of 1 600 ms)', async () => {
-    const result = await runChaos({ lock: brokenLocks.secondsTtl, ttl: 1_600, runs: 100, seed: 42, faults: ALL_FAULTS });
+    const result = await runChaos({
+      lock: brokenLocks.secondsTtl,
+      ttl: 1_600,
+      runs: 100,
+      seed: 42,
+      faults: ALL_FAULTS,
+    });
     expect(result.verdict, explain(result)).to.equal('fail');
     expect(invariants(result), explain(result)).to.deep.equal(['S10']);
   });
 
   it('S11 catches validity that runs out without a loss signal', async () => {
-    const result = await runChaos({ lock: brokenLocks.noLossSignal, runs: 300, seed: 42, faults: ALL_FAULTS });
+    const result = await runChaos({
+      lock: brokenLocks.noLossSignal,
+      runs: 300,
+      seed: 42,
+      faults: ALL_FAULTS,
+    });
     expect(result.verdict, explain(result)).to.equal('fail');
     expect(invariants(result), explain(result)).to.deep.equal(['S11']);
   });

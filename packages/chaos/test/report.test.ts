@@ -42,7 +42,12 @@ describe('HTML report', function () {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: sudo apt-get install -y chromium`);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
     dir = await mkdtemp(join(tmpdir(), 'deadbolt-chaos-report-'));
-    failing = await runChaos({ lock: brokenLocks.releaseWithoutOwnerCheck, runs: 300, seed: 42, faults: ALL_FAULTS });
+    failing = await runChaos({
+      lock: brokenLocks.releaseWithoutOwnerCheck,
+      runs: 300,
+      seed: 42,
+      faults: ALL_FAULTS,
+    });
   });
   after(async () => {
     await browser?.close();
