@@ -1,7 +1,12 @@
 /**
  * The base faults of the virtual-time backend (`mock`): the whole default set until the {@link REACH_FAULTS} joined
  * it. A test that pins a seed recorded before then lists them (`faults: ALL_FAULTS`) so that the seed keeps its
- * meaning; the default fault set is now {@link defaultFaults}.
+ * meaning; the default fault set is now `defaultFaults`.
+ *
+ * @example
+ * ```ts
+ * await runChaos({ runs: 300, seed: 42, faults: ALL_FAULTS }) // the schedules of a seed recorded before issue 24
+ * ```
  */
 export const ALL_FAULTS = [
   'pause',
@@ -17,14 +22,19 @@ export const ALL_FAULTS = [
 
 /**
  * Steps of both backends that reach the lock's deeper paths, in the mock backend's defaults (see
- * {@link defaultFaults}): `waiterStall` (a client's whole process freezes while it waits for the lock; with
+ * `defaultFaults`): `waiterStall` (a client's whole process freezes while it waits for the lock; with
  * contention also right before a holder releases to it), `multiSlot` (acquires that lock the key together with a key
  * of another Cluster slot, for a lock with `multiKey`: the multi-key grants), `idleGap` (every holder lets go and the
  * key stays untouched past the lock's key lifetime, so that its fence counter expires and restarts: cheap in virtual
- * time, a minute of real time on real Redis) and `sideLock` (a client's lock client also locks a second key at the
+ * time, a minute of real time on real Redis), `sideLock` (a client's lock client also locks a second key at the
  * moment it acquires the run's key, so that it holds two locks whose renewals fall due together and go in one batch)
  * and `lateExtend` (a holder's commands fail for up to 2 ttls and it extends the moment they work again: an extend
  * done, or refused when the lease lapsed meanwhile).
+ *
+ * @example
+ * ```ts
+ * await runChaos({ backend: 'redis', runs: 3, faults: [...REAL_FAULTS, 'sideLock', 'lateExtend'] })
+ * ```
  */
 export const REACH_FAULTS = ['waiterStall', 'multiSlot', 'idleGap', 'sideLock', 'lateExtend'] as const;
 
