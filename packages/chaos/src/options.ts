@@ -85,7 +85,8 @@ export interface ChaosOptions {
   readonly replayPath?: string;
   /**
    * Faults to draw. Default {@link defaultFaults}: on mock `ALL_FAULTS` and the `REACH_FAULTS` (`multiSlot` only for
-   * a lock with `multiKey`, exclusive acquires, off the Cluster); on redis `REAL_FAULTS`.
+   * a lock with `multiKey`, exclusive acquires, off the Cluster; `idleGap` only for a lock that claims the
+   * `fenceRestart` path); on redis `REAL_FAULTS`.
    */
   readonly faults?: readonly ChaosFault[];
   /** Keep faults within the lock's stated bounds, or go beyond them. Default `'within'`. */
@@ -192,7 +193,14 @@ export function resolveChaosOptions(options: ChaosOptions = {}): ChaosConfig {
   const lock = options.lock ?? deadboltAdapter();
   const faults =
     options.faults ??
-    defaultFaults({ backend, topology, lock, limit: options.limit, sharedRatio: options.sharedRatio });
+    defaultFaults({
+      backend,
+      topology,
+      lock,
+      limit: options.limit,
+      sharedRatio: options.sharedRatio,
+      ttl: ttlRange(options.ttl ?? DEFAULT_TTL[backend], count),
+    });
   for (const fault of faults) {
     if (!FAULT_NAMES.includes(fault)) throw new RangeError(`runChaos: unknown fault ${String(fault)}`);
     const mockToo = (MOCK_SERVER_FAULTS as readonly string[]).includes(fault);

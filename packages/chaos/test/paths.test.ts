@@ -103,14 +103,16 @@ describe('path coverage and the inconclusive verdict', function () {
       expect(count, `${path}\n${said(result)}`).to.be.greaterThan(0);
   });
 
-  it('the default faults leave multiSlot out for a lock that locks one key at a time, and on redis', () => {
+  it('the default faults leave out multiSlot for a lock that locks one key at a time, idleGap for one that claims no fence restart, and both on redis', () => {
     const faults = (options: Parameters<typeof resolveChaosOptions>[0]) =>
       resolveChaosOptions(options).faults;
     expect(faults({})).to.deep.equal(
       defaultFaults({ backend: 'mock', topology: 'single', lock: deadboltAdapter() }),
     );
     expect(faults({})).to.include('multiSlot');
-    expect(faults({ lock: throwingLock })).to.include('idleGap');
+    // A lock that claims no fence restart path is not put through idle gaps by default (see defaultFaults).
+    expect(faults({ lock: throwingLock })).to.include('sideLock');
+    expect(faults({ lock: throwingLock })).to.not.include('idleGap');
     expect(faults({ lock: throwingLock })).to.not.include('multiSlot');
     expect(faults({ limit: 3 })).to.not.include('multiSlot');
     expect(faults({ sharedRatio: 0.5 })).to.not.include('multiSlot');
