@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import {
+  ALL_FAULTS,
   History,
   assertLockCorrect,
   brokenLocks,
@@ -107,7 +108,12 @@ describe('blind spots (issue 18)', function () {
 
   describe('ttl drawn per schedule', () => {
     it('the whole-seconds lock passes at the old fixed ttl of 1 000 ms', async () => {
-      await assertLockCorrect(brokenLocks.secondsTtl, { ttl: 1_000, runs: 100, seed: 42 });
+      await assertLockCorrect(brokenLocks.secondsTtl, {
+        ttl: 1_000,
+        runs: 100,
+        seed: 42,
+        faults: ALL_FAULTS,
+      });
     });
 
     it('a drawn ttl catches it, and the counterexample replays its ttl', async () => {
@@ -123,7 +129,12 @@ describe('blind spots (issue 18)', function () {
 
   describe('contention', () => {
     it('the lock that breaks in when 4 wait passes the plain mix', async () => {
-      await assertLockCorrect(brokenLocks.crowdBreaker, { contention: false, runs: 100, seed: 42 });
+      await assertLockCorrect(brokenLocks.crowdBreaker, {
+        contention: false,
+        runs: 100,
+        seed: 42,
+        faults: ALL_FAULTS,
+      });
     });
 
     it('crowded schedules catch it: the counterexample rushes several clients at once', async () => {
