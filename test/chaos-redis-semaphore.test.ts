@@ -1,4 +1,4 @@
-import { runChaos, type ChaosOptions } from '@deadbolt/chaos';
+import { ALL_FAULTS, runChaos, type ChaosOptions } from '@deadbolt/chaos';
 import { expect } from 'chai';
 import { redisSemaphoreAdapter } from '../examples/third-party-lock/redisSemaphoreAdapter.js';
 import { replay } from '../packages/chaos/test/support/replay.js';
@@ -18,7 +18,14 @@ describe('examples/third-party-lock: redis-semaphore 5.8 under chaos', function 
     it(`${kind} on virtual time: a holder believes past its lease (S1), reported labelled and replayable`, async () => {
       // It polls every 10 ms while it waits: on virtual time a crowded schedule is thousands of timers, so the test
       // stops at the first failure (schedule 11) instead of shrinking it (the README's run shrinks it).
-      const options: ChaosOptions = { lock: redisSemaphoreAdapter(kind), runs: 20, seed: 1, shrink: false };
+      // The base faults: the defaults when the README's run was recorded.
+      const options: ChaosOptions = {
+        lock: redisSemaphoreAdapter(kind),
+        runs: 20,
+        seed: 1,
+        shrink: false,
+        faults: ALL_FAULTS,
+      };
       const result = await runChaos(options);
       expect(result.verdict, result.summary).to.equal('fail');
       expect(result.violations.every((v) => v.label === 'bug' || v.label === 'beyond-bounds')).to.equal(true);

@@ -1,4 +1,4 @@
-import { runChaos } from '@deadbolt/chaos';
+import { ALL_FAULTS, runChaos } from '@deadbolt/chaos';
 import { expect } from 'chai';
 import { redlockAdapter } from '../examples/third-party-lock/redlockAdapter.js';
 import { tolerateUnhandledRejections, type ToleratedRejections } from './support/unhandledRejectionGuard.js';
@@ -11,7 +11,13 @@ describe('examples/third-party-lock: redlock 4.2.0 under chaos', function () {
   after(() => tolerated.stop());
 
   it('keeps exclusion within the bounds, but lets "Unable to fully release" rejections go unhandled', async () => {
-    const result = await runChaos({ lock: redlockAdapter(), runs: 100, seed: 1, shrink: false });
+    const result = await runChaos({
+      lock: redlockAdapter(),
+      runs: 100,
+      seed: 1,
+      shrink: false,
+      faults: ALL_FAULTS,
+    });
     const safety = ['S1', 'S2', 'S3', 'S4', 'S5'] as const;
     for (const invariant of safety)
       expect(result.statistics.violations[invariant]?.bug ?? 0, invariant).to.equal(0);

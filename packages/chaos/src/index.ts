@@ -26,11 +26,13 @@ export { CLIENT_LIBRARIES, type ChaosClientLibrary } from './real/clientLibrarie
 export {
   ALL_FAULTS,
   FAULT_NAMES,
+  REACH_FAULTS,
   REAL_FAULTS,
   REAL_ONLY_FAULTS,
   MOCK_SERVER_FAULTS,
   type ChaosFault,
 } from './schedule/faults.js';
+export { defaultFaults, type DefaultFaultsInput } from './schedule/defaultFaults.js';
 export { checkHistory } from './checker/checkHistory.js';
 export { INVARIANT_NAMES, type Invariant, type Violation } from './checker/Violation.js';
 export { History, type HistoryParams } from './history/History.js';

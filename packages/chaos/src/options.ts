@@ -1,14 +1,8 @@
 import { CLIENT_LIBRARIES, type ChaosClientLibrary } from './real/clientLibraries.js';
 import type { LockAdapter } from './adapter/LockAdapter.js';
 import { deadboltAdapter } from './adapter/deadboltAdapter.js';
-import {
-  ALL_FAULTS,
-  FAULT_NAMES,
-  REAL_FAULTS,
-  MOCK_SERVER_FAULTS,
-  REAL_ONLY_FAULTS,
-  type ChaosFault,
-} from './schedule/faults.js';
+import { defaultFaults } from './schedule/defaultFaults.js';
+import { FAULT_NAMES, MOCK_SERVER_FAULTS, REAL_ONLY_FAULTS, type ChaosFault } from './schedule/faults.js';
 import { PATH_NAMES, type PathName } from './paths/pathCounts.js';
 
 /** Where a run's Redis lives: ioredis-mock on virtual time, or redis-server processes the harness starts. */
@@ -89,7 +83,11 @@ export interface ChaosOptions {
   readonly path?: string;
   /** fast-check replay path of the commands, printed with a failure. Default: none. */
   readonly replayPath?: string;
-  /** Faults to draw. Default: every fault of the backend (`ALL_FAULTS` on mock, `REAL_FAULTS` on redis). */
+  /**
+   * Faults to draw. Default {@link defaultFaults}: on mock `ALL_FAULTS` and the `REACH_FAULTS` (`multiSlot` only for
+   * a lock with `multiKey`, exclusive acquires, off the Cluster; `idleGap` only for a lock that claims the
+   * `fenceRestart` path); on redis `REAL_FAULTS`.
+   */
   readonly faults?: readonly ChaosFault[];
   /** Keep faults within the lock's stated bounds, or go beyond them. Default `'within'`. */
   readonly bounds?: 'within' | 'beyond';
@@ -192,7 +190,17 @@ export function resolveChaosOptions(options: ChaosOptions = {}): ChaosConfig {
     throw new RangeError(
       `runChaos: the mock backend has one node or a quorum of masters; topology ${topology} needs backend redis`,
     );
-  const faults = options.faults ?? (backend === 'mock' ? ALL_FAULTS : REAL_FAULTS);
+  const lock = options.lock ?? deadboltAdapter();
+  const faults =
+    options.faults ??
+    defaultFaults({
+      backend,
+      topology,
+      lock,
+      limit: options.limit,
+      sharedRatio: options.sharedRatio,
+      ttl: ttlRange(options.ttl ?? DEFAULT_TTL[backend], count),
+    });
   for (const fault of faults) {
     if (!FAULT_NAMES.includes(fault)) throw new RangeError(`runChaos: unknown fault ${String(fault)}`);
     const mockToo = (MOCK_SERVER_FAULTS as readonly string[]).includes(fault);
@@ -221,7 +229,6 @@ export function resolveChaosOptions(options: ChaosOptions = {}): ChaosConfig {
     );
   if (clientsPerProcess > 1 && processes === 'child')
     throw new RangeError('runChaos: "clientsPerProcess" above 1 needs processes inline');
-  const lock = options.lock ?? deadboltAdapter();
   if (faults.includes('multiSlot') && lock.multiKey !== true)
     throw new RangeError(
       `runChaos: lock ${lock.name} cannot lock several keys at once; multiSlot needs multiKey`,

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import {
+  ALL_FAULTS,
   ChaosAdapterError,
   History,
   assertLockCorrect,
@@ -160,10 +161,11 @@ describe('false alarms (issue 18), each a regression test', function () {
     });
 
     it('a lock that returns dead grants is caught by S8 alone, with a shrunk, replayable counterexample', async () => {
-      const result = await runChaos({ lock: brokenLocks.returnsDeadGrant, runs: 300, seed: 42 });
+      const options = { lock: brokenLocks.returnsDeadGrant, faults: ALL_FAULTS };
+      const result = await runChaos({ ...options, runs: 300, seed: 42 });
       expect(result.verdict, explain(result)).to.equal('fail');
       expect([...new Set(result.violations.map((v) => v.invariant))]).to.deep.equal(['S8']);
-      const replayed = await replay(result, { lock: brokenLocks.returnsDeadGrant });
+      const replayed = await replay(result, options);
       expect(replayed.violations.map((v) => v.message)).to.deep.equal(
         result.violations.map((v) => v.message),
       );
@@ -264,7 +266,13 @@ describe('false alarms (issue 18), each a regression test', function () {
 
     it('undeclared, the same counter is S5 and L4: the rule holds for every key not declared', async () => {
       const undeclared: LockAdapter = { ...persistent, persistentKeys: () => [] };
-      const result = await runChaos({ lock: undeclared, runs: 60, seed: 3, shrink: false });
+      const result = await runChaos({
+        lock: undeclared,
+        runs: 60,
+        seed: 3,
+        shrink: false,
+        faults: ALL_FAULTS,
+      });
       expect(result.verdict).to.equal('fail');
       const found = result.violations.map((v) => `${v.invariant} ${v.message}`);
       expect(found.some((m) => m.startsWith('S5 key simple:resource:fence existed without a TTL'))).to.equal(

@@ -1,5 +1,12 @@
 import { expect } from 'chai';
-import { brokenLocks, deadboltAdapter, runChaos, simpleLockAdapter, type LockAdapter } from '@deadbolt/chaos';
+import {
+  ALL_FAULTS,
+  brokenLocks,
+  deadboltAdapter,
+  runChaos,
+  simpleLockAdapter,
+  type LockAdapter,
+} from '@deadbolt/chaos';
 import { explain } from './support/explain.js';
 
 describe('runChaos', function () {
@@ -34,6 +41,7 @@ describe('runChaos', function () {
       // Recorded before ttl ranges and contention steps: the fixed ttl and the plain mix replay it.
       ttl: 1_000,
       contention: false,
+      faults: ALL_FAULTS,
       seed: 781162785,
       path: '81:0:13:12:11:15:16:8:8:6:9:5:5:6:5:15',
       replayPath: '//A:H',
@@ -61,7 +69,13 @@ describe('runChaos', function () {
   });
 
   it('catches a broken lock when clients share processes', async () => {
-    const result = await runChaos({ lock: brokenLocks.naive, runs: 300, seed: 42, clientsPerProcess: 2 });
+    const result = await runChaos({
+      lock: brokenLocks.naive,
+      runs: 300,
+      seed: 42,
+      clientsPerProcess: 2,
+      faults: ALL_FAULTS,
+    });
     expect(result.verdict, explain(result)).to.equal('fail');
     expect(result.run.clientsPerProcess).to.equal(2);
   });
@@ -90,13 +104,15 @@ describe('runChaos', function () {
 
   for (const [name, lock] of Object.entries(brokenLocks)) {
     it(`catches the broken lock "${lock.name}" with a shrunk, replayable counterexample`, async () => {
-      const result = await runChaos({ lock, runs: 300, seed: 42 });
+      // Seed 42 was recorded with the base faults, the defaults of the time.
+      const result = await runChaos({ lock, runs: 300, seed: 42, faults: ALL_FAULTS });
       expect(result.verdict, name).to.equal('fail');
       const ce = result.counterexample!;
       expect(ce.commands.length, explain(result)).to.be.within(1, 8);
       const replay = await runChaos({
         lock,
         runs: 300,
+        faults: ALL_FAULTS,
         seed: ce.seed,
         path: ce.path,
         replayPath: ce.replayPath,

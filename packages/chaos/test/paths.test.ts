@@ -2,10 +2,13 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { QUEUE_ENTRY_MS } from '@deadbolt/core';
 import {
+  ALL_FAULTS,
   deadboltAdapter,
+  defaultFaults,
   FENCE_RESTART_JUMP,
   History,
   pathCounts,
+  REAL_FAULTS,
   renderJUnit,
   renderReport,
   runChaos,
@@ -82,6 +85,43 @@ describe('path coverage and the inconclusive verdict', function () {
     expect(result.paths.counts.contendedWait).to.be.greaterThan(0);
   });
 
+  it('the default faults reach every path of deadbolt on a clean run (quorum decisions: quorum topologies only)', async () => {
+    // Only the run count is set (the CLI's default is 100): waiter stalls, multi-key acquires, idle gaps, a lock
+    // held beside the key and late extends are in the mock backend's default faults.
+    const result = await runChaos({ runs: 40, seed: 1 });
+    expect(result.run.faults).to.include.members([
+      'waiterStall',
+      'multiSlot',
+      'idleGap',
+      'sideLock',
+      'lateExtend',
+    ]);
+    expect(result.verdict, said(result)).to.equal('pass');
+    const { quorumDecision, ...counts } = result.paths.counts;
+    expect(quorumDecision).to.equal(undefined);
+    for (const [path, count] of Object.entries(counts))
+      expect(count, `${path}\n${said(result)}`).to.be.greaterThan(0);
+  });
+
+  it('the default faults leave out multiSlot for a lock that locks one key at a time, idleGap for one that claims no fence restart, and both on redis', () => {
+    const faults = (options: Parameters<typeof resolveChaosOptions>[0]) =>
+      resolveChaosOptions(options).faults;
+    expect(faults({})).to.deep.equal(
+      defaultFaults({ backend: 'mock', topology: 'single', lock: deadboltAdapter() }),
+    );
+    expect(faults({})).to.include('multiSlot');
+    // A lock that claims no fence restart path is not put through idle gaps by default (see defaultFaults).
+    expect(faults({ lock: throwingLock })).to.include('sideLock');
+    expect(faults({ lock: throwingLock })).to.not.include('idleGap');
+    expect(faults({ lock: throwingLock })).to.not.include('multiSlot');
+    expect(faults({ limit: 3 })).to.not.include('multiSlot');
+    expect(faults({ sharedRatio: 0.5 })).to.not.include('multiSlot');
+    expect(faults({ backend: 'redis' })).to.deep.equal(REAL_FAULTS);
+    expect(defaultFaults({ backend: 'mock', topology: 'cluster', lock: { multiKey: true } })).to.not.include(
+      'multiSlot',
+    );
+  });
+
   it('deadbolt claims hand-over only when a waiter can be handed the lock (ttl >= QUEUE_ENTRY_MS, fair)', () => {
     const below = { min: 100, max: QUEUE_ENTRY_MS - 1 };
     const across = { min: 100, max: QUEUE_ENTRY_MS };
@@ -116,8 +156,13 @@ describe('path coverage and the inconclusive verdict', function () {
     expect(renderReport(result)).to.match(/<tr class="missing"><td>grant<\/td><td>0<\/td>/);
   });
 
-  it('is inconclusive when a required path never ran (multi-key acquires are opt-in), not on a replay', async () => {
-    const result = await runChaos({ runs: 10, seed: 11, requirePaths: ['grant', 'multiKey'] });
+  it('is inconclusive when a required path never ran (no multi-key acquires drawn), not on a replay', async () => {
+    const result = await runChaos({
+      runs: 10,
+      seed: 11,
+      faults: ALL_FAULTS,
+      requirePaths: ['grant', 'multiKey'],
+    });
     expect(result.verdict, said(result)).to.equal('inconclusive');
     expect(result.paths.missing).to.deep.equal(['multiKey']);
     const multi = await runChaos({
@@ -171,7 +216,7 @@ describe('path coverage and the inconclusive verdict', function () {
     });
 
     it('a deadbolt run with 3 permits (--limit 3) counts hand-overs', async () => {
-      const result = await runChaos({ limit: 3, runs: 60, seed: 8 });
+      const result = await runChaos({ limit: 3, runs: 60, seed: 8, faults: ALL_FAULTS });
       expect(result.verdict, said(result)).to.equal('pass');
       expect(result.paths.counts.handOver, said(result)).to.be.greaterThan(0);
     });
@@ -179,7 +224,7 @@ describe('path coverage and the inconclusive verdict', function () {
     // Those are the writers' hand-overs: core hands a read share on only from a counted-mode release that makes a
     // reader grantable, and a release of readers makes the writer at the head grantable first, so 300 schedules saw none.
     it('a deadbolt read-write run (--shared-ratio 0.5) counts hand-overs', async () => {
-      const result = await runChaos({ sharedRatio: 0.5, runs: 60, seed: 8 });
+      const result = await runChaos({ sharedRatio: 0.5, runs: 60, seed: 8, faults: ALL_FAULTS });
       expect(result.verdict, said(result)).to.equal('pass');
       expect(result.paths.counts.handOver, said(result)).to.be.greaterThan(0);
     });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { expect } from 'chai';
 import { chromium, type Browser } from 'playwright-core';
-import { brokenLocks, renderReport, runChaos, type ChaosResult } from '@deadbolt/chaos';
+import { ALL_FAULTS, brokenLocks, renderReport, runChaos, type ChaosResult } from '@deadbolt/chaos';
 
 /** Debian's `chromium` package. */
 const CHROMIUM = '/usr/bin/chromium';
@@ -42,7 +42,12 @@ describe('HTML report', function () {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: sudo apt-get install -y chromium`);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
     dir = await mkdtemp(join(tmpdir(), 'deadbolt-chaos-report-'));
-    failing = await runChaos({ lock: brokenLocks.releaseWithoutOwnerCheck, runs: 300, seed: 42 });
+    failing = await runChaos({
+      lock: brokenLocks.releaseWithoutOwnerCheck,
+      runs: 300,
+      seed: 42,
+      faults: ALL_FAULTS,
+    });
   });
   after(async () => {
     await browser?.close();

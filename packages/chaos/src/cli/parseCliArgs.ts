@@ -32,7 +32,10 @@ export const USAGE = `Usage: deadbolt-chaos [options]
   --no-contention             do not bias schedules toward several clients waiting at once
   --limit N                   every acquire takes one of N permits: the semaphore (default 1, the mutex)
   --shared-ratio R            share of acquires that take a read share, 0 to 1: the read-write lock (default 0)
-  --faults a,b,c              faults to draw (default: all of the backend): ${FAULT_NAMES.join(', ')}
+  --faults a,b,c              faults to draw: ${FAULT_NAMES.join(', ')}
+                              (default on mock: pause to lateExtend, multiSlot only for a lock that locks
+                              several keys, idleGap only for one that claims fenceRestart; on redis: pause
+                              to stall, reset and redisStall)
   --bounds within|beyond      keep faults within the lock's bounds (default) or go beyond
   --seed=S --path P [--replay-path R]   replay a failure (write a negative seed as --seed=-42)
   --no-shrink                 report the first failure unshrunk

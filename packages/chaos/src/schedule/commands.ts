@@ -8,6 +8,7 @@ import { Step, type ChaosModel } from './Step.js';
 import { multiSlotCommands } from './multiSlot.js';
 import { idleGapCommands } from './idleGap.js';
 import { sideLockCommands } from './sideLock.js';
+import { lateExtendCommands } from './lateExtend.js';
 import { waiterFaultCommands } from './waiterFaults.js';
 
 export type { ChaosModel } from './Step.js';
@@ -153,7 +154,7 @@ export function scheduleCommands(shape: ScheduleShape): fc.Arbitrary<fc.AsyncCom
   arbs.push(...serverFaultCommands(shape));
   if (shape.contention === true) arbs.push(...contentionCommands(shape));
   arbs.push(...waiterFaultCommands(shape), ...multiSlotCommands(shape), ...idleGapCommands(shape));
-  arbs.push(...sideLockCommands(shape));
+  arbs.push(...sideLockCommands(shape), ...lateExtendCommands(shape));
   return arbs;
 }
 
