@@ -35,33 +35,40 @@ local released, own_tag = 0, locker_tag(token)
 for index, lease in ipairs(KEYS) do
   local holders, queue, expiry = ${holdersOf('lease')}, ${derived.queue('lease')}, ${derived.queueExpiry('lease')}
   local held, count = key_state(lease, now)
-  local holds = held ~= nil and held ~= '!' and redis.call('ZSCORE', holders, token)
+  local holds, marked_until = false, nil
+  if held ~= nil and held ~= '!' then
+    -- The marker and the holders set live until the latest holder deadline: they change only when it was ours.
+    local latest = redis.call('ZRANGE', holders, -1, -1, 'WITHSCORES')
+    holds = redis.call('ZREM', holders, token) == 1
+    marked_until = tonumber(latest[2])
+    if holds and latest[1] == token then
+      local last = redis.call('ZRANGE', holders, -1, -1, 'WITHSCORES')[2]
+      marked_until = tonumber(last)
+      if last then
+        local ms = math.max(marked_until - now, 1)
+        redis.call('PEXPIRE', lease, ms)
+        redis.call('PEXPIRE', holders, ms)
+      else
+        redis.call('DEL', lease, holders)
+      end
+    end
+  end
   local waits = queued and redis.call('ZSCORE', queue, token)
   if holds or waits then
     local after_held, after_count = held, count
     if holds then
       released = released + 1
-      redis.call('ZREM', holders, token)
       after_count = count - 1
-      local last = redis.call('ZRANGE', holders, -1, -1, 'WITHSCORES')[2]
-      if last then
-        local ms = math.max(tonumber(last) - now, 1)
-        redis.call('PEXPIRE', lease, ms)
-        redis.call('PEXPIRE', holders, ms)
-      else
-        redis.call('DEL', lease, holders)
-        after_held = nil
-      end
+      if after_count == 0 then after_held = nil end
     end
-    local waiting = redis.call('EXISTS', queue) == 1
-    if waiting then
-      wake_grantable(flags, lease, index, now, held, count, after_held, after_count, waits and token or nil, own_tag)
-    end
+    local emptied =
+      wake_grantable(flags, lease, index, now, held, count, after_held, after_count, waits and token or nil, own_tag, marked_until)
     if waits then
       redis.call('ZREM', queue, token)
       redis.call('ZREM', expiry, token)
     end
-    if waiting then drop_if_empty(queue, expiry) end
+    -- Unless the walk met no waiter, or stopped at one that stays queued, the queue may be empty now.
+    if emptied or waits then drop_if_empty(queue, expiry) end
   end
 end
 return release_reply(released)

@@ -45,8 +45,11 @@ local function key_state(lease, now)
   if not value then return nil, 0, -1 end
   if string.sub(value, 1, 1) ~= '~' then return '!', 1, redis.call('PTTL', lease) end
   local holders = ${holdersOf('lease')}
-  redis.call('ZREMRANGEBYSCORE', holders, '-inf', now)
   local first = redis.call('ZRANGE', holders, 0, 0, 'WITHSCORES')
+  if first[1] and tonumber(first[2]) <= now then
+    redis.call('ZREMRANGEBYSCORE', holders, '-inf', now)
+    first = redis.call('ZRANGE', holders, 0, 0, 'WITHSCORES')
+  end
   if not first[1] then
     redis.call('DEL', lease, holders)
     return nil, 0, -1
@@ -55,7 +58,7 @@ local function key_state(lease, now)
 end
 local function admitter(held, count)
   local granted, run = {}, held
-  return granted, function(token)
+  local function admit(token)
     local mode = mode_of(token)
     if mode == nil then
       if count > 0 or #granted > 0 then return false end
@@ -69,17 +72,23 @@ local function admitter(held, count)
     run, count = mode, count + 1
     return true
   end
+  local function open()
+    return run ~= '!' and (run == nil or run == 's' or count < tonumber(run))
+  end
+  return granted, admit, open
 end
-local function each_waiter(queue, expiry, now, visit)
-  local index = 0
+local function each_waiter(queue, expiry, now, visit, open)
+  local index, seen = 0, false
   while true do
     local batch = redis.call('ZRANGE', queue, index, index + 15)
     if #batch == 0 then break end
+    seen = true
     local dropped = 0
     for _, token in ipairs(batch) do
+      if not open() then return false, true end
       local expires = tonumber(redis.call('ZSCORE', expiry, token))
       if expires and expires > now then
-        if not visit(token, expires) then return false end
+        if not visit(token, expires) then return false, true end
       else
         redis.call('ZREM', queue, token)
         redis.call('ZREM', expiry, token)
@@ -88,11 +97,11 @@ local function each_waiter(queue, expiry, now, visit)
     end
     index = index + #batch - dropped
   end
-  drop_if_empty(queue, expiry)
-  return true
+  if seen then drop_if_empty(queue, expiry) end
+  return true, seen
 end
 local function grantable(queue, expiry, now, held, count, self)
-  local granted, admit = admitter(held, count)
+  local granted, admit, open = admitter(held, count)
   local mine = false
   local function visit(token)
     if not admit(token) then return false end
@@ -100,15 +109,15 @@ local function grantable(queue, expiry, now, held, count, self)
     return not mine
   end
   -- Walked to the end without meeting \`self\` (a first attempt, or an entry that expired): it stands at the tail.
-  if each_waiter(queue, expiry, now, visit) then mine = self ~= nil and admit(self) end
+  if each_waiter(queue, expiry, now, visit, open) then mine = self ~= nil and admit(self) end
   return granted, mine
 end
 local function newly_grantable(queue, expiry, now, held, count, after_held, after_count, leaving)
   local _, admit_before = admitter(held, count)
-  local woken, admit_after = admitter(after_held, after_count)
+  local _, admit_after, open = admitter(after_held, after_count)
   local before = true
   local fresh, handable = {}, {}
-  each_waiter(queue, expiry, now, function(token, expires)
+  local walked, seen = each_waiter(queue, expiry, now, function(token, expires)
     if before then before = admit_before(token) end
     if token == leaving then return true end
     if not admit_after(token) then return false end
@@ -117,8 +126,8 @@ local function newly_grantable(queue, expiry, now, held, count, after_held, afte
       handable[token] = expires % 1 ~= 0
     end
     return true
-  end)
-  return fresh, handable
+  end, open)
+  return fresh, handable, walked and seen
 end
 `;
 
@@ -135,18 +144,24 @@ export const MODES = `${DROP_IF_EMPTY}${MODES_WITHOUT_DROP}`;
  * `next_fence` and `tell_handed` (see `lua.ts`) defined before it.
  */
 export const WAKE_GRANTABLE = `
-local function wake_grantable(flags, lease, index, now, held, count, after_held, after_count, leaving, own_tag)
+local function wake_grantable(flags, lease, index, now, held, count, after_held, after_count, leaving, own_tag, marked_until)
   local holders, queue, expiry = ${holdersOf('lease')}, ${derived.queue('lease')}, ${derived.queueExpiry('lease')}
-  local fresh, handable = newly_grantable(queue, expiry, now, held, count, after_held, after_count, leaving)
+  local fresh, handable, walked = newly_grantable(queue, expiry, now, held, count, after_held, after_count, leaving)
   for _, waiter in ipairs(fresh) do
     local mode = mode_of(waiter)
     if mode and handable[waiter] then
       -- Hand-over: the waiter holds its place from now, provisionally, and leaves the queue.
       local fence = next_fence(${derived.fence('lease')}, ${QUEUE_ENTRY_MS})
-      redis.call('ZADD', holders, now + ${QUEUE_ENTRY_MS}, waiter)
-      local last = math.max(tonumber(redis.call('ZRANGE', holders, -1, -1, 'WITHSCORES')[2]) - now, 1)
-      redis.call('SET', lease, '~' .. mode, 'PX', last)
-      redis.call('PEXPIRE', holders, last)
+      local deadline = now + ${QUEUE_ENTRY_MS}
+      redis.call('ZADD', holders, deadline, waiter)
+      if not marked_until or marked_until < deadline then
+        -- The marker and the holders set live until the latest holder deadline.
+        marked_until = marked_until and deadline
+          or math.max(tonumber(redis.call('ZRANGE', holders, -1, -1, 'WITHSCORES')[2]), deadline)
+        local last = math.max(marked_until - now, 1)
+        redis.call('SET', lease, '~' .. mode, 'PX', last)
+        redis.call('PEXPIRE', holders, last)
+      end
       redis.call('ZREM', queue, waiter)
       redis.call('ZREM', expiry, waiter)
       -- A waiter in the releasing locker may be told by the reply (see parseRelease).
@@ -155,5 +170,6 @@ local function wake_grantable(flags, lease, index, now, held, count, after_held,
       wake(flags, ${derived.channel('lease')}, waiter, waiter, false)
     end
   end
+  return walked
 end
 `;
