@@ -42,14 +42,16 @@ export function modeAttemptFlags(
  * refuses the attempt with a mode mismatch (`{0, held mode}`), never a silent change. In fair mode the
  * attempt is granted when its token is among the waiters that would be granted now (see `grantable` in
  * `modesLua.ts`): waiters are served in arrival order across modes, readers at the head together, a waiting
- * exclusive request blocks later readers. Unfair attempts look at the holders only. A refused attempt that may
+ * exclusive request blocks later readers; a key whose permits are all taken, or that an exclusive holder holds,
+ * grants nobody, so the attempt is refused without reading the queue. Unfair attempts look at the holders only. A refused attempt that may
  * wait (`w`) joins every queue of the lock at the tail (entry lifetime `QUEUE_ENTRY_MS`) and returns
  * `-(holderTtl + 2)`, holderTtl being the soonest a blocking holder's lease ends (-1 when only the queue blocked).
  * With `h` (one key, renewal on, ttl ≥ `QUEUE_ENTRY_MS`, as the mutex) the entry's expiry carries the .5 mark: a
  * release of a permit or share may grant this waiter its freed place (see `modeRelease.ts`); the refusal then
  * returns `{-(holderTtl + 2), seen}`, `seen` being the key's fence counter (the server clock in µs when none
  * exists): a hand-over fenced above it came after this attempt. A token already among the live holders (handed
- * a place whose message it did not trust) is granted again, with a new fence.
+ * a place whose message it did not trust) is granted again, with a new fence. Only an attempt with `q` (a later
+ * attempt of an acquire) looks for its token among the holders and the waiters: a first attempt's token is new.
  *
  * A grant takes the next fence of every key (the counter the mutex uses, so fences strictly increase across
  * modes), adds the token to the holders with its deadline, and sets the marker's expiry to the latest holder

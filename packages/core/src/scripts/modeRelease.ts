@@ -9,16 +9,19 @@ import { releaseFlags } from './release.js';
  * and, with `q`, takes it out of their wait queues: serves a release and an acquire that gives up. ARGV: token.
  *
  * Per key: expired holders are dropped first; the marker then lives until the latest remaining holder
- * deadline, and goes with the last holder. A release wakes exactly the waiters it makes grantable: those
- * that would be granted now and were not before it, found in one walk of the queue from the head that reads the
- * scores of the waiters grantable now and one more (see `newly_grantable` in `modesLua.ts`): one permit freed,
- * the next permit waiter; the last reader gone, the exclusive waiter at the head; a waiter of these modes that
- * gives up, those it blocked. A woken permit or read waiter that accepts a hand-over (the .5 mark, see
- * `modeAcquire.ts`) is granted its place here, as the mutex's release does: with its next fence, a provisional
- * deadline `QUEUE_ENTRY_MS` away (its renewal extends it) and out of the queue, and hears `token:fence`; it
- * trusts that only when the fence is above the one its last refused attempt saw (see `acquireLoop`). Other
- * waiters make their own attempt. Flags as the
- * mutex's release: `s` publish with SPUBLISH (Cluster), `q` the token may be queued.
+ * deadline (it is shortened only when the leaving holder had the latest deadline), and goes with the last holder.
+ * A release wakes exactly the waiters it makes grantable: those that would be granted now and were not before it,
+ * found in one walk of the queue from the head that reads the scores of the waiters it wakes and stops once no
+ * other could be granted (see `newly_grantable` in `modesLua.ts`): one permit freed, the next permit waiter; the
+ * last reader gone, the exclusive waiter at the head; a waiter of these modes that gives up, those it blocked. A
+ * woken permit or read waiter that accepts a hand-over (the .5 mark, see `modeAcquire.ts`) is granted its place
+ * here, as the mutex's release does: with its next fence, a provisional deadline `QUEUE_ENTRY_MS` away (its
+ * renewal extends it) and out of the queue, and hears `token:fence`; it trusts that only when the fence is above
+ * the one its last refused attempt saw (see `acquireLoop`). Other waiters make their own attempt. Flags as the
+ * mutex's release: `s` publish with SPUBLISH (Cluster), `q` the token may be queued. A release that hands one
+ * permit over makes 13 calls (TIME; GET, ZRANGE, ZCARD; ZRANGE, ZREM; the woken waiter: ZRANGE, ZSCORE; INCR
+ * fence, ZADD, two ZREM; PUBLISH), plus ZRANGE and two PEXPIRE when the leaving holder had the latest deadline,
+ * and SET, PEXPIRE when the new holder's provisional deadline is the latest.
  * Returns how many keys the token still held, or, as the mutex's release, `[that number, token:fence, key number]`
  * when it handed a place to a waiter of the releasing locker (no message then; see `tell_handed`, `parseRelease`).
  */

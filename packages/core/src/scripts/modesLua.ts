@@ -19,22 +19,27 @@ export function holdersOf(lease: string): string {
  * `mode_of(token)`: a token's mode (`s`, a limit such as `4`), nil for an exclusive (mutex) token.
  * `key_state(lease, now)`: what holds the key after expired holders are dropped: the held mode (`!` for an
  * exclusive holder, nil when free), how many hold it, and the soonest a holder's lease ends (ms from now;
- * -1 when free). An expired marker set is deleted.
+ * -1 when free). An expired marker set is deleted. Reads the soonest holder first and drops expired ones only
+ * when it has expired: GET, ZRANGE, ZCARD on a key held in a counted mode.
  * `grantable(queue, expiry, now, held, count, self)`: the live waiters, from the head, that would be
  * granted now with `count` holders of mode `held`, in order (expired entries are dropped on the way): a run of
  * compatible waiters (readers together; permit waiters while permits are left), or one exclusive waiter when
  * the key is free. `self`, when not in the queue, stands at the tail. Returns the list and whether `self` is in
- * it; stops at `self` when `self` is given, and at the first waiter refused: it reads the scores of the waiters it
- * grants and one more, never the whole queue.
+ * it; stops at `self` when `self` is given, at the first waiter refused, and as soon as no waiter could be
+ * admitted any more (every permit given, or an exclusive one): it reads the scores of the waiters it grants and at
+ * most one more, never the whole queue.
  * `newly_grantable(queue, expiry, now, held, count, after_held, after_count, leaving)`: in one walk from the head,
  * the waiters grantable with `after_count` holders of `after_held` (and without the waiter `leaving`) that were
  * not with `count` of `held`: those a release makes grantable. Fewer holders only lengthen the run granted from
  * the head, so these are the next ones after it (exactly as many as permits freed, or the run of readers behind
- * the last reader gone); the waiters grantable before were woken already, by the change that made them so. Also
- * returns, by token, whether each of them accepts a hand-over (its entry's expiry has the .5 mark).
- * `admitter(held, count)` and `each_waiter(queue, expiry, now, visit)` are their parts: the list of waiters
- * admitted and the admission rule; the live waiters in order, with their entry's expiry, until `visit` returns
- * false (then false).
+ * the last reader gone); the waiters grantable before were woken already, by the change that made them so. Once
+ * the freed permits are given the walk stops without reading another entry. Also returns, by token, whether each
+ * of them accepts a hand-over (its entry's expiry has the .5 mark), and whether the queue may be empty after
+ * they leave it (false when the walk met no waiter, or stopped at one that stays queued).
+ * `admitter(held, count)` and `each_waiter(queue, expiry, now, visit, open)` are their parts: the list of waiters
+ * admitted, the admission rule, and whether any further waiter could be admitted; the live waiters in order, with
+ * their entry's expiry, until `visit` returns false or `open` (asked before each entry is read) does (then false),
+ * and whether the queue held any entry.
  */
 export const MODES_WITHOUT_DROP = `
 local function mode_of(token)
@@ -135,13 +140,16 @@ end
 export const MODES = `${DROP_IF_EMPTY}${MODES_WITHOUT_DROP}`;
 
 /**
- * `wake_grantable(flags, lease, index, now, held, count, after_held, after_count, leaving, own_tag)`: wakes the
- * waiters of the key `lease` (number `index` of KEYS) that a change from `count` holders of `held` to `after_count`
- * of `after_held` (and `leaving` out of the queue) makes grantable (see `newly_grantable`). A woken permit or read
- * waiter that accepts a hand-over (the .5 mark) is granted its place first, as a mutex's release hands its lease:
- * with its next fence, a provisional deadline `QUEUE_ENTRY_MS` away (its renewal extends it), out of the queue,
- * told `token:fence` (see `tell_handed`). Other waiters are woken to make their own attempt. Needs {@link MODES},
- * `next_fence` and `tell_handed` (see `lua.ts`) defined before it.
+ * `wake_grantable(flags, lease, index, now, held, count, after_held, after_count, leaving, own_tag, marked_until)`:
+ * wakes the waiters of the key `lease` (number `index` of KEYS) that a change from `count` holders of `held` to
+ * `after_count` of `after_held` (and `leaving` out of the queue) makes grantable (see `newly_grantable`). A woken
+ * permit or read waiter that accepts a hand-over (the .5 mark) is granted its place first, as a mutex's release
+ * hands its lease: with its next fence, a provisional deadline `QUEUE_ENTRY_MS` away (its renewal extends it), out
+ * of the queue, told `token:fence` (see `tell_handed`). Other waiters are woken to make their own attempt.
+ * `marked_until`, when the caller knows it: the latest holder deadline (server ms), which the marker and the
+ * holders set live until; a hand-over whose deadline comes before it leaves them as they are, and without it the
+ * latest deadline is read. Returns whether the queue may be empty now (see `newly_grantable`). Needs
+ * {@link MODES}, `next_fence` and `tell_handed` (see `lua.ts`) defined before it.
  */
 export const WAKE_GRANTABLE = `
 local function wake_grantable(flags, lease, index, now, held, count, after_held, after_count, leaving, own_tag, marked_until)
