@@ -164,7 +164,10 @@ describe('cost of a counted-mode release (real Redis, INFO commandstats)', funct
     // The waiters' channels are subscribed (they linger), so each wait pauses on its first refusal.
     await subscribeByWaiting(admin, 'led', 'k', holding!, handed!);
     await subscribeByWaiting(admin, 'led', 'k', holding!, last!);
-    const [first, other] = [await holding!.acquire('k', { limit: 2 }), await holding!.acquire('k', { limit: 2 })];
+    const [first, other] = [
+      await holding!.acquire('k', { limit: 2 }),
+      await holding!.acquire('k', { limit: 2 }),
+    ];
     const waited = handed!.acquire('k', { limit: 2 });
     await queued(admin, 'led', 'k', 1);
     const before = await pings();
@@ -177,8 +180,8 @@ describe('cost of a counted-mode release (real Redis, INFO commandstats)', funct
     expect(await pings(), 'PINGs of a permit that was waited for').to.equal(before + 1);
     const after = await next;
     expect(after.fence).to.be.greaterThan(permit.fence);
-    expect((await holders(admin, 'led', 'k')).sort()).to.deep.equal([other!.token, after.token].sort());
-    await Promise.all([other!.release(), after.release()]);
+    expect((await holders(admin, 'led', 'k')).sort()).to.deep.equal([other.token, after.token].sort());
+    await Promise.all([other.release(), after.release()]);
     await Promise.all([holding, handed, last].map((locker) => locker!.close()));
     admin.disconnect();
   });

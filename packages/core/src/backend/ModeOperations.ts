@@ -28,7 +28,15 @@ export class ModeOperations {
   }
 
   /** One attempt; rejects with `LockModeError` when the key is held in another mode. */
-  attempt({ target, token, ttl, fair, wait, handOver = false, queued = true }: AttemptRequest): Promise<AttemptResult> {
+  attempt({
+    target,
+    token,
+    ttl,
+    fair,
+    wait,
+    handOver = false,
+    queued = true,
+  }: AttemptRequest): Promise<AttemptResult> {
     const script = MODE_ACQUIRE.get(modeAttemptFlags(fair, wait, this.#sharded, handOver, queued));
     const mode = token.slice(token.indexOf('~'));
     return this.#runner
@@ -49,7 +57,13 @@ export class ModeOperations {
    * the releasing client hears back. Resolves with the script's reply, which reads as the mutex's release's
    * (see `parseRelease`).
    */
-  release(target: LockTarget, token: string, queued: boolean, retry = false, contended = false): Promise<unknown> {
+  release(
+    target: LockTarget,
+    token: string,
+    queued: boolean,
+    retry = false,
+    contended = false,
+  ): Promise<unknown> {
     const script = MODE_RELEASE.get(releaseFlags(this.#sharded, queued));
     if (contended && !retry) return this.#runner.runAfterPing(script, target.leases, [token]);
     return this.#runner.run(script, target.leases, [token], undefined, undefined, retry);

@@ -63,7 +63,8 @@ export const MODE_ACQUIRE = defineScriptFamily(
   [
     ...new Set(
       flagCombinations(['fair', 'wait', 'sharded', 'handOver', 'queued'] as const).map(
-        ({ fair, wait, sharded, handOver, queued }) => modeAttemptFlags(fair, wait, sharded, handOver, queued),
+        ({ fair, wait, sharded, handOver, queued }) =>
+          modeAttemptFlags(fair, wait, sharded, handOver, queued),
       ),
     ),
   ],
