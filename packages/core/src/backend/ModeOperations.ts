@@ -28,8 +28,16 @@ export class ModeOperations {
   }
 
   /** One attempt; rejects with `LockModeError` when the key is held in another mode. */
-  attempt({ target, token, ttl, fair, wait, handOver = false }: AttemptRequest): Promise<AttemptResult> {
-    const script = MODE_ACQUIRE.get(modeAttemptFlags(fair, wait, this.#sharded, handOver));
+  attempt({
+    target,
+    token,
+    ttl,
+    fair,
+    wait,
+    handOver = false,
+    queued = true,
+  }: AttemptRequest): Promise<AttemptResult> {
+    const script = MODE_ACQUIRE.get(modeAttemptFlags(fair, wait, this.#sharded, handOver, queued));
     const mode = token.slice(token.indexOf('~'));
     return this.#runner
       .run(script, target.leases, [token, ttl])
@@ -44,10 +52,20 @@ export class ModeOperations {
 
   /**
    * Releases what `token` holds; `queued`: also leave the queues. `retry`: an abandon (see `ScriptRunner.run`).
-   * Resolves with the script's reply, which reads as the mutex's release's (see `parseRelease`).
+   * `contended`: the grant was waited for, so the release probably wakes a waiter: it leads with a PING in the
+   * same write, as the mutex's does (see `ScriptRunner.runAfterPing`), and the woken waiter hears of it before
+   * the releasing client hears back. Resolves with the script's reply, which reads as the mutex's release's
+   * (see `parseRelease`).
    */
-  release(target: LockTarget, token: string, queued: boolean, retry = false): Promise<unknown> {
+  release(
+    target: LockTarget,
+    token: string,
+    queued: boolean,
+    retry = false,
+    contended = false,
+  ): Promise<unknown> {
     const script = MODE_RELEASE.get(releaseFlags(this.#sharded, queued));
+    if (contended && !retry) return this.#runner.runAfterPing(script, target.leases, [token]);
     return this.#runner.run(script, target.leases, [token], undefined, undefined, retry);
   }
 }

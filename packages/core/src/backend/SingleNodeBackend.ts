@@ -117,7 +117,8 @@ export class SingleNodeBackend implements LockBackend {
   }
 
   release(target: LockTarget, token: string, queued = true, contended = false): Promise<boolean> {
-    if (isModeToken(token)) return this.#released(target, this.#modes.release(target, token, queued));
+    if (isModeToken(token))
+      return this.#released(target, this.#modes.release(target, token, queued, false, contended));
     const script = RELEASE.get(releaseFlags(this.sharded, queued));
     return this.#released(
       target,

@@ -8,15 +8,30 @@ import { holdersOf, MODES } from './modesLua.js';
 
 /**
  * The flags of a counted-mode attempt in their one spelling: `f` fair, `w` may wait, `s` SPUBLISH (Cluster), `h`
- * accepts a hand-over (only with `w`).
+ * accepts a hand-over (only with `w`), `q` an earlier attempt of this acquire may have queued the token or a
+ * release handed it a place (only with `w`; default on). Without `q` (an acquire's first attempt, whose token is
+ * new) the attempt does not look for its token among the holders and the waiters.
  *
  * @example
  * ```ts
- * modeAttemptFlags(true, true, false, true) // 'fwh'
+ * modeAttemptFlags(true, true, false, true) // 'fwhq'
+ * modeAttemptFlags(true, true, false, true, false) // 'fwh'
  * ```
  */
-export function modeAttemptFlags(fair: boolean, wait: boolean, sharded: boolean, handOver = false): string {
-  return (fair ? 'f' : '') + (wait ? 'w' : '') + (sharded ? 's' : '') + (handOver && wait ? 'h' : '');
+export function modeAttemptFlags(
+  fair: boolean,
+  wait: boolean,
+  sharded: boolean,
+  handOver = false,
+  queued = true,
+): string {
+  return (
+    (fair ? 'f' : '') +
+    (wait ? 'w' : '') +
+    (sharded ? 's' : '') +
+    (handOver && wait ? 'h' : '') +
+    (queued && wait ? 'q' : '')
+  );
 }
 
 /**
@@ -27,14 +42,16 @@ export function modeAttemptFlags(fair: boolean, wait: boolean, sharded: boolean,
  * refuses the attempt with a mode mismatch (`{0, held mode}`), never a silent change. In fair mode the
  * attempt is granted when its token is among the waiters that would be granted now (see `grantable` in
  * `modesLua.ts`): waiters are served in arrival order across modes, readers at the head together, a waiting
- * exclusive request blocks later readers. Unfair attempts look at the holders only. A refused attempt that may
+ * exclusive request blocks later readers; a key whose permits are all taken, or that an exclusive holder holds,
+ * grants nobody, so the attempt is refused without reading the queue. Unfair attempts look at the holders only. A refused attempt that may
  * wait (`w`) joins every queue of the lock at the tail (entry lifetime `QUEUE_ENTRY_MS`) and returns
  * `-(holderTtl + 2)`, holderTtl being the soonest a blocking holder's lease ends (-1 when only the queue blocked).
  * With `h` (one key, renewal on, ttl ≥ `QUEUE_ENTRY_MS`, as the mutex) the entry's expiry carries the .5 mark: a
  * release of a permit or share may grant this waiter its freed place (see `modeRelease.ts`); the refusal then
  * returns `{-(holderTtl + 2), seen}`, `seen` being the key's fence counter (the server clock in µs when none
  * exists): a hand-over fenced above it came after this attempt. A token already among the live holders (handed
- * a place whose message it did not trust) is granted again, with a new fence.
+ * a place whose message it did not trust) is granted again, with a new fence. Only an attempt with `q` (a later
+ * attempt of an acquire) looks for its token among the holders and the waiters: a first attempt's token is new.
  *
  * A grant takes the next fence of every key (the counter the mutex uses, so fences strictly increase across
  * modes), adds the token to the holders with its deadline, and sets the marker's expiry to the latest holder
@@ -45,8 +62,9 @@ export const MODE_ACQUIRE = defineScriptFamily(
   'acquire-mode',
   [
     ...new Set(
-      flagCombinations(['fair', 'wait', 'sharded', 'handOver'] as const).map(
-        ({ fair, wait, sharded, handOver }) => modeAttemptFlags(fair, wait, sharded, handOver),
+      flagCombinations(['fair', 'wait', 'sharded', 'handOver', 'queued'] as const).map(
+        ({ fair, wait, sharded, handOver, queued }) =>
+          modeAttemptFlags(fair, wait, sharded, handOver, queued),
       ),
     ),
   ],
@@ -54,6 +72,7 @@ export const MODE_ACQUIRE = defineScriptFamily(
 local token, ttl, flags = ARGV[1], tonumber(ARGV[2]), '${flags}'
 local fair, enqueue = ${flags.includes('f')}, ${flags.includes('w') ? QUEUE_ENTRY_MS : 0}
 local hand_over = ${flags.includes('h') ? 0.5 : 0}
+local again = ${flags.includes('q')}
 local mode = mode_of(token)
 local now = now_ms()
 local holder_ttl, blocked, before = -1, false, {}
@@ -62,9 +81,12 @@ for index, lease in ipairs(KEYS) do
   if held and held ~= '!' and held ~= mode then return {0, held} end
   before[index] = count
   local mine
-  if hand_over > 0 and held == mode and redis.call('ZSCORE', ${holdersOf('lease')}, token) then
+  if again and hand_over > 0 and held == mode and redis.call('ZSCORE', ${holdersOf('lease')}, token) then
     -- Handed a place by a release whose message this waiter did not trust: it holds it already.
     mine = true
+  elseif held == '!' or (held == mode and mode ~= 's' and count >= tonumber(mode)) then
+    -- Every permit taken, or an exclusive holder: nobody is granted now, in either order.
+    mine = false
   elseif fair then
     mine = select(2, grantable(${derived.queue('lease')}, ${derived.queueExpiry('lease')}, now, held, count, token))
   else
@@ -79,7 +101,7 @@ if blocked then
   if enqueue > 0 then
     for _, lease in ipairs(KEYS) do
       local queue, expiry = ${derived.queue('lease')}, ${derived.queueExpiry('lease')}
-      if not redis.call('ZSCORE', queue, token) then
+      if not (again and redis.call('ZSCORE', queue, token)) then
         local tail = redis.call('ZRANGE', queue, -1, -1, 'WITHSCORES')[2]
         redis.call('ZADD', queue, (tonumber(tail) or 0) + 1, token)
       end

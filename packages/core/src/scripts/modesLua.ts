@@ -19,22 +19,27 @@ export function holdersOf(lease: string): string {
  * `mode_of(token)`: a token's mode (`s`, a limit such as `4`), nil for an exclusive (mutex) token.
  * `key_state(lease, now)`: what holds the key after expired holders are dropped: the held mode (`!` for an
  * exclusive holder, nil when free), how many hold it, and the soonest a holder's lease ends (ms from now;
- * -1 when free). An expired marker set is deleted.
+ * -1 when free). An expired marker set is deleted. Reads the soonest holder first and drops expired ones only
+ * when it has expired: GET, ZRANGE, ZCARD on a key held in a counted mode.
  * `grantable(queue, expiry, now, held, count, self)`: the live waiters, from the head, that would be
  * granted now with `count` holders of mode `held`, in order (expired entries are dropped on the way): a run of
  * compatible waiters (readers together; permit waiters while permits are left), or one exclusive waiter when
  * the key is free. `self`, when not in the queue, stands at the tail. Returns the list and whether `self` is in
- * it; stops at `self` when `self` is given, and at the first waiter refused: it reads the scores of the waiters it
- * grants and one more, never the whole queue.
+ * it; stops at `self` when `self` is given, at the first waiter refused, and as soon as no waiter could be
+ * admitted any more (every permit given, or an exclusive one): it reads the scores of the waiters it grants and at
+ * most one more, never the whole queue.
  * `newly_grantable(queue, expiry, now, held, count, after_held, after_count, leaving)`: in one walk from the head,
  * the waiters grantable with `after_count` holders of `after_held` (and without the waiter `leaving`) that were
  * not with `count` of `held`: those a release makes grantable. Fewer holders only lengthen the run granted from
  * the head, so these are the next ones after it (exactly as many as permits freed, or the run of readers behind
- * the last reader gone); the waiters grantable before were woken already, by the change that made them so. Also
- * returns, by token, whether each of them accepts a hand-over (its entry's expiry has the .5 mark).
- * `admitter(held, count)` and `each_waiter(queue, expiry, now, visit)` are their parts: the list of waiters
- * admitted and the admission rule; the live waiters in order, with their entry's expiry, until `visit` returns
- * false (then false).
+ * the last reader gone); the waiters grantable before were woken already, by the change that made them so. Once
+ * the freed permits are given the walk stops without reading another entry. Also returns, by token, whether each
+ * of them accepts a hand-over (its entry's expiry has the .5 mark), and whether the queue may be empty after
+ * they leave it (false when the walk met no waiter, or stopped at one that stays queued).
+ * `admitter(held, count)` and `each_waiter(queue, expiry, now, visit, open)` are their parts: the list of waiters
+ * admitted, the admission rule, and whether any further waiter could be admitted; the live waiters in order, with
+ * their entry's expiry, until `visit` returns false or `open` (asked before each entry is read) does (then false),
+ * and whether the queue held any entry.
  */
 export const MODES_WITHOUT_DROP = `
 local function mode_of(token)
@@ -45,8 +50,11 @@ local function key_state(lease, now)
   if not value then return nil, 0, -1 end
   if string.sub(value, 1, 1) ~= '~' then return '!', 1, redis.call('PTTL', lease) end
   local holders = ${holdersOf('lease')}
-  redis.call('ZREMRANGEBYSCORE', holders, '-inf', now)
   local first = redis.call('ZRANGE', holders, 0, 0, 'WITHSCORES')
+  if first[1] and tonumber(first[2]) <= now then
+    redis.call('ZREMRANGEBYSCORE', holders, '-inf', now)
+    first = redis.call('ZRANGE', holders, 0, 0, 'WITHSCORES')
+  end
   if not first[1] then
     redis.call('DEL', lease, holders)
     return nil, 0, -1
@@ -55,7 +63,7 @@ local function key_state(lease, now)
 end
 local function admitter(held, count)
   local granted, run = {}, held
-  return granted, function(token)
+  local function admit(token)
     local mode = mode_of(token)
     if mode == nil then
       if count > 0 or #granted > 0 then return false end
@@ -69,17 +77,23 @@ local function admitter(held, count)
     run, count = mode, count + 1
     return true
   end
+  local function open()
+    return run ~= '!' and (run == nil or run == 's' or count < tonumber(run))
+  end
+  return granted, admit, open
 end
-local function each_waiter(queue, expiry, now, visit)
-  local index = 0
+local function each_waiter(queue, expiry, now, visit, open)
+  local index, seen = 0, false
   while true do
     local batch = redis.call('ZRANGE', queue, index, index + 15)
     if #batch == 0 then break end
+    seen = true
     local dropped = 0
     for _, token in ipairs(batch) do
+      if not open() then return false, true end
       local expires = tonumber(redis.call('ZSCORE', expiry, token))
       if expires and expires > now then
-        if not visit(token, expires) then return false end
+        if not visit(token, expires) then return false, true end
       else
         redis.call('ZREM', queue, token)
         redis.call('ZREM', expiry, token)
@@ -88,11 +102,11 @@ local function each_waiter(queue, expiry, now, visit)
     end
     index = index + #batch - dropped
   end
-  drop_if_empty(queue, expiry)
-  return true
+  if seen then drop_if_empty(queue, expiry) end
+  return true, seen
 end
 local function grantable(queue, expiry, now, held, count, self)
-  local granted, admit = admitter(held, count)
+  local granted, admit, open = admitter(held, count)
   local mine = false
   local function visit(token)
     if not admit(token) then return false end
@@ -100,15 +114,15 @@ local function grantable(queue, expiry, now, held, count, self)
     return not mine
   end
   -- Walked to the end without meeting \`self\` (a first attempt, or an entry that expired): it stands at the tail.
-  if each_waiter(queue, expiry, now, visit) then mine = self ~= nil and admit(self) end
+  if each_waiter(queue, expiry, now, visit, open) then mine = self ~= nil and admit(self) end
   return granted, mine
 end
 local function newly_grantable(queue, expiry, now, held, count, after_held, after_count, leaving)
   local _, admit_before = admitter(held, count)
-  local woken, admit_after = admitter(after_held, after_count)
+  local _, admit_after, open = admitter(after_held, after_count)
   local before = true
   local fresh, handable = {}, {}
-  each_waiter(queue, expiry, now, function(token, expires)
+  local walked, seen = each_waiter(queue, expiry, now, function(token, expires)
     if before then before = admit_before(token) end
     if token == leaving then return true end
     if not admit_after(token) then return false end
@@ -117,8 +131,8 @@ local function newly_grantable(queue, expiry, now, held, count, after_held, afte
       handable[token] = expires % 1 ~= 0
     end
     return true
-  end)
-  return fresh, handable
+  end, open)
+  return fresh, handable, walked and seen
 end
 `;
 
@@ -126,27 +140,36 @@ end
 export const MODES = `${DROP_IF_EMPTY}${MODES_WITHOUT_DROP}`;
 
 /**
- * `wake_grantable(flags, lease, index, now, held, count, after_held, after_count, leaving, own_tag)`: wakes the
- * waiters of the key `lease` (number `index` of KEYS) that a change from `count` holders of `held` to `after_count`
- * of `after_held` (and `leaving` out of the queue) makes grantable (see `newly_grantable`). A woken permit or read
- * waiter that accepts a hand-over (the .5 mark) is granted its place first, as a mutex's release hands its lease:
- * with its next fence, a provisional deadline `QUEUE_ENTRY_MS` away (its renewal extends it), out of the queue,
- * told `token:fence` (see `tell_handed`). Other waiters are woken to make their own attempt. Needs {@link MODES},
- * `next_fence` and `tell_handed` (see `lua.ts`) defined before it.
+ * `wake_grantable(flags, lease, index, now, held, count, after_held, after_count, leaving, own_tag, marked_until)`:
+ * wakes the waiters of the key `lease` (number `index` of KEYS) that a change from `count` holders of `held` to
+ * `after_count` of `after_held` (and `leaving` out of the queue) makes grantable (see `newly_grantable`). A woken
+ * permit or read waiter that accepts a hand-over (the .5 mark) is granted its place first, as a mutex's release
+ * hands its lease: with its next fence, a provisional deadline `QUEUE_ENTRY_MS` away (its renewal extends it), out
+ * of the queue, told `token:fence` (see `tell_handed`). Other waiters are woken to make their own attempt.
+ * `marked_until`, when the caller knows it: the latest holder deadline (server ms), which the marker and the
+ * holders set live until; a hand-over whose deadline comes before it leaves them as they are, and without it the
+ * latest deadline is read. Returns whether the queue may be empty now (see `newly_grantable`). Needs
+ * {@link MODES}, `next_fence` and `tell_handed` (see `lua.ts`) defined before it.
  */
 export const WAKE_GRANTABLE = `
-local function wake_grantable(flags, lease, index, now, held, count, after_held, after_count, leaving, own_tag)
+local function wake_grantable(flags, lease, index, now, held, count, after_held, after_count, leaving, own_tag, marked_until)
   local holders, queue, expiry = ${holdersOf('lease')}, ${derived.queue('lease')}, ${derived.queueExpiry('lease')}
-  local fresh, handable = newly_grantable(queue, expiry, now, held, count, after_held, after_count, leaving)
+  local fresh, handable, walked = newly_grantable(queue, expiry, now, held, count, after_held, after_count, leaving)
   for _, waiter in ipairs(fresh) do
     local mode = mode_of(waiter)
     if mode and handable[waiter] then
       -- Hand-over: the waiter holds its place from now, provisionally, and leaves the queue.
       local fence = next_fence(${derived.fence('lease')}, ${QUEUE_ENTRY_MS})
-      redis.call('ZADD', holders, now + ${QUEUE_ENTRY_MS}, waiter)
-      local last = math.max(tonumber(redis.call('ZRANGE', holders, -1, -1, 'WITHSCORES')[2]) - now, 1)
-      redis.call('SET', lease, '~' .. mode, 'PX', last)
-      redis.call('PEXPIRE', holders, last)
+      local deadline = now + ${QUEUE_ENTRY_MS}
+      redis.call('ZADD', holders, deadline, waiter)
+      if not marked_until or marked_until < deadline then
+        -- The marker and the holders set live until the latest holder deadline.
+        marked_until = marked_until and deadline
+          or math.max(tonumber(redis.call('ZRANGE', holders, -1, -1, 'WITHSCORES')[2]), deadline)
+        local last = math.max(marked_until - now, 1)
+        redis.call('SET', lease, '~' .. mode, 'PX', last)
+        redis.call('PEXPIRE', holders, last)
+      end
       redis.call('ZREM', queue, waiter)
       redis.call('ZREM', expiry, waiter)
       -- A waiter in the releasing locker may be told by the reply (see parseRelease).
@@ -155,5 +178,6 @@ local function wake_grantable(flags, lease, index, now, held, count, after_held,
       wake(flags, ${derived.channel('lease')}, waiter, waiter, false)
     end
   end
+  return walked
 end
 `;
