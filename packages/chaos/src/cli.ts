@@ -85,7 +85,7 @@ async function main(argv: readonly string[]): Promise<number> {
     } finally {
       bar?.done();
     }
-    const replay = replayCommand(result, run.lockName);
+    const replay = replayCommand(result, run.lockName, run.replicaWait);
     results.push({ ...result, replayCommand: replay });
     cases.push({
       lock: run.lockName,

@@ -58,6 +58,8 @@ Exit codes: 0 clean, 1 violation found, 2 usage error, 3 inconclusive (a require
 /** One run the command line asks for: a lock on a topology, with every other option shared. */
 export interface CliRun {
   readonly lockName: string;
+  /** `--replica-wait`: the replicas deadbolt waits for (already in `options.lock`; kept for the replay command). */
+  readonly replicaWait?: number;
   readonly options: ChaosOptions;
 }
 
@@ -154,6 +156,7 @@ export function parseCliArgs(
   const runs = (list(v.lock) ?? ['deadbolt']).flatMap((lockName) =>
     topologies.map((topology) => ({
       lockName,
+      ...defined('replicaWait', replicaWait),
       options: { ...shared, lock: lockByName(lockName, replicaWait), ...defined('topology', topology) },
     })),
   );
