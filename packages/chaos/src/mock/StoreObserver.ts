@@ -1,12 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { History } from '../history/History.js';
+import { mockStoreTables, type MockStoreTables } from './internals.js';
 import { MOCK_TIME_AHEAD_MS } from './VirtualClock.js';
-
-/** The parts of an ioredis-mock instance read synchronously (its shared data and expiry tables). */
-interface MockInternals {
-  readonly data: { get(key: string): unknown; keys(): string[] };
-  readonly expires: { has(key: string): boolean; get(key: string): number };
-}
 
 /**
  * Watches the shared ioredis-mock store without sending commands: after every applied command it records lease
@@ -21,7 +16,7 @@ interface MockInternals {
  * ```
  */
 export class StoreObserver {
-  readonly #mocks: readonly MockInternals[];
+  readonly #mocks: readonly MockStoreTables[];
   readonly #history: History;
   readonly #leaseKeys: ReadonlyMap<string, string>;
   readonly #epoch: number;
@@ -39,7 +34,7 @@ export class StoreObserver {
     epoch: number,
     holdersKeys: ReadonlyMap<string, string> = new Map(),
   ) {
-    this.#mocks = Array.isArray(mock) ? mock : [mock];
+    this.#mocks = (Array.isArray(mock) ? mock : [mock]).map(mockStoreTables);
     this.#history = history;
     this.#leaseKeys = leaseKeys;
     this.#epoch = epoch;
