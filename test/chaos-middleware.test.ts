@@ -91,15 +91,21 @@ describe('middleware under chaos (Express, Koa and Hono examples, real Redis beh
     await server?.stop();
   });
 
+  // Each run has an account (and so a lock key) of its own, and nothing is flushed between runs: a run can never
+  // see another's writes. When an unhandled rejection fails a test, mocha goes on to the next one while the failed
+  // test's property keeps running in the background; with one shared account (and a FLUSHALL per run) its
+  // deposits landed in the next framework's account, which then failed too, with a balance above every deposit.
+  let runs = 0;
+
   /** One run: deposits in parallel while the faults fire; returns what was acknowledged and the final balance. */
   async function run(make: MakeApp, locked: boolean, amounts: number[], faults: Fault[]) {
-    await admin.flushall();
+    const account = `acct-${++runs}`;
     const state = noFaults();
     const proxy = await FaultProxy.start(server.port, state, { jitter: 0.5 });
     const redis = new Redis(testClientOptions('127.0.0.1', proxy.port));
     redis.on('error', () => {});
     const app = make(redis, locked);
-    await app.open('acct', 1_000);
+    await app.open(account, 1_000);
     const http = createServer(app.listener);
     await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', () => resolve()));
     const { port } = http.address() as AddressInfo;
@@ -107,7 +113,7 @@ describe('middleware under chaos (Express, Koa and Hono examples, real Redis beh
     try {
       const statuses = await Promise.all(
         amounts.map(async (amount) => {
-          const response = await fetch(`http://127.0.0.1:${port}/accounts/acct/deposit`, {
+          const response = await fetch(`http://127.0.0.1:${port}/accounts/${account}/deposit`, {
             method: 'POST',
             headers: { 'content-type': 'application/json' },
             body: JSON.stringify({ amount }),
@@ -117,7 +123,7 @@ describe('middleware under chaos (Express, Koa and Hono examples, real Redis beh
         }),
       );
       if (faults.some((f) => f.kind === 'stall')) await waitResumed();
-      const balance = Number(await admin.get('example:account:acct:balance'));
+      const balance = Number(await admin.get(`example:account:${account}:balance`));
       return { statuses, balance };
     } finally {
       timers.forEach(clearTimeout);
