@@ -82,7 +82,8 @@ const { values } = parseArgs({
 });
 const requests = Number(values.requests);
 const rounds = Number(values.rounds);
-if (typeof globalThis.gc !== 'function') console.error('note: run with --expose-gc for a clean start per probe');
+if (typeof globalThis.gc !== 'function')
+  console.error('note: run with --expose-gc for a clean start per probe');
 
 const redis = await RedisServer.start();
 try {

@@ -106,15 +106,7 @@ export class Locker extends TypedEmitter<LockerEvents> {
    */
   acquire(key: LockKey, options?: AcquireOptions): Promise<Lock> {
     // Not async itself: one async frame (`#acquire`) per acquire, which throws the busy error.
-    let target: LockTarget;
-    let config: AcquireConfig;
-    try {
-      target = this.#targets.get(key);
-      config = options === undefined ? this.#defaults : this.#configOf(options);
-    } catch (error) {
-      return Promise.reject(error as Error);
-    }
-    return this.#acquire(target, config, true);
+    return this.#acquire(key, options, true);
   }
 
   /**
@@ -139,10 +131,8 @@ export class Locker extends TypedEmitter<LockerEvents> {
    * if (!lock) return // someone else runs it
    * ```
    */
-  async tryAcquire(key: LockKey, options?: Omit<AcquireOptions, 'wait'>): Promise<Lock | null> {
-    const target = this.#targets.get(key);
-    const config = resolveAcquireConfig(this.#config, { ...options, wait: 0 });
-    return this.#acquire(target, config, false);
+  tryAcquire(key: LockKey, options?: Omit<AcquireOptions, 'wait'>): Promise<Lock | null> {
+    return this.#acquire(key, { ...options, wait: 0 }, false);
   }
 
   /**
@@ -204,10 +194,23 @@ export class Locker extends TypedEmitter<LockerEvents> {
     await Promise.all(releases);
   }
 
-  /** Acquires `target`; when `wait` runs out, throws `LockBusyError` if `busyThrows`, else resolves `null`. */
-  async #acquire(target: LockTarget, config: AcquireConfig, busyThrows: true): Promise<Lock>;
-  async #acquire(target: LockTarget, config: AcquireConfig, busyThrows: boolean): Promise<Lock | null>;
-  async #acquire(target: LockTarget, config: AcquireConfig, busyThrows: boolean): Promise<Lock | null> {
+  /**
+   * Acquires `key` with `options` (validated here, so that bad input rejects); when `wait` runs out, throws
+   * `LockBusyError` if `busyThrows`, else resolves `null`.
+   */
+  async #acquire(key: LockKey, options: AcquireOptions | undefined, busyThrows: true): Promise<Lock>;
+  async #acquire(
+    key: LockKey,
+    options: AcquireOptions | undefined,
+    busyThrows: boolean,
+  ): Promise<Lock | null>;
+  async #acquire(
+    key: LockKey,
+    options: AcquireOptions | undefined,
+    busyThrows: boolean,
+  ): Promise<Lock | null> {
+    const target = this.#targets.get(key);
+    const config = options === undefined ? this.#defaults : this.#configOf(options);
     if (config.mode !== '' && this.#backend.supportsModes?.(target) !== true) {
       throw new LockConfigError(
         '"limit" and "shared" need a single Redis, or a Cluster lock whose keys share one slot; quorum locks and Cluster locks across slots support only the exclusive lock.',
