@@ -55,6 +55,8 @@ export class Locker extends TypedEmitter<LockerEvents> {
   readonly #unlinked = new AbortScope([this.#closing.signal]);
   /** The acquire settings of a call without options, resolved once. */
   readonly #defaults: AcquireConfig;
+  /** The settings of the frozen options objects acquires were given (see `#configOf`). */
+  readonly #frozenOptions = new WeakMap<AcquireOptions, AcquireConfig>();
 
   /** @internal Use {@link createLocker}; `tag` starts the locker's owner tokens (see `newLockerTag`). */
   constructor(config: LockerConfig, backend: LockBackend, wait: WaitStrategy, tag: string) {
@@ -102,12 +104,22 @@ export class Locker extends TypedEmitter<LockerEvents> {
    * const read = await locker.acquire('doc:9', { shared: true }) // readers together, writers alone
    * ```
    */
-  async acquire(key: LockKey, options?: AcquireOptions): Promise<Lock> {
-    const target = this.#targets.get(key);
-    const config = options === undefined ? this.#defaults : resolveAcquireConfig(this.#config, options);
-    const lock = await this.#acquire(target, config);
-    if (lock instanceof Lock) return lock;
-    throw new LockBusyError(target.keys[0] ?? '', lock.holderTtl, lock.waited);
+  acquire(key: LockKey, options?: AcquireOptions): Promise<Lock> {
+    // Not async itself: one async frame (`#acquire`) per acquire, which throws the busy error.
+    return this.#acquire(key, options, true);
+  }
+
+  /**
+   * The settings of `options`: validated on every call, except for a frozen options object, which cannot change
+   * and is validated once (a middleware passes the same frozen object to every acquire).
+   */
+  #configOf(options: AcquireOptions): AcquireConfig {
+    let config = this.#frozenOptions.get(options);
+    if (config === undefined) {
+      config = resolveAcquireConfig(this.#config, options); // throws for anything but an object
+      if (Object.isFrozen(options)) this.#frozenOptions.set(options, config);
+    }
+    return config;
   }
 
   /**
@@ -119,11 +131,8 @@ export class Locker extends TypedEmitter<LockerEvents> {
    * if (!lock) return // someone else runs it
    * ```
    */
-  async tryAcquire(key: LockKey, options?: Omit<AcquireOptions, 'wait'>): Promise<Lock | null> {
-    const target = this.#targets.get(key);
-    const config = resolveAcquireConfig(this.#config, { ...options, wait: 0 });
-    const lock = await this.#acquire(target, config);
-    return lock instanceof Lock ? lock : null;
+  tryAcquire(key: LockKey, options?: Omit<AcquireOptions, 'wait'>): Promise<Lock | null> {
+    return this.#acquire(key, { ...options, wait: 0 }, false);
   }
 
   /**
@@ -185,10 +194,23 @@ export class Locker extends TypedEmitter<LockerEvents> {
     await Promise.all(releases);
   }
 
+  /**
+   * Acquires `key` with `options` (validated here, so that bad input rejects); when `wait` runs out, throws
+   * `LockBusyError` if `busyThrows`, else resolves `null`.
+   */
+  async #acquire(key: LockKey, options: AcquireOptions | undefined, busyThrows: true): Promise<Lock>;
   async #acquire(
-    target: LockTarget,
-    config: AcquireConfig,
-  ): Promise<Lock | { holderTtl: number; waited: number }> {
+    key: LockKey,
+    options: AcquireOptions | undefined,
+    busyThrows: boolean,
+  ): Promise<Lock | null>;
+  async #acquire(
+    key: LockKey,
+    options: AcquireOptions | undefined,
+    busyThrows: boolean,
+  ): Promise<Lock | null> {
+    const target = this.#targets.get(key);
+    const config = options === undefined ? this.#defaults : this.#configOf(options);
     if (config.mode !== '' && this.#backend.supportsModes?.(target) !== true) {
       throw new LockConfigError(
         '"limit" and "shared" need a single Redis, or a Cluster lock whose keys share one slot; quorum locks and Cluster locks across slots support only the exclusive lock.',
@@ -201,8 +223,10 @@ export class Locker extends TypedEmitter<LockerEvents> {
       const outcome = await acquireLoop(this.#context, target, token, config, linked, began);
       const waited = Math.round(outcome.at - began);
       if (!outcome.granted) {
-        this.emit('busy', { key: target.keys[0] ?? '', waited, holderTtl: outcome.holderTtl });
-        return { holderTtl: outcome.holderTtl, waited };
+        const key = target.keys[0] ?? '';
+        this.emit('busy', { key, waited, holderTtl: outcome.holderTtl });
+        if (busyThrows) throw new LockBusyError(key, outcome.holderTtl, waited);
+        return null;
       }
       if (linked.aborted) {
         await this.#abandon(target, token);

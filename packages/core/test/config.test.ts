@@ -86,6 +86,26 @@ describe('bad input is refused with LockConfigError before any command', functio
     ).to.not.equal(null);
   });
 
+  it('validates a frozen options object once, and reads an unfrozen one anew on every call', async function () {
+    const { client, calls } = spyClient();
+    const locker = createLocker(client);
+    const ttlSent = async (options: AcquireOptions): Promise<unknown> => {
+      calls.length = 0;
+      await (await locker.acquire('k', options)).release();
+      return calls[0]?.[4]; // EVAL(SHA) script, 1 key, the lease key, token, ttl
+    };
+    const frozen = Object.freeze({ ttl: 5_000, renew: false });
+    expect([await ttlSent(frozen), await ttlSent(frozen)]).to.deep.equal([5_000, 5_000]);
+    const open = { ttl: 5_000, renew: false };
+    expect(await ttlSent(open)).to.equal(5_000);
+    open.ttl = 6_000;
+    expect(await ttlSent(open)).to.equal(6_000);
+    const bad = Object.freeze({ ttl: -1 });
+    for (let call = 0; call < 2; call++) {
+      await expect(locker.acquire('k', bad)).to.be.rejectedWith(LockConfigError, /"ttl"/);
+    }
+  });
+
   it('refuses other bad locker options', function () {
     const { client } = spyClient();
     for (const options of [

@@ -88,26 +88,29 @@ export function lockRequests<
         );
     });
 
-    const proceed = async (outcome: RequestLockOutcome): Promise<void> => {
-      switch (outcome.type) {
-        case 'proceed':
-          if (outcome.lock !== undefined) req.lock = outcome.lock;
-          next();
-          return;
-        case 'busy':
-          if (onBusy === undefined) writeProblem(res, outcome.info.reply);
-          else await onBusy(req, res, next, outcome.info);
-          return;
-        case 'reply':
-          writeProblem(res, outcome.reply);
-          return;
-        case 'gone':
-          return;
+    // Not async: a request that proceeds allocates no promise for it. `next` hears of any error thrown here,
+    // by `onBusy` (also asynchronously) or by the key function (the acquire's rejection).
+    const proceed = (outcome: RequestLockOutcome): void => {
+      try {
+        switch (outcome.type) {
+          case 'proceed':
+            if (outcome.lock !== undefined) req.lock = outcome.lock;
+            next();
+            return;
+          case 'busy':
+            if (onBusy === undefined) writeProblem(res, outcome.info.reply);
+            else Promise.resolve(onBusy(req, res, next, outcome.info)).catch(next);
+            return;
+          case 'reply':
+            writeProblem(res, outcome.reply);
+            return;
+          case 'gone':
+            return;
+        }
+      } catch (error) {
+        next(error);
       }
     };
-    session
-      .acquire(req, req.params)
-      .then(proceed)
-      .catch((error: unknown) => next(error));
+    session.acquire(req, req.params).then(proceed, next);
   };
 }

@@ -109,26 +109,30 @@ export function lockRequests<
         );
     });
 
-    const proceed = async (outcome: RequestLockOutcome): Promise<void> => {
-      switch (outcome.type) {
-        case 'proceed':
-          if (outcome.lock !== undefined) request.lock = outcome.lock;
-          done();
-          return;
-        case 'busy':
-          if (onBusy === undefined) sendProblem(reply, outcome.info.reply);
-          else await onBusy(request, reply, outcome.info);
-          return;
-        case 'reply':
-          sendProblem(reply, outcome.reply);
-          return;
-        case 'gone':
-          return;
+    // Not async: a request that proceeds allocates no promise for it. `done` hears of any error thrown here,
+    // by `onBusy` (also asynchronously) or by the key function (the acquire's rejection).
+    const failed = (error: unknown): void => done(error as Error);
+    const proceed = (outcome: RequestLockOutcome): void => {
+      try {
+        switch (outcome.type) {
+          case 'proceed':
+            if (outcome.lock !== undefined) request.lock = outcome.lock;
+            done();
+            return;
+          case 'busy':
+            if (onBusy === undefined) sendProblem(reply, outcome.info.reply);
+            else Promise.resolve(onBusy(request, reply, outcome.info)).catch(failed);
+            return;
+          case 'reply':
+            sendProblem(reply, outcome.reply);
+            return;
+          case 'gone':
+            return;
+        }
+      } catch (error) {
+        failed(error);
       }
     };
-    session
-      .acquire(request, request.params)
-      .then(proceed)
-      .catch((error: unknown) => done(error as Error));
+    session.acquire(request, request.params).then(proceed, failed);
   };
 }

@@ -21,3 +21,8 @@ export type RequestLockOutcome =
   | { readonly type: 'busy'; readonly info: BusyInfo }
   | { readonly type: 'reply'; readonly reply: ProblemReply }
   | { readonly type: 'gone' };
+
+/** The outcome of a request whose response ended before it held a lock; one frozen object for all. */
+export const GONE_OUTCOME: RequestLockOutcome = Object.freeze({ type: 'gone' });
+/** The outcome of a request served without a lock (skipped key, `failOpen`); one frozen object for all. */
+export const PROCEED_UNLOCKED: RequestLockOutcome = Object.freeze({ type: 'proceed', lock: undefined });

@@ -51,12 +51,28 @@ export type RequestLockPhase =
       readonly reason: unknown;
       readonly reply: ProblemReply;
     }
-  /** Released, once; `reason` is why the request no longer holds it, `reply` the 503 owed if it was lost first. */
-  | { readonly name: 'released'; readonly reason: () => unknown; readonly reply: ProblemReply | undefined }
+  /**
+   * Released, once, the lock on `key`; if it was `lost` first, `reason` is the loss and `reply` the 503 owed
+   * (otherwise both are `undefined`: the request ended).
+   */
+  | {
+      readonly name: 'released';
+      readonly key: string;
+      readonly lost: boolean;
+      readonly reason: unknown;
+      readonly reply: ProblemReply | undefined;
+    }
   /** The response ended (or the client left) before the request held a lock: nothing to answer or release. */
   | { readonly name: 'gone' }
   /** The request holds no lock and never will: served without one, or answered busy / bad key / Redis down. */
   | { readonly name: 'unlocked' };
+
+/** The phases without data, one frozen object each: a request moves through them without allocating. */
+export const DERIVING: RequestLockPhase = Object.freeze({ name: 'deriving' });
+/** See {@link DERIVING}. */
+export const UNLOCKED: RequestLockPhase = Object.freeze({ name: 'unlocked' });
+/** See {@link DERIVING}. */
+export const GONE: RequestLockPhase = Object.freeze({ name: 'gone' });
 
 /** What is left to await once `end` came; `undefined`: nothing, release now. */
 export function afterEnd(awaiting: AwaitedEnds, end: 'response' | 'handler'): AwaitedEnds | undefined {

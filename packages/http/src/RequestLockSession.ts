@@ -5,8 +5,8 @@ import { configFailure, failureOutcome } from './failureOutcome.js';
 import type { ProblemReply } from './problem.js';
 import { keyErrorReply, lockLostReply } from './replies.js';
 import { RequestLock } from './RequestLock.js';
-import type { RequestLockOutcome } from './RequestLockOutcome.js';
-import { afterEnd, type RequestLockPhase } from './RequestLockPhase.js';
+import { GONE_OUTCOME, PROCEED_UNLOCKED, type RequestLockOutcome } from './RequestLockOutcome.js';
+import { afterEnd, DERIVING, GONE, UNLOCKED, type RequestLockPhase } from './RequestLockPhase.js';
 import type { ReleasePolicy, RequestLockShared } from './RequestLockShared.js';
 import { takeLock } from './takeLock.js';
 
@@ -18,9 +18,11 @@ import { takeLock } from './takeLock.js';
 export class RequestLockSession<Req> {
   readonly #shared: RequestLockShared<Req>;
   readonly #policy: ReleasePolicy;
-  #phase: RequestLockPhase = { name: 'deriving' };
+  #phase: RequestLockPhase = DERIVING;
   /** Made when the handler reads `lock.signal`; most requests never do. */
   #end: AbortController | undefined;
+  /** The reason of a lock released at the request's end, once someone asked (see `#endReason`). */
+  #closed: LockLostError | undefined;
   #onLost: ((reply: ProblemReply) => void) | undefined;
 
   constructor(shared: RequestLockShared<Req>, policy: ReleasePolicy) {
@@ -53,10 +55,10 @@ export class RequestLockSession<Req> {
   async acquire(request: Req, params: unknown): Promise<RequestLockOutcome> {
     let derived = this.#derive(request, params);
     if (derived instanceof Promise) derived = await derived;
-    if (this.#phase.name !== 'deriving') return { type: 'gone' };
+    if (this.#phase.name !== 'deriving') return GONE_OUTCOME;
     if (derived.type !== 'lock') {
-      this.#phase = { name: 'unlocked' };
-      if (derived.type === 'skip') return { type: 'proceed', lock: undefined };
+      this.#phase = UNLOCKED;
+      if (derived.type === 'skip') return PROCEED_UNLOCKED;
       if (derived.error.code === 'ERR_LOCK_KEY_UNMOUNTED') this.#shared.misuse(derived.error);
       return { type: 'reply', reply: keyErrorReply(derived.error) };
     }
@@ -64,7 +66,7 @@ export class RequestLockSession<Req> {
     const { wait, modeOf } = this.#shared.config;
     const mode = modeOf === undefined ? undefined : modeOf(request);
     if (mode instanceof LockConfigError) {
-      this.#phase = { name: 'unlocked' };
+      this.#phase = UNLOCKED;
       return configFailure(mode, this.#shared);
     }
     const { stops, holds } = this.#shared;
@@ -76,11 +78,11 @@ export class RequestLockSession<Req> {
     holds.enter(line);
     let lock: Lock;
     try {
-      lock = await takeLock(this.#shared.config, keys, stop, mode);
+      lock = await takeLock(this.#shared.config, this.#shared.exclusive, keys, stop, mode);
     } catch (error) {
       holds.leave(line);
-      if (this.phase === 'gone') return { type: 'gone' }; // the response ended while acquiring
-      this.#phase = { name: 'unlocked' };
+      if (this.phase === 'gone') return GONE_OUTCOME; // the response ended while acquiring
+      this.#phase = UNLOCKED;
       return failureOutcome(error, keys, this.#shared);
     } finally {
       if (stop !== undefined) stops.close(stop); // after the phase left `acquiring`, or before it does, synchronously
@@ -113,7 +115,7 @@ export class RequestLockSession<Req> {
   responseDone(): void {
     const phase = this.#phase;
     if (phase.name === 'deriving' || phase.name === 'acquiring') {
-      this.#phase = { name: 'gone' };
+      this.#phase = GONE;
       if (phase.name === 'acquiring') phase.stop?.abort(new Error('The response ended'));
     } else if (phase.name === 'holding' || phase.name === 'lost') this.#ended(phase, 'response');
   }
@@ -133,7 +135,7 @@ export class RequestLockSession<Req> {
   #granted(lock: Lock): RequestLockOutcome {
     if (this.#phase.name === 'gone') {
       this.#releaseLock(lock); // granted with `wait: 0` (no signal) after the response ended
-      return { type: 'gone' };
+      return GONE_OUTCOME;
     }
     const { maxHold } = this.#shared.config;
     this.#phase = {
@@ -151,22 +153,27 @@ export class RequestLockSession<Req> {
   get endSignal(): AbortSignal {
     if (!this.#end) {
       this.#end = new AbortController();
-      const reason = this.#endReason();
-      if (reason !== undefined) this.#end.abort(reason());
+      if (this.ended) this.#end.abort(this.#endReason());
     }
     return this.#end.signal;
   }
 
   /** Whether the request no longer holds its lock. */
   get ended(): boolean {
-    return this.#endReason() !== undefined;
+    const { name } = this.#phase;
+    return name === 'lost' || name === 'released';
   }
 
-  /** Why the request no longer holds its lock, once it does not; built only when someone asks. */
-  #endReason(): (() => unknown) | undefined {
+  /**
+   * Why the request no longer holds its lock, once it does not: the loss, or (released at the request's end) a
+   * `LockLostError` with reason `closed`, built only when someone asks.
+   */
+  #endReason(): unknown {
     const phase = this.#phase;
-    if (phase.name === 'lost') return () => phase.reason;
-    return phase.name === 'released' ? phase.reason : undefined;
+    if (phase.name === 'lost' || (phase.name === 'released' && phase.lost)) return phase.reason;
+    if (phase.name !== 'released') return undefined;
+    const cause = new Error('The request ended (response sent or client gone); the lock was released');
+    return (this.#closed ??= new LockLostError(phase.key, 'closed', { cause }));
   }
 
   #maxHoldRanOut(maxHold: number): void {
@@ -192,19 +199,13 @@ export class RequestLockSession<Req> {
     const phase = this.#phase;
     if (phase.name !== 'holding' && phase.name !== 'lost') return;
     const { lock } = phase;
-    let reason: () => unknown;
-    if (phase.name === 'lost') reason = () => phase.reason;
-    else {
-      clearTimeout(phase.maxHold);
-      let made: LockLostError | undefined;
-      reason = () => {
-        const cause = new Error('The request ended (response sent or client gone); the lock was released');
-        return (made ??= new LockLostError(lock.key, 'closed', { cause }));
-      };
-    }
-    this.#phase = { name: 'released', reason, reply: phase.name === 'lost' ? phase.reply : undefined };
+    if (phase.name === 'holding') clearTimeout(phase.maxHold);
+    const lost = phase.name === 'lost';
+    this.#phase = lost
+      ? { name: 'released', key: lock.key, lost, reason: phase.reason, reply: phase.reply }
+      : { name: 'released', key: lock.key, lost, reason: undefined, reply: undefined };
     this.#shared.holds.observeHold(performance.now() - phase.since);
-    this.#end?.abort(reason());
+    this.#end?.abort(this.#endReason());
     this.#releaseLock(lock);
   }
 

@@ -1,5 +1,6 @@
 import type { LockConfigError } from '@deadbolt/core';
 import type { AcquireStops } from './AcquireStops.js';
+import type { ExclusiveAcquireOptions } from './ExclusiveAcquireOptions.js';
 import type { HoldEstimate } from './HoldEstimate.js';
 import type { OutageLog } from './OutageLog.js';
 import type { RequestLockConfig } from './RequestLockConfig.js';
@@ -25,4 +26,6 @@ export interface RequestLockShared<Req> {
   readonly misuse: (error: LockConfigError) => void;
   /** The acquires' stops and guards (see {@link AcquireStops}); unused with `wait: 0`. */
   readonly stops: AcquireStops;
+  /** The exclusive acquires' options, built once per signal (see {@link ExclusiveAcquireOptions}). */
+  readonly exclusive: ExclusiveAcquireOptions;
 }

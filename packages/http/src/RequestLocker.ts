@@ -1,5 +1,6 @@
 import type { LockConfigError } from '@deadbolt/core';
 import { AcquireStops } from './AcquireStops.js';
+import { ExclusiveAcquireOptions } from './ExclusiveAcquireOptions.js';
 import { holdEstimateOf } from './HoldEstimate.js';
 import { OutageLog } from './OutageLog.js';
 import { resolveRequestLockConfig, type RequestLockConfig } from './RequestLockConfig.js';
@@ -45,6 +46,7 @@ export class RequestLocker<Req, OnBusy extends AnyFunction = never> {
         logger.warn(`deadbolt: ${where}(): ${error.code}: ${error.message}`);
       },
       stops: new AcquireStops(wait + STORE_GRACE_MS),
+      exclusive: new ExclusiveAcquireOptions(this.config.ttl, wait),
     };
   }
 

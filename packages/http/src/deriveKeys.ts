@@ -8,6 +8,9 @@ export type DerivedKeys =
   | { readonly type: 'lock'; readonly keys: readonly string[] }
   | { readonly type: 'invalid'; readonly error: LockKeyError };
 
+/** The answer that skips locking; one frozen object for all. */
+const SKIP: DerivedKeys = Object.freeze({ type: 'skip' });
+
 /** The key rules of one request lock (see `maxKeys` and `onMissingKey` in `RequestLockOptions`). */
 export interface KeyRules {
   readonly maxKeys: number;
@@ -24,9 +27,9 @@ export interface KeyRules {
  * error (`ERR_LOCK_KEY_UNMOUNTED`) says so.
  */
 export function deriveKeys(answer: RequestKey, params: unknown, rules: KeyRules): DerivedKeys {
-  if (answer === false) return { type: 'skip' };
+  if (answer === false) return SKIP;
   if (answer === undefined) {
-    if (rules.onMissingKey === 'skip') return { type: 'skip' };
+    if (rules.onMissingKey === 'skip') return SKIP;
     return invalid(
       'ERR_LOCK_KEY_MISSING',
       'The request does not name the resource to lock (the key function returned undefined).',

@@ -1,5 +1,6 @@
 import type { Lock, LockKey } from '@deadbolt/core';
 import type { AcquireStop } from './AcquireStops.js';
+import type { ExclusiveAcquireOptions } from './ExclusiveAcquireOptions.js';
 import type { RequestLockConfig } from './RequestLockConfig.js';
 import type { AcquireMode } from './requestMode.js';
 
@@ -20,38 +21,29 @@ export const STORE_GRACE_MS = 5_000;
  * bounded by the locker's commandTimeout, and skipping its abort listener keeps the common uncontended request
  * cheap (a grant answering after the client left is released by the locker). `stop`'s guard answers 503 if
  * Redis stalls past `wait + STORE_GRACE_MS`. `mode` (see `RequestLockOptions.mode` and `limit`) takes a read
- * share or a permit instead of the exclusive lock. Not an async function: the locker's own promise is returned,
+ * share or a permit instead of the exclusive lock; an exclusive acquire's options come from `exclusive`, built
+ * once per middleware and signal. Not an async function: the locker's own promise is returned,
  * without another promise and turn per request; the session counts the request as in line for its first key
  * while this runs (see `defaultRetryAfter`).
  */
 export function takeLock(
   config: AcquireSettings,
+  exclusive: ExclusiveAcquireOptions,
   keys: readonly string[],
   stop: AcquireStop | undefined,
   mode: AcquireMode = undefined,
 ): Promise<Lock> {
   // One key goes as itself: core validates a list by copying it through a Set and sorting it.
   const key = keys.length === 1 ? (keys[0] as string) : keys;
-  return mode === undefined ? acquire(config, key, stop) : acquireIn(mode, config, key, stop);
+  return mode === undefined
+    ? config.locker.acquire(key, exclusive.of(stop))
+    : acquireIn(mode, config, key, stop);
 }
 
 /** What an acquire reads of the config. */
 type AcquireSettings = Pick<RequestLockConfig<unknown>, 'locker' | 'ttl' | 'wait'>;
 
-/** The exclusive acquire: literals rather than spreads, one shape per middleware, cheap for the locker to read. */
-function acquire(config: AcquireSettings, keys: LockKey, stop: AcquireStop | undefined) {
-  const { locker, ttl, wait } = config;
-  if (stop === undefined) return locker.acquire(keys, ttl === undefined ? { wait } : { ttl, wait });
-  const signal = stop.signal;
-  return locker.acquire(
-    keys,
-    ttl === undefined
-      ? { wait, signal, interruptFirstAttempt: false }
-      : { ttl, wait, signal, interruptFirstAttempt: false },
-  );
-}
-
-/** A read share or a permit (`mode`), with the same options as {@link acquire}. */
+/** A read share or a permit (`mode`), with the same wait, ttl and signal as an exclusive acquire. */
 function acquireIn(
   mode: NonNullable<AcquireMode>,
   config: AcquireSettings,
