@@ -3,6 +3,7 @@
  * Node's global timers do not type: each accessor names what it relies on, so an upgrade that moves one breaks here,
  * in one file, instead of in a cast somewhere else.
  */
+import { createRequire } from 'node:module';
 import type FakeTimers from '@sinonjs/fake-timers';
 import type { Redis } from 'ioredis';
 
@@ -108,4 +109,47 @@ export function pendingFakeTimers(clock: InstalledClock): Map<number, { callAt: 
  */
 export function mockStoreTables(root: Redis): MockStoreTables {
   return root as unknown as MockStoreTables;
+}
+
+/** A Lua state of fengari (the Lua VM ioredis-mock runs scripts in), opaque here. */
+export type LuaState = object;
+
+/** The parts of fengari's `lauxlib` (writable: ioredis-mock reads `luaL_dostring` from it at each call) and `lua` used. */
+export interface MockLua {
+  readonly lauxlib: {
+    luaL_dostring: (L: LuaState, source: Uint8Array) => number;
+    readonly luaL_loadstring: (L: LuaState, source: Uint8Array) => number;
+    readonly luaL_loadbufferx: (
+      L: LuaState,
+      chunk: Uint8Array,
+      size: number,
+      name: Uint8Array,
+      mode: string,
+    ) => number;
+  };
+  readonly lua: {
+    readonly LUA_OK: number;
+    readonly LUA_MULTRET: number;
+    readonly lua_pcall: (L: LuaState, nargs: number, nresults: number, handler: number) => number;
+    readonly lua_dump: (
+      L: LuaState,
+      writer: (L: LuaState, bytes: Uint8Array, size: number) => number,
+      data: null,
+      strip: number,
+    ) => number;
+  };
+}
+
+/**
+ * The fengari module ioredis-mock itself loads (resolved from ioredis-mock's own folder, so the same instance):
+ * ioredis-mock runs every script with `lauxlib.luaL_dostring`, looked up at each call.
+ *
+ * @example
+ * ```ts
+ * const { lauxlib, lua } = mockLua()
+ * ```
+ */
+export function mockLua(): MockLua {
+  const require = createRequire(import.meta.url);
+  return createRequire(require.resolve('ioredis-mock'))('fengari') as MockLua;
 }
