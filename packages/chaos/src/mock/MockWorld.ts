@@ -4,6 +4,7 @@ import { connectAdapter } from '../adapter/connectAdapter.js';
 import type { LockClient } from '../adapter/LockAdapter.js';
 import { FaultyConnection } from './FaultyConnection.js';
 import { dropMockSubscribers, resetMockStore } from './internals.js';
+import { installFastMockLua } from './fastMockLua.js';
 import { ProcessFreeze } from './ProcessFreeze.js';
 import { StoreObserver } from './StoreObserver.js';
 import { TokenEntries } from './TokenEntries.js';
@@ -59,11 +60,14 @@ export class MockWorld implements ChaosWorld {
   readonly #originalRandom = Math.random;
   /** Unwraps the timers that {@link ProcessFreeze} wrapped (when the run freezes processes). */
   readonly #unwrapTimers: () => void;
+  /** Restores ioredis-mock's Lua (see {@link installFastMockLua}). */
+  readonly #uncacheLua: () => void;
 
   constructor(config: MockWorldConfig) {
     this.config = config;
     this.#random = seededRandom(config.seed);
     Math.random = this.#random;
+    this.#uncacheLua = installFastMockLua();
     this.#clock = VirtualClock.install();
     this.#unwrapTimers = config.freezes === true ? ProcessFreeze.installTimers() : () => {};
     const { lock } = config;
@@ -239,6 +243,7 @@ export class MockWorld implements ChaosWorld {
   /** Uninstalls the fake clock, restores `Math.random` and disconnects the mocks. */
   dispose(): void {
     this.#unwrapTimers();
+    this.#uncacheLua();
     this.#clock.uninstall();
     Math.random = this.#originalRandom;
     for (const connection of new Set(this.clients.map((c) => c.connection))) connection.disconnect();

@@ -3,6 +3,7 @@
  * Node's global timers do not type: each accessor names what it relies on, so an upgrade that moves one breaks here,
  * in one file, instead of in a cast somewhere else.
  */
+import { createRequire } from 'node:module';
 import type FakeTimers from '@sinonjs/fake-timers';
 import type { Redis } from 'ioredis';
 
@@ -108,4 +109,76 @@ export function pendingFakeTimers(clock: InstalledClock): Map<number, { callAt: 
  */
 export function mockStoreTables(root: Redis): MockStoreTables {
   return root as unknown as MockStoreTables;
+}
+
+/** A Lua state of fengari (the Lua VM ioredis-mock runs scripts in), opaque here. */
+export type LuaState = object;
+
+/**
+ * The parts of fengari (the Lua VM ioredis-mock runs scripts in) and fengari-interop the mock backend uses. The
+ * writable ones are those ioredis-mock looks up at each call (`luaL_newstate`, `luaL_openlibs`, `luaopen_js`,
+ * `luaL_dostring`, `lua_close`), which the backend replaces while a run goes on (see `installFastMockLua`).
+ */
+export interface MockLua {
+  readonly lauxlib: {
+    luaL_newstate: () => LuaState;
+    luaL_dostring: (L: LuaState, source: Uint8Array) => number;
+    readonly luaL_loadstring: (L: LuaState, source: Uint8Array) => number;
+    readonly luaL_loadbufferx: (
+      L: LuaState,
+      chunk: Uint8Array,
+      size: number,
+      name: Uint8Array,
+      mode: string,
+    ) => number;
+    readonly luaL_ref: (L: LuaState, table: number) => number;
+  };
+  readonly lualib: { luaL_openlibs: (L: LuaState) => void };
+  readonly interop: { luaopen_js: (L: LuaState) => number };
+  readonly lua: {
+    readonly LUA_OK: number;
+    readonly LUA_MULTRET: number;
+    readonly LUA_REGISTRYINDEX: number;
+    lua_close: (L: LuaState) => void;
+    readonly lua_pcall: (L: LuaState, nargs: number, nresults: number, handler: number) => number;
+    readonly lua_dump: (
+      L: LuaState,
+      writer: (L: LuaState, bytes: Uint8Array, size: number) => number,
+      data: null,
+      strip: number,
+    ) => number;
+    readonly lua_settop: (L: LuaState, top: number) => void;
+    readonly lua_pop: (L: LuaState, n: number) => void;
+    readonly lua_rawgeti: (L: LuaState, table: number, n: number) => number;
+    readonly lua_tointeger: (L: LuaState, index: number) => number;
+    readonly lua_toboolean: (L: LuaState, index: number) => boolean;
+    readonly lua_pushglobaltable: (L: LuaState) => void;
+    readonly lua_pushinteger: (L: LuaState, n: number) => void;
+    readonly lua_pushboolean: (L: LuaState, b: boolean) => void;
+    readonly lua_createtable: (L: LuaState, narr: number, nrec: number) => void;
+    readonly lua_setfield: (L: LuaState, index: number, name: Uint8Array) => void;
+  };
+  readonly to_luastring: (s: string) => Uint8Array;
+}
+
+/**
+ * fengari and fengari-interop as ioredis-mock itself loads them (resolved from ioredis-mock's own folder, so the
+ * same instances).
+ *
+ * @example
+ * ```ts
+ * const { lauxlib, lua } = mockLua()
+ * ```
+ */
+export function mockLua(): MockLua {
+  const require = createRequire(import.meta.url);
+  const fromMock = createRequire(require.resolve('ioredis-mock'));
+  const fengari = fromMock('fengari') as Omit<MockLua, 'interop'>;
+  return {
+    lauxlib: fengari.lauxlib,
+    lualib: fengari.lualib,
+    lua: fengari.lua,
+    to_luastring: fengari.to_luastring,
+    interop: fromMock('fengari-interop') as MockLua['interop'],
+  };
 }
