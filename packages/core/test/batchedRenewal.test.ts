@@ -9,7 +9,7 @@ import { RenewalSchedule, type RenewalHooks } from '../src/lease/RenewalSchedule
 import { lockTarget } from '../src/keys/target.js';
 import { MAX_RUN_PER_FIRING, TimerQueue } from '../src/lease/TimerQueue.js';
 import { eachBackend } from './support/backends.js';
-import { nextRound } from './support/nextRound.js';
+import { GRANT_WAIT, nextRound } from './support/nextRound.js';
 
 // Renewal in batches (DESIGN.md, "Many held locks"): one script renews up to 100 of a locker's leases per
 // connection (per slot on a Cluster), the leases that are no longer ours are told lost, and only those.
@@ -39,7 +39,7 @@ describe('batched renewal', function () {
       const keys = keysOf(count);
       const lost: string[] = [];
       locker.on('lost', ({ key }) => lost.push(key));
-      await Promise.all(keys.map((key) => locker.acquire(key, { wait: 0 })));
+      await Promise.all(keys.map((key) => locker.acquire(key, { wait: GRANT_WAIT })));
       // The first renewals may fall on two aligned moments (the acquires took time); from then on, one.
       await nextRound(locker, keys);
       const server = backend().server;
@@ -63,7 +63,7 @@ describe('batched renewal', function () {
       const prefix = backend().prefix();
       const locker = createLocker(client, { prefix, ttl });
       const keys = keysOf(count);
-      const locks = await Promise.all(keys.map((key) => locker.acquire(key, { wait: 0 })));
+      const locks = await Promise.all(keys.map((key) => locker.acquire(key, { wait: GRANT_WAIT })));
       await nextRound(locker, keys);
       const stolen = locks[37] as Lock;
       const lostEvents: { key: string; error: LockLostError }[] = [];
@@ -103,7 +103,7 @@ describe('batched renewal', function () {
       expect(keys.length, 'several keys per slot').to.be.greaterThan(slots.length * 3);
       const client = redis.cluster.client();
       const locker = createLocker(client, { ttl: 1_500 });
-      await Promise.all(keys.map((key) => locker.acquire(key, { wait: 0 })));
+      await Promise.all(keys.map((key) => locker.acquire(key, { wait: GRANT_WAIT })));
       await nextRound(locker, keys);
       const masters = redis.cluster.servers;
       await Promise.all(masters.map((server) => server.resetStats()));

@@ -2,7 +2,7 @@ import { RedisReplicaSet } from '@deadbolt/testing';
 import { expect } from 'chai';
 import { createLocker, type Locker, lockKeys, LockReplicationError } from '@deadbolt/core';
 
-import { nextRound } from './support/nextRound.js';
+import { GRANT_WAIT, nextRound } from './support/nextRound.js';
 
 // The replicas option with batched renewal (DESIGN.md, "Replicas" and "Many held locks"): one renewal script
 // per batch, then one WAIT per batch; each lease's outcome is what the renewal of that one lock would be.
@@ -27,7 +27,7 @@ describe('replicas option: renewal in batches, one WAIT per batch', function () 
     const lost: string[] = [];
     locker.on('lost', ({ key }) => lost.push(key));
     const keys = keysOf(count);
-    await Promise.all(keys.map((key) => locker.acquire(key, { wait: 0 })));
+    await Promise.all(keys.map((key) => locker.acquire(key, { wait: GRANT_WAIT })));
     // The first renewals may fall on two aligned moments (the acquires took time); from then on, one.
     await nextRound(locker, keys);
     await set.master.resetStats();
@@ -43,7 +43,7 @@ describe('replicas option: renewal in batches, one WAIT per batch', function () 
   it('replication held: each extended lease fails its renewal with its own LockReplicationError, then is lost (expired); a stolen one is lost at once, never waited for', async () => {
     locker = createLocker(set.client(), { prefix: 'r', ttl: 1_500, replicas: { wait: 1, timeout: 50 } });
     const keys = keysOf(5);
-    const locks = await Promise.all(keys.map((key) => locker.acquire(key, { wait: 0 })));
+    const locks = await Promise.all(keys.map((key) => locker.acquire(key, { wait: GRANT_WAIT })));
     await nextRound(locker, keys);
     const stolen = locks[2]!;
     const failures: { key: string; error: Error }[] = [];
