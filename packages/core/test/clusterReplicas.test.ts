@@ -1,0 +1,156 @@
+import { RedisCluster, type RedisServer } from '@deadbolt/testing';
+import { expect, use } from 'chai';
+import chaiAsPromised from 'chai-as-promised';
+import type { Cluster } from 'ioredis';
+import { createLocker, type Lock, type Locker, lockKeys, LockReplicationError } from '@deadbolt/core';
+
+import { waiting } from './support/waiting.js';
+
+use(chaiAsPromised);
+
+const PREFIX = 'cr';
+/** WAIT blocks until the replica acknowledged (or 5 s): no test waits on time, only on the acknowledgement. */
+const CONFIRMED = { wait: 1, timeout: 5_000 } as const;
+/** A replica that does not answer within 50 ms fails the confirmation. */
+const IMPATIENT = { wait: 1, timeout: 50 } as const;
+
+describe('Cluster with the replicas option: WAIT on the connection to the slot master that ran the script', function () {
+  this.timeout(60_000);
+  let cluster: RedisCluster;
+  let client: Cluster;
+  const lockers: Locker[] = [];
+  // The old master pauses writes during a manual failover until its replica caught up: commands wait that out.
+  const locker = (replicas: { wait: number; timeout: number } = CONFIRMED, ttl = 10_000): Locker => {
+    const made = createLocker(cluster.client(), { prefix: PREFIX, replicas, ttl, commandTimeout: 10_000 });
+    lockers.push(made);
+    return made;
+  };
+  const masterOf = async (key: string): Promise<RedisServer> =>
+    cluster.slotOwner(Number(await client.cluster('KEYSLOT', lockKeys(PREFIX, key).lease)));
+  const replicaOf = async (key: string): Promise<RedisServer> => {
+    const [replica] = await cluster.replicasOf(await masterOf(key));
+    return replica!;
+  };
+  /** The value of `key`'s lease (its owner token) as the replica of its slot's master has it. */
+  const onReplica = async (key: string, field: 'lease' | 'fence' = 'lease'): Promise<string | null> => {
+    const replica = (await replicaOf(key)).client();
+    await replica.readonly();
+    return replica.get(lockKeys(PREFIX, key)[field]);
+  };
+  /** Two keys whose slots are served by different masters. */
+  const keysOnTwoMasters = async (): Promise<[string, string]> => {
+    const first = 'account:0';
+    const owner = await masterOf(first);
+    for (let i = 1; ; i += 1) {
+      if ((await masterOf(`account:${i}`)) !== owner) return [first, `account:${i}`];
+    }
+  };
+  /** Runs `body` while `server` is paused (SIGSTOP): it acknowledges nothing. */
+  const whilePaused = async <T>(server: RedisServer, body: () => Promise<T>): Promise<T> => {
+    server.pause();
+    try {
+      return await body();
+    } finally {
+      server.resume();
+    }
+  };
+
+  before(async () => {
+    cluster = await RedisCluster.start({ masters: 3, replicas: 1 });
+    client = cluster.client();
+  });
+  afterEach(async () => {
+    await Promise.all(lockers.splice(0).map((l) => l.close()));
+  });
+  after(async () => {
+    await cluster.stop();
+  });
+
+  it("a grant is returned only once its slot master's replica has it (lease and fence read on that replica)", async () => {
+    const lock = await locker().acquire('order');
+    expect(await onReplica('order')).to.equal(lock.token);
+    expect(Number(await onReplica('order', 'fence'))).to.equal(lock.fence);
+  });
+
+  it("a lock across slots is returned only once every involved master's replica has it", async () => {
+    const keys = await keysOnTwoMasters();
+    expect(await replicaOf(keys[0])).to.not.equal(await replicaOf(keys[1]));
+    const lock = await locker().acquire(keys);
+    for (const key of keys) expect(await onReplica(key), key).to.equal(lock.token);
+  });
+
+  it('replica paused: the grant is released and the acquire rejects LockReplicationError at once, nothing left', async () => {
+    const made = locker(IMPATIENT);
+    const error = await whilePaused(await replicaOf('paused'), () =>
+      made.acquire('paused', { wait: 20_000 }).then(
+        () => expect.fail('granted without a replica'),
+        (e: unknown) => e,
+      ),
+    );
+    expect(error).to.be.instanceOf(LockReplicationError);
+    expect(error).to.include({ code: 'ERR_LOCK_REPLICAS', key: 'paused', required: 1, acknowledged: 0 });
+    const keys = lockKeys(PREFIX, 'paused');
+    expect(await client.exists(keys.lease, keys.queue), 'nothing of the grant stays on the master').to.equal(0);
+    expect(await client.exists(keys.fence), 'the grant was made, then released').to.equal(1);
+    expect(made.heldCount).to.equal(0);
+  });
+
+  it('one replica of a lock across slots paused: LockReplicationError, nothing left on either master', async () => {
+    const keys = await keysOnTwoMasters();
+    const made = locker(IMPATIENT);
+    const error = await whilePaused(await replicaOf(keys[1]), () =>
+      made.acquire(keys, { wait: 20_000 }).then(
+        () => expect.fail('granted without every replica'),
+        (e: unknown) => e,
+      ),
+    );
+    expect(error).to.be.instanceOf(LockReplicationError).and.include({ key: keys[1] });
+    for (const key of keys) {
+      const { lease, queue } = lockKeys(PREFIX, key);
+      expect(await client.exists(lease, queue), `nothing of ${key} stays`).to.equal(0);
+    }
+    expect(made.heldCount).to.equal(0);
+  });
+
+  it('an unconfirmed renewal fails: extend() rejects LockReplicationError, one slot or several', async () => {
+    const made = locker(IMPATIENT);
+    const single = await made.acquire('renewed');
+    await expect(whilePaused(await replicaOf('renewed'), () => single.extend())).to.be.rejectedWith(
+      LockReplicationError,
+    );
+    const keys = await keysOnTwoMasters();
+    const across = await made.acquire(keys);
+    await expect(whilePaused(await replicaOf(keys[0]), () => across.extend())).to.be.rejectedWith(
+      LockReplicationError,
+    );
+    await single.extend(); // confirmed again once the replica answers
+    await across.extend();
+  });
+
+  // Last: it moves a slot to another master.
+  it('a manual failover (CLUSTER FAILOVER) with the lock held and waited for: mutual exclusion holds, fences increase', async () => {
+    const holder = locker();
+    const lock = await holder.acquire('failover');
+    const other = locker();
+    const waiter = await waiting(other, 'failover');
+    let released = false;
+    const granted = waiter.settled.then((next: Lock) => ({ next, afterRelease: released }));
+    const master = await masterOf('failover');
+    const replica = await replicaOf('failover');
+    await cluster.failover(replica);
+    expect(await masterOf('failover'), 'the replica was promoted').to.equal(replica);
+    expect(await locker().tryAcquire('failover'), 'the lease is on the promoted replica').to.equal(null);
+    // The extend follows MOVED to the promoted replica and is confirmed there by its replica, the old master.
+    await lock.extend();
+    expect(lock.held).to.equal(true);
+    expect(await replicaOf('failover'), 'the old master replicates the new one').to.equal(master);
+    released = true;
+    await lock.release();
+    const { next, afterRelease } = await granted;
+    expect(afterRelease, 'the waiter was granted only after the release').to.equal(true);
+    expect(next.fence).to.be.above(lock.fence);
+    expect(await onReplica('failover'), "the waiter's grant is confirmed by the old master").to.equal(
+      next.token,
+    );
+  });
+});
