@@ -4,6 +4,8 @@ import chaiAsPromised from 'chai-as-promised';
 import type { Cluster } from 'ioredis';
 import { createLocker, type Lock, type Locker, lockKeys, LockReplicationError } from '@deadbolt/core';
 
+import { clusterSlot } from '../src/cluster/clusterSlot.js';
+import { nextRound } from './support/nextRound.js';
 import { waiting } from './support/waiting.js';
 
 use(chaiAsPromised);
@@ -90,7 +92,9 @@ describe('Cluster with the replicas option: WAIT on the connection to the slot m
     expect(error).to.be.instanceOf(LockReplicationError);
     expect(error).to.include({ code: 'ERR_LOCK_REPLICAS', key: 'paused', required: 1, acknowledged: 0 });
     const keys = lockKeys(PREFIX, 'paused');
-    expect(await client.exists(keys.lease, keys.queue), 'nothing of the grant stays on the master').to.equal(0);
+    expect(await client.exists(keys.lease, keys.queue), 'nothing of the grant stays on the master').to.equal(
+      0,
+    );
     expect(await client.exists(keys.fence), 'the grant was made, then released').to.equal(1);
     expect(made.heldCount).to.equal(0);
   });
@@ -125,6 +129,36 @@ describe('Cluster with the replicas option: WAIT on the connection to the slot m
     );
     await single.extend(); // confirmed again once the replica answers
     await across.extend();
+  });
+
+  it('renewals batch per slot: one script and one WAIT per slot and round, nothing lost', async () => {
+    // The three slots that most of 30 000 candidate keys fall into, and their keys.
+    const bySlot = new Map<number, string[]>();
+    for (let i = 0; i < 30_000; i++) {
+      const key = `c${i}`;
+      const slot = clusterSlot(lockKeys(PREFIX, key).lease);
+      bySlot.set(slot, [...(bySlot.get(slot) ?? []), key]);
+    }
+    const slots = [...bySlot.values()].sort((a, b) => b.length - a.length).slice(0, 3);
+    const keys = slots.flat();
+    expect(keys.length, 'several keys per slot').to.be.greaterThan(slots.length * 3);
+    const made = locker(CONFIRMED, 1_500);
+    const lost: string[] = [];
+    made.on('lost', ({ key }) => lost.push(key));
+    await Promise.all(keys.map((key) => made.acquire(key, { wait: 0 })));
+    // The first renewals may fall on two aligned moments (the acquires took time); from then on, one.
+    await nextRound(made, keys);
+    const masters = cluster.servers.slice(0, 3);
+    await Promise.all(masters.map((server) => server.resetStats()));
+    await nextRound(made, keys);
+    const stats = await Promise.all(masters.map((server) => server.commandStats()));
+    const count = (name: string): number => stats.reduce((sum, s) => sum + (s[name] ?? 0), 0);
+    expect(count('evalsha') + count('eval'), `${keys.length} renewals in ${slots.length} slots`).to.equal(
+      slots.length,
+    );
+    expect(count('wait'), 'one WAIT per renewal script').to.equal(slots.length);
+    expect(lost).to.deep.equal([]);
+    expect(made.heldCount).to.equal(keys.length);
   });
 
   // Last: it moves a slot to another master.

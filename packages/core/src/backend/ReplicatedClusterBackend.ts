@@ -1,6 +1,11 @@
 import { clusterSlot } from '../cluster/clusterSlot.js';
 import { multiSlotBackend } from '../cluster/multiSlotBackend.js';
-import { isRedirection, type NodeClient, type NodeRoutedCluster, SlotMasters } from '../cluster/SlotMasters.js';
+import {
+  isRedirection,
+  type NodeClient,
+  type NodeRoutedCluster,
+  SlotMasters,
+} from '../cluster/SlotMasters.js';
 import { splitBySlot } from '../cluster/splitBySlot.js';
 import type { LockTarget } from '../keys/target.js';
 import type { PartRunner, VotingBackend } from '../quorum/VotingBackend.js';
@@ -54,7 +59,12 @@ export class ReplicatedClusterBackend implements LockBackend {
    * @param commandTimeout - the bound of every command, in ms (a `WAIT`: `replicas.timeout` more).
    * @param defaultTtl - the locker's ttl, for fence bookkeeping of a release whose lease this backend never saw.
    */
-  constructor(cluster: NodeRoutedCluster, commandTimeout: number, defaultTtl: number, replicas: ReplicaConfig) {
+  constructor(
+    cluster: NodeRoutedCluster,
+    commandTimeout: number,
+    defaultTtl: number,
+    replicas: ReplicaConfig,
+  ) {
     this.#masters = new SlotMasters(cluster, commandTimeout);
     this.#replicas = replicas;
     this.#commandTimeout = commandTimeout;
@@ -95,7 +105,9 @@ export class ReplicatedClusterBackend implements LockBackend {
   async #onMaster<T>(target: LockTarget, send: (master: MasterConnection) => Promise<T>): Promise<T> {
     const slot = clusterSlot(target.leases[0] ?? '');
     try {
-      return await send(this.#connection(await this.#masters.master(slot)));
+      // Known at once (the common case): sent in this turn, so renewals due together still share a batch.
+      const master = this.#masters.known(slot) ?? (await this.#masters.master(slot));
+      return await send(this.#connection(master));
     } catch (error) {
       if (!isRedirection(error)) throw error;
       await this.#masters.refresh();

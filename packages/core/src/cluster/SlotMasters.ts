@@ -63,6 +63,11 @@ export class SlotMasters {
     this.#timeout = timeout;
   }
 
+  /** The master connection of `slot` by the current slot map, without waiting; none while the Cluster is not ready. */
+  known(slot: number): NodeClient | undefined {
+    return this.#cluster.status === 'ready' ? this.#lookUp(slot) : undefined;
+  }
+
   /** The master connection of `slot`. @throws LockRedisError when none is known within the timeout. */
   async master(slot: number): Promise<NodeClient> {
     const cluster = this.#cluster;

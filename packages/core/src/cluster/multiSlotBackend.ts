@@ -27,7 +27,11 @@ export function multiSlotBackend(
     {
       sharded: true,
       parts: (target: LockTarget): VotingPart[] =>
-        splitBySlot(target).map((part, node) => ({ node, runner: runnerOf(part.target), target: part.target })),
+        splitBySlot(target).map((part, node) => ({
+          node,
+          runner: runnerOf(part.target),
+          target: part.target,
+        })),
       required: (count) => count,
       timeout: () => commandTimeout,
       // Each slot counts its fences from its own last one: the lock's fence is written to every slot before
