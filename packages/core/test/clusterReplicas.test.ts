@@ -2,6 +2,7 @@ import { RedisCluster, type RedisServer } from '@deadbolt/testing';
 import { expect, use } from 'chai';
 import chaiAsPromised from 'chai-as-promised';
 import type { Cluster } from 'ioredis';
+import { Cluster as ValkeyCluster } from 'iovalkey';
 import { createLocker, type Lock, type Locker, lockKeys, LockReplicationError } from '@deadbolt/core';
 
 import { clusterSlot } from '../src/cluster/clusterSlot.js';
@@ -72,6 +73,25 @@ describe('Cluster with the replicas option: WAIT on the connection to the slot m
     const lock = await locker().acquire('order');
     expect(await onReplica('order')).to.equal(lock.token);
     expect(Number(await onReplica('order', 'fence'))).to.equal(lock.fence);
+  });
+
+  it('iovalkey Cluster: the same confirmation on the slot master, and refusal with its replica paused', async () => {
+    const valkey = new ValkeyCluster([...cluster.nodes]);
+    valkey.on('error', () => {});
+    try {
+      const made = createLocker(valkey, { prefix: PREFIX, replicas: CONFIRMED });
+      lockers.push(made);
+      const lock = await made.acquire('valkey');
+      expect(await onReplica('valkey')).to.equal(lock.token);
+      const impatient = createLocker(valkey, { prefix: PREFIX, replicas: IMPATIENT });
+      lockers.push(impatient);
+      await expect(
+        whilePaused(await replicaOf('valkey-paused'), () => impatient.acquire('valkey-paused', { wait: 0 })),
+      ).to.be.rejectedWith(LockReplicationError);
+      await Promise.all(lockers.splice(0).map((l) => l.close()));
+    } finally {
+      valkey.disconnect();
+    }
   });
 
   it("a lock across slots is returned only once every involved master's replica has it", async () => {
