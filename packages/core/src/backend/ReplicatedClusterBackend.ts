@@ -19,6 +19,17 @@ import type { AttemptRequest, AttemptResult, LockBackend } from './LockBackend.j
 import { ReplicatedBackend } from './ReplicatedBackend.js';
 import { SingleNodeBackend } from './SingleNodeBackend.js';
 
+/**
+ * Redirections (`MOVED`/`ASK`) a confirmed write follows, each after reloading the slot map, before it fails with
+ * `LockRedisError`: during a failover the first reload can still name the old master.
+ *
+ * @example
+ * ```ts
+ * for (let redirections = 0; redirections <= REDIRECTIONS; redirections += 1) {  }
+ * ```
+ */
+export const REDIRECTIONS = 5;
+
 /** What this backend keeps per master connection: the scripts and `WAIT`s it sends there, on that socket. */
 interface MasterConnection {
   readonly runner: ScriptRunner;
@@ -33,8 +44,8 @@ interface MasterConnection {
  * slot's master, found in the client's slot map, and `WAIT` follows on that same connection, so it counts that
  * master's replicas (see {@link ReplicatedBackend} for what a confirmation means). A lock across slots is
  * trusted only once every involved master confirmed. A `MOVED` or `ASK` answer (the script did not run) reloads
- * the slot map and sends the script once more, to the master the map then names; a second redirection fails
- * with `LockRedisError`. Releases need no confirmation and go through the Cluster client, which follows
+ * the slot map and sends the script again, to the master the map then names, up to {@link REDIRECTIONS} times;
+ * one more redirection fails with `LockRedisError`. Releases need no confirmation and go through the Cluster client, which follows
  * redirections itself. Renewals batch per master and slot, one `WAIT` per batch.
  *
  * @example
@@ -100,18 +111,21 @@ export class ReplicatedClusterBackend implements LockBackend {
 
   /**
    * Runs `send` on the connection to the master of `target`'s slot; after a redirection (the script did not
-   * run there), once more on the master named by the reloaded slot map.
+   * run there), again on the master named by the reloaded slot map, up to {@link REDIRECTIONS} times (during a
+   * failover the first reload can still name the old master).
    */
   async #onMaster<T>(target: LockTarget, send: (master: MasterConnection) => Promise<T>): Promise<T> {
     const slot = clusterSlot(target.leases[0] ?? '');
-    try {
-      // Known at once (the common case): sent in this turn, so renewals due together still share a batch.
-      const master = this.#masters.known(slot) ?? (await this.#masters.master(slot));
-      return await send(this.#connection(master));
-    } catch (error) {
-      if (!isRedirection(error)) throw error;
-      await this.#masters.refresh();
-      return send(this.#connection(await this.#masters.master(slot)));
+    // Known at once (the common case): sent in this turn, so renewals due together still share a batch.
+    let master = this.#masters.known(slot) ?? (await this.#masters.master(slot));
+    for (let redirections = 0; ; redirections += 1) {
+      try {
+        return await send(this.#connection(master));
+      } catch (error) {
+        if (!isRedirection(error) || redirections >= REDIRECTIONS) throw error;
+        await this.#masters.refresh();
+        master = await this.#masters.master(slot);
+      }
     }
   }
 
