@@ -1,4 +1,4 @@
-import { RedisCluster, type RedisServer } from '@deadbolt/testing';
+import { RedisCluster, type RedisServer, waitUntil } from '@deadbolt/testing';
 import { expect, use } from 'chai';
 import chaiAsPromised from 'chai-as-promised';
 import type { Cluster } from 'ioredis';
@@ -57,6 +57,31 @@ describe('Cluster with the replicas option: WAIT on the connection to the slot m
       server.resume();
     }
   };
+
+  /**
+   * Resolves once a failover from `demoted` to `promoted` completed on every node: `promoted` reports role
+   * master with `demoted` a connected replica, `demoted` reports role slave of `promoted` with its link up, and
+   * every node's CLUSTER NODES names `promoted` a master and `demoted` its replica.
+   */
+  const failoverCompleted = (promoted: RedisServer, demoted: RedisServer): Promise<void> =>
+    waitUntil(
+      async () => {
+        const [master, replica] = await Promise.all([promoted, demoted].map((s) => roleOf(s)));
+        if (master?.[0] !== 'master' || replica?.[0] !== 'slave') return false;
+        const replicas = (master[2] ?? []) as string[][];
+        if (!replicas.some((r) => Number(r[1]) === demoted.port)) return false;
+        if (Number(replica[2]) !== promoted.port || replica[3] !== 'connected') return false;
+        const views = await Promise.all(
+          cluster.servers.map(async (s) => String(await s.client().call('CLUSTER', 'NODES'))),
+        );
+        return views.every((view) => agreesOn(view, promoted.port, demoted.port));
+      },
+      {
+        timeoutMs: 30_000,
+        intervalMs: 50,
+        description: `port ${promoted.port} promoted, ${demoted.port} its replica`,
+      },
+    );
 
   before(async () => {
     cluster = await RedisCluster.start({ masters: 3, replicas: 1 });
@@ -189,9 +214,11 @@ describe('Cluster with the replicas option: WAIT on the connection to the slot m
     const waiter = await waiting(other, 'failover');
     let released = false;
     const granted = waiter.settled.then((next: Lock) => ({ next, afterRelease: released }));
+    granted.catch(() => {}); // awaited below, where a rejection (such as a redirection not followed) fails the test
     const master = await masterOf('failover');
     const replica = await replicaOf('failover');
     await cluster.failover(replica);
+    await failoverCompleted(replica, master);
     expect(await masterOf('failover'), 'the replica was promoted').to.equal(replica);
     expect(await locker().tryAcquire('failover'), 'the lease is on the promoted replica').to.equal(null);
     // The extend follows MOVED to the promoted replica and is confirmed there by its replica, the old master.
@@ -208,3 +235,26 @@ describe('Cluster with the replicas option: WAIT on the connection to the slot m
     );
   });
 });
+
+/** The ROLE reply of `server`. */
+async function roleOf(server: RedisServer): Promise<unknown[]> {
+  return (await server.client().call('ROLE')) as unknown[];
+}
+
+/** Whether a CLUSTER NODES reply names the node on `masterPort` a master and the one on `replicaPort` its replica. */
+function agreesOn(view: string, masterPort: number, replicaPort: number): boolean {
+  const lines = view
+    .trim()
+    .split('\n')
+    .map((line) => line.split(' '));
+  const master = lines.find((fields) => fields[1]?.includes(`:${masterPort}@`));
+  const replica = lines.find((fields) => fields[1]?.includes(`:${replicaPort}@`));
+  if (!master || !replica) return false;
+  const flags = (fields: string[]): string[] => fields[2]?.split(',') ?? [];
+  return (
+    flags(master).includes('master') &&
+    !flags(master).includes('fail') &&
+    flags(replica).includes('slave') &&
+    replica[3] === master[0]
+  );
+}

@@ -1,12 +1,9 @@
 import { clusterSlot } from '../cluster/clusterSlot.js';
 import { multiSlotBackend } from '../cluster/multiSlotBackend.js';
-import {
-  isRedirection,
-  type NodeClient,
-  type NodeRoutedCluster,
-  SlotMasters,
-} from '../cluster/SlotMasters.js';
+import { redirectionOf } from '../cluster/redirection.js';
+import { type NodeClient, type NodeRoutedCluster, SlotMasters } from '../cluster/SlotMasters.js';
 import { splitBySlot } from '../cluster/splitBySlot.js';
+import { LockRedisError } from '../errors/LockRedisError.js';
 import type { LockTarget } from '../keys/target.js';
 import type { PartRunner, VotingBackend } from '../quorum/VotingBackend.js';
 import type { ScriptClient } from '../redis/RedisClient.js';
@@ -18,17 +15,6 @@ import { QUORUM_EXTEND } from '../scripts/quorumExtend.js';
 import type { AttemptRequest, AttemptResult, LockBackend } from './LockBackend.js';
 import { ReplicatedBackend } from './ReplicatedBackend.js';
 import { SingleNodeBackend } from './SingleNodeBackend.js';
-
-/**
- * Redirections (`MOVED`/`ASK`) a confirmed write follows, each after reloading the slot map, before it fails with
- * `LockRedisError`: during a failover the first reload can still name the old master.
- *
- * @example
- * ```ts
- * for (let redirections = 0; redirections <= REDIRECTIONS; redirections += 1) {  }
- * ```
- */
-export const REDIRECTIONS = 5;
 
 /** What this backend keeps per master connection: the scripts and `WAIT`s it sends there, on that socket. */
 interface MasterConnection {
@@ -43,10 +29,13 @@ interface MasterConnection {
  * batch; for a lock across slots, each slot's fence confirmation and extend) is sent on the connection to its
  * slot's master, found in the client's slot map, and `WAIT` follows on that same connection, so it counts that
  * master's replicas (see {@link ReplicatedBackend} for what a confirmation means). A lock across slots is
- * trusted only once every involved master confirmed. A `MOVED` or `ASK` answer (the script did not run) reloads
- * the slot map and sends the script again, to the master the map then names, up to {@link REDIRECTIONS} times;
- * one more redirection fails with `LockRedisError`. Releases need no confirmation and go through the Cluster client, which follows
- * redirections itself. Renewals batch per master and slot, one `WAIT` per batch.
+ * trusted only once every involved master confirmed. A redirection (`MOVED`, `ASK`, `TRYAGAIN`, `CLUSTERDOWN`,
+ * `READONLY`: the script did not run) is followed, with a growing pause and slot map reloads
+ * ({@link SlotMasters.after}), for as long as the operation's own bound allows: a grant attempt or a renewal its
+ * `ttl` (a grant known later would not be valid), one slot's step of a lock across slots its command timeout.
+ * Then it fails with `LockRedisError` (`ERR_LOCK_REDIS`), which an acquire rejects with after cleaning up;
+ * never with a grant that was not confirmed. Releases need no confirmation and go through the Cluster client,
+ * which follows redirections itself. Renewals batch per master and slot, one `WAIT` per batch.
  *
  * @example
  * ```ts
@@ -86,12 +75,12 @@ export class ReplicatedClusterBackend implements LockBackend {
 
   attempt(request: AttemptRequest): Promise<AttemptResult> {
     if (isMultiSlot(request.target)) return this.#multi.attempt(request);
-    return this.#onMaster(request.target, (master) => master.backend.attempt(request));
+    return this.#onMaster(request.target, request.ttl, (master) => master.backend.attempt(request));
   }
 
   extend(target: LockTarget, token: string, ttl: number): Promise<boolean> {
     if (isMultiSlot(target)) return this.#multi.extend(target, token, ttl);
-    return this.#onMaster(target, (master) => master.backend.extend(target, token, ttl));
+    return this.#onMaster(target, ttl, (master) => master.backend.extend(target, token, ttl));
   }
 
   release(target: LockTarget, token: string, queued?: boolean, contended?: boolean): Promise<boolean> {
@@ -111,20 +100,34 @@ export class ReplicatedClusterBackend implements LockBackend {
 
   /**
    * Runs `send` on the connection to the master of `target`'s slot; after a redirection (the script did not
-   * run there), again on the master named by the reloaded slot map, up to {@link REDIRECTIONS} times (during a
-   * failover the first reload can still name the old master).
+   * run there), again where {@link SlotMasters.after} says, until `bound` ms have passed since the first try.
+   * @throws LockRedisError naming the slot and the last redirection, once the bound leaves no time for a try.
    */
-  async #onMaster<T>(target: LockTarget, send: (master: MasterConnection) => Promise<T>): Promise<T> {
+  async #onMaster<T>(
+    target: LockTarget,
+    bound: number,
+    send: (master: MasterConnection) => Promise<T>,
+  ): Promise<T> {
     const slot = clusterSlot(target.leases[0] ?? '');
+    const began = performance.now();
     // Known at once (the common case): sent in this turn, so renewals due together still share a batch.
     let master = this.#masters.known(slot) ?? (await this.#masters.master(slot));
-    for (let redirections = 0; ; redirections += 1) {
+    for (let tries = 1; ; tries += 1) {
       try {
         return await send(this.#connection(master));
       } catch (error) {
-        if (!isRedirection(error) || redirections >= REDIRECTIONS) throw error;
-        await this.#masters.refresh();
-        master = await this.#masters.master(slot);
+        const redirection = redirectionOf(error);
+        if (!redirection) throw error;
+        const next = await this.#masters.after(slot, redirection, tries, began + bound, master);
+        if (!next) {
+          const spent = Math.round(performance.now() - began);
+          throw new LockRedisError(
+            `Redis Cluster: slot ${slot} was still redirected after ${tries} tries in ${spent} ms ` +
+              `(bound ${bound} ms; last: ${redirection.reply})`,
+            { cause: error },
+          );
+        }
+        master = next;
       }
     }
   }
@@ -139,7 +142,7 @@ export class ReplicatedClusterBackend implements LockBackend {
     return {
       run: (script: Script, keys, args, timeout, who, retry) => {
         if (!confirms(script)) return this.#clusterRunner.run(script, keys, args, timeout, who, retry);
-        return this.#onMaster(part, async ({ runner, confirmer }) => {
+        return this.#onMaster(part, timeout ?? this.#commandTimeout, async ({ runner, confirmer }) => {
           const reply = await runner.run(script, keys, args, timeout, who);
           if (reply === 1) await confirmer.confirm(key);
           return reply;

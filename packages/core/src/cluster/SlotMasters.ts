@@ -1,7 +1,9 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { withinTimeout } from '../driver/withinTimeout.js';
 import { LockRedisError } from '../errors/LockRedisError.js';
 import type { ScriptClient } from '../redis/RedisClient.js';
 import type { WaitingClient } from '../replicas/ReplicaConfirmer.js';
+import { type Redirection, redirectDelay } from './redirection.js';
 
 /** One node's connection of an ioredis Cluster (an ioredis `Redis`), as deadbolt reads it. */
 export interface NodeClient extends WaitingClient {
@@ -33,18 +35,11 @@ export function isNodeRoutedCluster(client: ScriptClient): client is NodeRoutedC
   );
 }
 
-/** Whether `error` (or its cause) is a Cluster redirection (`MOVED` or `ASK`): the command did not run. */
-export function isRedirection(error: unknown): boolean {
-  for (let e = error; e instanceof Error; e = e.cause) {
-    if (/(^|: )(MOVED|ASK) \d+ /.test(e.message)) return true;
-  }
-  return false;
-}
-
 /**
  * The connection to the master of a slot of an ioredis Cluster, by the client's own slot map: for commands that
  * must run on one node's connection in order (a script, then `WAIT` on the same socket). Waits, bounded by
- * `timeout`, for the Cluster's first slot map; {@link SlotMasters.refresh} reloads it after a redirection.
+ * `timeout`, for the Cluster's first slot map; {@link SlotMasters.after} finds the master to try after a
+ * redirection.
  *
  * @example
  * ```ts
@@ -80,14 +75,47 @@ export class SlotMasters {
     throw new LockRedisError(`Redis Cluster: no master is known for slot ${slot}`);
   }
 
-  /** Reloads the slot map (after `MOVED`): resolves once it is reloaded, or after the timeout. */
-  async refresh(): Promise<void> {
+  /**
+   * The master connection to try `slot` on after `tries` tries redirected, the last with `redirection`, or none
+   * when the pause before the next try ({@link redirectDelay}) would end at or after `deadline` (on
+   * `performance.now()`). A `MOVED` to a node the client is connected to is followed (the slot map is reloaded
+   * meanwhile, unawaited), as ioredis does: during a failover a reloaded map can still name the old master for
+   * a while, whereas the old master's `MOVED` names the new one. Anything else pauses, reloads the slot map
+   * (bounded by `deadline`) and tries the master it names (`current` while it names none).
+   */
+  async after(
+    slot: number,
+    redirection: Redirection,
+    tries: number,
+    deadline: number,
+    current: NodeClient,
+  ): Promise<NodeClient | undefined> {
+    const delay = redirectDelay(redirection, tries);
+    if (performance.now() + delay >= deadline) return undefined;
+    if (delay > 0) await sleep(delay);
+    const named = redirection.kind === 'MOVED' ? this.#node(redirection.to) : undefined;
+    if (named) {
+      this.#cluster.refreshSlotsCache(() => undefined);
+      return named;
+    }
+    await this.refresh(Math.max(0, deadline - performance.now()));
+    return this.#lookUp(slot) ?? current;
+  }
+
+  /** Reloads the slot map: resolves once it is reloaded, or after `timeout` ms (default: the command timeout). */
+  async refresh(timeout = this.#timeout): Promise<void> {
     const reloaded = new Promise<void>((resolve) => this.#cluster.refreshSlotsCache(() => resolve()));
-    await withinTimeout(reloaded, this.#timeout, 'slot map not reloaded').catch(() => undefined);
+    await withinTimeout(reloaded, Math.min(timeout, this.#timeout), 'slot map not reloaded').catch(
+      () => undefined,
+    );
   }
 
   #lookUp(slot: number): NodeClient | undefined {
-    const key = this.#cluster.slots[slot]?.[0];
+    return this.#node(this.#cluster.slots[slot]?.[0]);
+  }
+
+  /** The client's connection to the node `host:port`, if it has one. */
+  #node(key: string | undefined): NodeClient | undefined {
     if (key === undefined) return undefined;
     return this.#cluster.nodes('all').find(({ options }) => `${options.host}:${options.port}` === key);
   }
