@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+
 import { RedisCluster, type RedisServer, waitUntil } from '@deadbolt/testing';
 import { expect, use } from 'chai';
 import chaiAsPromised from 'chai-as-promised';
@@ -109,6 +111,7 @@ describe('Cluster with the replicas option: WAIT on the connection to the slot m
     const valkey = new ValkeyCluster([...cluster.nodes]);
     valkey.on('error', () => {});
     try {
+      await once(valkey, 'ready'); // under load its first slot map can take longer than a command timeout
       const made = createLocker(valkey, { prefix: PREFIX, replicas: CONFIRMED });
       lockers.push(made);
       const lock = await made.acquire('valkey');
