@@ -1,6 +1,8 @@
 import { ClusterBackend } from './backend/ClusterBackend.js';
 import { QuorumBackend } from './backend/QuorumBackend.js';
 import { ReplicatedBackend } from './backend/ReplicatedBackend.js';
+import { ReplicatedClusterBackend } from './backend/ReplicatedClusterBackend.js';
+import { isNodeRoutedCluster } from './cluster/SlotMasters.js';
 import { type LocalWakeup, SingleNodeBackend } from './backend/SingleNodeBackend.js';
 import { resolveLockerConfig } from './config/config.js';
 import { detectDriver } from './driver/detectDriver.js';
@@ -64,8 +66,9 @@ export function createLocker(redis: RedisConnection, options?: LockerOptions): L
   void warnIfEvicting([driver], config.logger);
   const tag = newLockerTag();
   if (driver.isCluster) {
-    refuseReplicas(config.replicas, 'a Cluster');
-    const backend = new ClusterBackend(driver.scripts, config.commandTimeout, config.ttl);
+    const backend = config.replicas
+      ? replicatedCluster(driver, config.replicas, config.commandTimeout, config.ttl)
+      : new ClusterBackend(driver.scripts, config.commandTimeout, config.ttl);
     return new Locker(config, backend, new BackoffWait(), tag);
   }
   const hub = wakeupHub(driver, config.commandTimeout, tag);
@@ -76,7 +79,7 @@ export function createLocker(redis: RedisConnection, options?: LockerOptions): L
   return new Locker(config, backend, hub ? new PubSubWait(hub) : new BackoffWait(), tag);
 }
 
-/** The `replicas` option applies to one Redis (with its replicas) only. */
+/** The `replicas` option applies to one Redis (with its replicas) or one Cluster, not to a quorum. */
 function refuseReplicas(replicas: ReplicaConfig | undefined, topology: string): void {
   if (replicas) throw new LockConfigError(`The "replicas" option is not supported on ${topology}.`);
 }
@@ -100,6 +103,26 @@ function replicated(
     new ReplicaConfirmer(scripts as WaitingClient, replicas, commandTimeout),
     wakeLocally,
   );
+}
+
+/**
+ * A Cluster backend whose writes are confirmed with `WAIT` on the connection to their slot's master: the
+ * client's node connections must be reachable (ioredis, iovalkey); node-redis and GLIDE Clusters are refused.
+ */
+function replicatedCluster(
+  driver: RedisDriver,
+  replicas: ReplicaConfig,
+  commandTimeout: number,
+  ttl: number,
+): ReplicatedClusterBackend {
+  const { scripts } = driver;
+  if (!isNodeRoutedCluster(scripts)) {
+    throw new LockConfigError(
+      `The "replicas" option on a Cluster needs an ioredis or iovalkey Cluster (WAIT must follow each script ` +
+        `on the connection to its slot's master); a ${driver.kind} Cluster does not give deadbolt those connections.`,
+    );
+  }
+  return new ReplicatedClusterBackend(scripts, commandTimeout, ttl, replicas);
 }
 
 /**

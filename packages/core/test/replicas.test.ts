@@ -3,7 +3,7 @@ import { expect, use } from 'chai';
 import chaiAsPromised from 'chai-as-promised';
 import { Cluster, Redis } from 'ioredis';
 import RedisMock from 'ioredis-mock';
-import { createClient } from 'redis';
+import { createClient, createCluster } from 'redis';
 import {
   createLocker,
   LockConfigError,
@@ -264,15 +264,29 @@ describe('replicas option: validation', () => {
     redis.disconnect();
   });
 
-  it('refuses the option on a quorum and on a Cluster', () => {
+  it('refuses the option on a quorum and on a node-redis Cluster; accepts it on an ioredis Cluster', () => {
     const a = new Redis({ lazyConnect: true });
     const b = new Redis({ lazyConnect: true });
     const cluster = new Cluster([{ host: '127.0.0.1', port: 1 }], { lazyConnect: true });
+    const nodeRedisCluster = createCluster({ rootNodes: [{ url: 'redis://127.0.0.1:1' }] });
     expect(() => createLocker([a, b, a.duplicate()], { replicas: { wait: 1 } })).to.throw(
       LockConfigError,
       /quorum/,
     );
-    expect(() => createLocker(cluster, { replicas: { wait: 1 } })).to.throw(LockConfigError, /Cluster/);
+    expect(() => createLocker(nodeRedisCluster, { replicas: { wait: 1 } })).to.throw(
+      LockConfigError,
+      /needs an ioredis or iovalkey Cluster/,
+    );
+    const clusterDriver = {
+      kind: 'custom',
+      isCluster: true,
+      scripts: { evalsha: () => Promise.resolve(0), eval: () => Promise.resolve(0) },
+    } as const;
+    expect(() => createLocker(clusterDriver, { replicas: { wait: 1 } })).to.throw(
+      LockConfigError,
+      /custom Cluster/,
+    );
+    expect(() => createLocker(cluster, { replicas: { wait: 1 } })).to.not.throw();
     for (const client of [a, b]) client.disconnect();
     cluster.disconnect();
   });

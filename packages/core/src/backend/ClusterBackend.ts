@@ -1,6 +1,6 @@
-import { LockRedisError } from '../errors/LockRedisError.js';
+import { multiSlotBackend } from '../cluster/multiSlotBackend.js';
 import { splitBySlot } from '../cluster/splitBySlot.js';
-import { VotingBackend, type VotingPart } from '../quorum/VotingBackend.js';
+import type { VotingBackend } from '../quorum/VotingBackend.js';
 import type { ScriptClient } from '../redis/RedisClient.js';
 import { ScriptRunner } from '../redis/ScriptRunner.js';
 import type { AttemptRequest, AttemptResult, LockBackend } from './LockBackend.js';
@@ -36,23 +36,7 @@ export class ClusterBackend implements LockBackend {
   constructor(client: ScriptClient, commandTimeout: number, defaultTtl: number) {
     this.#single = new SingleNodeBackend(client, commandTimeout);
     const runner = new ScriptRunner(client, commandTimeout);
-    this.#multi = new VotingBackend(
-      {
-        sharded: true,
-        parts: (target: LockTarget): VotingPart[] =>
-          splitBySlot(target).map((part, node) => ({ node, runner, target: part.target })),
-        required: (count) => count,
-        timeout: () => commandTimeout,
-        // Each slot counts its fences from its own last one: the lock's fence is written to every slot before
-        // the lock is returned, so later grants of its keys are higher even if it is never extended or released.
-        confirmFence: true,
-        failure: (message, nodes) =>
-          new LockRedisError(`Cluster lock across slots failed: ${message}`, {
-            cause: nodes.find((node) => node.error)?.error,
-          }),
-      },
-      defaultTtl,
-    );
+    this.#multi = multiSlotBackend(() => runner, commandTimeout, defaultTtl);
   }
 
   attempt(request: AttemptRequest): Promise<AttemptResult> {

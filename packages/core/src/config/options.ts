@@ -30,9 +30,16 @@ export interface LockerOptions {
   /**
    * Trust a grant, and each renewal, only once `replicas.wait` replicas acknowledged it (`WAIT`, on the same
    * connection, right after the script). An unconfirmed grant is released and the acquire rejects with
-   * `LockReplicationError`; an unconfirmed renewal counts as a failed one. Single Redis (ioredis, iovalkey,
-   * node-redis) only: a quorum or a Cluster refuses it with `LockConfigError`. Default: off (a grant is trusted
-   * once the master answers; see docs/topologies.md for what a failover can then lose).
+   * `LockReplicationError`; an unconfirmed renewal counts as a failed one. On one Redis (ioredis, iovalkey,
+   * node-redis) and on an ioredis or iovalkey Cluster, where `WAIT` follows each script on the connection to
+   * its slot's master (a lock across slots: every involved master confirms). A quorum, and a node-redis or
+   * GLIDE Cluster, refuse it with `LockConfigError`. Default: off (a grant is trusted once the master answers;
+   * see docs/topologies.md for what a failover can then lose).
+   *
+   * @example
+   * ```ts
+   * createLocker(new Cluster(nodes), { replicas: { wait: 1, timeout: 50 } })
+   * ```
    */
   readonly replicas?: ReplicaOptions;
   /** Called once when a held lock is lost (see {@link LockLostError}). Default: none. */

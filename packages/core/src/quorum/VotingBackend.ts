@@ -12,10 +12,13 @@ import { QUORUM_RELEASE } from '../scripts/quorumRelease.js';
 import { parseRelease, releaseFlags } from '../scripts/release.js';
 import { collectVotes, type Answer, type Ballot } from './collectVotes.js';
 
+/** What runs a part's scripts: a {@link ScriptRunner}, or one that also confirms writes with replicas. */
+export type PartRunner = Pick<ScriptRunner, 'run'>;
+
 /** One part of a lock: a node (quorum) or a slot (multi-slot Cluster lock), with the keys it holds there. */
 export interface VotingPart {
   readonly node: number;
-  readonly runner: ScriptRunner;
+  readonly runner: PartRunner;
   readonly target: LockTarget;
 }
 
