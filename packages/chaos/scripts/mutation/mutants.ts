@@ -187,15 +187,15 @@ export const MUTANTS: readonly Mutant[] = [
   {
     id: 'semaphore-limit-off-by-one',
     file: 'scripts/modesLua.ts',
-    search: "if mode ~= 's' and count >= tonumber(mode) then return false end",
-    replace: "if mode ~= 's' and count > tonumber(mode) then return false end",
+    search: "return mode == 's' or count < tonumber(mode)",
+    replace: "return mode == 's' or count <= tonumber(mode)",
     breaks: 'semaphore limit off by one: limit + 1 permits granted at once',
   },
   {
     id: 'read-share-beside-writer',
     file: 'scripts/modesLua.ts',
-    search: 'if run ~= nil and run ~= mode then return false end',
-    replace: "if run ~= nil and run ~= mode and run ~= '!' then return false end",
+    search: 'if held ~= nil and held ~= mode then return false end',
+    replace: "if held ~= nil and held ~= mode and held ~= '!' then return false end",
     breaks: 'read-write: a read share granted beside an exclusive holder',
   },
   {

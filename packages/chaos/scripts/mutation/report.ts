@@ -94,9 +94,7 @@ applying one mutant at a time and running the harness on the mock backend with f
 equivalent and left out of the score; ${run.results.length} mutants in all. Measured ${run.date} on a loaded 2-core
 machine: ${Math.round(run.ms / 1000)} s in all (the battery alone on the unmutated lock ${Math.round(run.baselineMs / 1000)} s), load
 average ${run.loadavg.join(', ')} at the end.${
-    (run.reruns ?? []).length > 0
-      ? ' Some mutants ran again after the battery grew: see "Re-runs after the battery grew".'
-      : ''
+    (run.reruns ?? []).length > 0 ? ' Some mutants ran again later: see "Re-runs".' : ''
   }
 
 The target of issue 24 is 90 % of the non-equivalent mutants killed by the harness alone: ${
@@ -139,7 +137,11 @@ ${BATTERY.map((b) => `| ${b.name} | \`${cliCommand(b)}\` |`).join('\n')}
 | --- | --- | --- | --- |
 ${rows.join('\n')}
 
-## Re-runs after the battery grew
+## Re-runs
+
+A mutant runs again, with the unmutated lock first on the whole battery, when the battery grew or when the code
+it mutates moved (its search string then names the rule where it now lives). Each re-run is listed below with its
+command; its mutants' rows above are from it.
 
 The battery only ever grows by runs appended at its end, so that the mutants it killed stay killed: the runs before
 keep their options and seeds, and what the harness gained for the new runs is opt-in (the \`sideLock\` steps are drawn

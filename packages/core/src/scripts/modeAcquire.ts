@@ -84,13 +84,13 @@ for index, lease in ipairs(KEYS) do
   if again and hand_over > 0 and held == mode and redis.call('ZSCORE', ${holdersOf('lease')}, token) then
     -- Handed a place by a release whose message this waiter did not trust: it holds it already.
     mine = true
-  elseif held == '!' or (held == mode and mode ~= 's' and count >= tonumber(mode)) then
+  elseif held ~= nil and not fits(held, count, mode) then
     -- Every permit taken, or an exclusive holder: nobody is granted now, in either order.
     mine = false
   elseif fair then
     mine = select(2, grantable(${derived.queue('lease')}, ${derived.queueExpiry('lease')}, now, held, count, token))
   else
-    mine = held ~= '!' and (mode == 's' or count < tonumber(mode))
+    mine = fits(held, count, mode)
   end
   if not mine then
     blocked = true

@@ -36,6 +36,9 @@ export function holdersOf(lease: string): string {
  * the freed permits are given the walk stops without reading another entry. Also returns, by token, whether each
  * of them accepts a hand-over (its entry's expiry has the .5 mark), and whether the queue may be empty after
  * they leave it (false when the walk met no waiter, or stopped at one that stays queued).
+ * `fits(held, count, mode)`: the one rule of the counted modes: whether a grant in `mode` fits beside `count`
+ * holders of mode `held` (nil: none; `!`: an exclusive holder): readers beside readers; permits of one limit
+ * while fewer than the limit are taken; nothing beside an exclusive holder or another mode.
  * `admitter(held, count)` and `each_waiter(queue, expiry, now, visit, open)` are their parts: the list of waiters
  * admitted, the admission rule, and whether any further waiter could be admitted; the live waiters in order, with
  * their entry's expiry, until `visit` returns false or `open` (asked before each entry is read) does (then false),
@@ -44,6 +47,10 @@ export function holdersOf(lease: string): string {
 export const MODES_WITHOUT_DROP = `
 local function mode_of(token)
   return string.match(token, '~(%w+)$')
+end
+local function fits(held, count, mode)
+  if held ~= nil and held ~= mode then return false end
+  return mode == 's' or count < tonumber(mode)
 end
 local function key_state(lease, now)
   local value = redis.call('GET', lease)
@@ -71,14 +78,14 @@ local function admitter(held, count)
       run, count = '!', 1
       return true
     end
-    if run ~= nil and run ~= mode then return false end
-    if mode ~= 's' and count >= tonumber(mode) then return false end
+    if not fits(run, count, mode) then return false end
     granted[#granted + 1] = token
     run, count = mode, count + 1
     return true
   end
   local function open()
-    return run ~= '!' and (run == nil or run == 's' or count < tonumber(run))
+    -- Some waiter could still be admitted: any, before the first; one of the same mode, while it fits.
+    return run == nil or (run ~= '!' and fits(run, count, run))
   end
   return granted, admit, open
 end
