@@ -18,6 +18,8 @@ export interface CliOptions {
   readonly soak: boolean;
   /** Run only the many-held-locks scenario (`--held`), which the default run leaves out. */
   readonly held: boolean;
+  /** Run only the concurrent-acquires scenario with and without auto-pipelining (`--pipelining`). */
+  readonly pipelining: boolean;
   /** `--held-counts 1000,10000`: the counts of held locks to measure instead of the default ones. */
   readonly heldCounts?: readonly number[];
   /** The arguments as given, for the report. */
@@ -27,6 +29,7 @@ export interface CliOptions {
 export const USAGE = `Usage: pnpm bench [--quick] [--out DIR] [--scenario ID]...
        pnpm bench --soak [--quick] [--out DIR]
        pnpm bench --held [--quick] [--out DIR] [--held-counts N,N,...]
+       pnpm bench --pipelining [--quick] [--out DIR]
 
   --quick     short windows (${QUICK_TIMING.measureMs} ms per library per scenario); writes to bench/out/ by default
   --out DIR   write RESULTS.md and results.svg to DIR (default: bench/, or bench/out/ with --quick)
@@ -40,7 +43,11 @@ export const USAGE = `Usage: pnpm bench [--quick] [--out DIR] [--scenario ID]...
   --held      run only the many-held-locks scenario: one process holds 1,000, 10,000 and 100,000 locks
               (ttl 10 s) for 60 s each (4 s with --quick); writes held.json and the Many held locks section
               of RESULTS.md in the output directory, keeping the rest of the file
-  --held-counts N,N,...  with --held: measure these numbers of held locks instead`;
+  --held-counts N,N,...  with --held: measure these numbers of held locks instead
+  --pipelining  run only the concurrent-acquires scenario: 64 acquire/release loops in one process on one
+              ioredis connection, deadbolt and the raw floor, each without and with enableAutoPipelining;
+              3 rounds of 5 s per variant (1 round of 1 s with --quick); writes pipelining.json and the
+              Concurrent acquires and auto-pipelining section of RESULTS.md, keeping the rest of the file`;
 
 /**
  * Parses `argv` (without node and script). A bare `--` (as some package managers insert) is ignored.
@@ -51,6 +58,7 @@ export function parseCli(argv: readonly string[]): CliOptions | 'help' {
   let quick = false;
   let soak = false;
   let held = false;
+  let pipelining = false;
   let heldCounts: number[] | undefined;
   let outDir: string | undefined;
   const scenarios: string[] = [];
@@ -61,6 +69,7 @@ export function parseCli(argv: readonly string[]): CliOptions | 'help' {
     if (arg === '--quick') quick = true;
     else if (arg === '--soak') soak = true;
     else if (arg === '--held') held = true;
+    else if (arg === '--pipelining') pipelining = true;
     else if (arg === '--held-counts') {
       heldCounts = (args[++index] ?? '').split(',').map(Number);
       if (!heldCounts.every((n) => Number.isInteger(n) && n > 0))
@@ -87,6 +96,7 @@ export function parseCli(argv: readonly string[]): CliOptions | 'help' {
     frameworks,
     soak,
     held,
+    pipelining,
     ...(heldCounts && { heldCounts }),
     args,
   };

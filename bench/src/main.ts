@@ -2,7 +2,8 @@
  * `pnpm bench`: deadbolt, redlock, redis-semaphore and the raw floor side by side on a redis-server of its
  * own (three independent ones for the quorum scenarios), in the scenarios of the design brief, the semaphore and
  * read-write lock of issue 21, and the Express/Koa/Fastify/Hono middleware overhead; writes RESULTS.md and results.svg. `pnpm bench --soak` runs the soak
- * instead. See `--help`.
+ * instead, `--held` the many-held-locks scenario, `--pipelining` the concurrent acquires with and without
+ * auto-pipelining. See `--help`.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
@@ -20,6 +21,7 @@ import type { ScenarioResult } from './results.js';
 import { runScenario } from './runScenario.js';
 import { clientCount, SCENARIOS, selectScenarios } from './scenarios.js';
 import { HELD_PLANS, runHeldCommand, spliceHeld } from './held/heldRun.js';
+import { PIPELINING_PLANS, runPipeliningCommand, splicePipelining } from './pipelining/pipeliningRun.js';
 import { readSoak, runSoakCommand, SOAK_CYCLES } from './soak/soakRun.js';
 import { WorkerHandle } from './WorkerHandle.js';
 
@@ -105,6 +107,7 @@ async function writeReport(options: CliOptions, report: Parameters<typeof render
   await writeFile(markdown, renderMarkdown(report));
   await writeFile(join(options.outDir, CHART_FILE), renderChart(report.results));
   await spliceHeld(options.outDir); // the last `--held` run's section, kept
+  await splicePipelining(options.outDir); // and the last `--pipelining` run's
   console.log(`Wrote ${relative(process.cwd(), markdown) || markdown} and ${CHART_FILE}`);
 }
 
@@ -127,6 +130,10 @@ try {
       options.heldCounts ? { ...plan, counts: options.heldCounts } : plan,
       commandLine(options),
     );
+  } else if (options.pipelining) {
+    await mkdir(options.outDir, { recursive: true });
+    const plan = PIPELINING_PLANS[options.quick ? 'quick' : 'full'];
+    await runPipeliningCommand(options.outDir, plan, commandLine(options));
   } else if (options.soak) {
     await mkdir(options.outDir, { recursive: true });
     await runSoakCommand(options.outDir, SOAK_CYCLES[options.quick ? 'quick' : 'full'], commandLine(options));

@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createLocker, type Lock, type Locker } from '@deadbolt/core';
 import type { Redis } from 'ioredis';
 import { closeRedis, connectRedis } from '../libraries/connect.js';
+import { redisCpuSeconds } from '../redisInfo.js';
 import type { HeldPlan, HeldResult, HeldRow } from './heldTypes.js';
 
 /** Acquires (and releases) in flight while the held locks are taken (and let go). */
@@ -226,13 +227,6 @@ function countRenewalScripts(redis: Redis): () => number {
     Object.assign(redis, { [name]: counted });
   }
   return () => sent;
-}
-
-/** CPU seconds (user + system) the Redis server used since it started (`INFO cpu`). */
-async function redisCpuSeconds(admin: Redis): Promise<number> {
-  const info = await admin.info('cpu');
-  const field = (name: string): number => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? 0);
-  return field('used_cpu_user') + field('used_cpu_sys');
 }
 
 function heapAfterGc(): number {

@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 import { createClient } from 'redis';
 
 /** A node-redis client with its defaults: `createClient({ url })` (the `redis` package). */
@@ -10,11 +10,17 @@ function newNodeRedis(url: string) {
 export type NodeRedisClient = ReturnType<typeof newNodeRedis>;
 
 /**
- * Opens an ioredis connection with the library defaults a user would have, and resolves once it is ready.
- * Connection errors surface as rejected commands, not as crashes.
+ * Opens an ioredis connection with the library defaults a user would have (but for `options`, e.g.
+ * `{ enableAutoPipelining: true }`), and resolves once it is ready. Connection errors surface as rejected
+ * commands, not as crashes.
+ *
+ * @example
+ * ```ts
+ * const redis = await connectRedis(server.url, { enableAutoPipelining: true })
+ * ```
  */
-export async function connectRedis(redisUrl: string): Promise<Redis> {
-  const redis = new Redis(redisUrl, { lazyConnect: true });
+export async function connectRedis(redisUrl: string, options: RedisOptions = {}): Promise<Redis> {
+  const redis = new Redis(redisUrl, { ...options, lazyConnect: true });
   redis.on('error', () => {});
   await redis.connect();
   return redis;

@@ -1,4 +1,5 @@
 import { createLocker, type Locker } from '@deadbolt/core';
+import type { Redis } from 'ioredis';
 import {
   closeNodeRedis,
   closeRedis,
@@ -74,3 +75,16 @@ export const deadboltNodeRedis: LockLibrary = {
     return lockerClient(createLocker(client, { ttl: BENCH_TTL_MS }), () => closeNodeRedis(client));
   },
 };
+
+/**
+ * deadbolt with the benchmark's settings on an ioredis connection the caller opened (with its own options, such
+ * as `enableAutoPipelining`); closing the client closes the locker, then `redis`.
+ *
+ * @example
+ * ```ts
+ * const client = deadboltOn(await connectRedis(url, { enableAutoPipelining: true }))
+ * ```
+ */
+export function deadboltOn(redis: Redis): LockClient {
+  return lockerClient(createLocker(redis, { ttl: BENCH_TTL_MS }), () => closeRedis(redis));
+}

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Redis } from 'ioredis';
 import { closeNodeRedis, closeRedis, connectNodeRedis, connectRedis, singleUrl } from './connect.js';
 import { BENCH_TTL_MS, requireExclusive, type LockClient, type LockLibrary } from './LockLibrary.js';
 
@@ -28,15 +29,17 @@ interface FloorConnection {
 /** The Redis client a floor (or deadbolt) runs on in the benchmark. */
 type BenchClient = LockLibrary['client'];
 
+/** A floor's connection on an open ioredis client: raw commands by `call`; closing it closes the client. */
+function ioredisConnection(redis: Redis): FloorConnection {
+  return {
+    command: ([command = '', ...args]) => redis.call(command, ...args),
+    close: () => closeRedis(redis),
+  };
+}
+
 /** The clients a floor runs on: ioredis (the floors of every scenario) and node-redis. */
 const FLOOR_CLIENTS: Readonly<Record<BenchClient, (url: string) => Promise<FloorConnection>>> = {
-  ioredis: async (url: string): Promise<FloorConnection> => {
-    const redis = await connectRedis(url);
-    return {
-      command: ([command = '', ...args]) => redis.call(command, ...args),
-      close: () => closeRedis(redis),
-    };
-  },
+  ioredis: async (url: string): Promise<FloorConnection> => ioredisConnection(await connectRedis(url)),
   'node-redis': async (url: string): Promise<FloorConnection> => {
     const client = await connectNodeRedis(url);
     return { command: (args) => client.sendCommand([...args]), close: () => closeNodeRedis(client) };
@@ -44,9 +47,7 @@ const FLOOR_CLIENTS: Readonly<Record<BenchClient, (url: string) => Promise<Floor
 };
 
 /**
- * A floor's client on the one Redis of `redisUrls`: `prepare` loads what its attempt needs and returns it;
- * an acquire makes a random token and attempts until one succeeds, sleeping {@link RAW_RETRY_MS} between
- * attempts; the release is the owner-checked DEL script by EVALSHA (loaded once per connection).
+ * A floor's client on the one Redis of `redisUrls`, on a new connection of `client` (see {@link floorClient}).
  */
 async function connectFloor(
   redisUrls: readonly string[],
@@ -54,7 +55,19 @@ async function connectFloor(
   client: BenchClient,
   prepare: (connection: FloorConnection) => TryLock | Promise<TryLock>,
 ): Promise<LockClient> {
-  const connection = await FLOOR_CLIENTS[client](singleUrl(redisUrls, name));
+  return floorClient(await FLOOR_CLIENTS[client](singleUrl(redisUrls, name)), name, prepare);
+}
+
+/**
+ * A floor's client on `connection`: `prepare` loads what its attempt needs and returns it; an acquire makes a
+ * random token and attempts until one succeeds, sleeping {@link RAW_RETRY_MS} between attempts; the release is
+ * the owner-checked DEL script by EVALSHA (loaded once per connection).
+ */
+async function floorClient(
+  connection: FloorConnection,
+  name: string,
+  prepare: (connection: FloorConnection) => TryLock | Promise<TryLock>,
+): Promise<LockClient> {
   const release = String(await connection.command(['SCRIPT', 'LOAD', RELEASE_LUA]));
   const tryLock = await prepare(connection);
   return {
@@ -125,3 +138,16 @@ export const fencedFloor: LockLibrary = {
         ) > 0;
     }),
 };
+
+/**
+ * The raw floor on an ioredis connection the caller opened (with its own options, such as
+ * `enableAutoPipelining`); closing the client closes `redis`.
+ *
+ * @example
+ * ```ts
+ * const floor = await rawFloorOn(await connectRedis(url, { enableAutoPipelining: true }))
+ * ```
+ */
+export function rawFloorOn(redis: Redis): Promise<LockClient> {
+  return floorClient(ioredisConnection(redis), 'the raw floor', setNxPx);
+}

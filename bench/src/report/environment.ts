@@ -22,6 +22,19 @@ export interface Environment {
   readonly loadAtStart: number;
 }
 
+/**
+ * The values a section's template names where it says how the run was made: `{{command}}`, `{{date}}`,
+ * `{{git}}`, `{{node}}` and `{{redis}}`.
+ *
+ * @example
+ * ```ts
+ * renderTemplate('held', { ...runValues(command, environment), ttlMs: 10_000, … })
+ * ```
+ */
+export function runValues(command: string, env: Environment): Record<string, string> {
+  return { command, date: env.date, git: env.git, node: env.node, redis: env.redis };
+}
+
 const require = createRequire(import.meta.url);
 const PACKAGES = [
   '@deadbolt/core',

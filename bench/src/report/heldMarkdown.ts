@@ -3,6 +3,7 @@ import { scriptsPer100PerPeriod } from '../held/heldTypes.js';
 import { formatCount } from './format.js';
 import type { SectionMarkers } from './spliceSection.js';
 import { renderTemplate } from './template.js';
+import { runValues } from './environment.js';
 
 /** Where the section sits in RESULTS.md, so that a later `pnpm bench --held` replaces it. */
 export const HELD_MARKERS: SectionMarkers = { start: '<!-- held:start -->', end: '<!-- held:end -->' };
@@ -43,11 +44,7 @@ export function renderHeld({ command, environment: env, result: r }: HeldRecord)
     }),
   ];
   const section = renderTemplate('held', {
-    command,
-    date: env.date,
-    git: env.git,
-    node: env.node,
-    redis: env.redis,
+    ...runValues(command, env),
     ttlMs: r.plan.ttlMs,
     periodMs: r.periodMs,
     holdSeconds: r.plan.holdMs / 1000,

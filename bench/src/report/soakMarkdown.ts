@@ -3,6 +3,7 @@ import { resourceCount, type SoakSample } from '../soak/soakTypes.js';
 import { formatCount } from './format.js';
 import { spliceSection } from './spliceSection.js';
 import { renderTemplate } from './template.js';
+import { runValues } from './environment.js';
 
 /** Heap growth (after GC) below this is noise, not a leak: 2 MiB over a million cycles is 2 bytes a cycle. */
 export const HEAP_TOLERANCE_BYTES = 2 * 2 ** 20;
@@ -62,11 +63,7 @@ export function renderSoak({ command, environment: env, result: r }: SoakRecord)
     ),
   ];
   const section = renderTemplate('soak', {
-    command,
-    date: env.date,
-    git: env.git,
-    node: env.node,
-    redis: env.redis,
+    ...runValues(command, env),
     load: env.loadAtStart.toFixed(2),
     cycles: formatCount(after.cycles),
     seconds: seconds.toFixed(1),

@@ -22,6 +22,27 @@ export interface ClientLoopPlan {
 export type Tally = { -readonly [K in keyof WorkerResult]: WorkerResult[K] };
 
 /**
+ * A tally of nothing yet, for `clients` clients.
+ *
+ * @example
+ * ```ts
+ * const tally = emptyTally(keys.length)
+ * ```
+ */
+export function emptyTally(clients: number): Tally {
+  return {
+    waits: [],
+    grantsInWindow: 0,
+    grantsPerClient: Array.from({ length: clients }, () => 0),
+    grantsTotal: 0,
+    heldMs: 0,
+    errors: 0,
+    commandsSent: 0,
+    cpuMs: 0,
+  };
+}
+
+/**
  * Loops acquire (in the plan's mode, see {@link acquireModes}) → hold `holdMs` → release on one key until the
  * window closes. An acquire that started in the
  * window counts its wait even when the grant comes after the window; such a grant is released at once and

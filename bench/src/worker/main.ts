@@ -5,7 +5,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { libraryById } from '../libraries/libraries.js';
 import type { LockClient } from '../libraries/LockLibrary.js';
-import { runClientLoop, type Tally } from './clientLoop.js';
+import { emptyTally, runClientLoop, type Tally } from './clientLoop.js';
 import { commandsSent, countCommands } from './commandCounter.js';
 import { epochNow, type FromWorker, type RunMessage, type ToWorker } from './protocol.js';
 
@@ -58,20 +58,15 @@ async function handle(message: ToWorker): Promise<FromWorker> {
       const { runHeld } = await import('../held/heldLoop.js');
       return { type: 'held', result: await runHeld(message) };
     }
+    case 'pipelining': {
+      const { runPipelining } = await import('../pipelining/pipeliningLoop.js');
+      return { type: 'pipelined', result: await runPipelining(message) };
+    }
   }
 }
 
 async function run(message: RunMessage): Promise<Tally> {
-  const tally: Tally = {
-    waits: [],
-    grantsInWindow: 0,
-    grantsPerClient: clients.map(() => 0),
-    grantsTotal: 0,
-    heldMs: 0,
-    errors: 0,
-    commandsSent: 0,
-    cpuMs: 0,
-  };
+  const tally = emptyTally(clients.length);
   await sleep(Math.max(0, message.startAt - epochNow()));
   while (epochNow() < message.startAt) await sleep(0);
   const sentBefore = commandsSent();

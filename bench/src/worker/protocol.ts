@@ -1,6 +1,7 @@
 import type { LibraryId } from '../libraries/LockLibrary.js';
 import type { FrameworkId } from '../middleware/frameworks.js';
 import type { HeldPlan, HeldResult } from '../held/heldTypes.js';
+import type { PipeliningPlan, PipeliningResult } from '../pipelining/pipeliningTypes.js';
 import type { SoakPlan, SoakResult } from '../soak/soakTypes.js';
 
 /**
@@ -76,6 +77,11 @@ export interface HeldMessage extends HeldPlan {
   readonly type: 'held';
 }
 
+/** Runs the concurrent-acquires scenario (with and without auto-pipelining) and answers when it is done. */
+export interface PipeliningMessage extends PipeliningPlan {
+  readonly type: 'pipelining';
+}
+
 /** Messages from the benchmark to a worker process. */
 export type ToWorker =
   | OpenMessage
@@ -85,7 +91,8 @@ export type ToWorker =
   | UnserveMessage
   | UsageMessage
   | SoakMessage
-  | HeldMessage;
+  | HeldMessage
+  | PipeliningMessage;
 
 /** What one worker measured in one run. */
 export interface WorkerResult {
@@ -120,6 +127,7 @@ export type FromWorker =
   | { readonly type: 'usage'; readonly cpuMicros: number }
   | { readonly type: 'soaked'; readonly result: SoakResult }
   | { readonly type: 'held'; readonly result: HeldResult }
+  | { readonly type: 'pipelined'; readonly result: PipeliningResult }
   | { readonly type: 'failed'; readonly message: string };
 
 /** Wall-clock time in ms with sub-ms resolution, comparable across processes on one machine. */
