@@ -46,7 +46,7 @@ export const USAGE = `Usage: pnpm bench [--quick] [--out DIR] [--scenario ID]...
   --held-counts N,N,...  with --held: measure these numbers of held locks instead
   --pipelining  run only the concurrent-acquires scenario: 64 acquire/release loops in one process on one
               ioredis connection, deadbolt and the raw floor, each without and with enableAutoPipelining;
-              3 rounds of 5 s per variant (1 round of 1 s with --quick); writes pipelining.json and the
+              6 rounds of 2.5 s per variant (1 round of 1 s with --quick); writes pipelining.json and the
               Concurrent acquires and auto-pipelining section of RESULTS.md, keeping the rest of the file`;
 
 /**

@@ -14,6 +14,7 @@ import { percentile } from '../stats.js';
 import { emptyTally, runClientLoop, type Tally } from '../worker/clientLoop.js';
 import { epochNow } from '../worker/protocol.js';
 import {
+  cyclesPerSecond,
   PIPELINING_VARIANTS,
   type PipeliningPlan,
   type PipeliningResult,
@@ -23,7 +24,10 @@ import {
 import { countTraffic } from './trafficCounter.js';
 
 /** One window of one variant: the counts of {@link PipeliningRow} and every acquire's latency. */
-type WindowSample = Omit<PipeliningRow, keyof PipeliningVariant | 'acquireP50Ms' | 'acquireP99Ms'> & {
+type WindowSample = Omit<
+  PipeliningRow,
+  keyof PipeliningVariant | 'roundCyclesPerSec' | 'acquireP50Ms' | 'acquireP99Ms'
+> & {
   readonly waits: readonly number[];
 };
 
@@ -32,14 +36,17 @@ export async function runPipelining(plan: PipeliningPlan): Promise<PipeliningRes
   const admin = await connectRedis(plan.redisUrl);
   const windows = PIPELINING_VARIANTS.map((): WindowSample[] => []);
   try {
-    // Round 0 warms the process up (JIT, allocator) for every variant and is not kept.
+    // Round 0 warms the process up (JIT, allocator) for every variant and is not kept. Odd rounds run the
+    // variants in reverse order, so that a steady drift of the machine's speed favours none of them.
     for (let round = 0; round <= plan.rounds; round++) {
-      for (const [index, variant] of PIPELINING_VARIANTS.entries()) {
+      const order = [...PIPELINING_VARIANTS.keys()];
+      for (const index of round % 2 === 1 ? order.reverse() : order) {
+        const variant = PIPELINING_VARIANTS[index] as PipeliningVariant;
         const sample = await measureWindow(admin, plan, variant, round);
         if (round > 0) windows[index]?.push(sample);
         console.log(
           `  ${round === 0 ? 'warm-up round' : `round ${round}`}, ${variant.lock}, auto-pipelining ${variant.autoPipelining ? 'on' : 'off'}: ` +
-            `${Math.round(sample.cycles / (sample.elapsedMs / 1000))} cycles/s, ` +
+            `${Math.round(cyclesPerSecond(sample))} cycles/s, ` +
             `${(sample.socketWrites / sample.cycles).toFixed(3)} socket writes per cycle`,
         );
       }
@@ -113,6 +120,7 @@ function sumWindows(variant: PipeliningVariant, windows: readonly WindowSample[]
   return {
     ...variant,
     cycles: sum((s) => s.cycles),
+    roundCyclesPerSec: windows.map(cyclesPerSecond),
     elapsedMs: sum((s) => s.elapsedMs),
     clientCommands: sum((s) => s.clientCommands),
     redisCommands: sum((s) => s.redisCommands),

@@ -4,11 +4,11 @@ import { spliceRecorded, type RecordedSection } from '../report/recordedSection.
 import { PIPELINING_VARIANTS, type PipeliningPlan, type PipeliningResult } from './pipeliningTypes.js';
 
 /**
- * `pnpm bench --pipelining`: 64 loops, three rounds of a 5 s window per variant (about 80 s); with `--quick`
- * one round of 1 s windows (a check that it runs, not a measurement).
+ * `pnpm bench --pipelining`: 64 loops, six rounds of a 2.5 s window per variant (15 s each; about 90 s with the
+ * warm-up round); with `--quick` one round of 1 s windows (a check that it runs, not a measurement).
  */
 export const PIPELINING_PLANS = {
-  full: { loops: 64, rounds: 3, warmupMs: 1_000, windowMs: 5_000 },
+  full: { loops: 64, rounds: 6, warmupMs: 500, windowMs: 2_500 },
   quick: { loops: 64, rounds: 1, warmupMs: 300, windowMs: 1_000 },
 } as const satisfies Record<string, Omit<PipeliningPlan, 'redisUrl'>>;
 /** Time allowed per window beyond warm-up and window, for connecting, acquires still in flight and INFO reads. */

@@ -11,8 +11,8 @@ export interface PipeliningVariant {
 }
 
 /**
- * The variants in the order each round runs them: the raw floor and deadbolt, each without and then with
- * auto-pipelining, so that a drift of the machine's speed within a round touches both settings alike.
+ * The variants in the order a round runs them (the next round in reverse): the raw floor and deadbolt, each
+ * without and then with auto-pipelining, so that the windows compared are close in time.
  */
 export const PIPELINING_VARIANTS: readonly PipeliningVariant[] = PIPELINING_LOCKS.flatMap((lock) =>
   [false, true].map((autoPipelining) => ({ lock, autoPipelining })),
@@ -24,8 +24,8 @@ export interface PipeliningPlan {
   /** Concurrent acquire/release loops in the one process, each on a key of its own. */
   readonly loops: number;
   /**
-   * Measured rounds; each runs every variant once, in {@link PIPELINING_VARIANTS} order, after one more round
-   * that is not kept (it warms the process up).
+   * Measured rounds; each runs every variant once, in {@link PIPELINING_VARIANTS} order (odd rounds in reverse),
+   * after one more round that is not kept (it warms the process up).
    */
   readonly rounds: number;
   /** Unmeasured loops before each window (new connection, scripts loaded, JIT warm), in ms. */
@@ -40,6 +40,8 @@ export interface PipeliningRow extends PipeliningVariant {
   readonly cycles: number;
   /** Σ of the windows, from the first acquire to the last release, in ms. */
   readonly elapsedMs: number;
+  /** Cycles per second in each round's window, in round order (for ratios paired by round). */
+  readonly roundCyclesPerSec: readonly number[];
   /** Commands the client sent (ioredis `sendCommand` calls on the connection). */
   readonly clientCommands: number;
   /** Commands Redis ran, script-internal ones included (`INFO commandstats` delta, the bench's INFO excluded). */
@@ -69,7 +71,7 @@ export function perCycle(row: PipeliningRow, count: number): number {
   return row.cycles > 0 ? count / row.cycles : Number.NaN;
 }
 
-/** Cycles per second of `row` over its windows. */
-export function cyclesPerSecond(row: PipeliningRow): number {
+/** Cycles per second of `row` (or of one window) over its windows. */
+export function cyclesPerSecond(row: Pick<PipeliningRow, 'cycles' | 'elapsedMs'>): number {
   return row.elapsedMs > 0 ? row.cycles / (row.elapsedMs / 1000) : Number.NaN;
 }

@@ -1,4 +1,5 @@
 import type { PipeliningRecord } from '../pipelining/pipeliningRun.js';
+import { medianRoundRatio } from '../results.js';
 import { cyclesPerSecond, perCycle, type PipeliningRow } from '../pipelining/pipeliningTypes.js';
 import { formatCount, formatMicros, formatMs, formatRatio } from './format.js';
 import type { SectionMarkers } from './spliceSection.js';
@@ -18,9 +19,12 @@ function partner(rows: readonly PipeliningRow[], lock: PipeliningRow['lock'], au
   return rows.find((row) => row.lock === lock && row.autoPipelining === autoPipelining);
 }
 
-/** `a ÷ b` of two rows' cycles per second, as a ratio (`—` without a partner row). */
+/**
+ * `row`'s cycles per second ÷ `base`'s: the median over rounds of the ratio within a round (see
+ * `medianRoundRatio`), `—` without a partner row.
+ */
 function speedRatio(row: PipeliningRow, base: PipeliningRow | undefined): string {
-  return base ? formatRatio(cyclesPerSecond(row) / cyclesPerSecond(base)) : '—';
+  return base ? formatRatio(medianRoundRatio(row.roundCyclesPerSec, base.roundCyclesPerSec)) : '—';
 }
 
 /** A count per cycle: two decimals, three below 0.1 (`0.031`). */
