@@ -180,6 +180,12 @@ export const TESTED_ELSEWHERE: readonly ElsewhereCommand[] = [
     why: 'the test runs scripts/release.ts --dry-run itself, after the build `pnpm test` made (pnpm release builds first)',
   },
   { command: 'pnpm bench --quick', file: 'test/bench.test.ts', mentions: "'--quick'", why: 'about a minute' },
+  {
+    command: 'pnpm bench --pipelining',
+    file: 'test/benchPipelining.test.ts',
+    mentions: "'--pipelining', '--quick'",
+    why: 'a full run takes about 90 s; the test runs the same scenario with --quick and checks its counts',
+  },
   ...['pnpm mutation', 'pnpm mutation acquire-owner-check fence-equal-allowed'].map((command) => ({
     command,
     file: 'packages/chaos/test/mutation.test.ts',
