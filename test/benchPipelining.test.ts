@@ -1,8 +1,8 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import type { PipeliningRecord } from '../bench/src/pipelining/pipeliningRun.js';
+import { splicePipelining, type PipeliningRecord } from '../bench/src/pipelining/pipeliningRun.js';
 import { cyclesPerSecond, perCycle, type PipeliningRow } from '../bench/src/pipelining/pipeliningTypes.js';
 import { runBench } from './support/runBench.js';
 
@@ -76,5 +76,16 @@ describe('pnpm bench --pipelining --quick', function () {
       expect(perCycle(row(lock, false), row(lock, false).socketWrites), lock).to.be.within(1.99, 2.01);
       expect(perCycle(row(lock, true), row(lock, true).socketWrites), lock).to.be.below(0.5);
     }
+  });
+
+  it('puts its section back into a RESULTS.md that a full run rewrote, once', async function () {
+    const markdown = join(outDir, 'RESULTS.md');
+    await writeFile(markdown, '# deadbolt benchmarks\n\n## Settings\n\nrewritten\n');
+    await splicePipelining(outDir);
+    await splicePipelining(outDir);
+    const spliced = await readFile(markdown, 'utf8');
+    expect(spliced.split('## Concurrent acquires and auto-pipelining')).to.have.length(2);
+    expect(spliced.indexOf('<!-- pipelining:end -->')).to.be.below(spliced.indexOf('## Settings'));
+    expect(spliced).to.contain('rewritten');
   });
 });
