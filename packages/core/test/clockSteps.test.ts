@@ -9,6 +9,7 @@ import {
   type Locker,
 } from '../src/index.js';
 import { fenceTtl } from '../src/lease/fenceCounter.js';
+import { HEARTBEAT_MS, QUEUE_ENTRY_MS } from '../src/acquire/queueTiming.js';
 import { clusterSlot } from '../src/cluster/clusterSlot.js';
 import { bringBack, expect } from './quorumHelpers.js';
 
@@ -113,6 +114,40 @@ describe('clock steps on a Redis server', function () {
       expect(await lock.release()).to.equal(true);
       await locker.close();
     });
+
+    for (const [mode, options] of [
+      ['mutex', {}],
+      ['semaphore', { limit: 1 }],
+    ] as const) {
+      it(`a backward step does not prolong the queue place of a waiter that died (${mode}): the free key is granted within ${QUEUE_ENTRY_MS} ms + a heartbeat`, async () => {
+        const key = `dead-waiter-${mode}`;
+        const holder = createLocker(server.client(), { ttl: 6_000 });
+        const waiterClient = server.client();
+        const waiter = createLocker(waiterClient, { ttl: 6_000 });
+        const contender = createLocker(server.client(), { ttl: 6_000 });
+        const lock = await holder.acquire(key, options);
+        // A waiter that takes no hand-over (renew: false) queues, then its process dies.
+        const waiting = waiter
+          .acquire(key, { ...options, renew: false, wait: 30_000 })
+          .catch(() => undefined);
+        const { queue } = lockKeys('deadbolt', key);
+        await waitUntil(async () => (await admin.zcard(queue)) === 1, { description: 'the waiter to queue' });
+        waiterClient.disconnect();
+        await waiting;
+        server.clock.step(-10 * MINUTE);
+        await lock.release();
+        // Without the cut, the dead waiter's place would block fair acquirers for the 10 minutes of the step too.
+        await waitUntil(
+          async () => (await contender.tryAcquire(key, options))?.release().then(() => true) ?? false,
+          {
+            timeoutMs: QUEUE_ENTRY_MS + HEARTBEAT_MS + 2_000,
+            intervalMs: 100,
+            description: 'the contender to be granted the free key',
+          },
+        );
+        await Promise.all([holder.close(), waiter.close(), contender.close()]);
+      });
+    }
 
     it('fences keep increasing across a backward step of 10 minutes while the fence counter lives', async () => {
       const locker = createLocker(server.client(), { ttl: 6_000 });
