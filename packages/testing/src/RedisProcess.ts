@@ -23,6 +23,8 @@ export interface LaunchOptions {
   /** Arguments appended after the defaults (later arguments win in redis-server). */
   args: readonly string[];
   startTimeoutMs: number;
+  /** Variables added to the process's environment. Default: none. */
+  env?: Readonly<Record<string, string>> | undefined;
 }
 
 /** Internal handle on one redis-server child process. */
@@ -35,8 +37,9 @@ export class RedisProcess {
   #done = false;
   #spawnError: Error | undefined;
 
-  constructor(binary: string, args: readonly string[], cwd: string) {
-    this.#child = spawn(binary, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  constructor(binary: string, args: readonly string[], cwd: string, env?: Readonly<Record<string, string>>) {
+    const environment = env === undefined ? undefined : { ...process.env, ...env };
+    this.#child = spawn(binary, args, { cwd, env: environment, stdio: ['ignore', 'pipe', 'pipe'] });
     this.pid = this.#child.pid;
     if (this.pid !== undefined) trackPid(this.pid);
     const collect = (chunk: Buffer): void => {
@@ -152,7 +155,8 @@ export function baseRedisArgs(host: string, port: number, dir: string): string[]
  */
 export async function launchRedis(options: LaunchOptions): Promise<RedisProcess> {
   const { host, port, dir } = options;
-  const proc = new RedisProcess(options.binary, [...baseRedisArgs(host, port, dir), ...options.args], dir);
+  const args = [...baseRedisArgs(host, port, dir), ...options.args];
+  const proc = new RedisProcess(options.binary, args, dir, options.env);
   const deadline = Date.now() + options.startTimeoutMs;
   for (;;) {
     if (!proc.running) throw proc.startFailure(port);

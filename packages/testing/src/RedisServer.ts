@@ -5,6 +5,7 @@ import { parseCommandStats } from './parseCommandStats.js';
 import { parseCpuSeconds } from './parseCpuSeconds.js';
 import { launchRedis, type LaunchOptions, type RedisProcess } from './RedisProcess.js';
 import type { RedisServerOptions } from './RedisServerOptions.js';
+import type { ServerClock } from './ServerClock.js';
 import { serverStarted, serverStopping } from './serverHooks.js';
 
 /** How long stop() waits after SIGTERM before sending SIGKILL. */
@@ -34,14 +35,16 @@ export class RedisServer implements AsyncDisposable {
   /** The server's private temporary working directory (`--dir`), removed by stop(). */
   readonly dir: string;
   readonly #launch: LaunchOptions;
+  readonly #clock: ServerClock | undefined;
   readonly #clients = new Set<Redis>();
   #process: RedisProcess;
   #paused = false;
   #stopping: Promise<void> | undefined;
   #admin: Redis | undefined;
 
-  private constructor(launch: LaunchOptions, proc: RedisProcess) {
+  private constructor(launch: LaunchOptions, proc: RedisProcess, clock: ServerClock | undefined) {
     this.#launch = launch;
+    this.#clock = clock;
     this.#process = proc;
     this.port = launch.port;
     this.dir = launch.dir;
@@ -60,7 +63,7 @@ export class RedisServer implements AsyncDisposable {
    */
   static async start(options: RedisServerOptions = {}): Promise<RedisServer> {
     const launched = await launchServer(options);
-    const server = new RedisServer(launched.launch, launched.process);
+    const server = new RedisServer(launched.launch, launched.process, launched.clock);
     try {
       await serverStarted(server, options.cluster ?? false);
     } catch (error) {
@@ -68,6 +71,22 @@ export class RedisServer implements AsyncDisposable {
       throw error;
     }
     return server;
+  }
+
+  /**
+   * The server's wall clock, to step it while the server runs (see {@link ServerClock}).
+   *
+   * @throws Error when the server was not started with `clock: true`.
+   * @example
+   * ```ts
+   * const server = await RedisServer.start({ clock: true });
+   * server.clock.step(-30_000); // the server's clock goes 30 s back
+   * ```
+   */
+  get clock(): ServerClock {
+    if (this.#clock === undefined)
+      throw new Error(`RedisServer.clock: port ${this.port} was not started with { clock: true }`);
+    return this.#clock;
   }
 
   /** The process id, or undefined when the process is not running. */

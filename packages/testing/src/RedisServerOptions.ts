@@ -21,4 +21,11 @@ export interface RedisServerOptions {
   cluster?: boolean;
   /** How long to wait for the first PONG, in milliseconds. Default: 10000. */
   startTimeoutMs?: number;
+  /**
+   * Start with a wall clock the test controls through `server.clock` (see {@link ServerClock}): the server runs
+   * with a small preloaded library, compiled with `cc` on first use (Linux only). Default: false.
+   *
+   * @throws {@link ClockShimUnavailableError} (from start) when that library cannot be built.
+   */
+  clock?: boolean;
 }

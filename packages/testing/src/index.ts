@@ -12,6 +12,8 @@ export { RedisCluster, type RedisClusterOptions } from './RedisCluster.js';
 export { RedisMasters } from './RedisMasters.js';
 export { RedisReplicaSet, type RedisReplicaSetOptions } from './RedisReplicaSet.js';
 export { RedisServer } from './RedisServer.js';
+export { ServerClock } from './ServerClock.js';
+export { ClockShimUnavailableError } from './ClockShimUnavailableError.js';
 export { addRedisServerHooks, type RedisServerHooks } from './serverHooks.js';
 export type { RedisServerOptions } from './RedisServerOptions.js';
 export { runningRedisPids } from './registry.js';

@@ -5,6 +5,8 @@ import { freeClusterPort, freePort } from './freePort.js';
 import { AddressInUseError, launchRedis, type LaunchOptions, type RedisProcess } from './RedisProcess.js';
 import type { RedisServerOptions } from './RedisServerOptions.js';
 import { redisServerBinary } from './redisServerBinary.js';
+import { ServerClock } from './ServerClock.js';
+import { clockShimLibrary } from './clockShim.js';
 import { trackDir, untrackDir } from './registry.js';
 
 /** The only address servers bind. */
@@ -22,6 +24,8 @@ export async function removeDir(dir: string): Promise<void> {
 export interface LaunchedServer {
   launch: LaunchOptions;
   process: RedisProcess;
+  /** The server's clock, when started with `clock: true`. */
+  clock: ServerClock | undefined;
 }
 
 /**
@@ -31,6 +35,7 @@ export interface LaunchedServer {
  */
 export async function launchServer(options: RedisServerOptions): Promise<LaunchedServer> {
   const binary = redisServerBinary(options.binary);
+  const shim = options.clock === true ? await clockShimLibrary() : undefined;
   const cluster = options.cluster ?? false;
   const dir = await mkdtemp(join(tmpdir(), 'deadbolt-redis-'));
   trackDir(dir);
@@ -41,11 +46,13 @@ export async function launchServer(options: RedisServerOptions): Promise<Launche
   ];
   const startTimeoutMs = options.startTimeoutMs ?? 10_000;
   try {
+    const clock = shim === undefined ? undefined : ServerClock.create(dir);
+    const env = shim !== undefined && clock !== undefined ? clockEnvironment(shim, clock) : undefined;
     for (let attempt = 1; ; attempt++) {
       const port = options.port ?? (cluster ? await freeClusterPort() : await freePort());
-      const launch: LaunchOptions = { binary, host: HOST, port, dir, args, startTimeoutMs };
+      const launch: LaunchOptions = { binary, host: HOST, port, dir, args, startTimeoutMs, env };
       try {
-        return { launch, process: await launchRedis(launch) };
+        return { launch, process: await launchRedis(launch), clock };
       } catch (error) {
         const retry = error instanceof AddressInUseError && options.port === undefined;
         if (!retry || attempt >= START_ATTEMPTS) throw error;
@@ -55,4 +62,13 @@ export async function launchServer(options: RedisServerOptions): Promise<Launche
     await removeDir(dir);
     throw error;
   }
+}
+
+/** The environment that makes redis-server read its wall clock through the shim at `library` from `clock`. */
+function clockEnvironment(library: string, clock: ServerClock): Record<string, string> {
+  const preload = process.env.LD_PRELOAD;
+  return {
+    LD_PRELOAD: preload === undefined || preload === '' ? library : `${library}:${preload}`,
+    DEADBOLT_CLOCK_FILE: clock.file,
+  };
 }

@@ -19,3 +19,15 @@ export const QUEUE_ENTRY_MS = 1_500;
  * ```
  */
 export const HEARTBEAT_MS = 400;
+
+/**
+ * How much further ahead than `QUEUE_ENTRY_MS` a queue entry's expiry may read on the server's clock before the
+ * scripts take it for one written before the clock stepped back, and cut it back to `QUEUE_ENTRY_MS` from now, in
+ * ms. Above the error of ioredis-mock's `TIME` (under 2 s), so the mock's jitter never cuts an entry.
+ *
+ * @example
+ * ```ts
+ * const deadWaiterBoundAfterBackwardStep = QUEUE_ENTRY_MS + CLOCK_STEP_TOLERANCE_MS + HEARTBEAT_MS // ≈ 6.9 s
+ * ```
+ */
+export const CLOCK_STEP_TOLERANCE_MS = 5_000;

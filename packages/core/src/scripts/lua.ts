@@ -1,3 +1,4 @@
+import { CLOCK_STEP_TOLERANCE_MS, QUEUE_ENTRY_MS } from '../acquire/queueTiming.js';
 import { fenceTtlLua } from '../lease/fenceCounter.js';
 import { KEY_SUFFIX } from '../keys/lockKeys.js';
 
@@ -46,17 +47,35 @@ end
 `;
 
 /**
+ * `entry_expires(expiry, token, now)`: when `token`'s queue entry expires (server ms; nil: no entry). Every attempt
+ * writes `now + QUEUE_ENTRY_MS` (+ .5 for a waiter that accepts a hand-over), so an entry more than
+ * `CLOCK_STEP_TOLERANCE_MS` further ahead than that was written before the server's clock stepped back: it is cut
+ * back to `QUEUE_ENTRY_MS` from now, keeping its mark, so that a waiter that died blocks the queue for at most
+ * `CLOCK_STEP_TOLERANCE_MS` longer after a backward step, not for the whole step.
+ */
+export const ENTRY_EXPIRES = `
+local function entry_expires(expiry, token, now)
+  local expires = tonumber(redis.call('ZSCORE', expiry, token))
+  if expires and expires - now > ${String(QUEUE_ENTRY_MS + CLOCK_STEP_TOLERANCE_MS)} then
+    expires = now + ${String(QUEUE_ENTRY_MS)} + expires % 1
+    redis.call('ZADD', expiry, expires, token)
+  end
+  return expires
+end
+`;
+
+/**
  * `queue_head(queue, expiry, now)`: the first waiter whose entry has not expired, when its entry expires (server
  * ms; a fraction of .5 marks a waiter that accepts a hand-over, see `release.ts`), and whether another entry
  * follows it; stale heads are dropped.
  */
-export const QUEUE_HEAD = `${DROP_IF_EMPTY}
+export const QUEUE_HEAD = `${DROP_IF_EMPTY}${ENTRY_EXPIRES}
 local function queue_head(queue, expiry, now)
   while true do
     local firsts = redis.call('ZRANGE', queue, 0, 1)
     local first = firsts[1]
     if not first then return nil end
-    local expires = tonumber(redis.call('ZSCORE', expiry, first))
+    local expires = entry_expires(expiry, first, now)
     if expires and expires > now then return first, expires, firsts[2] ~= nil end
     redis.call('ZREM', queue, first)
     redis.call('ZREM', expiry, first)

@@ -1,6 +1,6 @@
 import { QUEUE_ENTRY_MS } from '../acquire/queueTiming.js';
 import { KEY_SUFFIX } from '../keys/lockKeys.js';
-import { derived, DROP_IF_EMPTY } from './lua.js';
+import { derived, DROP_IF_EMPTY, ENTRY_EXPIRES } from './lua.js';
 
 /**
  * Lua shared by the scripts of the counted modes: semaphore permits (`limit`) and read locks (`shared`). See
@@ -98,7 +98,7 @@ local function each_waiter(queue, expiry, now, visit, open)
     local dropped = 0
     for _, token in ipairs(batch) do
       if not open() then return false, true end
-      local expires = tonumber(redis.call('ZSCORE', expiry, token))
+      local expires = entry_expires(expiry, token, now)
       if expires and expires > now then
         if not visit(token, expires) then return false, true end
       else
@@ -143,8 +143,11 @@ local function newly_grantable(queue, expiry, now, held, count, after_held, afte
 end
 `;
 
-/** {@link MODES_WITHOUT_DROP} with the `drop_if_empty` it calls: the Lua of the counted modes' scripts. */
-export const MODES = `${DROP_IF_EMPTY}${MODES_WITHOUT_DROP}`;
+/**
+ * {@link MODES_WITHOUT_DROP} with the `drop_if_empty` and `entry_expires` it calls: the Lua of the counted modes'
+ * scripts.
+ */
+export const MODES = `${DROP_IF_EMPTY}${ENTRY_EXPIRES}${MODES_WITHOUT_DROP}`;
 
 /**
  * `wake_grantable(flags, lease, index, now, held, count, after_held, after_count, leaving, own_tag, marked_until)`:
