@@ -33,7 +33,7 @@ export async function runHeld(plan: HeldPlan): Promise<HeldResult> {
       const row = rows.at(-1) as HeldRow;
       console.log(
         `  ${count} locks: ${row.renewalScripts} renewal scripts for ${row.renewals} renewals in ${row.windowMs} ms, ` +
-          `${Math.round(row.heapPerLock)} B heap per lock, ${row.lost} lost, ${Math.round(row.cyclesPerSec)} cycles/s beside them ` +
+          `${Math.round(row.heapPerLock)} B heap per lock, ${row.lost} lost${row.firstLoss ? ` (first: ${row.firstLoss})` : ''}, ${Math.round(row.cyclesPerSec)} cycles/s beside them ` +
           `(${Math.round(row.noneHeldBefore)} before, ${Math.round(row.noneHeldAfter)} after with none held)`,
       );
     }
@@ -110,6 +110,7 @@ async function measure(
     lost,
     renewFailures: watch.failed,
     ...(watch.firstFailure !== undefined && { firstRenewFailure: watch.firstFailure }),
+    ...(watch.firstLoss !== undefined && { firstLoss: watch.firstLoss }),
     cyclesPerSec: beside.perSec,
     noneHeldBefore: noneHeldBefore.perSec,
     noneHeldAfter: noneHeldAfter.perSec,

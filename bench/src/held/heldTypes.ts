@@ -34,6 +34,8 @@ export interface HeldRow {
   readonly maxLatenessMs: number;
   /** Locks told lost while held. */
   readonly lost: number;
+  /** The first loss's reason and message, when one was. */
+  readonly firstLoss?: string;
   /** Renewal attempts that failed so far in the run (each is retried while its lease is valid). */
   readonly renewFailures: number;
   readonly firstRenewFailure?: string;
