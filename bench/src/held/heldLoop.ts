@@ -1,8 +1,11 @@
 /**
  * The many-held-locks scenario, run inside a bench worker forked with `--expose-gc`: one ioredis connection,
  * one locker with deadbolt's defaults; for each count it acquires that many locks (ttl 10 s, renewal on),
- * waits until each renewed once (from then on their renewals are aligned and share scripts), watches them for
- * `holdMs` (renewal scripts, CPU, lateness, losses), then runs acquire/release loops on other keys beside them.
+ * waits until each renewed twice (from then on their renewals are aligned on their slots and share scripts),
+ * watches them for `holdMs` (renewal scripts, CPU, lateness, losses), then runs acquire/release loops on other
+ * keys beside them.
+ * The same loops run with no lock held right before the locks are acquired and right after they are released:
+ * the row's ratio is to the mean of those two, so a machine that drifts over the run does not decide it.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -25,17 +28,19 @@ export async function runHeld(plan: HeldPlan): Promise<HeldResult> {
   const periodMs = Math.floor((plan.ttlMs - drift) / 3);
   const watch = new RenewalWatch(locker, periodMs);
   try {
-    const baseline = await cycleLoops(locker, plan, 'baseline');
     const rows: HeldRow[] = [];
     for (const count of plan.counts) {
       rows.push(await measure(locker, admin, plan, count, watch, renewalScripts));
       const row = rows.at(-1) as HeldRow;
       console.log(
         `  ${count} locks: ${row.renewalScripts} renewal scripts for ${row.renewals} renewals in ${row.windowMs} ms, ` +
-          `${Math.round(row.heapPerLock)} B heap per lock, ${row.lost} lost, ${Math.round(row.cyclesPerSec)} cycles/s beside them`,
+          `${Math.round(row.heapPerLock)} B heap per lock, ${row.lost} lost${row.firstLoss ? ` (first: ${row.firstLoss})` : ''}, ${Math.round(row.cyclesPerSec)} cycles/s beside them ` +
+          `(${Math.round(row.noneHeldBefore)} before, ${Math.round(row.noneHeldAfter)} after with none held)`,
       );
     }
-    return { plan: withoutUrl(plan), periodMs, baselineCyclesPerSec: baseline.perSec, rows };
+    const baselines = rows.flatMap((row) => [row.noneHeldBefore, row.noneHeldAfter]);
+    const baselineCyclesPerSec = baselines.reduce((sum, perSec) => sum + perSec, 0) / baselines.length;
+    return { plan: withoutUrl(plan), periodMs, baselineCyclesPerSec, rows };
   } finally {
     await locker.close();
     await Promise.all([closeRedis(redis), closeRedis(admin)]);
@@ -50,6 +55,7 @@ async function measure(
   watch: RenewalWatch,
   renewalScripts: () => number,
 ): Promise<HeldRow> {
+  const noneHeldBefore = await cycleLoops(locker, plan, `none:${count}:before`);
   const heapBefore = heapAfterGc();
   const acquireStart = performance.now();
   const stalls = monitorEventLoopDelay({ resolution: 10 });
@@ -65,7 +71,10 @@ async function measure(
   console.log(
     `  ${acquireFailures} acquires tried again; ${count} locks acquired in ${Math.round(acquireMs)} ms; ${watch.failed} renewal failures so far${watch.firstFailure ? ` (${watch.firstFailure})` : ''}, ${watch.lost} lost${watch.firstLoss ? ` (${watch.firstLoss})` : ''}`,
   );
-  // The first renewals align them; bounded, so that locks that never renew (lost) cannot hang the run.
+  // The first renewals align them, the second put each on its slot of the period (see RenewalSchedule);
+  // bounded, so that locks that never renew (lost) cannot hang the run.
+  await Promise.race([watch.everyRenewed(), sleep(2 * plan.ttlMs)]);
+  watch.reset(count);
   await Promise.race([watch.everyRenewed(), sleep(2 * plan.ttlMs)]);
   watch.reset(count, false);
   const [scriptsBefore, cpuBefore, redisBefore, start] = [
@@ -83,7 +92,12 @@ async function measure(
   const beside = await cycleLoops(locker, plan, `held:${count}`);
   const lost = watch.lost;
   const maxLatenessMs = watch.maxLatenessMs;
-  await inBatches(count, (i) => (locks[i] as Lock).release());
+  // A release that fails (a timed-out command) leaves its lease to end by its ttl: counted, not fatal.
+  let releaseFailures = 0;
+  await inBatches(count, (i) => (locks[i] as Lock).release().catch(() => releaseFailures++));
+  if (releaseFailures > 0)
+    console.log(`  ${releaseFailures} releases failed (their leases end by their ttl)`);
+  const noneHeldAfter = await cycleLoops(locker, plan, `none:${count}:after`);
   return {
     locks: count,
     acquireMs: Math.round(acquireMs),
@@ -97,8 +111,11 @@ async function measure(
     lost,
     renewFailures: watch.failed,
     ...(watch.firstFailure !== undefined && { firstRenewFailure: watch.firstFailure }),
+    ...(watch.firstLoss !== undefined && { firstLoss: watch.firstLoss }),
     cyclesPerSec: beside.perSec,
-    errors: beside.errors,
+    noneHeldBefore: noneHeldBefore.perSec,
+    noneHeldAfter: noneHeldAfter.perSec,
+    errors: beside.errors + noneHeldBefore.errors + noneHeldAfter.errors,
     ...(beside.firstError !== undefined && { firstError: beside.firstError }),
   };
 }

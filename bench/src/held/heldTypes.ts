@@ -34,11 +34,19 @@ export interface HeldRow {
   readonly maxLatenessMs: number;
   /** Locks told lost while held. */
   readonly lost: number;
+  /** The first loss's reason and message, when one was. */
+  readonly firstLoss?: string;
   /** Renewal attempts that failed so far in the run (each is retried while its lease is valid). */
   readonly renewFailures: number;
   readonly firstRenewFailure?: string;
   /** Acquire/release cycles per second of the other keys while these locks are held. */
   readonly cyclesPerSec: number;
+  /**
+   * The same with no lock held, right before these locks were acquired and right after they were released
+   * (absent from a record made before they were measured: its rows compare to `baselineCyclesPerSec`).
+   */
+  readonly noneHeldBefore: number;
+  readonly noneHeldAfter: number;
   readonly errors: number;
   readonly firstError?: string;
 }
@@ -48,7 +56,7 @@ export interface HeldResult {
   readonly plan: Omit<HeldPlan, 'redisUrl'>;
   /** The renewal period of a held lock, ⌊(ttl − drift) / 3⌋, in ms. */
   readonly periodMs: number;
-  /** Acquire/release cycles per second of the other keys with no lock held. */
+  /** Acquire/release cycles per second of the other keys with no lock held (the mean of every row's two). */
   readonly baselineCyclesPerSec: number;
   readonly rows: readonly HeldRow[];
 }
@@ -59,4 +67,17 @@ export interface HeldResult {
  */
 export function scriptsPer100PerPeriod(row: HeldRow): number {
   return row.renewals === 0 ? Number.NaN : (row.renewalScripts / row.renewals) * 100;
+}
+
+/**
+ * The row's cycles beside its held locks as a share of the cycles with none held: the mean of the row's runs
+ * right before and right after (or, for a record made before those were measured, the run's one baseline).
+ */
+export function throughputRatio(row: HeldRow, result: HeldResult): number {
+  const { noneHeldBefore, noneHeldAfter } = row as Partial<HeldRow>;
+  const noneHeld =
+    noneHeldBefore !== undefined && noneHeldAfter !== undefined
+      ? (noneHeldBefore + noneHeldAfter) / 2
+      : result.baselineCyclesPerSec;
+  return row.cyclesPerSec / noneHeld;
 }

@@ -1,5 +1,5 @@
 import type { HeldRecord } from '../held/heldRun.js';
-import { scriptsPer100PerPeriod } from '../held/heldTypes.js';
+import { scriptsPer100PerPeriod, throughputRatio } from '../held/heldTypes.js';
 import { formatCount } from './format.js';
 import type { SectionMarkers } from './spliceSection.js';
 import { renderTemplate } from './template.js';
@@ -23,11 +23,12 @@ export function renderHeld({ command, environment: env, result: r }: HeldRecord)
   const pct = (share: number): string => `${(share * 100).toFixed(1)} %`;
   const mark = (ok: boolean): string => (ok ? '' : ' ✗');
   const table = [
-    '| held locks | renewal scripts/s | scripts per 100 locks per period | client CPU | Redis CPU | heap per lock | largest lateness | renewal failures | lost | cycles/s beside them (× none held) |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    '| held locks | renewal scripts/s | scripts per 100 locks per period | client CPU | Redis CPU | heap per lock | largest lateness | renewal failures | lost | cycles/s with none held (before, after) | cycles/s beside them (× none held) |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
     ...r.rows.map((row) => {
       const per100 = scriptsPer100PerPeriod(row);
-      const ratio = row.cyclesPerSec / r.baselineCyclesPerSec;
+      const ratio = throughputRatio(row, r);
+      const { noneHeldBefore, noneHeldAfter } = row as Partial<typeof row>;
       const cells = [
         formatCount(row.locks),
         (row.renewalScripts / (row.windowMs / 1000)).toFixed(1),
@@ -38,6 +39,9 @@ export function renderHeld({ command, environment: env, result: r }: HeldRecord)
         `${row.maxLatenessMs} ms`,
         String(row.renewFailures),
         `${row.lost}${mark(row.lost === 0)}`,
+        noneHeldBefore === undefined || noneHeldAfter === undefined
+          ? `${formatCount(r.baselineCyclesPerSec)} (once, at the start)`
+          : `${formatCount(noneHeldBefore)}, ${formatCount(noneHeldAfter)}`,
         `${formatCount(row.cyclesPerSec)} (${ratio.toFixed(2)})${mark(ratio >= TARGETS.throughputRatio)}`,
       ];
       return `| ${cells.join(' | ')} |`;

@@ -84,6 +84,61 @@ describe('batched renewal', function () {
       expect(lostEvents, 'told once').to.have.length(1);
       await locker.close();
     });
+
+    it('one batch renews multi-key locks and the same lock twice, each answered on its own', async function () {
+      const client = backend().connect();
+      const scripts = countScripts(client);
+      const prefix = backend().prefix();
+      const locker = createLocker(client, { prefix, ttl: 10_000, renew: false });
+      const pair = await locker.acquire(['pair-a', 'pair-b']);
+      const single = await locker.acquire('single');
+      const stolen = await locker.acquire(['stolen-a', 'stolen-b']);
+      await backend().admin().set(lockKeys(prefix, 'stolen-b').lease, 'someone-else', 'PX', 60_000);
+      const sentBefore = scripts.sent;
+      const outcomes = await Promise.allSettled([
+        pair.extend(),
+        pair.extend(),
+        single.extend(),
+        stolen.extend(),
+      ]);
+      expect(scripts.sent - sentBefore, 'one script for the four').to.equal(1);
+      expect(outcomes.map((outcome) => outcome.status)).to.deep.equal([
+        'fulfilled',
+        'fulfilled',
+        'fulfilled',
+        'rejected',
+      ]);
+      expect([pair.held, single.held, stolen.held]).to.deep.equal([true, true, false]);
+      await locker.close();
+    });
+
+    it("pushes a fence counter's expiry only once it runs low, and it always outlives the lease", async function () {
+      const ttl = 10_000;
+      const client = backend().connect();
+      const prefix = backend().prefix();
+      const admin = backend().admin();
+      const locker = createLocker(client, { prefix, ttl, renew: false });
+      const [low, high, third] = await Promise.all(
+        ['fence-low', 'fence-high', 'fence-third'].map((key) => locker.acquire(key, { wait: 0 })),
+      );
+      const fenceOf = (lock: Lock | undefined): string => lockKeys(prefix, lock?.key ?? '').fence;
+      // EXTEND_MANY pushes a counter (fence ttl 60 s) once less than ttl + 30 s = 40 s of it is left.
+      await admin.pexpire(fenceOf(low), 20_000);
+      await admin.pexpire(fenceOf(high), 50_000);
+      await admin.pexpire(fenceOf(third), 39_000);
+      // Extends of one turn share one script.
+      await Promise.all([low, high, third].map((lock) => (lock as Lock).extend()));
+      expect(await admin.pttl(fenceOf(low)), 'pushed back to the fence ttl').to.be.greaterThan(50_000);
+      expect(await admin.pttl(fenceOf(high)), 'left alone').to.be.within(40_000, 50_000);
+      expect(await admin.pttl(fenceOf(third)), 'just below the mark: pushed').to.be.greaterThan(50_000);
+      for (const lock of [low, high, third]) {
+        const lease = lockKeys(prefix, lock?.key ?? '').lease;
+        expect(await admin.pttl(fenceOf(lock)), 'the counter outlives the lease').to.be.greaterThan(
+          (await admin.pttl(lease)) + ttl,
+        );
+      }
+      await locker.close();
+    });
   });
 
   describe('on a real Redis Cluster', function () {
@@ -141,6 +196,29 @@ describe('batched renewal', function () {
         { group: 1, size: 25 },
       ]);
       expect(answers).to.deep.equal(renewals.map((renewal) => !renewal.token.endsWith('7')));
+    });
+
+    it('never puts renewals of different ttls in one batch', async function () {
+      const sent: number[][] = [];
+      const batcher = new RenewalBatcher(
+        (batch) => {
+          sent.push(batch.map((renewal) => renewal.ttl));
+          return Promise.resolve(batch.map(() => true));
+        },
+        () => 0,
+      );
+      const ttls = Array.from({ length: 150 }, (_, i) => (i % 3 === 0 ? 2_000 : 1_000));
+      const renewals = ttls.map((ttl, i) => ({ target: lockTarget('p', [`k${i}`]), token: `t${i}`, ttl }));
+      const answers = await Promise.all(renewals.map((renewal) => batcher.renew(renewal)));
+      expect(sent.map((ttlsOfBatch) => [ttlsOfBatch[0], ttlsOfBatch.length])).to.deep.equal([
+        [2_000, 50],
+        [1_000, 100],
+      ]);
+      expect(
+        sent.every((batch) => new Set(batch).size === 1),
+        'one ttl per batch',
+      ).to.equal(true);
+      expect(answers.every(Boolean)).to.equal(true);
     });
 
     it('rejects a failed batch, and the batches waiting behind it, with its error; not those in flight', async function () {
@@ -211,6 +289,54 @@ describe('batched renewal', function () {
       expect(ranPerFiring).to.deep.equal([MAX_RUN_PER_FIRING, MAX_RUN_PER_FIRING, 1, 0]);
       // Each further firing is the next timer turn (setTimeout 0, a millisecond), not a later time.
       expect(performance.now(), 'the last ran two timer turns after the first').to.equal(102);
+      timers.clear();
+    });
+
+    it('many held locks renew a slot at a time, spread over the period, in whole batches, inside their validity', async function () {
+      const timers = new TimerQueue(() => performance.now());
+      const scripts: { at: number; size: number }[] = [];
+      const batcher = new RenewalBatcher(
+        (batch) => {
+          scripts.push({ at: performance.now(), size: batch.length });
+          return Promise.resolve(batch.map(() => true));
+        },
+        () => 0,
+      );
+      const lastRenewed = new Map<number, number>();
+      const lost: string[] = [];
+      let longestGap = 0;
+      const count = 4_000;
+      const schedules = Array.from({ length: count }, (_, i) => {
+        const target = lockTarget('p', [`k${i}`]);
+        const hooks: RenewalHooks = {
+          now: () => performance.now(),
+          drift: () => 0,
+          extend: (ttl) => batcher.renew({ target, token: `t${i}`, ttl }),
+          renewed: () => {
+            const last = lastRenewed.get(i);
+            if (last !== undefined) longestGap = Math.max(longestGap, performance.now() - last);
+            lastRenewed.set(i, performance.now());
+          },
+          failed: () => undefined,
+          lost: (reason) => void lost.push(`${i}:${reason}`),
+        };
+        return new RenewalSchedule(hooks, { start: 0, ttl: 3_000, renew: true }, timers, true);
+      });
+      // Period 1 000 ms: every first renewal falls on 1 000 ms; then 4 000 leases make 8 slots of 125 ms, each
+      // taking 5 of the 40 blocks of 100 that the first renewals' batches formed.
+      await clock.tickAsync(3_000);
+      scripts.length = 0;
+      await clock.tickAsync(1_000);
+      const moments = new Map<number, number>();
+      for (const { at, size } of scripts) moments.set(at, (moments.get(at) ?? 0) + size);
+      expect(scripts.length, 'scripts in one period: whole batches').to.equal(count / 100);
+      expect(scripts.every(({ size }) => size === 100)).to.equal(true);
+      expect([...moments.values()], 'renewals per moment').to.deep.equal(Array<number>(8).fill(500));
+      const at = [...moments.keys()].map((ms) => ms % 1_000).sort((x, y) => x - y);
+      expect(at, 'the moments, 125 ms apart').to.deep.equal([0, 125, 250, 375, 500, 625, 750, 875]);
+      expect(longestGap, 'no lease waited longer than 1.5 periods').to.be.at.most(1_500);
+      expect(lost).to.deep.equal([]);
+      schedules.forEach((schedule) => schedule.stop());
       timers.clear();
     });
 

@@ -104,4 +104,54 @@ describe('TimerQueue', function () {
     clock.tick(1_000);
     expect(ran.map(Number)).to.deep.equal(expected.sort((a, b) => a - b));
   });
+
+  it('reschedule moves a waiting timer earlier or later in place, and brings back one that ran or was cancelled', function () {
+    const a = timers.add(at(50), note('a'));
+    const b = timers.add(at(20), note('b'));
+    expect(timers.reschedule(a, at(10)), 'the same handle').to.equal(a);
+    timers.reschedule(b, at(30));
+    expect(timers.size).to.equal(2);
+    clock.tick(30);
+    expect(ran).to.deep.equal(['a@10', 'b@30']);
+    timers.reschedule(a, at(5)); // ran: joins the queue again
+    const c = timers.add(at(1), note('c'));
+    timers.cancel(c);
+    timers.reschedule(c, at(8)); // cancelled: joins again
+    clock.tick(10);
+    expect(ran).to.deep.equal(['a@10', 'b@30', 'a@35', 'c@38']);
+    expect(timers.size).to.equal(0);
+  });
+
+  it('a timer due in the current firing that a callback reschedules runs at its new time, not now', function () {
+    let now = 0;
+    const own = new TimerQueue(() => now);
+    const moved: { timer?: ReturnType<TimerQueue['add']> } = {};
+    own.add(10, () => {
+      ran.push('mover');
+      if (moved.timer) own.reschedule(moved.timer, 40);
+    });
+    moved.timer = own.add(15, () => void ran.push(`moved@${now}`));
+    now = 20;
+    clock.tick(10);
+    expect(ran, 'due too, but moved first').to.deep.equal(['mover']);
+    now = 40;
+    clock.tick(30);
+    expect(ran).to.deep.equal(['mover', 'moved@40']);
+    own.clear();
+  });
+
+  it('keeps heap order through many random reschedules', function () {
+    const handles = [];
+    for (let i = 0; i < 200; i++) {
+      const delay = (i * 7919) % 997;
+      const entry = { delay, timer: timers.add(at(delay), () => void ran.push(String(entry.delay))) };
+      handles.push(entry);
+    }
+    for (const [index, handle] of handles.entries()) {
+      handle.delay = (index * 104_729) % 991;
+      timers.reschedule(handle.timer, at(handle.delay));
+    }
+    clock.tick(1_000);
+    expect(ran.map(Number)).to.deep.equal(handles.map((h) => h.delay).sort((x, y) => x - y));
+  });
 });

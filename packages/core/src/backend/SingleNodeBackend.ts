@@ -90,23 +90,28 @@ export class SingleNodeBackend implements LockBackend {
   }
 
   /**
-   * Runs one renewal batch (leases of one slot) in one round trip: `EXTEND` for a single lease, else
+   * Runs one renewal batch (leases of one slot and one ttl) in one round trip: `EXTEND` for a single lease, else
    * `EXTEND_MANY`. Resolves, lease by lease, whether it was still ours. The one place a batch is sent; the
    * batcher passes its answer through `confirmRenewals`.
    */
   renewBatch(batch: readonly Renewal[]): Promise<readonly boolean[]> {
     const [only] = batch;
-    if (batch.length === 1 && only) {
-      const { target, token, ttl } = only;
+    if (!only) return Promise.resolve([]);
+    const { ttl } = only;
+    if (batch.length === 1) {
       return this.#runner
-        .run(EXTEND, target.leases, [token, ttl, fenceTtl(ttl)])
+        .run(EXTEND, only.target.leases, [only.token, ttl, fenceTtl(ttl)])
         .then((reply) => [isOne(reply)]);
     }
+    if (batch.some((renewal) => renewal.ttl !== ttl))
+      throw new Error('A renewal batch holds leases of one ttl');
     const keys: string[] = [];
-    const args: (string | number)[] = [];
-    for (const { target, token, ttl } of batch) {
-      keys.push(...target.leases);
-      args.push(target.leases.length, token, ttl, fenceTtl(ttl));
+    const args: (string | number)[] = [ttl, fenceTtl(ttl)];
+    for (const { target, token } of batch) {
+      for (const [index, lease] of target.leases.entries()) {
+        keys.push(lease);
+        args.push(index === 0 ? token : '');
+      }
     }
     return this.#runner.run(EXTEND_MANY, keys, args).then((reply) => extendedEach(reply, batch.length));
   }
@@ -184,11 +189,16 @@ function isOne(reply: unknown): boolean {
   return reply === 1;
 }
 
+/** The character code of `1`. */
+const ONE = 49;
+
 /** Reads `EXTEND_MANY`'s reply: a `1` or `0` per lease. @throws on a reply of another shape. */
 function extendedEach(reply: unknown, count: number): boolean[] {
   const answers = Buffer.isBuffer(reply) ? reply.toString() : reply;
   if (typeof answers !== 'string' || answers.length !== count) {
     throw new LockRedisError(`Redis extend many answered ${String(reply)} for ${count} leases`);
   }
-  return Array.from(answers, (answer) => answer === '1');
+  const extended = new Array<boolean>(count);
+  for (let index = 0; index < count; index++) extended[index] = answers.charCodeAt(index) === ONE;
+  return extended;
 }

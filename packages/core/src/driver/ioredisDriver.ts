@@ -1,5 +1,6 @@
 import type { ScriptClient } from '../redis/RedisClient.js';
 import type { SubscriberConnection } from '../wait/WakeupHub.js';
+import { handleResubscribes } from './handleResubscribes.js';
 import { hasMethods } from './hasMethods.js';
 import { prefixedSubscriber } from './prefixedSubscriber.js';
 import type { RedisDriver } from './RedisDriver.js';
@@ -23,7 +24,8 @@ export function isIoredisLike(value: unknown): value is ScriptClient {
  * The {@link RedisDriver} of an ioredis or iovalkey client or Cluster. The client runs the scripts itself (no
  * wrapper on the hot path); the wake-up subscriber is a `duplicate()` of a single client, and with a
  * `keyPrefix` it subscribes to the prefixed channels the scripts publish on (ioredis prefixes keys, not
- * channels).
+ * channels). The re-subscriptions ioredis sends on its own after a reconnect are handled
+ * (see {@link handleResubscribes}): closing the locker meanwhile leaves no unhandled rejection.
  *
  * @example
  * ```ts
@@ -45,7 +47,7 @@ export function ioredisDriver(client: ScriptClient): RedisDriver {
     kind: 'ioredis',
     isCluster,
     scripts: client,
-    subscriber: () => prefixedSubscriber(duplicate.call(client), prefix),
+    subscriber: () => prefixedSubscriber(handleResubscribes(duplicate.call(client)), prefix),
     ...command,
   };
 }

@@ -23,7 +23,7 @@ export interface Renewal {
 export type RenewalOutcome = boolean | Error;
 
 /**
- * Runs one batch of renewals, all of one group (one connection, or one Cluster slot), in one round trip;
+ * Runs one batch of renewals, all of one group and one ttl (one connection, or one Cluster slot), in one round trip;
  * resolves, renewal by renewal, its {@link RenewalOutcome}.
  */
 export type RunRenewals = (renewals: readonly Renewal[]) => Promise<readonly RenewalOutcome[]>;
@@ -37,7 +37,7 @@ interface Pending {
 /**
  * Gathers the renewals asked for in one turn of the event loop (the locker's timer queue runs every renewal
  * due at one moment in one turn) and sends them as batches of at most `batchSize`, one batch per call of
- * `run`, grouped by `groupOf` (renewals of different groups never share a call), at most
+ * `run`, grouped by `groupOf` and by ttl (renewals of different groups or ttls never share a call), at most
  * {@link RENEWAL_BATCHES_IN_FLIGHT} calls at a time. Each caller learns its own lease's answer (an `Error`
  * outcome rejects that caller only); a failing call rejects every renewal of its batch, and of the batches still
  * waiting to be sent, with the call's error.
@@ -89,9 +89,11 @@ export class RenewalBatcher {
     this.#flushQueued = false;
     const groups = this.#pending;
     this.#pending = new Map();
-    for (const pending of groups.values()) {
-      for (let from = 0; from < pending.length; from += this.#batchSize) {
-        this.#queued.push(pending.slice(from, from + this.#batchSize));
+    for (const group of groups.values()) {
+      for (const pending of byTtl(group)) {
+        for (let from = 0; from < pending.length; from += this.#batchSize) {
+          this.#queued.push(pending.slice(from, from + this.#batchSize));
+        }
       }
     }
     this.#sendQueued();
@@ -136,4 +138,17 @@ export class RenewalBatcher {
       },
     );
   }
+}
+
+/** `pending` split by ttl, in order of first appearance (one list, itself, when all share one ttl). */
+function byTtl(pending: readonly Pending[]): (readonly Pending[])[] {
+  const ttl = pending[0]?.renewal.ttl;
+  if (pending.every((each) => each.renewal.ttl === ttl)) return [pending];
+  const split = new Map<number, Pending[]>();
+  for (const each of pending) {
+    const same = split.get(each.renewal.ttl);
+    if (same) same.push(each);
+    else split.set(each.renewal.ttl, [each]);
+  }
+  return [...split.values()];
 }

@@ -1,10 +1,22 @@
 import type { LockLostReason } from '../errors/LockLostError.js';
 import type { QueuedTimer, TimerQueue } from './TimerQueue.js';
+import { RENEWAL_BATCH_SIZE } from './RenewalBatcher.js';
 
 /** Shortest time between two renewals, in ms: a tiny ttl lapses (and says so) rather than spin. */
 export const MIN_RENEW_INTERVAL_MS = 20;
 /** Shortest pause before retrying a failed renewal, in ms. */
 const MIN_RETRY_MS = 5;
+/**
+ * Aligned renewals are spread over the period in slots of about this many leases (a power of two of slots,
+ * at most {@link MAX_RENEWAL_SLOTS}): each slot's renewals fall due together, fill whole batches and run in one
+ * firing of the timer queue (at most `MAX_RUN_PER_FIRING`), and the slots take turns over the period, so that
+ * 100 000 held locks do not renew in one burst that holds the event loop and the connection.
+ */
+const LEASES_PER_SLOT = 800;
+/** Most slots a period is cut into. */
+export const MAX_RENEWAL_SLOTS = 128;
+/** First confirmed renewals of the aligned schedules of each timer queue (of each locker): numbers their blocks. */
+const firstRenewals = new WeakMap<TimerQueue, number>();
 
 /** The lock operations a {@link RenewalSchedule} drives. */
 export interface RenewalHooks {
@@ -23,12 +35,18 @@ export interface RenewalHooks {
  * Reaching the deadline without a confirmed renewal reports the loss (once) even while Redis never answers.
  *
  * A renewal is due a period (a third of the validity) after the last one. With `align` (a locker whose backend
- * batches renewals), it is moved onto the nearest multiple of the period on the clock that lies between half
- * a period and one and a half periods after the last renewal, so leases of one ttl renew at the same moments
- * and share batches (once each lease renewed once, they all renew together). A failed renewal's retries are
- * never aligned. Either way at least half the validity is left for retries.
+ * batches renewals), it is moved onto the nearest point of its slot's grid that lies between half a period
+ * and one and a half periods after the last renewal, so leases of one ttl and slot renew at the same moments
+ * and share batches. The grid of slot `s` of `n` is the multiples of the period shifted by `s / n` of it; `n`
+ * grows with the timers in the queue (about {@link LEASES_PER_SLOT} leases a slot), so many held locks renew
+ * a slot at a time, spread over the period. A lease takes its slot at its first confirmed renewal, a block of
+ * {@link RENEWAL_BATCH_SIZE} consecutive first renewals to a slot (they were one batch: they stay one); until
+ * then it is on slot 0. A failed renewal's retries are never aligned. Either way at least half the validity is
+ * left for retries.
  */
 export class RenewalSchedule {
+  /** This lease's block of first renewals, or -1 before its first renewal (slot 0). */
+  #block = -1;
   #ttl: number;
   #deadline: number;
   #renewAt: number;
@@ -90,23 +108,33 @@ export class RenewalSchedule {
 
   /**
    * When to renew after a renewal (or grant) confirmed from `last`, due `due` ms later: then, or aligned to the
-   * multiple of the regular period that lies in [last + due / 2, last + 1.5 × due) (none may, for a hand-over's
-   * shorter first period: then unaligned).
+   * point of its slot's grid (multiples of the regular period, shifted by the slot's share of it) that lies in
+   * [last + due / 2, last + 1.5 × due) (none may, for a hand-over's shorter first period: then unaligned).
    */
   #nextRenewal(last: number, due: number): number {
     const renewAt = last + due;
     if (!this.#align) return renewAt;
     const grid = this.#period();
-    const down = Math.floor(renewAt / grid) * grid;
+    const slots = this.#block < 0 ? 1 : this.#slots();
+    const offset = ((Math.max(0, this.#block) % slots) * grid) / slots;
+    const down = Math.floor((renewAt - offset) / grid) * grid + offset;
     if (down >= last + due / 2) return down;
     const up = down + grid;
     return up < last + 1.5 * due ? up : renewAt;
   }
 
+  /** Slots of the period: a power of two, about one per {@link LEASES_PER_SLOT} timers in the queue. */
+  #slots(): number {
+    let slots = 1;
+    while (slots < MAX_RENEWAL_SLOTS && slots * LEASES_PER_SLOT < this.#timers.size) slots *= 2;
+    return slots;
+  }
+
   #arm(at = this.#renew && !this.#inFlight ? Math.min(this.#renewAt, this.#deadline) : this.#deadline): void {
     if (this.#stopped) return;
-    if (this.#timer) this.#timers.cancel(this.#timer);
-    this.#timer = this.#timers.add(at, RenewalSchedule.#fireSchedule, this);
+    this.#timer = this.#timer
+      ? this.#timers.reschedule(this.#timer, at)
+      : this.#timers.add(at, RenewalSchedule.#fireSchedule, this);
   }
 
   /** The timers' callback, one function for every schedule (a closure per lock would cost its heap). */
@@ -115,7 +143,6 @@ export class RenewalSchedule {
   }
 
   #fire(): void {
-    this.#timer = undefined;
     if (this.#stopped) return;
     if (this.#hooks.now() >= this.#deadline) {
       this.#hooks.lost('expired');
@@ -156,6 +183,11 @@ export class RenewalSchedule {
       return;
     }
     this.#ttl = ttl;
+    if (this.#align && this.#block < 0) {
+      const renewed = firstRenewals.get(this.#timers) ?? 0;
+      firstRenewals.set(this.#timers, renewed + 1);
+      this.#block = Math.floor(renewed / RENEWAL_BATCH_SIZE);
+    }
     this.#deadline = start + ttl - this.#hooks.drift(ttl);
     this.#renewAt = this.#nextRenewal(start, this.#period());
     this.#hooks.renewed(ttl);

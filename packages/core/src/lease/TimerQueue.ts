@@ -73,6 +73,28 @@ export class TimerQueue {
     return entry;
   }
 
+  /**
+   * Moves `timer` to run at `at` (its callback and receiver unchanged) and returns it: a timer waiting in the
+   * queue moves in place, one that ran or was cancelled (or is due in the current firing and has not run yet)
+   * joins the queue again. No allocation: one timer per held lock moves twice per renewal.
+   */
+  reschedule(timer: QueuedTimer, at: number): QueuedTimer {
+    const entry = timer as Entry;
+    const earlier = at < entry.at;
+    entry.at = at;
+    if (entry.index >= 0) {
+      if (earlier) this.#siftUp(entry.index);
+      else this.#siftDown(entry.index);
+    } else {
+      // Ran, cancelled or due: a due one left in the current firing's list is skipped there (its index moved).
+      entry.index = this.#heap.length;
+      this.#heap.push(entry);
+      this.#siftUp(entry.index);
+    }
+    if (at < this.#armedAt) this.#arm(at);
+    return entry;
+  }
+
   /** Drops a timer that has not run yet; cancelling one that ran (or was cancelled) does nothing. */
   cancel(timer: QueuedTimer): void {
     const entry = timer as Entry;
