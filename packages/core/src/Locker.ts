@@ -2,7 +2,7 @@ import { setMaxListeners } from 'node:events';
 import type { LockBackend } from './backend/LockBackend.js';
 import type { LockTarget } from './keys/target.js';
 import { brand } from './brand.js';
-import { acquireLoop, type AcquireContext } from './acquire/acquireLoop.js';
+import { acquireLoop, type AcquireContext, type AcquireOutcome } from './acquire/acquireLoop.js';
 import type { AcquireConfig, LockerConfig } from './config/config.js';
 import { resolveAcquireConfig } from './config/config.js';
 import { LockBusyError } from './errors/LockBusyError.js';
@@ -196,34 +196,55 @@ export class Locker extends TypedEmitter<LockerEvents> {
 
   /**
    * Acquires `key` with `options` (validated here, so that bad input rejects); when `wait` runs out, throws
-   * `LockBusyError` if `busyThrows`, else resolves `null`.
+   * `LockBusyError` if `busyThrows`, else resolves `null`. Not async: a grant of the first attempt is built in
+   * the attempt's `then`, without an async frame; only the other outcomes go through {@link Locker.#settle}.
    */
-  async #acquire(key: LockKey, options: AcquireOptions | undefined, busyThrows: true): Promise<Lock>;
-  async #acquire(
-    key: LockKey,
-    options: AcquireOptions | undefined,
-    busyThrows: boolean,
-  ): Promise<Lock | null>;
-  async #acquire(
-    key: LockKey,
-    options: AcquireOptions | undefined,
-    busyThrows: boolean,
-  ): Promise<Lock | null> {
-    const target = this.#targets.get(key);
-    const config = options === undefined ? this.#defaults : this.#configOf(options);
-    if (config.mode !== '' && this.#backend.supportsModes?.(target) !== true) {
-      throw new LockConfigError(
-        '"limit" and "shared" need a single Redis, or a Cluster lock whose keys share one slot; quorum locks and Cluster locks across slots support only the exclusive lock.',
-      );
+  #acquire(key: LockKey, options: AcquireOptions | undefined, busyThrows: true): Promise<Lock>;
+  #acquire(key: LockKey, options: AcquireOptions | undefined, busyThrows: boolean): Promise<Lock | null>;
+  #acquire(key: LockKey, options: AcquireOptions | undefined, busyThrows: boolean): Promise<Lock | null> {
+    let target: LockTarget;
+    let config: AcquireConfig;
+    try {
+      target = this.#targets.get(key);
+      config = options === undefined ? this.#defaults : this.#configOf(options);
+      if (config.mode !== '' && this.#backend.supportsModes?.(target) !== true) {
+        throw new LockConfigError(
+          '"limit" and "shared" need a single Redis, or a Cluster lock whose keys share one slot; quorum locks and Cluster locks across slots support only the exclusive lock.',
+        );
+      }
+    } catch (error) {
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the validation's own error, as thrown
+      return Promise.reject(error);
     }
     const token = ownerToken(this.#tag) + config.mode;
     const began = this.#config.now();
     const linked = config.signal ? new AbortScope([config.signal, this.#closing.signal]) : this.#unlinked;
+    return acquireLoop(this.#context, target, token, config, linked, began).then(
+      (outcome) =>
+        outcome.granted && !linked.aborted
+          ? this.#granted(target, token, config, outcome, began, linked)
+          : this.#settle(target, token, config, outcome, began, linked, busyThrows),
+      (error: unknown) => {
+        linked.dispose();
+        throw error;
+      },
+    );
+  }
+
+  /** An outcome other than a grant to return at once: busy (`null` or `LockBusyError`), or aborted meanwhile. */
+  async #settle(
+    target: LockTarget,
+    token: string,
+    config: AcquireConfig,
+    outcome: AcquireOutcome,
+    began: number,
+    linked: AbortScope,
+    busyThrows: boolean,
+  ): Promise<Lock | null> {
     try {
-      const outcome = await acquireLoop(this.#context, target, token, config, linked, began);
-      const waited = Math.round(outcome.at - began);
       if (!outcome.granted) {
         const key = target.keys[0] ?? '';
+        const waited = Math.round(outcome.at - began);
         this.emit('busy', { key, waited, holderTtl: outcome.holderTtl });
         if (busyThrows) throw new LockBusyError(key, outcome.holderTtl, waited);
         return null;
@@ -232,22 +253,36 @@ export class Locker extends TypedEmitter<LockerEvents> {
         await this.#abandon(target, token);
         linked.throwIfAborted();
       }
-      const lock = new Lock(this.#host, {
-        target,
-        token,
-        fence: outcome.fence,
-        start: outcome.start,
-        ttl: config.ttl,
-        renew: config.renew,
-        validFor: outcome.validFor,
-        contended: outcome.attempts > 1 || outcome.validFor !== undefined,
-      });
-      this.#held.add(lock);
-      this.emit('acquired', { key: lock.key, fence: lock.fence, waited, attempts: outcome.attempts });
-      return lock;
+      return this.#granted(target, token, config, outcome, began, linked);
     } finally {
       linked.dispose();
     }
+  }
+
+  /** The held lock of a granted `outcome`. */
+  #granted(
+    target: LockTarget,
+    token: string,
+    config: AcquireConfig,
+    outcome: Extract<AcquireOutcome, { granted: true }>,
+    began: number,
+    linked: AbortScope,
+  ): Lock {
+    linked.dispose();
+    const lock = new Lock(this.#host, {
+      target,
+      token,
+      fence: outcome.fence,
+      start: outcome.start,
+      ttl: config.ttl,
+      renew: config.renew,
+      validFor: outcome.validFor,
+      contended: outcome.attempts > 1 || outcome.validFor !== undefined,
+    });
+    this.#held.add(lock);
+    const waited = Math.round(outcome.at - began);
+    this.emit('acquired', { key: lock.key, fence: lock.fence, waited, attempts: outcome.attempts });
+    return lock;
   }
 
   async #abandon(target: LockTarget, token: string): Promise<void> {

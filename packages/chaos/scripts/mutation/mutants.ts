@@ -151,8 +151,8 @@ export const MUTANTS: readonly Mutant[] = [
   {
     id: 'grant-after-validity',
     file: 'acquire/acquireLoop.ts',
-    search: 'if (at < start + config.ttl - drift)',
-    replace: 'if (at < start + 2 * config.ttl)',
+    search: 'if (at < start + ttl - drift)',
+    replace: 'if (at < start + 2 * ttl)',
     breaks: 'a grant whose reply came after its validity ended is returned instead of abandoned',
   },
   {

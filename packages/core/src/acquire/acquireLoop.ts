@@ -1,4 +1,4 @@
-import type { AttemptResult, LockBackend } from '../backend/LockBackend.js';
+import type { AttemptRequest, AttemptResult, LockBackend } from '../backend/LockBackend.js';
 import type { LockTarget } from '../keys/target.js';
 import type { AcquireConfig } from '../config/config.js';
 import { driftFor } from '../config/config.js';
@@ -39,8 +39,12 @@ export type AcquireOutcome =
  * positive, or until `wait` runs out. Rejects with `signal.reason` when aborted and with `LockRedisError` when
  * Redis fails; in every case that returns no lock, nothing of this acquire stays in Redis (as far as Redis
  * can still be reached).
+ *
+ * The first attempt, unless the caller's signal may interrupt it, is sent here and read without an async frame:
+ * most acquires end with its grant. Any other answer (refused, late, aborted meanwhile, failed) goes to the
+ * loop, which takes that attempt as its first.
  */
-export async function acquireLoop(
+export function acquireLoop(
   context: AcquireContext,
   target: LockTarget,
   token: string,
@@ -50,36 +54,89 @@ export async function acquireLoop(
   /** When the acquire began, on the locker's clock: the first attempt starts then, and `wait` counts from it. */
   began: number,
 ): Promise<AcquireOutcome> {
+  if (scope.aborted || (config.signal !== undefined && config.interruptFirstAttempt)) {
+    return attemptUntilDone(context, target, token, config, scope, began, undefined);
+  }
+  const first = context.backend.attempt(firstRequest(context, target, token, config));
+  const drift = driftFor(config.ttl, context.driftFactor);
+  const loop = (): Promise<AcquireOutcome> =>
+    attemptUntilDone(context, target, token, config, scope, began, first);
+  return first.then((result) => {
+    if (result.granted && (config.signal === undefined || !scope.aborted)) {
+      const outcome = grantInTime(result.fence, began, context.now(), 1, config.ttl, drift);
+      if (outcome !== undefined) return outcome;
+    }
+    return loop();
+  }, loop);
+}
+
+/** What an acquire's first attempt asks (a later attempt may also have queued the token). */
+function firstRequest(
+  context: AcquireContext,
+  target: LockTarget,
+  token: string,
+  config: AcquireConfig,
+): AttemptRequest {
+  return {
+    target,
+    token,
+    ttl: config.ttl,
+    fair: config.fair,
+    wait: config.wait > 0,
+    queued: false,
+    // A release may grant the lock to a waiter of one key whose renewal will extend the provisional lease; not to
+    // a waiter whose ttl is shorter than that lease, so a waiter that crashes holds the lock no longer than its ttl.
+    handOver:
+      context.wait.handsOver &&
+      config.fair &&
+      config.renew &&
+      config.ttl >= QUEUE_ENTRY_MS &&
+      target.keys.length === 1,
+  };
+}
+
+/**
+ * The granted outcome of an attempt that began at `start` and was answered at `at`, or `undefined` when its
+ * validity had already run out (the grant must then be abandoned).
+ */
+function grantInTime(
+  fence: number,
+  start: number,
+  at: number,
+  attempts: number,
+  ttl: number,
+  drift: number,
+): AcquireOutcome | undefined {
+  if (at < start + ttl - drift) return { granted: true, fence, start, at, attempts };
+  return undefined;
+}
+
+/** The loop of {@link acquireLoop}; its first attempt is `first` when that was already sent. */
+async function attemptUntilDone(
+  context: AcquireContext,
+  target: LockTarget,
+  token: string,
+  config: AcquireConfig,
+  scope: AbortScope,
+  began: number,
+  first: Promise<AttemptResult> | undefined,
+): Promise<AcquireOutcome> {
   const { backend, now } = context;
   const giveUpAt = began + config.wait;
   const mayWait = config.wait > 0;
   const drift = driftFor(config.ttl, context.driftFactor);
+  const request = firstRequest(context, target, token, config);
   let attempts = 0;
   let touched = false;
   let queued = false;
-  // A release may grant the lock to a waiter of one key whose renewal will extend the provisional lease; not to
-  // a waiter whose ttl is shorter than that lease, so a waiter that crashes holds the lock no longer than its ttl.
-  const handOver =
-    context.wait.handsOver &&
-    config.fair &&
-    config.renew &&
-    config.ttl >= QUEUE_ENTRY_MS &&
-    target.keys.length === 1;
   try {
-    scope.throwIfAborted();
+    // A `first` attempt was sent after this check; the loop's checks after an attempt cover it.
+    if (first === undefined) scope.throwIfAborted();
     for (;;) {
       attempts += 1;
       const start = attempts === 1 ? began : now();
       touched = true;
-      const attempt = backend.attempt({
-        target,
-        token,
-        ttl: config.ttl,
-        fair: config.fair,
-        wait: mayWait,
-        queued,
-        handOver,
-      });
+      const attempt = attempts === 1 && first !== undefined ? first : backend.attempt({ ...request, queued });
       // With a caller's signal an attempt in flight rejects the moment it aborts (from the second attempt on when
       // `interruptFirstAttempt` is false). Otherwise only the locker's close can abort, and the attempt's answer
       // (bounded by commandTimeout) is awaited first: no listener.
@@ -90,8 +147,8 @@ export async function acquireLoop(
       let seenFence: number | undefined;
       let at = now();
       if (result.granted) {
-        if (at < start + config.ttl - drift)
-          return { granted: true, fence: result.fence, start, at, attempts };
+        const granted = grantInTime(result.fence, start, at, attempts, config.ttl, drift);
+        if (granted !== undefined) return granted;
         await context.abandon(target, token);
         at = now();
       } else {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { LockRedisError } from '../errors/LockRedisError.js';
-import { TimerQueue } from '../lease/TimerQueue.js';
+import { TimerQueue, type QueuedTimer } from '../lease/TimerQueue.js';
 import type { ScriptClient } from './RedisClient.js';
 
 /** A Lua script with its SHA1, ready for EVALSHA. */
@@ -116,35 +116,26 @@ export class ScriptRunner {
         new LockRedisError(`Redis is not connected (connection ${status}); ${script.name} was not sent`),
       );
     }
-    return new Promise((resolve, reject) => {
-      const deadlines = this.#deadlines;
-      // When the deadline comes due, the answer may already wait in the socket: an event loop that was stalled
-      // runs its timers before it reads its sockets. The rejection waits for the check phase of that same turn,
-      // after the poll phase has read them, so an answer that came in time is taken, not timed out.
-      const deadline = deadlines.add(deadlines.now() + timeout, () =>
-        setImmediate(() => reject(timeoutError(script, timeout, who))),
-      );
-      const answered = (value: unknown): void => {
-        deadlines.cancel(deadline);
-        resolve(value);
-      };
-      const failed = (error: unknown): void => {
-        deadlines.cancel(deadline);
-        reject(redisError(script, error));
-      };
-      try {
-        if (this.#loaded.has(script.sha)) {
-          this.#client.evalsha(script.sha, keys.length, ...keys, ...args).then(answered, (error: unknown) => {
-            // A restarted or flushed server lost the script: load it again with EVAL, within the same deadline.
-            if (!String((error as Error).message).startsWith('NOSCRIPT')) return failed(error);
-            this.#loaded.delete(script.sha);
-            this.#eval(script, keys, args).then(answered, failed);
-          });
-        } else this.#eval(script, keys, args).then(answered, failed);
-      } catch (error) {
-        failed(error); // a client that throws instead of rejecting
-      }
-    });
+    const call = new ScriptCall(this.#deadlines, script, keys, args, timeout, who);
+    const answered = (value: unknown): void => call.answered(value);
+    try {
+      if (this.#loaded.has(script.sha)) {
+        this.#client
+          .evalsha(script.sha, keys.length, ...keys, ...args)
+          .then(answered, (error: unknown) => this.#reloadOrFail(call, answered, error));
+      } else this.#eval(script, keys, args).then(answered, (error: unknown) => call.failed(error));
+    } catch (error) {
+      call.failed(error); // a client that throws instead of rejecting
+    }
+    return call.promise;
+  }
+
+  /** A restarted or flushed server lost the script: load it again with EVAL, within the same deadline. */
+  #reloadOrFail(call: ScriptCall, answered: (value: unknown) => void, error: unknown): void {
+    if (!String((error as Error).message).startsWith('NOSCRIPT')) return call.failed(error);
+    const { script, keys, args } = call;
+    this.#loaded.delete(script.sha);
+    this.#eval(script, keys, args).then(answered, (retried: unknown) => call.failed(retried));
   }
 
   /** @internal Settles once the calls kept for `retry` were sent again and answered; for tests. */
@@ -211,6 +202,77 @@ export class ScriptRunner {
       this.#loaded.add(script.sha);
       return result;
     });
+  }
+}
+
+/** Set by {@link captureSettlers}, read at once by the {@link ScriptCall} whose promise it was given to. */
+let capturedResolve: (value: unknown) => void = ignore;
+let capturedReject: (reason: unknown) => void = ignore;
+
+/** A promise executor that closes over nothing: the settlers go to the two variables above. */
+function captureSettlers(resolve: (value: unknown) => void, reject: (reason: unknown) => void): void {
+  capturedResolve = resolve;
+  capturedReject = reject;
+}
+
+/**
+ * One {@link ScriptRunner.run} in flight: its promise, settled once by the answer, the failure or the deadline.
+ * One object per call (the deadline runs `expire` on it), so a call allocates no closures for its settlement.
+ */
+class ScriptCall {
+  readonly promise: Promise<unknown>;
+  readonly #resolve: (value: unknown) => void;
+  readonly #reject: (reason: unknown) => void;
+  readonly #deadlines: TimerQueue;
+  readonly #deadline: QueuedTimer;
+  readonly script: Script;
+  readonly keys: readonly string[];
+  readonly args: readonly (string | number)[];
+  readonly #timeout: number;
+  readonly #who: string;
+
+  /** Starts the call's deadline, `timeout` ms from now on `deadlines`. */
+  constructor(
+    deadlines: TimerQueue,
+    script: Script,
+    keys: readonly string[],
+    args: readonly (string | number)[],
+    timeout: number,
+    who: string,
+  ) {
+    this.promise = new Promise(captureSettlers);
+    this.#resolve = capturedResolve;
+    this.#reject = capturedReject;
+    this.#deadlines = deadlines;
+    this.script = script;
+    this.keys = keys;
+    this.args = args;
+    this.#timeout = timeout;
+    this.#who = who;
+    this.#deadline = deadlines.add(deadlines.now() + timeout, ScriptCall.#expire, this);
+  }
+
+  answered(value: unknown): void {
+    this.#deadlines.cancel(this.#deadline);
+    this.#resolve(value);
+  }
+
+  failed(error: unknown): void {
+    this.#deadlines.cancel(this.#deadline);
+    this.#reject(redisError(this.script, error));
+  }
+
+  /**
+   * The deadline came due. The answer may already wait in the socket: an event loop that was stalled runs its
+   * timers before it reads its sockets. The rejection waits for the check phase of that same turn, after the
+   * poll phase has read them, so an answer that came in time is taken, not timed out.
+   */
+  static #expire(this: ScriptCall): void {
+    setImmediate(ScriptCall.#timedOut, this);
+  }
+
+  static #timedOut(call: ScriptCall): void {
+    call.#reject(timeoutError(call.script, call.#timeout, call.#who));
   }
 }
 
