@@ -52,22 +52,34 @@ export class RequestLockSession<Req> {
    * route params the framework matched, or a function that lists them, called only when a key looks unmounted
    * (see `hasRouteParams`).
    */
-  async acquire(request: Req, params: unknown): Promise<RequestLockOutcome> {
-    let derived = this.#derive(request, params);
-    if (derived instanceof Promise) derived = await derived;
-    if (this.#phase.name !== 'deriving') return GONE_OUTCOME;
+  acquire(request: Req, params: unknown): Promise<RequestLockOutcome> {
+    // Not async: an uncontended request reads its grant in one `then` (see `#take`), without an async frame.
+    try {
+      const derived = this.#derive(request, params);
+      return derived instanceof Promise
+        ? derived.then((awaited) => this.#lock(request, awaited))
+        : this.#lock(request, derived);
+    } catch (error) {
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the key function's own error
+      return Promise.reject(error);
+    }
+  }
+
+  /** Acquires the derived keys, or answers without a lock; throws an error of the mode or limit function. */
+  #lock(request: Req, derived: DerivedKeys): Promise<RequestLockOutcome> {
+    if (this.#phase.name !== 'deriving') return Promise.resolve(GONE_OUTCOME);
     if (derived.type !== 'lock') {
       this.#phase = UNLOCKED;
-      if (derived.type === 'skip') return PROCEED_UNLOCKED;
+      if (derived.type === 'skip') return Promise.resolve(PROCEED_UNLOCKED);
       if (derived.error.code === 'ERR_LOCK_KEY_UNMOUNTED') this.#shared.misuse(derived.error);
-      return { type: 'reply', reply: keyErrorReply(derived.error) };
+      return Promise.resolve({ type: 'reply', reply: keyErrorReply(derived.error) });
     }
     const { keys } = derived;
     const { wait, modeOf } = this.#shared.config;
     const mode = modeOf === undefined ? undefined : modeOf(request);
     if (mode instanceof LockConfigError) {
       this.#phase = UNLOCKED;
-      return configFailure(mode, this.#shared);
+      return Promise.resolve(configFailure(mode, this.#shared));
     }
     const { stops, holds } = this.#shared;
     const stop = wait === 0 ? undefined : stops.open();
@@ -76,20 +88,31 @@ export class RequestLockSession<Req> {
     // line when its own outcome is worked out.
     const line = keys[0] ?? '';
     holds.enter(line);
-    let lock: Lock;
+    let taking: Promise<Lock>;
     try {
-      lock = await takeLock(this.#shared.config, this.#shared.exclusive, keys, stop, mode);
+      taking = takeLock(this.#shared.config, this.#shared.exclusive, keys, stop, mode);
     } catch (error) {
-      holds.leave(line);
-      if (this.phase === 'gone') return GONE_OUTCOME; // the response ended while acquiring
-      this.#phase = UNLOCKED;
-      return failureOutcome(error, keys, this.#shared);
-    } finally {
-      if (stop !== undefined) stops.close(stop); // after the phase left `acquiring`, or before it does, synchronously
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the acquire's own error
+      taking = Promise.reject(error);
     }
-    holds.leave(line);
-    this.#shared.outage.recovered();
-    return this.#granted(lock);
+    return taking.then(
+      (lock) => {
+        if (stop !== undefined) stops.close(stop);
+        holds.leave(line);
+        this.#shared.outage.recovered();
+        return this.#granted(lock);
+      },
+      (error: unknown) => {
+        holds.leave(line);
+        try {
+          if (this.phase === 'gone') return GONE_OUTCOME; // the response ended while acquiring
+          this.#phase = UNLOCKED;
+          return failureOutcome(error, keys, this.#shared);
+        } finally {
+          if (stop !== undefined) stops.close(stop); // after the phase left `acquiring`, synchronously
+        }
+      },
+    );
   }
 
   /**

@@ -71,7 +71,8 @@ export class AbortScope {
 
   /** Whether any signal aborted, without linking. */
   get aborted(): boolean {
-    return this.#signals.some((signal) => signal.aborted);
+    for (const signal of this.#signals) if (signal.aborted) return true;
+    return false;
   }
 
   /** Removes the listeners the link added, if any. */
