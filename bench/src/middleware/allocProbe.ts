@@ -6,11 +6,13 @@
  * a fresh key (uncontended). The client's share is the same for every variant, so `locked − floor` is what
  * `lockRequests` costs beyond the raw lock.
  *
- * Bytes allocated are read from V8's GC profiler: the used heap's growth between collections, summed.
+ * Bytes allocated are read from V8's GC profiler: the used heap's growth between collections, summed. Run it
+ * without `--conditions=source`, so that the `@deadbolt/*` packages load from their built `dist/` (build them
+ * first), as the bench worker loads them: tsx wraps every closure of their source in a naming helper.
  *
  * @example
  * ```sh
- * cd bench && nice -n 19 node --import=tsx --conditions=source src/middleware/allocProbe.ts --requests 20000
+ * cd bench && nice -n 19 node --expose-gc --import=tsx src/middleware/allocProbe.ts --requests 20000
  * ```
  */
 import { Agent, request as httpRequest } from 'node:http';
