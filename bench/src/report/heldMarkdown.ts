@@ -32,7 +32,7 @@ export function renderHeld({ command, environment: env, result: r }: HeldRecord)
       const cells = [
         formatCount(row.locks),
         (row.renewalScripts / (row.windowMs / 1000)).toFixed(1),
-        `${per100.toFixed(2)}${mark(per100 <= TARGETS.scriptsPer100PerPeriod)}`,
+        `${per100.toFixed(3)}${mark(per100 <= TARGETS.scriptsPer100PerPeriod)}`,
         pct(row.clientCpu),
         pct(row.redisCpu),
         `${Math.round(row.heapPerLock)} B${mark(row.heapPerLock <= TARGETS.heapPerLock)}`,
