@@ -3,7 +3,12 @@ import { ACQUIRE, attemptFlags, parseAttempt } from '../scripts/acquire.js';
 import { EXTEND } from '../scripts/extend.js';
 import { EXTEND_MANY } from '../scripts/extendMany.js';
 import { clusterSlot } from '../cluster/clusterSlot.js';
-import { RenewalBatcher, type Renewal, type RenewalOutcome } from '../lease/RenewalBatcher.js';
+import {
+  RenewalBatcher,
+  type Renewal,
+  type RenewalOutcome,
+  type RenewalRequest,
+} from '../lease/RenewalBatcher.js';
 import { waiterChannel } from '../keys/lockKeys.js';
 import { isModeToken } from '../config/mode.js';
 import { ModeOperations } from './ModeOperations.js';
@@ -87,6 +92,13 @@ export class SingleNodeBackend implements LockBackend {
     // Permits and read shares renew with their own script, one per lock (not batched).
     if (isModeToken(token)) return this.#extendMode({ target, token, ttl });
     return this.#renewals.renew({ target, token, ttl });
+  }
+
+  /** `extend` without a promise: joins the next renewal batch (not for permits and read shares). */
+  renewLater(request: RenewalRequest): boolean {
+    if (isModeToken(request.token)) return false;
+    this.#renewals.enqueue(request);
+    return true;
   }
 
   /**

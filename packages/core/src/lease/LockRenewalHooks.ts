@@ -2,7 +2,31 @@ import type { LockTarget } from '../keys/target.js';
 import { driftFor } from '../config/config.js';
 import type { LockLostReason } from '../errors/LockLostError.js';
 import type { LockHost } from './LockHost.js';
-import type { RenewalHooks } from './RenewalSchedule.js';
+import type { RenewalAnswers, RenewalHooks } from './RenewalSchedule.js';
+import type { RenewalOutcome, RenewalRequest } from './RenewalBatcher.js';
+
+/** A held lock's renewal request, made at its first renewal and sent again at each: see `renewLater`. */
+class LockRenewal implements RenewalRequest {
+  readonly target: LockTarget;
+  readonly token: string;
+  ttl: number;
+  readonly #to: RenewalAnswers;
+
+  constructor(target: LockTarget, token: string, ttl: number, to: RenewalAnswers) {
+    this.target = target;
+    this.token = token;
+    this.ttl = ttl;
+    this.#to = to;
+  }
+
+  answered(outcome: RenewalOutcome): void {
+    this.#to.answered(outcome);
+  }
+
+  failed(error: unknown): void {
+    this.#to.failed(error);
+  }
+}
 
 /** What the hooks read of their lock: its owner token and fence, and how to tell it it is lost. */
 export interface RenewedLock {
@@ -22,6 +46,8 @@ export class LockRenewalHooks implements RenewalHooks {
   readonly #host: LockHost;
   readonly #target: LockTarget;
   readonly #lock: RenewedLock;
+  /** Made at the first renewal (most locks are released before it). */
+  #renewal: LockRenewal | undefined;
 
   constructor(host: LockHost, target: LockTarget, lock: RenewedLock) {
     this.#host = host;
@@ -39,6 +65,14 @@ export class LockRenewalHooks implements RenewalHooks {
 
   extend(ttl: number): Promise<boolean> {
     return this.#host.backend.extend(this.#target, this.#lock.token, ttl);
+  }
+
+  renewLater(ttl: number, to: RenewalAnswers): boolean {
+    const backend = this.#host.backend;
+    if (!backend.renewLater) return false;
+    const renewal = (this.#renewal ??= new LockRenewal(this.#target, this.#lock.token, ttl, to));
+    renewal.ttl = ttl;
+    return backend.renewLater(renewal);
   }
 
   renewed(ttl: number): void {

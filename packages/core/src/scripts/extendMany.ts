@@ -8,7 +8,8 @@ import { derived } from './lua.js';
  * its first key, an empty string for each further key of the same lock (a token is never empty; the same lock
  * twice in a batch is two locks here). Returns a string of one character per lock, in
  * order: `1` when extended, `0` when any of its keys is no longer ours (a string, not a table: ioredis-mock's
- * Lua cannot return a table built element by element).
+ * Lua cannot return a table built element by element; the string is joined once with `table.concat`, as
+ * appending a character per lock would copy the string each time).
  *
  * A fence counter is pushed to the fence ttl only once less than the ttl plus half the fence ttl is left of it
  * (every few renewals rather than each): then and after every renewal it outlives the lease it fences, and a
@@ -19,7 +20,7 @@ export const EXTEND_MANY = defineScript(
   `
 local ttl, fence_ttl = ARGV[1], ARGV[2]
 local refresh_below = tonumber(ttl) + tonumber(fence_ttl) / 2
-local results = ''
+local results, count = {}, 0
 local first, keys = 1, #KEYS
 while first <= keys do
   local token = ARGV[first + 2]
@@ -37,9 +38,10 @@ while first <= keys do
       if redis.call('PTTL', fence) < refresh_below then redis.call('PEXPIRE', fence, fence_ttl) end
     end
   end
-  results = results .. ours
+  count = count + 1
+  results[count] = ours
   first = last + 1
 end
-return results
+return table.concat(results)
 `,
 );
