@@ -10,12 +10,14 @@ class LockRenewal implements RenewalRequest {
   readonly target: LockTarget;
   readonly token: string;
   ttl: number;
+  fenceMargin: number | undefined;
   readonly #to: RenewalAnswers;
 
-  constructor(target: LockTarget, token: string, ttl: number, to: RenewalAnswers) {
+  constructor(target: LockTarget, token: string, ttl: number, to: RenewalAnswers, fenceMargin?: number) {
     this.target = target;
     this.token = token;
     this.ttl = ttl;
+    this.fenceMargin = fenceMargin;
     this.#to = to;
   }
 
@@ -38,7 +40,7 @@ export interface RenewedLock {
 
 /**
  * What a {@link RenewalSchedule} drives for one held lock: extends through the locker's backend, reports
- * renewals and failures as locker events, and reports a loss to the lock. One small object per lock (three
+ * renewals and failures as locker events, and reports a loss to the lock. One small object per lock (a few
  * references: a process may hold 100 000 locks), its methods on the prototype (a lock is made on every grant,
  * and most are released long before their first renewal).
  */
@@ -48,6 +50,8 @@ export class LockRenewalHooks implements RenewalHooks {
   readonly #lock: RenewedLock;
   /** Made at the first renewal (most locks are released before it). */
   #renewal: LockRenewal | undefined;
+  /** Whether the lock was extended explicitly (`lock.extend()`). */
+  #explicit = false;
 
   constructor(host: LockHost, target: LockTarget, lock: RenewedLock) {
     this.#host = host;
@@ -64,14 +68,27 @@ export class LockRenewalHooks implements RenewalHooks {
   }
 
   extend(ttl: number): Promise<boolean> {
+    // An explicit extend may run beside a renewal and change the ttl: from then on every renewal of this
+    // lock checks its fence counters (see `Renewal.fenceMargin`).
+    this.#explicit = true;
+    if (this.#renewal) this.#renewal.fenceMargin = undefined;
     return this.#host.backend.extend(this.#target, this.#lock.token, ttl);
   }
 
   renewLater(ttl: number, to: RenewalAnswers): boolean {
     const backend = this.#host.backend;
     if (!backend.renewLater) return false;
-    const renewal = (this.#renewal ??= new LockRenewal(this.#target, this.#lock.token, ttl, to));
-    renewal.ttl = ttl;
+    const renewal = (this.#renewal ??= new LockRenewal(
+      this.#target,
+      this.#lock.token,
+      ttl,
+      to,
+      this.#explicit ? undefined : 0,
+    ));
+    if (renewal.ttl !== ttl) {
+      renewal.ttl = ttl;
+      renewal.fenceMargin = undefined;
+    }
     return backend.renewLater(renewal);
   }
 

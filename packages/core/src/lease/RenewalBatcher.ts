@@ -14,6 +14,12 @@ export interface Renewal {
   readonly target: LockTarget;
   readonly token: string;
   readonly ttl: number;
+  /**
+   * Of a record that one lease sends at every renewal: how many ms of ttl, summed over its next renewals, its
+   * fence counters are known to outlast, so that those renewals need not look at them (see `EXTEND_MANY`);
+   * kept by the backend. Absent: unknown, every renewal checks them.
+   */
+  fenceMargin?: number | undefined;
 }
 
 /**
