@@ -1,6 +1,8 @@
-import type { LockLostReason } from '../errors/LockLostError.js';
 import type { QueuedTimer, TimerQueue } from './TimerQueue.js';
 import { RENEWAL_BATCH_SIZE, type RenewalOutcome } from './RenewalBatcher.js';
+import type { RenewalAnswers, RenewalHooks } from './RenewalHooks.js';
+
+export type { RenewalAnswers, RenewalHooks } from './RenewalHooks.js';
 
 /** Shortest time between two renewals, in ms: a tiny ttl lapses (and says so) rather than spin. */
 export const MIN_RENEW_INTERVAL_MS = 20;
@@ -17,30 +19,6 @@ const LEASES_PER_SLOT = 800;
 export const MAX_RENEWAL_SLOTS = 128;
 /** First confirmed renewals of the aligned schedules of each timer queue (of each locker): numbers their blocks. */
 const firstRenewals = new WeakMap<TimerQueue, number>();
-
-/** The lock operations a {@link RenewalSchedule} drives. */
-export interface RenewalHooks {
-  now(): number;
-  drift(ttl: number): number;
-  /** One extend round trip; `false` = the lease is no longer ours. */
-  extend(ttl: number): Promise<boolean>;
-  /**
-   * A renewal without a promise, where the backend batches them: joins the next batch and returns `true`, the
-   * answer coming later to `to` (never before this returns); `false` when it cannot (then `extend` is used).
-   */
-  renewLater?(ttl: number, to: RenewalAnswers): boolean;
-  renewed(ttl: number): void;
-  failed(error: Error): void;
-  lost(reason: LockLostReason, cause?: unknown): void;
-}
-
-/** Where a renewal sent by {@link RenewalHooks.renewLater} is answered. */
-export interface RenewalAnswers {
-  /** The lease's answer: extended (`true`), no longer ours (`false`), or its renewal failed (an `Error`). */
-  answered(outcome: RenewalOutcome): void;
-  /** The renewal's round trip failed. */
-  failed(error: unknown): void;
-}
 
 /**
  * Keeps one lease's deadline and its single timer, in the locker's {@link TimerQueue}. The timer fires at the

@@ -1,33 +1,15 @@
-import { type HeapNode, OUT_OF_HEAP, TimerHeap } from './TimerHeap.js';
+import { TimerHeap } from './TimerHeap.js';
+import {
+  DONE,
+  DUE,
+  type QueuedTimer,
+  type TimerEntry as Entry,
+  type TimerGroup as Group,
+  TimerGroups,
+} from './TimerGroups.js';
 
-/** A callback waiting in a {@link TimerQueue}; `cancel()` it through the queue. */
-export interface QueuedTimer {
-  /** When it runs, on the queue's clock. */
-  readonly at: number;
-}
+export type { QueuedTimer } from './TimerGroups.js';
 
-interface Entry extends QueuedTimer, HeapNode {
-  at: number;
-  readonly run: (this: unknown) => void;
-  /** `this` of `run`. */
-  readonly receiver: unknown;
-  /** Position in the heap (in its group's list when grouped), or {@link DUE}, or {@link DONE}. */
-  index: number;
-  /** The group it waits in (grouped queue). */
-  group: Group | undefined;
-}
-
-/** The entries of a grouped queue due in one millisecond: one heap node for them all. */
-interface Group extends HeapNode {
-  /** The end of that millisecond, when they all run. */
-  readonly at: number;
-  readonly entries: Entry[];
-}
-
-/** The entry left the heap to run in the current firing. */
-const DUE = -2;
-/** The entry ran or was cancelled. */
-const DONE = OUT_OF_HEAP;
 /**
  * Most callbacks one firing runs; the rest run on the next firing, a timer turn later, so that I/O is served
  * in between. 100 000 held locks whose renewals are aligned fall due at one moment: run at once, they would
@@ -59,8 +41,8 @@ export class TimerQueue {
   readonly #now: () => number;
   /** Entries, or (grouped) groups of entries. */
   readonly #heap = new TimerHeap<Entry | Group>();
-  /** The groups by their `at` (grouped queue only). */
-  readonly #groups: Map<number, Group> | undefined;
+  /** The groups (grouped queue only). */
+  readonly #groups: TimerGroups | undefined;
   #size = 0;
   #timer: NodeJS.Timeout | undefined;
   /** When the Node timer fires, on the queue's clock; Infinity while none is armed. */
@@ -72,7 +54,7 @@ export class TimerQueue {
    */
   constructor(now: () => number, grouped = false) {
     this.#now = now;
-    this.#groups = grouped ? new Map() : undefined;
+    this.#groups = grouped ? new TimerGroups(this.#heap) : undefined;
   }
 
   /** The queue's clock. */
@@ -141,46 +123,17 @@ export class TimerQueue {
 
   #enqueue(entry: Entry): void {
     this.#size++;
-    const groups = this.#groups;
     let node: Entry | Group = entry;
-    if (groups) {
-      const at = Math.ceil(entry.at);
-      let group = groups.get(at);
-      if (!group) {
-        group = { at, index: DONE, entries: [] };
-        groups.set(at, group);
-        this.#heap.push(group);
-      }
-      entry.group = group;
-      entry.index = group.entries.push(entry) - 1;
-      node = group;
-    } else {
-      this.#heap.push(entry);
-    }
+    if (this.#groups) node = this.#groups.join(entry);
+    else this.#heap.push(entry);
     if (node.at < this.#armedAt) this.#arm(node.at);
   }
 
   /** Takes a waiting entry out of the queue. */
   #dequeue(entry: Entry): void {
     this.#size--;
-    const group = entry.group;
-    if (!group) {
-      this.#heap.remove(entry);
-      return;
-    }
-    entry.group = undefined;
-    const last = group.entries.pop() as Entry;
-    if (last !== entry) {
-      group.entries[entry.index] = last;
-      last.index = entry.index;
-    }
-    entry.index = DONE;
-    if (group.entries.length === 0) this.#drop(group);
-  }
-
-  #drop(group: Group): void {
-    this.#heap.remove(group);
-    this.#groups?.delete(group.at);
+    if (entry.group) this.#groups?.leave(entry, entry.group);
+    else this.#heap.remove(entry);
   }
 
   #arm(at: number): void {
@@ -203,7 +156,7 @@ export class TimerQueue {
       first = this.#heap.peek()
     ) {
       if ('entries' in first) {
-        this.#takeDue(first, due);
+        this.#size -= this.#groups?.takeDue(first, due, MAX_RUN_PER_FIRING) ?? 0;
       } else {
         this.#heap.remove(first);
         this.#size--;
@@ -224,18 +177,5 @@ export class TimerQueue {
     const next = this.#heap.peek();
     if (next && next.at < this.#armedAt) this.#arm(next.at);
     if (failure) throw failure.error;
-  }
-
-  /** Moves `group`'s entries to `due`, up to {@link MAX_RUN_PER_FIRING}; the rest wait in the group. */
-  #takeDue(group: Group, due: Entry[]): void {
-    const entries = group.entries;
-    while (entries.length > 0 && due.length < MAX_RUN_PER_FIRING) {
-      const entry = entries.pop() as Entry;
-      entry.group = undefined;
-      entry.index = DUE;
-      this.#size--;
-      due.push(entry);
-    }
-    if (entries.length === 0) this.#drop(group);
   }
 }
