@@ -36,7 +36,10 @@ describe('fence margin of batched renewals', function () {
       const renewer = new SingleNodeBackend(backend().connect(), 2_000);
 
       expect(await renewer.renewBatch(all)).to.deep.equal([true, true, true]);
-      expect(renewals.map((renewal) => renewal.fenceMargin), 'half the fence ttl').to.deep.equal([30_000, 30_000]);
+      expect(
+        renewals.map((renewal) => renewal.fenceMargin),
+        'half the fence ttl',
+      ).to.deep.equal([30_000, 30_000]);
       expect(unknown.fenceMargin, 'a record without a margin keeps none').to.equal(undefined);
       for (const fenceTtl of await fenceTtls()) expect(fenceTtl, 'checked: pushed').to.be.greaterThan(50_000);
 
