@@ -10,14 +10,13 @@ class LockRenewal implements RenewalRequest {
   readonly target: LockTarget;
   readonly token: string;
   ttl: number;
-  fenceMargin: number | undefined;
+  fenceMargin = 0;
   readonly #to: RenewalAnswers;
 
-  constructor(target: LockTarget, token: string, ttl: number, to: RenewalAnswers, fenceMargin?: number) {
+  constructor(target: LockTarget, token: string, ttl: number, to: RenewalAnswers) {
     this.target = target;
     this.token = token;
     this.ttl = ttl;
-    this.fenceMargin = fenceMargin;
     this.#to = to;
   }
 
@@ -50,8 +49,6 @@ export class LockRenewalHooks implements RenewalHooks {
   readonly #lock: RenewedLock;
   /** Made at the first renewal (most locks are released before it). */
   #renewal: LockRenewal | undefined;
-  /** Whether the lock was extended explicitly (`lock.extend()`). */
-  #explicit = false;
 
   constructor(host: LockHost, target: LockTarget, lock: RenewedLock) {
     this.#host = host;
@@ -68,26 +65,19 @@ export class LockRenewalHooks implements RenewalHooks {
   }
 
   extend(ttl: number): Promise<boolean> {
-    // An explicit extend may run beside a renewal and change the ttl: from then on every renewal of this
-    // lock checks its fence counters (see `Renewal.fenceMargin`).
-    this.#explicit = true;
-    if (this.#renewal) this.#renewal.fenceMargin = undefined;
+    // Checked, as every explicit extend: it leaves the counter at least the margin a renewal's check leaves
+    // (see `EXTEND_MANY`); its renewals count their margin again from their next check all the same.
+    if (this.#renewal) this.#renewal.fenceMargin = 0;
     return this.#host.backend.extend(this.#target, this.#lock.token, ttl);
   }
 
   renewLater(ttl: number, to: RenewalAnswers): boolean {
     const backend = this.#host.backend;
     if (!backend.renewLater) return false;
-    const renewal = (this.#renewal ??= new LockRenewal(
-      this.#target,
-      this.#lock.token,
-      ttl,
-      to,
-      this.#explicit ? undefined : 0,
-    ));
+    const renewal = (this.#renewal ??= new LockRenewal(this.#target, this.#lock.token, ttl, to));
     if (renewal.ttl !== ttl) {
       renewal.ttl = ttl;
-      renewal.fenceMargin = undefined;
+      renewal.fenceMargin = 0;
     }
     return backend.renewLater(renewal);
   }

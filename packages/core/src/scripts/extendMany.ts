@@ -1,5 +1,5 @@
 import { LockRedisError } from '../errors/LockRedisError.js';
-import { fenceTtl } from '../lease/fenceCounter.js';
+import { FENCE_COUNTER_MIN_MS, fenceTtl } from '../lease/fenceCounter.js';
 import type { Renewal } from '../lease/RenewalBatcher.js';
 import { defineScript } from '../redis/ScriptRunner.js';
 import { derived } from './lua.js';
@@ -17,9 +17,10 @@ import { derived } from './lua.js';
  *
  * A checked fence counter is pushed to the fence ttl only once less than the ttl plus half the fence ttl is
  * left of it (every few renewals rather than each): then it outlives the lease it fences by at least half the
- * fence ttl, and a lookup of its expiry costs Redis less than setting it. A renewal runs only while the lease
- * lives, so it moves the lease's end by at most its ttl past the old end: after a checked renewal, the
- * renewals that follow it may skip the check while their ttls add up to less than half the fence ttl (the
+ * fence ttl (so by at least {@link FENCE_MARGIN_MS}, as after `EXTEND`, which always pushes it), and a lookup
+ * of its expiry costs Redis less than setting it. A renewal runs only while the lease lives, so it moves the
+ * lease's end by at most its ttl past the old end: after a checked renewal, the renewals of the lock that
+ * follow it on the connection may skip the check while their ttls add up to less than that margin (the
  * client counts them, see {@link extendManyCall}), and the counter still outlives the lease. Writes lost in a
  * failover can undo a check the client counted on; the next checked renewal restores the margin.
  */
@@ -56,6 +57,9 @@ end
 return table.concat(results)
 `,
 );
+
+/** How much longer than its lease a fence counter lives after any check (half the shortest fence ttl), in ms. */
+export const FENCE_MARGIN_MS = FENCE_COUNTER_MIN_MS / 2;
 
 /** One `EXTEND_MANY` call: its KEYS and ARGV, and which leases' fence counters it checks. */
 export interface ExtendManyCall {
@@ -97,7 +101,7 @@ const ONE = 49;
 
 /**
  * Reads `EXTEND_MANY`'s reply to `call`: a `1` or `0` per lease. A lease that was extended with its fence
- * counters checked has half the fence ttl of margin again (see {@link EXTEND_MANY}).
+ * counters checked has {@link FENCE_MARGIN_MS} of margin again (see {@link EXTEND_MANY}).
  * @throws on a reply of another shape.
  */
 export function extendManyReply(reply: unknown, batch: readonly Renewal[], call: ExtendManyCall): boolean[] {
@@ -112,7 +116,7 @@ export function extendManyReply(reply: unknown, batch: readonly Renewal[], call:
     extended[index] = ours;
     const renewal = batch[index] as Renewal;
     if (ours && renewal.fenceMargin !== undefined && call.checks.charCodeAt(index) === ONE) {
-      renewal.fenceMargin = fenceTtl(renewal.ttl) / 2;
+      renewal.fenceMargin = FENCE_MARGIN_MS;
     }
   }
   return extended;
