@@ -83,7 +83,7 @@ export class RenewalBatcher {
 
   /**
    * {@link RenewalBatcher.renew} without a promise: `request` joins the next batch and is told its answer (an
-   * `Error` outcome included) by `answered`, or the batch's failure by `failed`. Neither is called before
+   * `Error` outcome included) by `answered`, or the batch's failure by `unanswered`. Neither is called before
    * `enqueue` returns.
    */
   enqueue(request: RenewalRequest): void {
@@ -146,7 +146,7 @@ export class RenewalBatcher {
         settled();
         for (const each of failed) {
           tellEach(each, (request) => {
-            request.failed(error);
+            request.unanswered(error);
           });
         }
       },

@@ -9,7 +9,7 @@ export interface RenewalRequest extends Renewal {
   /** This lease's {@link RenewalOutcome}. */
   answered(outcome: RenewalOutcome): void;
   /** The batch's call failed with `error` (or was never sent, behind one that failed). */
-  failed(error: unknown): void;
+  unanswered(error: unknown): void;
 }
 
 /** A `RenewalBatcher.renew` call's request: settles its promise. */
@@ -31,7 +31,7 @@ export class PromisedRenewal implements RenewalRequest {
     else this.#resolve(outcome);
   }
 
-  failed(error: unknown): void {
+  unanswered(error: unknown): void {
     this.#reject(error);
   }
 }
