@@ -69,7 +69,7 @@ export class Locker extends TypedEmitter<LockerEvents> {
     this.#wait = wait;
     this.#targets = new TargetCache(config.prefix);
     this.#defaults = resolveAcquireConfig(config);
-    this.#timers = new TimerQueue(config.now);
+    this.#timers = new TimerQueue(config.now, true);
     this.#host = {
       backend,
       config,

@@ -1,4 +1,5 @@
 import type { LockTarget } from '../keys/target.js';
+import type { RenewalRequest } from '../lease/RenewalBatcher.js';
 
 /** A granted attempt. */
 export interface Granted {
@@ -51,6 +52,12 @@ export interface LockBackend {
   attempt(request: AttemptRequest): Promise<AttemptResult>;
   /** Resolves `true` when the lease was extended, `false` when it is no longer held by `token`. */
   extend(target: LockTarget, token: string, ttl: number): Promise<boolean>;
+  /**
+   * `extend` without a promise, for a backend that batches renewals: `request` joins the next batch and is told
+   * its answer later (never before this returns); returns `false` when this backend does not take it (then
+   * `extend` is used). A held lock sends the same request object at each renewal.
+   */
+  renewLater?(request: RenewalRequest): boolean;
   /**
    * Releases what `token` holds and leaves the queues; resolves whether every key was still held. `contended`:
    * the lock was waited for, so the release probably wakes a waiter (a backend may then order its answer after

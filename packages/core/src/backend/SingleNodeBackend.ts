@@ -1,9 +1,13 @@
-import { LockRedisError } from '../errors/LockRedisError.js';
 import { ACQUIRE, attemptFlags, parseAttempt } from '../scripts/acquire.js';
 import { EXTEND } from '../scripts/extend.js';
-import { EXTEND_MANY } from '../scripts/extendMany.js';
+import { EXTEND_MANY, extendManyCall, extendManyReply } from '../scripts/extendMany.js';
 import { clusterSlot } from '../cluster/clusterSlot.js';
-import { RenewalBatcher, type Renewal, type RenewalOutcome } from '../lease/RenewalBatcher.js';
+import {
+  RenewalBatcher,
+  type Renewal,
+  type RenewalOutcome,
+  type RenewalRequest,
+} from '../lease/RenewalBatcher.js';
 import { waiterChannel } from '../keys/lockKeys.js';
 import { isModeToken } from '../config/mode.js';
 import { ModeOperations } from './ModeOperations.js';
@@ -89,6 +93,13 @@ export class SingleNodeBackend implements LockBackend {
     return this.#renewals.renew({ target, token, ttl });
   }
 
+  /** `extend` without a promise: joins the next renewal batch (not for permits and read shares). */
+  renewLater(request: RenewalRequest): boolean {
+    if (isModeToken(request.token)) return false;
+    this.#renewals.enqueue(request);
+    return true;
+  }
+
   /**
    * Runs one renewal batch (leases of one slot and one ttl) in one round trip: `EXTEND` for a single lease, else
    * `EXTEND_MANY`. Resolves, lease by lease, whether it was still ours. The one place a batch is sent; the
@@ -105,15 +116,10 @@ export class SingleNodeBackend implements LockBackend {
     }
     if (batch.some((renewal) => renewal.ttl !== ttl))
       throw new Error('A renewal batch holds leases of one ttl');
-    const keys: string[] = [];
-    const args: (string | number)[] = [ttl, fenceTtl(ttl)];
-    for (const { target, token } of batch) {
-      for (const [index, lease] of target.leases.entries()) {
-        keys.push(lease);
-        args.push(index === 0 ? token : '');
-      }
-    }
-    return this.#runner.run(EXTEND_MANY, keys, args).then((reply) => extendedEach(reply, batch.length));
+    const call = extendManyCall(batch, ttl);
+    return this.#runner
+      .run(EXTEND_MANY, call.keys, call.args)
+      .then((reply) => extendManyReply(reply, batch, call));
   }
 
   release(target: LockTarget, token: string, queued = true, contended = false): Promise<boolean> {
@@ -187,18 +193,4 @@ export class SingleNodeBackend implements LockBackend {
 
 function isOne(reply: unknown): boolean {
   return reply === 1;
-}
-
-/** The character code of `1`. */
-const ONE = 49;
-
-/** Reads `EXTEND_MANY`'s reply: a `1` or `0` per lease. @throws on a reply of another shape. */
-function extendedEach(reply: unknown, count: number): boolean[] {
-  const answers = Buffer.isBuffer(reply) ? reply.toString() : reply;
-  if (typeof answers !== 'string' || answers.length !== count) {
-    throw new LockRedisError(`Redis extend many answered ${String(reply)} for ${count} leases`);
-  }
-  const extended = new Array<boolean>(count);
-  for (let index = 0; index < count; index++) extended[index] = answers.charCodeAt(index) === ONE;
-  return extended;
 }

@@ -1,4 +1,7 @@
 import type { LockTarget } from '../keys/target.js';
+import { PromisedRenewal, type RenewalRequest, tellEach } from './RenewalRequest.js';
+
+export type { RenewalRequest } from './RenewalRequest.js';
 
 /** Most leases one renewal script renews (Redisson's `lockWatchdogBatchSize` default). */
 export const RENEWAL_BATCH_SIZE = 100;
@@ -14,6 +17,12 @@ export interface Renewal {
   readonly target: LockTarget;
   readonly token: string;
   readonly ttl: number;
+  /**
+   * Of a record that one lease sends at every renewal: how many ms of ttl, summed over its next renewals, its
+   * fence counters are known to outlast, so that those renewals need not look at them (see `EXTEND_MANY`);
+   * kept by the backend. Absent: unknown, every renewal checks them.
+   */
+  fenceMargin?: number | undefined;
 }
 
 /**
@@ -27,12 +36,6 @@ export type RenewalOutcome = boolean | Error;
  * resolves, renewal by renewal, its {@link RenewalOutcome}.
  */
 export type RunRenewals = (renewals: readonly Renewal[]) => Promise<readonly RenewalOutcome[]>;
-
-interface Pending {
-  readonly renewal: Renewal;
-  readonly resolve: (extended: boolean) => void;
-  readonly reject: (error: unknown) => void;
-}
 
 /**
  * Gathers the renewals asked for in one turn of the event loop (the locker's timer queue runs every renewal
@@ -52,9 +55,9 @@ export class RenewalBatcher {
   readonly #run: RunRenewals;
   readonly #groupOf: (target: LockTarget) => number;
   readonly #batchSize: number;
-  #pending = new Map<number, Pending[]>();
+  #pending = new Map<number, RenewalRequest[]>();
   /** Batches formed but not sent yet, oldest first, while {@link RENEWAL_BATCHES_IN_FLIGHT} are in flight. */
-  readonly #queued: (readonly Pending[])[] = [];
+  readonly #queued: (readonly RenewalRequest[])[] = [];
   #inFlight = 0;
   #flushQueued = false;
   readonly #flush = (): void => this.#sendAll();
@@ -74,15 +77,24 @@ export class RenewalBatcher {
   /** Extends one lease with the next batch; resolves whether it was still ours. */
   renew(renewal: Renewal): Promise<boolean> {
     return new Promise((resolve, reject) => {
-      const group = this.#groupOf(renewal.target);
-      const pending = this.#pending.get(group);
-      if (pending) pending.push({ renewal, resolve, reject });
-      else this.#pending.set(group, [{ renewal, resolve, reject }]);
-      if (!this.#flushQueued) {
-        this.#flushQueued = true;
-        queueMicrotask(this.#flush);
-      }
+      this.enqueue(new PromisedRenewal(renewal, resolve, reject));
     });
+  }
+
+  /**
+   * {@link RenewalBatcher.renew} without a promise: `request` joins the next batch and is told its answer (an
+   * `Error` outcome included) by `answered`, or the batch's failure by `unanswered`. Neither is called before
+   * `enqueue` returns.
+   */
+  enqueue(request: RenewalRequest): void {
+    const group = this.#groupOf(request.target);
+    const pending = this.#pending.get(group);
+    if (pending) pending.push(request);
+    else this.#pending.set(group, [request]);
+    if (!this.#flushQueued) {
+      this.#flushQueued = true;
+      queueMicrotask(this.#flush);
+    }
   }
 
   #sendAll(): void {
@@ -108,14 +120,14 @@ export class RenewalBatcher {
     }
   }
 
-  #send(batch: readonly Pending[]): void {
+  #send(batch: readonly RenewalRequest[]): void {
     const settled = (): void => {
       this.#inFlight--;
       this.#sendQueued();
     };
     let sent: Promise<readonly RenewalOutcome[]>;
     try {
-      sent = this.#run(batch.map((pending) => pending.renewal));
+      sent = this.#run(batch);
     } catch (error) {
       // A runner that throws instead of rejecting.
       sent = Promise.reject(error instanceof Error ? error : new Error(String(error)));
@@ -123,10 +135,8 @@ export class RenewalBatcher {
     sent.then(
       (outcomes) => {
         settled();
-        batch.forEach((pending, index) => {
-          const outcome = outcomes[index];
-          if (outcome instanceof Error) pending.reject(outcome);
-          else pending.resolve(outcome === true);
+        tellEach(batch, (request, index) => {
+          request.answered(outcomes[index] ?? false);
         });
       },
       (error: unknown) => {
@@ -134,21 +144,25 @@ export class RenewalBatcher {
         // locks retry on their own schedules), rather than each waiting for a call that would time out too.
         const failed = [batch, ...this.#queued.splice(0)];
         settled();
-        for (const each of failed) each.forEach((pending) => pending.reject(error));
+        for (const each of failed) {
+          tellEach(each, (request) => {
+            request.unanswered(error);
+          });
+        }
       },
     );
   }
 }
 
 /** `pending` split by ttl, in order of first appearance (one list, itself, when all share one ttl). */
-function byTtl(pending: readonly Pending[]): (readonly Pending[])[] {
-  const ttl = pending[0]?.renewal.ttl;
-  if (pending.every((each) => each.renewal.ttl === ttl)) return [pending];
-  const split = new Map<number, Pending[]>();
+function byTtl(pending: readonly RenewalRequest[]): (readonly RenewalRequest[])[] {
+  const ttl = pending[0]?.ttl;
+  if (pending.every((each) => each.ttl === ttl)) return [pending];
+  const split = new Map<number, RenewalRequest[]>();
   for (const each of pending) {
-    const same = split.get(each.renewal.ttl);
+    const same = split.get(each.ttl);
     if (same) same.push(each);
-    else split.set(each.renewal.ttl, [each]);
+    else split.set(each.ttl, [each]);
   }
   return [...split.values()];
 }

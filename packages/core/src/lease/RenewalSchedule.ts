@@ -1,6 +1,8 @@
-import type { LockLostReason } from '../errors/LockLostError.js';
 import type { QueuedTimer, TimerQueue } from './TimerQueue.js';
-import { RENEWAL_BATCH_SIZE } from './RenewalBatcher.js';
+import { RENEWAL_BATCH_SIZE, type RenewalOutcome } from './RenewalBatcher.js';
+import type { RenewalAnswers, RenewalHooks } from './RenewalHooks.js';
+
+export type { RenewalAnswers, RenewalHooks } from './RenewalHooks.js';
 
 /** Shortest time between two renewals, in ms: a tiny ttl lapses (and says so) rather than spin. */
 export const MIN_RENEW_INTERVAL_MS = 20;
@@ -18,17 +20,6 @@ export const MAX_RENEWAL_SLOTS = 128;
 /** First confirmed renewals of the aligned schedules of each timer queue (of each locker): numbers their blocks. */
 const firstRenewals = new WeakMap<TimerQueue, number>();
 
-/** The lock operations a {@link RenewalSchedule} drives. */
-export interface RenewalHooks {
-  now(): number;
-  drift(ttl: number): number;
-  /** One extend round trip; `false` = the lease is no longer ours. */
-  extend(ttl: number): Promise<boolean>;
-  renewed(ttl: number): void;
-  failed(error: Error): void;
-  lost(reason: LockLostReason, cause?: unknown): void;
-}
-
 /**
  * Keeps one lease's deadline and its single timer, in the locker's {@link TimerQueue}. The timer fires at the
  * next renewal point, or at the deadline when renewal is off, a renewal is in flight or the last one failed.
@@ -44,7 +35,7 @@ export interface RenewalHooks {
  * then it is on slot 0. A failed renewal's retries are never aligned. Either way at least half the validity is
  * left for retries.
  */
-export class RenewalSchedule {
+export class RenewalSchedule implements RenewalAnswers {
   /** This lease's block of first renewals, or -1 before its first renewal (slot 0). */
   #block = -1;
   #ttl: number;
@@ -52,6 +43,9 @@ export class RenewalSchedule {
   #renewAt: number;
   #timer: QueuedTimer | undefined;
   #inFlight = false;
+  /** The renewal in flight: when it was sent, and the ttl it asked for. */
+  #sentAt = 0;
+  #sentTtl = 0;
   #stopped = false;
   readonly #hooks: RenewalHooks;
   readonly #renew: boolean;
@@ -147,33 +141,60 @@ export class RenewalSchedule {
     if (this.#hooks.now() >= this.#deadline) {
       this.#hooks.lost('expired');
     } else if (this.#renew && !this.#inFlight) {
-      void this.#renewOnce();
+      this.#renewOnce();
     } else {
       this.#arm();
     }
   }
 
-  async #renewOnce(): Promise<void> {
-    const start = this.#hooks.now();
-    const ttl = this.#ttl;
+  /** Sends one renewal: batched without a promise where the hooks can, else as a promised extend. */
+  #renewOnce(): void {
+    this.#sentAt = this.#hooks.now();
+    this.#sentTtl = this.#ttl;
     this.#inFlight = true;
     this.#arm();
     try {
-      const extended = await this.#hooks.extend(ttl);
-      this.#inFlight = false;
-      this.#confirm(extended, start, ttl);
-    } catch (error) {
-      this.#inFlight = false;
-      if (this.#stopped) return;
-      this.#hooks.failed(error as Error);
-      const left = this.#deadline - this.#hooks.now();
-      const retryIn = Math.max(
-        MIN_RETRY_MS,
-        Math.floor(Math.min(this.#period(), left / 3) * (0.5 + Math.random() / 2)),
+      if (this.#hooks.renewLater?.(this.#sentTtl, this)) return;
+      this.#hooks.extend(this.#sentTtl).then(
+        (extended) => {
+          this.answered(extended);
+        },
+        (error: unknown) => {
+          this.failed(error);
+        },
       );
-      this.#renewAt = this.#hooks.now() + retryIn;
-      this.#arm();
+    } catch (error) {
+      this.failed(error);
     }
+  }
+
+  /** @internal The answer to the renewal in flight (see {@link RenewalAnswers}). */
+  answered(outcome: RenewalOutcome): void {
+    if (outcome instanceof Error) {
+      this.failed(outcome);
+      return;
+    }
+    this.#inFlight = false;
+    try {
+      this.#confirm(outcome, this.#sentAt, this.#sentTtl);
+    } catch (error) {
+      // A throwing `extended` listener: as if the renewal had failed (it is retried).
+      this.failed(error);
+    }
+  }
+
+  /** @internal The renewal in flight failed: reported, and retried after a pause (see {@link RenewalAnswers}). */
+  failed(error: unknown): void {
+    this.#inFlight = false;
+    if (this.#stopped) return;
+    this.#hooks.failed(error as Error);
+    const left = this.#deadline - this.#hooks.now();
+    const retryIn = Math.max(
+      MIN_RETRY_MS,
+      Math.floor(Math.min(this.#period(), left / 3) * (0.5 + Math.random() / 2)),
+    );
+    this.#renewAt = this.#hooks.now() + retryIn;
+    this.#arm();
   }
 
   #confirm(extended: boolean, start: number, ttl: number): void {

@@ -1,22 +1,15 @@
-/** A callback waiting in a {@link TimerQueue}; `cancel()` it through the queue. */
-export interface QueuedTimer {
-  /** When it runs, on the queue's clock. */
-  readonly at: number;
-}
+import { TimerHeap } from './TimerHeap.js';
+import {
+  DONE,
+  DUE,
+  type QueuedTimer,
+  type TimerEntry as Entry,
+  type TimerGroup as Group,
+  TimerGroups,
+} from './TimerGroups.js';
 
-interface Entry extends QueuedTimer {
-  at: number;
-  readonly run: (this: unknown) => void;
-  /** `this` of `run`. */
-  readonly receiver: unknown;
-  /** Position in the heap, or {@link DUE}, or {@link DONE}. */
-  index: number;
-}
+export type { QueuedTimer } from './TimerGroups.js';
 
-/** The entry left the heap to run in the current firing. */
-const DUE = -2;
-/** The entry ran or was cancelled. */
-const DONE = -1;
 /**
  * Most callbacks one firing runs; the rest run on the next firing, a timer turn later, so that I/O is served
  * in between. 100 000 held locks whose renewals are aligned fall due at one moment: run at once, they would
@@ -32,6 +25,11 @@ export const MAX_RUN_PER_FIRING = 1_000;
  * A cancelled earliest entry leaves the Node timer armed; it fires, finds nothing due and re-arms for the next.
  * The Node timer is unref'd: pending entries never keep the process alive by themselves.
  *
+ * A `grouped` queue (default `false`) keeps the timers due within one millisecond of its clock as one heap
+ * node, run at the end of that millisecond (Node's timers have that resolution anyway): 100 000 held locks
+ * whose renewals fall due at a few hundred moments then make a heap of a few hundred nodes, and adding,
+ * moving or cancelling a timer of an existing group is a map look-up and an array step.
+ *
  * @example
  * ```ts
  * const timers = new TimerQueue(() => performance.now())
@@ -41,14 +39,22 @@ export const MAX_RUN_PER_FIRING = 1_000;
  */
 export class TimerQueue {
   readonly #now: () => number;
-  readonly #heap: Entry[] = [];
+  /** Entries, or (grouped) groups of entries. */
+  readonly #heap = new TimerHeap<Entry | Group>();
+  /** The groups (grouped queue only). */
+  readonly #groups: TimerGroups | undefined;
+  #size = 0;
   #timer: NodeJS.Timeout | undefined;
   /** When the Node timer fires, on the queue's clock; Infinity while none is armed. */
   #armedAt = Number.POSITIVE_INFINITY;
 
-  /** @param now - the clock that `at` is measured on (ms, monotonic). */
-  constructor(now: () => number) {
+  /**
+   * @param now - the clock that `at` is measured on (ms, monotonic).
+   * @param grouped - run the timers due within one millisecond together, at its end (see above).
+   */
+  constructor(now: () => number, grouped = false) {
     this.#now = now;
+    this.#groups = grouped ? new TimerGroups(this.#heap) : undefined;
   }
 
   /** The queue's clock. */
@@ -58,7 +64,7 @@ export class TimerQueue {
 
   /** Entries waiting to run. */
   get size(): number {
-    return this.#heap.length;
+    return this.#size;
   }
 
   /**
@@ -66,32 +72,31 @@ export class TimerQueue {
    * shared function rather than a closure per timer); returns the handle that {@link TimerQueue.cancel} takes.
    */
   add<T>(at: number, run: (this: T) => void, receiver?: T): QueuedTimer {
-    const entry: Entry = { at, run: run as (this: unknown) => void, receiver, index: this.#heap.length };
-    this.#heap.push(entry);
-    this.#siftUp(entry.index);
-    if (at < this.#armedAt) this.#arm(at);
+    const entry: Entry = { at, run: run as (this: unknown) => void, receiver, index: DONE, group: undefined };
+    this.#enqueue(entry);
     return entry;
   }
 
   /**
    * Moves `timer` to run at `at` (its callback and receiver unchanged) and returns it: a timer waiting in the
    * queue moves in place, one that ran or was cancelled (or is due in the current firing and has not run yet)
-   * joins the queue again. No allocation: one timer per held lock moves twice per renewal.
+   * joins the queue again. No allocation: one timer per held lock moves twice per renewal (a grouped queue
+   * makes a group for a millisecond that has none).
    */
   reschedule(timer: QueuedTimer, at: number): QueuedTimer {
     const entry = timer as Entry;
-    const earlier = at < entry.at;
-    entry.at = at;
-    if (entry.index >= 0) {
-      if (earlier) this.#siftUp(entry.index);
-      else this.#siftDown(entry.index);
-    } else {
-      // Ran, cancelled or due: a due one left in the current firing's list is skipped there (its index moved).
-      entry.index = this.#heap.length;
-      this.#heap.push(entry);
-      this.#siftUp(entry.index);
+    if (entry.index >= 0 && !this.#groups) {
+      const earlier = at < entry.at;
+      entry.at = at;
+      this.#heap.moved(entry, earlier);
+      if (at < this.#armedAt) this.#arm(at);
+      return entry;
     }
-    if (at < this.#armedAt) this.#arm(at);
+    // Waiting in a group, or ran, cancelled or due: a due one left in the current firing's list is skipped
+    // there (its index moved).
+    if (entry.index >= 0) this.#dequeue(entry);
+    entry.at = at;
+    this.#enqueue(entry);
     return entry;
   }
 
@@ -99,16 +104,36 @@ export class TimerQueue {
   cancel(timer: QueuedTimer): void {
     const entry = timer as Entry;
     if (entry.index === DUE) entry.index = DONE;
-    else if (entry.index !== DONE) this.#remove(entry.index);
+    else if (entry.index !== DONE) this.#dequeue(entry);
   }
 
   /** Drops every entry and the Node timer. */
   clear(): void {
-    for (const entry of this.#heap) entry.index = DONE;
-    this.#heap.length = 0;
+    for (const node of this.#heap.nodes()) {
+      if ('entries' in node) for (const entry of node.entries) entry.index = DONE;
+      node.index = DONE;
+    }
+    this.#heap.clear();
+    this.#groups?.clear();
+    this.#size = 0;
     clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#armedAt = Number.POSITIVE_INFINITY;
+  }
+
+  #enqueue(entry: Entry): void {
+    this.#size++;
+    let node: Entry | Group = entry;
+    if (this.#groups) node = this.#groups.join(entry);
+    else this.#heap.push(entry);
+    if (node.at < this.#armedAt) this.#arm(node.at);
+  }
+
+  /** Takes a waiting entry out of the queue. */
+  #dequeue(entry: Entry): void {
+    this.#size--;
+    if (entry.group) this.#groups?.leave(entry, entry.group);
+    else this.#heap.remove(entry);
   }
 
   #arm(at: number): void {
@@ -126,13 +151,18 @@ export class TimerQueue {
     const now = this.#now();
     const due: Entry[] = [];
     for (
-      let first = this.#heap[0];
+      let first = this.#heap.peek();
       first && first.at <= now && due.length < MAX_RUN_PER_FIRING;
-      first = this.#heap[0]
+      first = this.#heap.peek()
     ) {
-      this.#remove(0);
-      first.index = DUE;
-      due.push(first);
+      if ('entries' in first) {
+        this.#size -= this.#groups?.takeDue(first, due, MAX_RUN_PER_FIRING) ?? 0;
+      } else {
+        this.#heap.remove(first);
+        this.#size--;
+        first.index = DUE;
+        due.push(first);
+      }
     }
     let failure: { error: unknown } | undefined;
     for (const entry of due) {
@@ -144,54 +174,8 @@ export class TimerQueue {
         failure ??= { error }; // as from a plain timer, but only after the others ran and the queue re-armed
       }
     }
-    const next = this.#heap[0];
+    const next = this.#heap.peek();
     if (next && next.at < this.#armedAt) this.#arm(next.at);
     if (failure) throw failure.error;
-  }
-
-  #remove(index: number): void {
-    const heap = this.#heap;
-    const removed = heap[index] as Entry;
-    removed.index = DONE;
-    const last = heap.pop() as Entry;
-    if (index === heap.length) return;
-    heap[index] = last;
-    last.index = index;
-    this.#siftDown(index);
-    this.#siftUp(last.index);
-  }
-
-  #siftUp(index: number): void {
-    const heap = this.#heap;
-    const entry = heap[index] as Entry;
-    while (index > 0) {
-      const parentIndex = (index - 1) >> 1;
-      const parent = heap[parentIndex] as Entry;
-      if (parent.at <= entry.at) break;
-      heap[index] = parent;
-      parent.index = index;
-      index = parentIndex;
-    }
-    heap[index] = entry;
-    entry.index = index;
-  }
-
-  #siftDown(index: number): void {
-    const heap = this.#heap;
-    const entry = heap[index] as Entry;
-    for (;;) {
-      const left = 2 * index + 1;
-      if (left >= heap.length) break;
-      const right = left + 1;
-      const child =
-        right < heap.length && (heap[right] as Entry).at < (heap[left] as Entry).at ? right : left;
-      const smaller = heap[child] as Entry;
-      if (smaller.at >= entry.at) break;
-      heap[index] = smaller;
-      smaller.index = index;
-      index = child;
-    }
-    heap[index] = entry;
-    entry.index = index;
   }
 }

@@ -1,45 +1,123 @@
+import { LockRedisError } from '../errors/LockRedisError.js';
+import { FENCE_COUNTER_MIN_MS, fenceTtl } from '../lease/fenceCounter.js';
+import type { Renewal } from '../lease/RenewalBatcher.js';
 import { defineScript } from '../redis/ScriptRunner.js';
 import { derived } from './lua.js';
 
 /**
  * Extends many locks' leases (all of one ttl) in one call: each lock only if every one of its keys is still
  * held by its token (the same check as `EXTEND`, lock by lock). KEYS: the leases of every lock, lock after
- * lock. ARGV: ttl (ms), fence ttl (ms), then one value per key in KEYS, in order: the lock's owner token for
- * its first key, an empty string for each further key of the same lock (a token is never empty; the same lock
- * twice in a batch is two locks here). Returns a string of one character per lock, in
- * order: `1` when extended, `0` when any of its keys is no longer ours (a string, not a table: ioredis-mock's
- * Lua cannot return a table built element by element).
+ * lock. ARGV: ttl (ms), fence ttl (ms), a string of one character per lock (`1`: check its fence counters,
+ * `0`: skip them), then one value per key in KEYS, in order: the lock's owner token for its first key, an
+ * empty string for each further key of the same lock (a token is never empty; the same lock twice in a batch
+ * is two locks here). Returns a string of one character per lock, in order: `1` when extended, `0` when any
+ * of its keys is no longer ours (a string, not a table: ioredis-mock's Lua cannot return a table built
+ * element by element; the string is joined once with `table.concat`, as appending a character per lock would
+ * copy the string each time).
  *
- * A fence counter is pushed to the fence ttl only once less than the ttl plus half the fence ttl is left of it
- * (every few renewals rather than each): then and after every renewal it outlives the lease it fences, and a
- * lookup of its expiry costs Redis less than setting it.
+ * A checked fence counter is pushed to the fence ttl only once less than the ttl plus half the fence ttl is
+ * left of it (every few renewals rather than each): then it outlives the lease it fences by at least half the
+ * fence ttl (so by at least {@link FENCE_MARGIN_MS}, as after `EXTEND`, which always pushes it), and a lookup
+ * of its expiry costs Redis less than setting it. A renewal runs only while the lease lives, so it moves the
+ * lease's end by at most its ttl past the old end: after a checked renewal, the renewals of the lock that
+ * follow it on the connection may skip the check while their ttls add up to less than that margin (the
+ * client counts them, see {@link extendManyCall}), and the counter still outlives the lease. Writes lost in a
+ * failover can undo a check the client counted on; the next checked renewal restores the margin.
  */
 export const EXTEND_MANY = defineScript(
   'extend many',
   `
-local ttl, fence_ttl = ARGV[1], ARGV[2]
+local ttl, fence_ttl, checks = ARGV[1], ARGV[2], ARGV[3]
 local refresh_below = tonumber(ttl) + tonumber(fence_ttl) / 2
-local results = ''
+local results, count = {}, 0
 local first, keys = 1, #KEYS
 while first <= keys do
-  local token = ARGV[first + 2]
+  local token = ARGV[first + 3]
   local last = first
-  while last < keys and ARGV[last + 3] == '' do last = last + 1 end
+  while last < keys and ARGV[last + 4] == '' do last = last + 1 end
   local ours = 1
   for k = first, last do
     if redis.call('GET', KEYS[k]) ~= token then ours = 0 break end
   end
+  count = count + 1
   if ours == 1 then
+    local check = string.byte(checks, count) == 49
     for k = first, last do
       local lease = KEYS[k]
       redis.call('PEXPIRE', lease, ttl)
-      local fence = ${derived.fence('lease')}
-      if redis.call('PTTL', fence) < refresh_below then redis.call('PEXPIRE', fence, fence_ttl) end
+      if check then
+        local fence = ${derived.fence('lease')}
+        if redis.call('PTTL', fence) < refresh_below then redis.call('PEXPIRE', fence, fence_ttl) end
+      end
     end
   end
-  results = results .. ours
+  results[count] = ours
   first = last + 1
 end
-return results
+return table.concat(results)
 `,
 );
+
+/** How much longer than its lease a fence counter lives after any check (half the shortest fence ttl), in ms. */
+export const FENCE_MARGIN_MS = FENCE_COUNTER_MIN_MS / 2;
+
+/** One `EXTEND_MANY` call: its KEYS and ARGV, and which leases' fence counters it checks. */
+export interface ExtendManyCall {
+  readonly keys: string[];
+  readonly args: (string | number)[];
+  /** The checks argument: `1` or `0` per lease. */
+  readonly checks: string;
+}
+
+/**
+ * The call renewing `batch` (leases of one ttl). A lease whose {@link Renewal.fenceMargin} exceeds the ttl skips
+ * its fence check and spends the ttl of that margin (whatever the answer: a renewal that timed out may still
+ * have run); any other lease is checked.
+ */
+export function extendManyCall(batch: readonly Renewal[], ttl: number): ExtendManyCall {
+  const keys: string[] = [];
+  let checks = '';
+  const args: (string | number)[] = [ttl, fenceTtl(ttl), ''];
+  for (const renewal of batch) {
+    const margin = renewal.fenceMargin;
+    if (margin !== undefined && margin > ttl) {
+      renewal.fenceMargin = margin - ttl;
+      checks += '0';
+    } else {
+      checks += '1';
+    }
+    const { leases } = renewal.target;
+    for (let index = 0; index < leases.length; index++) {
+      keys.push(leases[index] as string);
+      args.push(index === 0 ? renewal.token : '');
+    }
+  }
+  args[2] = checks;
+  return { keys, args, checks };
+}
+
+/** The character code of `1`. */
+const ONE = 49;
+
+/**
+ * Reads `EXTEND_MANY`'s reply to `call`: a `1` or `0` per lease. A lease that was extended with its fence
+ * counters checked has {@link FENCE_MARGIN_MS} of margin again (see {@link EXTEND_MANY}).
+ * @throws on a reply of another shape.
+ */
+export function extendManyReply(reply: unknown, batch: readonly Renewal[], call: ExtendManyCall): boolean[] {
+  const answers = Buffer.isBuffer(reply) ? reply.toString() : reply;
+  const count = batch.length;
+  if (typeof answers !== 'string' || answers.length !== count) {
+    throw new LockRedisError(`Redis extend many answered ${String(reply)} for ${count} leases`);
+  }
+  const extended = new Array<boolean>(count);
+  for (let index = 0; index < count; index++) {
+    const ours = answers.charCodeAt(index) === ONE;
+    extended[index] = ours;
+    const renewal = batch[index] as Renewal;
+    if (ours && renewal.fenceMargin !== undefined && call.checks.charCodeAt(index) === ONE) {
+      renewal.fenceMargin = FENCE_MARGIN_MS;
+    }
+  }
+  return extended;
+}
