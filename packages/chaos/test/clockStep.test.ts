@@ -81,9 +81,9 @@ describe('the clockStep fault (a Redis server wall clock steps, real backend)', 
   it('L1 after a backward step: a free key may be refused for the retry bound + the slack from the step, not longer', () => {
     const within = retryBound + slack - 1;
     // Refused until just inside the allowance: no finding. Refused past it although the key was free: a bug.
-    expect(violations([step(500, -300_000), refused(1, 0, 500 + within - 3_000, 500 + within)])).to.deep.equal(
-      [],
-    );
+    expect(
+      violations([step(500, -300_000), refused(1, 0, 500 + within - 3_000, 500 + within)]),
+    ).to.deep.equal([]);
     const late = violations([step(500, -300_000), refused(1, 0, 500 + within, 500 + within + 3_000)]);
     expect(late.map((v) => [v.invariant, v.label])).to.deep.equal([['L1', 'bug']]);
   });
@@ -93,7 +93,16 @@ describe('the clockStep fault (a Redis server wall clock steps, real backend)', 
       granted(1, 0, 0, 'a', 1),
       step(100, 2_800),
       granted(2, 1, 200, 'b', 2),
-      { type: 'probe', t: 300, key: 'k', owner: 'b', believers: [{ client: 0, token: 'a' }, { client: 1, token: 'b' }] },
+      {
+        type: 'probe',
+        t: 300,
+        key: 'k',
+        owner: 'b',
+        believers: [
+          { client: 0, token: 'a' },
+          { client: 1, token: 'b' },
+        ],
+      },
     ];
     const found = violations(events);
     expect(found.map((v) => v.invariant)).to.include('S2');
