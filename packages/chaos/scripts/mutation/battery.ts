@@ -53,7 +53,7 @@ export const BATTERY: readonly BatteryRun[] = [
 /**
  * Runs on the real backend that kill the {@link CLOCK_STEP_MUTANTS} (see mutants.ts): named on the command line of
  * runBattery.ts only, never part of the default battery (the mock backend cannot step a server's clock). Each is a
- * recorded property-run failure replayed by its seed and path: `clockStepDeadWaiter` (schedule 0 of seed 220: client
+ * failure replayed by its seed and path (picked from generated schedules by their steps, then run): `clockStepDeadWaiter` (schedule 0 of seed 220: client
  * c1 dies while it waits, the server's clock steps back 266 s, and c0's wait of 2 860 ms from 6 246 ms on is refused
  * although the key is free: L1 at 9 108 ms with the tolerance reverted; the lock as it is grants).
  */
