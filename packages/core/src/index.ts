@@ -27,7 +27,7 @@ export { QuorumError, type QuorumNodeResult } from './errors/QuorumError.js';
 export { encodeKey, lockKeys, type LockKeys } from './keys/lockKeys.js';
 export { MAX_KEY_BYTES, MIN_TTL_MS } from './config/validate.js';
 export { MAX_LIMIT } from './config/mode.js';
-export { QUEUE_ENTRY_MS, HEARTBEAT_MS } from './acquire/queueTiming.js';
+export { QUEUE_ENTRY_MS, HEARTBEAT_MS, CLOCK_STEP_TOLERANCE_MS } from './acquire/queueTiming.js';
 export { fenceTtl, FENCE_COUNTER_MIN_MS } from './lease/fenceCounter.js';
 export { BACKOFF_CAP_MS } from './wait/WaitStrategy.js';
 export { MIN_RENEW_INTERVAL_MS } from './lease/RenewalSchedule.js';

@@ -50,15 +50,42 @@ export const BATTERY: readonly BatteryRun[] = [
   },
 ];
 
+/**
+ * Runs on the real backend that kill the {@link CLOCK_STEP_MUTANTS} (see mutants.ts): named on the command line of
+ * runBattery.ts only, never part of the default battery (the mock backend cannot step a server's clock). Each is a
+ * failure replayed by its seed and path (picked from generated schedules by their steps, then run): `clockStepDeadWaiter` (schedule 0 of seed 220: client
+ * c1 dies while it waits, the server's clock steps back 266 s, and c0's wait of 2 860 ms from 6 246 ms on is refused
+ * although the key is free: L1 at 9 108 ms with the tolerance reverted; the lock as it is grants).
+ */
+export const CLOCK_STEP_RUNS: readonly BatteryRun[] = [
+  {
+    name: 'clockStepDeadWaiter',
+    options: {
+      backend: 'redis',
+      runs: 1,
+      seed: 220,
+      path: '0',
+      faults: ['clockStep', 'crash'],
+      clients: 3,
+      operations: 40,
+      ttl: 1_400,
+    },
+  },
+];
+
 /** The command that reproduces one battery run with the CLI (for the report). */
 export function cliCommand(run: BatteryRun): string {
   const o = run.options;
   const args = [`--runs ${o.runs}`, `--seed ${o.seed}`, '--no-shrink'];
+  if (o.backend !== undefined) args.push(`--backend ${o.backend}`);
+  if (o.path !== undefined) args.push(`--path ${o.path}`);
+  if (o.operations !== undefined) args.push(`--operations ${o.operations}`);
   if (o.topology !== undefined) args.push(`--topology ${o.topology}`);
   if (o.faults) args.push(`--faults ${o.faults.join(',')}`);
   if (o.clients !== undefined) args.push(`--clients ${o.clients}`);
   if (o.clientsPerProcess !== undefined) args.push(`--clients-per-process ${o.clientsPerProcess}`);
   if (typeof o.ttl === 'object') args.push(`--ttl ${o.ttl.min}..${o.ttl.max}`);
+  if (typeof o.ttl === 'number') args.push(`--ttl ${o.ttl}`);
   if (o.limit !== undefined) args.push(`--limit ${o.limit}`);
   if (o.sharedRatio !== undefined) args.push(`--shared-ratio ${o.sharedRatio}`);
   if (o.bounds !== undefined) args.push(`--bounds ${o.bounds}`);

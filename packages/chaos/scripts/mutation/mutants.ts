@@ -221,3 +221,19 @@ export const MUTANTS: readonly Mutant[] = [
       "quorum clean-up waits for a majority only: a failed acquire's entry stays on the last master as it returns",
   },
 ];
+
+/**
+ * Mutants that only a run on the real backend with the `clockStep` fault kills (a redis-server whose wall clock the
+ * harness steps): `pnpm mutation`'s battery runs on the mock backend, which cannot step a server's clock, so they
+ * are not in its score. `packages/chaos/test/clockStep.test.ts` kills each with a recorded seed and path.
+ */
+export const CLOCK_STEP_MUTANTS: readonly Mutant[] = [
+  {
+    id: 'queue-entry-step-uncut',
+    file: 'scripts/lua.ts',
+    search: 'if expires and expires - now > ${String(QUEUE_ENTRY_MS + CLOCK_STEP_TOLERANCE_MS)} then',
+    replace: 'if false then',
+    breaks:
+      "clock-step tolerance dropped: after the server's clock steps back, a dead waiter's queue entry blocks a free key for the whole step",
+  },
+];

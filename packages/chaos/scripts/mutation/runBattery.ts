@@ -4,7 +4,7 @@
 // Usage: node --import ./register.mjs --import tsx --conditions=source runBattery.ts [runName...] [--schedules N]
 // (--schedules caps every run's schedules, for a quick sample).
 import { runChaos } from '@deadbolt/chaos';
-import { BATTERY } from './battery.js';
+import { BATTERY, CLOCK_STEP_RUNS } from './battery.js';
 
 /** What a child reports back. */
 export interface BatteryOutcome {
@@ -21,7 +21,9 @@ const args = process.argv.slice(2);
 const capAt = args.indexOf('--schedules');
 const cap = capAt < 0 ? undefined : Number(args[capAt + 1]);
 const names = capAt < 0 ? args : args.filter((_, i) => i !== capAt && i !== capAt + 1);
-const runs = names.length === 0 ? BATTERY : BATTERY.filter((r) => names.includes(r.name));
+// The clock-step runs (real backend) run only when named.
+const runs =
+  names.length === 0 ? BATTERY : [...BATTERY, ...CLOCK_STEP_RUNS].filter((r) => names.includes(r.name));
 const started = Date.now();
 let schedules = 0;
 let outcome: BatteryOutcome | undefined;

@@ -118,6 +118,12 @@ export interface LockAdapter {
   readonly renews: boolean;
   /** Longest a free lock may keep refusing a healthy waiter, in ms. */
   retryBound(ttl: number): number;
+  /**
+   * How much longer than {@link LockAdapter.retryBound} a free lock may keep refusing a healthy waiter after a
+   * Redis server's wall clock stepped back (the `clockStep` fault), counted from the step, in ms: the time the lock
+   * takes to tell state written before the step (a dead waiter's queue entry) from live state. Default `0`.
+   */
+  readonly clockStepSlack?: number;
   /** How long any key of the lock may outlive its last use, in ms (no key may remain after it). */
   keyLifetime(ttl: number): number;
   /** The Redis key whose value is the owner token (of an exclusive holder). */

@@ -1,5 +1,6 @@
 import {
   BACKOFF_CAP_MS,
+  CLOCK_STEP_TOLERANCE_MS,
   createLocker,
   fenceTtl,
   HEARTBEAT_MS,
@@ -34,6 +35,8 @@ export function deadboltAdapter(options: DeadboltAdapterOptions = {}): LockAdapt
     driftFactor,
     renews,
     retryBound: () => DEADBOLT_RETRY_BOUND_MS + (options.commandTimeout ?? 200),
+    // A queue entry that reads more than QUEUE_ENTRY_MS + this ahead after a backward step is cut back.
+    clockStepSlack: CLOCK_STEP_TOLERANCE_MS,
     keyLifetime: (ttl) => fenceTtl(ttl) + 1,
     leaseKey: (key) => lockKeys(prefix, key).lease,
     holdersKey: (key) => lockKeys(prefix, key).holders,

@@ -8,6 +8,7 @@ import { checkArrivalOrder } from './fairModes.js';
 import { checkExtendOutcome } from './extendOutcome.js';
 import { checkFenceOrder } from './fences.js';
 import { FAILOVER_LIMIT, failoverLimit } from './failoverLimit.js';
+import { CLOCK_STEP_LIMIT, clockStepLimit } from './clockSteps.js';
 import { checkLeaseLength } from './leaseLength.js';
 import { checkLossSignalled } from './lossSignal.js';
 import { checkFreeLockLiveness, checkLeaks, checkRenewal } from './liveness.js';
@@ -24,7 +25,9 @@ import type { Finding, Violation } from './Violation.js';
  * them, such as a restart without persistence, happened within two ttls before it), `bug` otherwise.
  * Fenced-resource safety, fence order, extend outcomes, lease lengths and leaks are always bugs, except the
  * repeated fences a failover without replica confirmation may hand out (see `failoverLimit`); what such a
- * failover excuses says so in its message.
+ * failover excuses says so in its message, as do the fence findings after a server clock stepped back by more than the
+ * fence counter's lifetime (see `clockStepLimit`). A forward server clock step (`clockStep`) is a server fault beyond
+ * the bounds like a restart; a backward one is within them, and excuses only what `withinStepSlack` allows (L1).
  *
  * @example
  * ```ts
@@ -59,6 +62,8 @@ export function checkHistory(history: History): Violation[] {
     const { alwaysBug, fence: _fence, ...finding } = found;
     if (failoverLimit(history, found))
       return { ...finding, message: `${finding.message} (${FAILOVER_LIMIT})`, label: 'beyond-bounds' };
+    if (clockStepLimit(history, found))
+      return { ...finding, message: `${finding.message} (${CLOCK_STEP_LIMIT})`, label: 'beyond-bounds' };
     const excused =
       alwaysBug !== true &&
       beyond.some((f) =>

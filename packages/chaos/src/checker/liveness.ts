@@ -1,5 +1,6 @@
 import { countedModes, type History } from '../history/History.js';
 import type { FaultEvent, HistoryEvent, OpEvent } from '../history/events.js';
+import { isBackwardStep, withinStepSlack } from './clockSteps.js';
 import { modeMarkers, serverHolders, type HolderInterval } from './holders.js';
 import { serverLeases, type LeaseInterval } from './leases.js';
 import type { Finding } from './Violation.js';
@@ -11,6 +12,8 @@ import type { Finding } from './Violation.js';
  * limit for a permit, any holder for an exclusive request, none for a read share) and no earlier waiter queued
  * ahead of it, throughout the last retry bound. A permit that never comes back (a dead holder's, never counted
  * down) is caught here. On real Redis (sampled) a counted run keeps the plain rule: any lease value is busy.
+ * A server clock stepping back is no excuse by itself: the lock may refuse for its `clockStepSlack` longer from the
+ * step (see `withinStepSlack`), not for the whole step.
  */
 export function checkFreeLockLiveness(history: History): Finding[] {
   const bound = history.params.retryBound;
@@ -26,7 +29,8 @@ export function checkFreeLockLiveness(history: History): Finding[] {
   for (const e of history.events) {
     if (e.type !== 'op' || e.op !== 'acquire' || e.result !== 'fail' || e.tRes === undefined) continue;
     const tRes = e.tRes;
-    if (tRes - e.tInv < bound || faultsOn(history.events, e.client, e.tInv, tRes).length > 0) continue;
+    if (tRes - e.tInv < bound || withinStepSlack(history, tRes)) continue;
+    if (faultsOn(history.events, e.client, e.tInv, tRes).some((f) => !isBackwardStep(f))) continue;
     const from = tRes - bound;
     const busy = counted
       ? countedBusy(history, { ...e, tRes }, from, counted)

@@ -35,7 +35,8 @@ export const USAGE = `Usage: deadbolt-chaos [options]
   --faults a,b,c              faults to draw: ${FAULT_NAMES.join(', ')}
                               (default on mock: pause to lateExtend, multiSlot only for a lock that locks
                               several keys, idleGap only for one that claims fenceRestart; on redis: pause
-                              to stall, reset and redisStall)
+                              to stall, reset and redisStall; failover, clockStep and the other redis-only
+                              faults are drawn only when named: clockStep needs a C compiler, cc)
   --bounds within|beyond      keep faults within the lock's bounds (default) or go beyond
   --seed=S --path P [--replay-path R]   replay a failure (write a negative seed as --seed=-42)
   --no-shrink                 report the first failure unshrunk

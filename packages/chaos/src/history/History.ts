@@ -19,6 +19,13 @@ export interface HistoryParams {
   readonly driftFactor: number;
   /** Longest a free lock may keep refusing a healthy waiter, in ms (retry, backoff and queue bounds). */
   readonly retryBound: number;
+  /**
+   * How much longer a free lock may refuse a healthy waiter after a server's clock stepped back, counted from the
+   * step, in ms (`LockAdapter.clockStepSlack`). Default `0`.
+   */
+  readonly clockStepSlack?: number;
+  /** How long the lock's keys may outlive their last use, in ms (`LockAdapter.keyLifetime`); default: unknown. */
+  readonly keyLifetime?: number;
   /** Whether the lock renews its lease by itself while held. */
   readonly renews: boolean;
   /**

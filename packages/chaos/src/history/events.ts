@@ -24,6 +24,8 @@ export type FaultKind =
   | 'redisRestart'
   /** The master's replica was promoted (after replication was held back for `duration`); clients follow it. */
   | 'failover'
+  /** A node's wall clock stepped by `amount` ms (negative: back), as an NTP step; the monotonic clock did not. */
+  | 'clockStep'
   /** Not injected: the harness's own process woke up late (a loaded machine), pausing its inline clients. */
   | 'hostStall';
 

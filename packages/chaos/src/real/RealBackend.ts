@@ -25,7 +25,8 @@ export class RealBackend implements ChaosBackend {
   }
 
   static async start(config: ChaosConfig): Promise<RealBackend> {
-    return new RealBackend(config, await RedisTopology.start(config.topology));
+    const clock = config.faults.includes('clockStep');
+    return new RealBackend(config, await RedisTopology.start(config.topology, { clock }));
   }
 
   createWorld({ worldSeed, ttl }: { readonly worldSeed: number; readonly ttl: number }): Promise<ChaosWorld> {

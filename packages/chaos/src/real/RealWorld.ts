@@ -78,6 +78,7 @@ export class RealWorld implements ChaosWorld {
         topology.failover(ms, (port) => {
           for (const connection of this.#connections) connection.retarget([port]);
         }),
+      clockStep: (node, ms) => topology.clockStep(node, ms),
     };
   }
 

@@ -19,7 +19,8 @@ const ADMIN_TIMEOUT_MS = 150;
 /**
  * The redis-server processes of a real-backend run, and a direct (fault-free) admin view of them: the lease
  * as the servers hold it, flushing between schedules, stalls (SIGSTOP/SIGCONT), restarts without persistence,
- * failovers (topology `replicated`: the node is the master of the moment) and the keys left behind.
+ * failovers (topology `replicated`: the node is the master of the moment), wall clock steps (servers started with
+ * `clock`) and the keys left behind.
  *
  * @example
  * ```ts
@@ -38,12 +39,20 @@ export class RedisTopology {
   readonly #slotNode = new Map<string, number>();
   readonly #stalls = new Set<Promise<void>>();
   readonly #restarts = new Set<Promise<void>>();
+  /** Every server started, replicas included, when their clocks can be stepped; `undefined` otherwise. */
+  readonly #clocked: readonly RedisServer[] | undefined;
+  /** How far back each server's clock stepped since the last reset, in ms (every step back added up). */
+  readonly #stepsBack = new Map<RedisServer, number>();
 
   private constructor(
     topology: ChaosTopology,
     servers: readonly RedisServer[],
     stop: () => Promise<void>,
-    { cluster, replicaSet }: { cluster?: RedisCluster; replicaSet?: RedisReplicaSet } = {},
+    {
+      cluster,
+      replicaSet,
+      clock = false,
+    }: { cluster?: RedisCluster; replicaSet?: RedisReplicaSet; clock?: boolean } = {},
   ) {
     this.topology = topology;
     this.#servers = servers;
@@ -51,6 +60,7 @@ export class RedisTopology {
     this.#cluster = cluster;
     this.#failover = replicaSet && new ReplicaFailover(replicaSet);
     this.#admins = servers.map(adminOf);
+    this.#clocked = clock ? (replicaSet?.servers ?? servers) : undefined;
   }
 
   /** The masters, in order: node `i` of the server faults (topology `replicated`: the master of the moment). */
@@ -58,23 +68,28 @@ export class RedisTopology {
     return this.#servers;
   }
 
-  /** Starts the servers of `topology` on free ports (never 6379), each with no persistence. */
-  static async start(topology: ChaosTopology): Promise<RedisTopology> {
+  /**
+   * Starts the servers of `topology` on free ports (never 6379), each with no persistence; with `clock`, each with a
+   * wall clock {@link RedisTopology.clockStep} can step.
+   *
+   * @throws ClockShimUnavailableError (of `@deadbolt/testing`) with `clock` when the clock shim cannot be built.
+   */
+  static async start(topology: ChaosTopology, { clock = false } = {}): Promise<RedisTopology> {
     // @deadbolt/testing starts every server with `--save '' --appendonly no`: a restart comes back empty.
     if (topology === 'single') {
-      const server = await RedisServer.start();
-      return new RedisTopology(topology, [server], () => server.stop());
+      const server = await RedisServer.start({ clock });
+      return new RedisTopology(topology, [server], () => server.stop(), { clock });
     }
     if (topology === 'cluster') {
-      const cluster = await RedisCluster.start({ masters: 3 });
-      return new RedisTopology(topology, cluster.servers, () => cluster.stop(), { cluster });
+      const cluster = await RedisCluster.start({ masters: 3, clock });
+      return new RedisTopology(topology, cluster.servers, () => cluster.stop(), { cluster, clock });
     }
     if (topology === 'replicated') {
-      const replicaSet = await RedisReplicaSet.start({ replicas: 1 });
-      return new RedisTopology(topology, [replicaSet.master], () => replicaSet.stop(), { replicaSet });
+      const replicaSet = await RedisReplicaSet.start({ replicas: 1, clock });
+      return new RedisTopology(topology, [replicaSet.master], () => replicaSet.stop(), { replicaSet, clock });
     }
-    const masters = await RedisMasters.start(topology === 'quorum3' ? 3 : 5);
-    return new RedisTopology(topology, masters.servers, () => masters.stop());
+    const masters = await RedisMasters.start(topology === 'quorum3' ? 3 : 5, { clock });
+    return new RedisTopology(topology, masters.servers, () => masters.stop(), { clock });
   }
 
   /** Whether a lock spans every node (quorum) rather than one. */
@@ -153,6 +168,18 @@ export class RedisTopology {
     );
   }
 
+  /**
+   * Steps node `node`'s wall clock by `ms` (negative: back) from its next command on. `false` when the servers were
+   * started without `clock`.
+   */
+  clockStep(node: number, ms: number): boolean {
+    const server = this.servers[node];
+    if (this.#clocked === undefined || !server) return false;
+    server.clock.step(ms);
+    if (ms < 0) this.#stepsBack.set(server, (this.#stepsBack.get(server) ?? 0) - ms);
+    return true;
+  }
+
   /** Waits for every stall, restart and failover in progress to end (and, replicated, the replica to catch up). */
   async settle(): Promise<void> {
     await Promise.allSettled([...this.#stalls, ...this.#restarts]);
@@ -164,18 +191,25 @@ export class RedisTopology {
     await this.settle();
     for (const server of this.servers) if (server.paused) server.resume();
     await Promise.all(this.servers.map((s) => (s.running ? Promise.resolve() : s.restart())));
+    for (const server of this.#clocked ?? []) server.clock.setOffset(0);
+    this.#stepsBack.clear();
     await Promise.all(this.servers.map((s) => this.#flush(s)));
     this.#slotNode.clear();
   }
 
-  /** Keys that outlive `lifetime` ms: no TTL, or a TTL beyond it. */
+  /**
+   * Keys that outlive `lifetime` ms: no TTL, or a TTL beyond it. On a node whose clock stepped back, a key set before
+   * the step lives longer by the step: its TTL may exceed `lifetime` by every step back of the node.
+   */
   async leftovers(lifetime: number): Promise<string[]> {
     const out: string[] = [];
-    for (const admin of this.#admins) {
+    for (const [i, admin] of this.#admins.entries()) {
+      const server = this.servers[i];
+      const allowed = lifetime + ((server && this.#stepsBack.get(server)) ?? 0);
       const keys = await admin.keys('*').catch(() => [] as string[]);
       for (const key of keys) {
         const pttl = await admin.pttl(key).catch(() => -2);
-        if (pttl === -1 || pttl > lifetime) out.push(`${key} (pttl ${pttl})`);
+        if (pttl === -1 || pttl > allowed) out.push(`${key} (pttl ${pttl})`);
       }
     }
     return out;

@@ -4,6 +4,7 @@ import { contentionCommands } from './contention.js';
 import type { ChaosFault } from './faults.js';
 import { hit } from './hit.js';
 import { serverFaultCommands } from './serverFaults.js';
+import { clockStepCommands } from './clockStep.js';
 import { Step, type ChaosModel } from './Step.js';
 import { multiSlotCommands } from './multiSlot.js';
 import { idleGapCommands } from './idleGap.js';
@@ -154,7 +155,7 @@ export function scheduleCommands(shape: ScheduleShape): fc.Arbitrary<fc.AsyncCom
   arbs.push(...serverFaultCommands(shape));
   if (shape.contention === true) arbs.push(...contentionCommands(shape));
   arbs.push(...waiterFaultCommands(shape), ...multiSlotCommands(shape), ...idleGapCommands(shape));
-  arbs.push(...sideLockCommands(shape), ...lateExtendCommands(shape));
+  arbs.push(...sideLockCommands(shape), ...lateExtendCommands(shape), ...clockStepCommands(shape));
   return arbs;
 }
 

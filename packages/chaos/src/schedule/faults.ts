@@ -49,6 +49,7 @@ export const REAL_ONLY_FAULTS = [
   'redisStallOnWait',
   'dropInFlight',
   'failover',
+  'clockStep',
 ] as const;
 
 /**
@@ -77,7 +78,10 @@ export const REAL_FAULTS = [...ALL_FAULTS, 'reset', 'redisStall'] as const;
  * so that the lock gives the attempt up while the client library will send it again), and `failover` (topology
  * `replicated`: replication to the replica is held back for up to a ttl, then the replica is promoted with
  * `REPLICAOF NO ONE`, the old master follows it, and every client's connections are cut and go to the new master;
- * beyond the bounds of a lock that does not confirm grants on the replica, see `LockAdapter.replicaConfirmed`).
+ * beyond the bounds of a lock that does not confirm grants on the replica, see `LockAdapter.replicaConfirmed`), and
+ * `clockStep` (a node's wall clock steps, as under an NTP step: forward by 1 to 4 ttls, beyond the bounds of a
+ * lease on that node, or back by 10 s to 10 minutes, within them; the servers of a run that draws it start with a
+ * clock the harness steps, see `RedisServer.start({ clock: true })` of `@deadbolt/testing`).
  */
 export type ChaosFault =
   (typeof ALL_FAULTS)[number] | (typeof REACH_FAULTS)[number] | (typeof REAL_ONLY_FAULTS)[number];

@@ -14,6 +14,11 @@ export interface ServerFaults {
    * to it (in the background; `finish` waits for it). Says whether it started (not while one is under way).
    */
   failover?(ms: number): boolean;
+  /**
+   * Steps node `node`'s wall clock by `ms` (negative: back), from its next command on, as an NTP step would. Says
+   * whether it did (only a run whose servers started with a steppable clock, for the `clockStep` fault, can).
+   */
+  clockStep?(node: number, ms: number): boolean;
 }
 
 /**

@@ -36,6 +36,8 @@ export function historyParams(
     ttl: run.ttl,
     driftFactor: lock.driftFactor,
     retryBound: lock.retryBound(run.ttl),
+    ...(lock.clockStepSlack === undefined ? {} : { clockStepSlack: lock.clockStepSlack }),
+    keyLifetime: lock.keyLifetime(run.ttl),
     renews: lock.renews,
     processOf: processOfClients(run.clients, run.clientsPerProcess),
     leases: run.leases,
