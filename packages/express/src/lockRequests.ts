@@ -75,11 +75,10 @@ export function lockRequests<
     const req = incoming as Req;
     const res = response as Response<ResBody, Locals>;
     const session = requests.open('response');
-    // Wired before any await, so no end of the response can be missed.
-    const responseDone = (): void => session.responseDone();
-    // `on`, not `once`: the session ignores a second end, and `once` would wrap each listener.
-    res.on('finish', responseDone);
-    res.on('close', responseDone);
+    // Wired before any await, so no end of the response can be missed. `close` alone tells both ends: Node emits
+    // it a tick after `finish`, or when the client went away; a `finish` listener beside Node's own would make
+    // the response copy its listeners at every emit. `on`, not `once`, which would wrap the listener.
+    res.on('close', () => session.responseDone());
     session.onLost((reply) => {
       if (writeProblem(res, reply)) muteResponse(res);
       else

@@ -97,11 +97,10 @@ export function lockRequests<
 
   return function deadboltLockRequests(request: Req, reply: Reply, done: HookHandlerDoneFunction): void {
     const session = requests.open('response');
-    // Wired before any await, so no end of the response can be missed.
-    const responseDone = (): void => session.responseDone();
-    // `on`, not `once`: the session ignores a second end, and `once` would wrap each listener.
-    reply.raw.on('finish', responseDone);
-    reply.raw.on('close', responseDone);
+    // Wired before any await, so no end of the response can be missed. `close` alone tells both ends: Node emits
+    // it a tick after `finish`, or when the client went away; a `finish` listener beside Node's own would make
+    // the response copy its listeners at every emit. `on`, not `once`, which would wrap the listener.
+    reply.raw.on('close', () => session.responseDone());
     session.onLost((problem) => {
       if (!sendProblem(reply, problem))
         logger.warn(

@@ -1,5 +1,5 @@
 import { RequestLocker } from '@deadbolt/http';
-import type { Env, Input, MiddlewareHandler } from 'hono';
+import type { Context, Env, Input, MiddlewareHandler } from 'hono';
 import type { StatusCode } from 'hono/utils/http-status';
 import { answerProblem } from './answerProblem.js';
 import type { LockContext, LockEnv, LockRequestsOptions, OnBusy } from './LockRequestsOptions.js';
@@ -7,6 +7,9 @@ import { watchResponseEnd } from './watchResponseEnd.js';
 
 /** What a request whose client left while it waited gets: nothing reaches the client; nginx's "client closed". */
 const CLIENT_CLOSED = 499 as StatusCode;
+
+/** Lists the route params Hono matched; one function for every request, called only if a key looks unmounted. */
+const listParams = (c: Context): unknown => c.req.param();
 
 /**
  * Hono 4 middleware that serializes requests per resource: it locks the key(s) that `key` derives from the
@@ -42,8 +45,7 @@ export function lockRequests<E extends Env = Env, P extends string = string, I e
   return async function deadboltLockRequests(c, next) {
     const session = requests.open('response-and-handler');
     const afterHandler = watchResponseEnd(c, () => session.responseDone());
-    // The route params are listed only if the key looks unmounted (see `hasRouteParams`).
-    const outcome = await session.acquire(c, () => c.req.param());
+    const outcome = await session.acquire(c, listParams);
     switch (outcome.type) {
       case 'gone':
         return c.body(null, CLIENT_CLOSED);

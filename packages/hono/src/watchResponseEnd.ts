@@ -11,11 +11,11 @@ const NOTHING_TO_FOLLOW: AfterHandler = () => undefined;
  * Calls `ended` (possibly more than once) when the response to `c` is done: fully written, or abandoned by
  * its client. Wired synchronously, before the middleware's first await, so no end is missed.
  *
- * - On `@hono/node-server` (`c.env.outgoing` is the Node response): its `finish`, or its `close` when the
- *   client went away (the very event from which `@hono/node-server` aborts `c.req.raw.signal`; listening to
- *   it directly spares each request that signal's AbortController, about a quarter of the middleware's CPU
- *   time in `pnpm bench`). A streamed body keeps the lock until its last byte is written, and the response
- *   is not wrapped.
+ * - On `@hono/node-server` (`c.env.outgoing` is the Node response): its `close`, which Node emits on every
+ *   response, a tick after `finish` or when the client went away (the very event from which
+ *   `@hono/node-server` aborts `c.req.raw.signal`; listening to it directly spares each request that signal's
+ *   AbortController, about a quarter of the middleware's CPU time in `pnpm bench`). A streamed body keeps the
+ *   lock until its last byte is written, and the response is not wrapped.
  * - Elsewhere (Bun, Deno, workers, `app.request()`): the request's signal (`c.req.raw.signal`) tells that the
  *   client went away, and the returned {@link AfterHandler} follows the handler's answer: a response without
  *   a body is done at once; a body is wrapped in a stream that reports its end, error or cancellation.
@@ -30,8 +30,8 @@ const NOTHING_TO_FOLLOW: AfterHandler = () => undefined;
 export function watchResponseEnd(c: Context, ended: () => void): AfterHandler {
   const outgoing = nodeResponse(c.env);
   if (outgoing !== undefined) {
-    // `on`, not `once`: the session ignores a second end, and `once` would wrap each listener.
-    outgoing.on('finish', ended);
+    // `close` alone tells both ends (a tick after `finish`, or when the client went away); a `finish` listener
+    // beside Node's own would make the response copy its listeners at every emit. `on`: `once` wraps the listener.
     outgoing.on('close', ended);
     return NOTHING_TO_FOLLOW;
   }

@@ -22,6 +22,13 @@ const SMOOTHING = 0.2;
 export class HoldEstimate {
   #typicalHold = INITIAL_HOLD_ESTIMATE_MS;
   #observed = false;
+  /**
+   * One key's line outside the map: while requests acquire one key at a time (no contention, the common case),
+   * entering and leaving a line costs no map entry, whose table V8 would shrink and grow again every time.
+   */
+  #soloKey: string | undefined;
+  #soloCount = 0;
+  /** The lines of the other keys being acquired. */
   readonly #inLine = new Map<string, number>();
 
   /**
@@ -40,17 +47,27 @@ export class HoldEstimate {
 
   /** Requests of this process acquiring `key` (the first of their keys) right now. */
   inLine(key: string): number {
-    return this.#inLine.get(key) ?? 0;
+    return key === this.#soloKey ? this.#soloCount : (this.#inLine.get(key) ?? 0);
   }
 
   /** A request starts acquiring `key`. */
   enter(key: string): void {
-    this.#inLine.set(key, this.inLine(key) + 1);
+    // A key is in one place: the solo slot is taken only while no other line is in the map.
+    if (this.#soloKey === undefined && this.#inLine.size === 0) {
+      this.#soloKey = key;
+      this.#soloCount = 1;
+    } else if (key === this.#soloKey) this.#soloCount += 1;
+    else this.#inLine.set(key, (this.#inLine.get(key) ?? 0) + 1);
   }
 
   /** A request stopped acquiring `key` (granted, refused or gone). */
   leave(key: string): void {
-    const left = this.inLine(key) - 1;
+    if (key === this.#soloKey) {
+      this.#soloCount -= 1;
+      if (this.#soloCount === 0) this.#soloKey = undefined;
+      return;
+    }
+    const left = (this.#inLine.get(key) ?? 0) - 1;
     if (left > 0) this.#inLine.set(key, left);
     else this.#inLine.delete(key);
   }

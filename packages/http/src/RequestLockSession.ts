@@ -49,8 +49,8 @@ export class RequestLockSession<Req> {
   /**
    * Derives the key(s) and acquires. Rejects only with an error thrown by the key, mode or limit function; every
    * lock outcome (busy, Redis down, bad key, misconfigured mode or limit, client gone) resolves. `params` are the
-   * route params the framework matched, or a function that lists them, called only when a key looks unmounted
-   * (see `hasRouteParams`).
+   * route params the framework matched, or a function that lists them, called with `request` only when a key looks
+   * unmounted (see `hasRouteParams`): one function for every request, e.g. Hono's `(c) => c.req.param()`.
    */
   acquire(request: Req, params: unknown): Promise<RequestLockOutcome> {
     // Not async: an uncontended request reads its grant in one `then` (see `#take`), without an async frame.
@@ -125,12 +125,12 @@ export class RequestLockSession<Req> {
     try {
       answer = config.key(request);
     } catch (error) {
-      return keyFunctionFailed(error, params);
+      return keyFunctionFailed(error, params, request);
     }
-    if (!isThenable(answer)) return deriveKeys(answer, params, config);
+    if (!isThenable(answer)) return deriveKeys(answer, params, config, request);
     return Promise.resolve(answer).then(
-      (awaited) => deriveKeys(awaited, params, config),
-      (error: unknown) => keyFunctionFailed(error, params),
+      (awaited) => deriveKeys(awaited, params, config, request),
+      (error: unknown) => keyFunctionFailed(error, params, request),
     );
   }
 
@@ -152,7 +152,14 @@ export class RequestLockSession<Req> {
   #ended(phase: Extract<RequestLockPhase, { name: 'holding' | 'lost' }>, end: 'response' | 'handler'): void {
     const awaiting = afterEnd(phase.awaiting, end);
     if (awaiting === undefined) this.#release();
-    else this.#phase = { ...phase, awaiting };
+    // Literals, not `{ ...phase, awaiting }`: a spread copies by the phase's shape, at a cost on every request.
+    else if (phase.name === 'holding') {
+      const { lock, since, maxHold } = phase;
+      this.#phase = { name: 'holding', lock, since, awaiting, maxHold };
+    } else {
+      const { lock, since, reason, reply } = phase;
+      this.#phase = { name: 'lost', lock, since, awaiting, reason, reply };
+    }
   }
 
   #granted(lock: Lock): RequestLockOutcome {
@@ -243,8 +250,8 @@ export class RequestLockSession<Req> {
 }
 
 /** A key function's error: rethrown, unless it is the TypeError of a key that reads route params under `app.use`. */
-function keyFunctionFailed(error: unknown, params: unknown): DerivedKeys {
-  if (!(error instanceof TypeError) || hasRouteParams(params)) throw error;
+function keyFunctionFailed(error: unknown, params: unknown, request: unknown): DerivedKeys {
+  if (!(error instanceof TypeError) || hasRouteParams(params, request)) throw error;
   return { type: 'invalid', error: unmountedKeyError(`function threw "${error.message}"`) };
 }
 

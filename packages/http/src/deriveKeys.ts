@@ -24,9 +24,15 @@ export interface KeyRules {
  * `onMissingKey: 'skip'`; more than `maxKeys` distinct keys is `ERR_LOCK_KEY_LIMIT`. `params` are the route
  * params the framework matched (`req.params`, `ctx.params`): when there are none and a key is empty or contains
  * `undefined`, the middleware was most likely mounted with `app.use` while its key reads route params, and the
- * error (`ERR_LOCK_KEY_UNMOUNTED`) says so.
+ * error (`ERR_LOCK_KEY_UNMOUNTED`) says so; `params` may also be a function that lists them, called with `request`
+ * only then (see {@link hasRouteParams}).
  */
-export function deriveKeys(answer: RequestKey, params: unknown, rules: KeyRules): DerivedKeys {
+export function deriveKeys(
+  answer: RequestKey,
+  params: unknown,
+  rules: KeyRules,
+  request?: unknown,
+): DerivedKeys {
   if (answer === false) return SKIP;
   if (answer === undefined) {
     if (rules.onMissingKey === 'skip') return SKIP;
@@ -39,7 +45,7 @@ export function deriveKeys(answer: RequestKey, params: unknown, rules: KeyRules)
   const suspicious = Array.isArray(answer)
     ? answer.length === 0 || answer.some(looksUnmounted)
     : looksUnmounted(answer);
-  if (suspicious && !hasRouteParams(params)) {
+  if (suspicious && !hasRouteParams(params, request)) {
     return { type: 'invalid', error: unmountedKeyError('is empty or contains "undefined"') };
   }
   let keys: readonly string[];
@@ -64,10 +70,12 @@ function looksUnmounted(key: unknown): boolean {
 
 /**
  * Whether the framework matched route params for this request (`req.params`, `ctx.params`). `params` may also
- * be a function that lists them (Hono's `() => c.req.param()`), called only when a key looks unmounted.
+ * be a function that lists them, called with `request` (Hono's `(c) => c.req.param()`, one function for every
+ * request), and only when a key looks unmounted.
  */
-export function hasRouteParams(params: unknown): boolean {
-  const listed: unknown = typeof params === 'function' ? (params as () => unknown)() : params;
+export function hasRouteParams(params: unknown, request?: unknown): boolean {
+  const listed: unknown =
+    typeof params === 'function' ? (params as (request: unknown) => unknown)(request) : params;
   return typeof listed === 'object' && listed !== null && Object.keys(listed).length > 0;
 }
 

@@ -27,6 +27,21 @@ describe('HoldEstimate', () => {
     expect([estimate.inLine('a'), estimate.inLine('b')]).to.deep.equal([1, 0]);
   });
 
+  it('keeps one count per key whichever key enters first and whichever leaves first', () => {
+    const estimate = new HoldEstimate();
+    estimate.enter('a');
+    estimate.enter('b');
+    estimate.leave('a');
+    estimate.enter('b');
+    estimate.enter('a');
+    expect([estimate.inLine('a'), estimate.inLine('b')]).to.deep.equal([1, 2]);
+    for (const key of ['b', 'b', 'a']) estimate.leave(key);
+    expect([estimate.inLine('a'), estimate.inLine('b')]).to.deep.equal([0, 0]);
+    estimate.enter('c');
+    estimate.enter('c');
+    expect(estimate.inLine('c')).to.equal(2);
+  });
+
   it('is one per locker, shared by every middleware on it', async () => {
     const redis = new RedisMock();
     const one = createLocker(redis);

@@ -36,10 +36,10 @@ export function lockRequests<State = DefaultState, Custom = DefaultContext>(
   const { onBusy } = requests.config;
   return async (ctx: ParameterizedContext<State & LockState, Custom>, next: Next): Promise<void> => {
     const session = requests.open('response-and-handler');
-    const ended = (): void => session.responseDone();
-    // `on`, not `once`: the session ignores a second end, and `once` would wrap each listener.
-    ctx.res.on('finish', ended);
-    ctx.res.on('close', ended);
+    // `close` alone tells both ends: Node emits it on every response, a tick after `finish` or when the client
+    // went away. One listener, not two: a second `finish` listener beside Node's own turns the response's
+    // listeners into an array, copied at every emit. `on`, not `once`, which would wrap the listener.
+    ctx.res.on('close', () => session.responseDone());
     const outcome = await session.acquire(
       ctx as RouteContext<State, Custom>,
       (ctx as { params?: unknown }).params,

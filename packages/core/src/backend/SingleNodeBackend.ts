@@ -83,7 +83,7 @@ export class SingleNodeBackend implements LockBackend {
     const { target, token, ttl, fair, wait, queued = true, handOver = false } = request;
     if (isModeToken(token)) return this.#modes.attempt(request);
     const script = ACQUIRE.get(attemptFlags({ fair, wait, handOver, queued, clockFloor: false }));
-    return this.#runner.run(script, target.leases, [token, ttl]).then(parseAttempt);
+    return this.#runner.runParsed(script, target.leases, [token, ttl], parseAttempt);
   }
 
   /** Joins the next renewal batch of this connection (of the lock's slot on a Cluster): see `renewBatch`. */
@@ -126,11 +126,9 @@ export class SingleNodeBackend implements LockBackend {
     if (isModeToken(token))
       return this.#released(target, this.#modes.release(target, token, queued, false, contended));
     const script = RELEASE.get(releaseFlags(this.sharded, queued));
-    return this.#released(
-      target,
-      contended
-        ? this.#runner.runAfterPing(script, target.leases, [token])
-        : this.#runner.run(script, target.leases, [token]),
+    if (contended) return this.#released(target, this.#runner.runAfterPing(script, target.leases, [token]));
+    return this.#runner.runParsed(script, target.leases, [token], (reply) =>
+      this.#releaseAnswer(target, reply),
     );
   }
 
@@ -168,10 +166,13 @@ export class SingleNodeBackend implements LockBackend {
 
   /** Reads a release script's reply: whether every key was still held. */
   #released(target: LockTarget, sent: Promise<unknown>): Promise<boolean> {
-    return sent.then((reply) =>
-      // Only a hand-over to this locker's own waiter answers with an array; the common answer is the count.
-      Array.isArray(reply) ? this.#settle(target, parseRelease(reply)) : reply === target.keys.length,
-    );
+    return sent.then((reply) => this.#releaseAnswer(target, reply));
+  }
+
+  /** Whether a release's `reply` says the lease was still ours (after waking a waiter of this locker it handed to). */
+  #releaseAnswer(target: LockTarget, reply: unknown): boolean | Promise<boolean> {
+    // Only a hand-over to this locker's own waiter answers with an array; the common answer is the count.
+    return Array.isArray(reply) ? this.#settle(target, parseRelease(reply)) : reply === target.keys.length;
   }
 
   /**

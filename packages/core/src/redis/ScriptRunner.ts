@@ -109,6 +109,32 @@ export class ScriptRunner {
     who = 'Redis',
     retry = false,
   ): Promise<unknown> {
+    return this.#run(script, keys, args, timeout, who, retry, undefined);
+  }
+
+  /**
+   * {@link run} with the runner's timeout, its answer read by `parse` (which may throw) before the promise
+   * settles: one promise and one turn of the microtask queue fewer than `run(…).then(parse)`, on every acquire
+   * and release.
+   */
+  runParsed<T>(
+    script: Script,
+    keys: readonly string[],
+    args: readonly (string | number)[],
+    parse: (reply: unknown) => T | PromiseLike<T>,
+  ): Promise<T> {
+    return this.#run(script, keys, args, this.#timeout, 'Redis', false, parse) as Promise<T>;
+  }
+
+  #run(
+    script: Script,
+    keys: readonly string[],
+    args: readonly (string | number)[],
+    timeout: number,
+    who: string,
+    retry: boolean,
+    parse: ((reply: unknown) => unknown) | undefined,
+  ): Promise<unknown> {
     const status = this.#client.status;
     if (this.#isDown(status)) {
       if (retry && this.#client.once) this.#keep({ script, keys, args, timeout, who });
@@ -116,7 +142,7 @@ export class ScriptRunner {
         new LockRedisError(`Redis is not connected (connection ${status}); ${script.name} was not sent`),
       );
     }
-    const call = new ScriptCall(this.#deadlines, script, keys, args, timeout, who);
+    const call = new ScriptCall(this.#deadlines, script, keys, args, timeout, who, parse);
     const answered = (value: unknown): void => call.answered(value);
     try {
       if (this.#loaded.has(script.sha)) {
@@ -230,6 +256,8 @@ class ScriptCall {
   readonly args: readonly (string | number)[];
   readonly #timeout: number;
   readonly #who: string;
+  /** Reads the answer before the promise settles (see `ScriptRunner.runParsed`). */
+  readonly #parse: ((reply: unknown) => unknown) | undefined;
 
   /** Starts the call's deadline, `timeout` ms from now on `deadlines`. */
   constructor(
@@ -239,6 +267,7 @@ class ScriptCall {
     args: readonly (string | number)[],
     timeout: number,
     who: string,
+    parse: ((reply: unknown) => unknown) | undefined,
   ) {
     this.promise = new Promise(captureSettlers);
     this.#resolve = capturedResolve;
@@ -249,12 +278,22 @@ class ScriptCall {
     this.args = args;
     this.#timeout = timeout;
     this.#who = who;
+    this.#parse = parse;
     this.#deadline = deadlines.add(deadlines.now() + timeout, ScriptCall.#expire, this);
   }
 
   answered(value: unknown): void {
     this.#deadlines.cancel(this.#deadline);
-    this.#resolve(value);
+    const parse = this.#parse;
+    if (parse === undefined) {
+      this.#resolve(value);
+      return;
+    }
+    try {
+      this.#resolve(parse(value));
+    } catch (error) {
+      this.#reject(error); // as `.then(parse)` would: the parser's own error
+    }
   }
 
   failed(error: unknown): void {
