@@ -35,8 +35,9 @@ function isNodeRedisCluster(client: NodeRedisClient): boolean {
 }
 
 /**
- * The {@link RedisDriver} of a node-redis client or Cluster. Scripts go through `evalSha`/`eval` with
- * `{ keys, arguments }` (a Cluster routes them by their first key); the connection state comes from
+ * The {@link RedisDriver} of a node-redis client or Cluster. Scripts go as EVALSHA/EVAL by `sendCommand` on a
+ * single client, and by `evalSha`/`eval` with `{ keys, arguments }` on a Cluster (which routes them by their
+ * first key) or a client with a `keyPrefix`; the connection state comes from
  * `isOpen`/`isReady`, so deadbolt refuses a call while the connection is down instead of leaving it in the
  * offline queue, whatever `disableOfflineQueue` says. Wake-ups use a `duplicate()` of a single client,
  * connected by deadbolt and destroyed on `locker.close()`.
@@ -58,8 +59,7 @@ export function nodeRedisDriver(client: NodeRedisClient): RedisDriver {
       return !client.isOpen ? 'end' : wasReady ? 'reconnecting' : 'connecting';
     },
     isCluster,
-    evalsha: (sha, numKeys, ...args) => client.evalSha(sha, evalOptions(numKeys, args)),
-    eval: (source, numKeys, ...args) => client.eval(source, evalOptions(numKeys, args)),
+    ...scriptCalls(client, isCluster),
     ...(!isCluster &&
       typeof runtime.ping === 'function' && {
         stream: ONE_WRITE_PER_TURN,
@@ -90,11 +90,49 @@ export function nodeRedisDriver(client: NodeRedisClient): RedisDriver {
   };
 }
 
+/** The `evalsha` and `eval` of a node-redis client or Cluster; see {@link nodeRedisDriver}. */
+type ScriptCalls = Pick<ScriptClient, 'evalsha' | 'eval'>;
+
+/**
+ * A single client without a `keyPrefix` gets the script's words as they go on the wire, by `sendCommand`:
+ * node-redis' typed `evalSha`/`eval` end in the same call, with the same command options and no transform of
+ * the reply, after building a parser and two more promises per call. A Cluster (which routes by the parsed
+ * first key) and a client whose `keyPrefix` must prefix the keys take the typed commands.
+ */
+function scriptCalls(client: NodeRedisClient, isCluster: boolean): ScriptCalls {
+  const runtime = client as NodeRedisRuntime;
+  if (isCluster || typeof runtime.sendCommand !== 'function' || keyPrefixOf(runtime) !== '') {
+    return {
+      evalsha: (sha, numKeys, ...args) => client.evalSha(sha, evalOptions(numKeys, args)),
+      eval: (source, numKeys, ...args) => client.eval(source, evalOptions(numKeys, args)),
+    };
+  }
+  // Looked up at each call, as the typed commands do, so a wrapped `sendCommand` sees every command.
+  const send = (words: string[]): Promise<unknown> =>
+    (runtime.sendCommand as (words: string[]) => Promise<unknown>).call(client, words);
+  return {
+    evalsha: (sha, numKeys, ...args) => send(scriptWords('EVALSHA', sha, numKeys, args)),
+    eval: (source, numKeys, ...args) => send(scriptWords('EVAL', source, numKeys, args)),
+  };
+}
+
+/** `EVALSHA sha numkeys key… arg…` (or EVAL), every word a string as node-redis sends it. */
+function scriptWords(
+  command: string,
+  script: string,
+  numKeys: number,
+  args: readonly (string | number)[],
+): string[] {
+  const words = [command, script, String(numKeys)];
+  for (const arg of args) words.push(String(arg));
+  return words;
+}
+
 /** Splits Redis' flat `numkeys key… arg…` into node-redis' options; arguments must be strings there. */
 function evalOptions(numKeys: number, args: readonly (string | number)[]): NodeRedisEvalOptions {
   const keys: string[] = [];
   const rest: string[] = [];
-  args.forEach((arg, index) => (index < numKeys ? keys : rest).push(String(arg)));
+  for (let index = 0; index < args.length; index++) (index < numKeys ? keys : rest).push(String(args[index]));
   return { keys, arguments: rest };
 }
 

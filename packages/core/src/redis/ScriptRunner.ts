@@ -143,13 +143,18 @@ export class ScriptRunner {
       );
     }
     const call = new ScriptCall(this.#deadlines, script, keys, args, timeout, who, parse);
-    const answered = (value: unknown): void => call.answered(value);
     try {
       if (this.#loaded.has(script.sha)) {
-        this.#client
-          .evalsha(script.sha, keys.length, ...keys, ...args)
-          .then(answered, (error: unknown) => this.#reloadOrFail(call, answered, error));
-      } else this.#eval(script, keys, args).then(answered, (error: unknown) => call.failed(error));
+        this.#client.evalsha(script.sha, keys.length, ...keys, ...args).then(
+          (value: unknown) => call.answered(value),
+          (error: unknown) => this.#reloadOrFail(call, error),
+        );
+      } else {
+        this.#eval(script, keys, args).then(
+          (value: unknown) => call.answered(value),
+          (error: unknown) => call.failed(error),
+        );
+      }
     } catch (error) {
       call.failed(error); // a client that throws instead of rejecting
     }
@@ -157,11 +162,14 @@ export class ScriptRunner {
   }
 
   /** A restarted or flushed server lost the script: load it again with EVAL, within the same deadline. */
-  #reloadOrFail(call: ScriptCall, answered: (value: unknown) => void, error: unknown): void {
+  #reloadOrFail(call: ScriptCall, error: unknown): void {
     if (!String((error as Error).message).startsWith('NOSCRIPT')) return call.failed(error);
     const { script, keys, args } = call;
     this.#loaded.delete(script.sha);
-    this.#eval(script, keys, args).then(answered, (retried: unknown) => call.failed(retried));
+    this.#eval(script, keys, args).then(
+      (value: unknown) => call.answered(value),
+      (retried: unknown) => call.failed(retried),
+    );
   }
 
   /** @internal Settles once the calls kept for `retry` were sent again and answered; for tests. */
