@@ -4,7 +4,6 @@ import { CONNECTIONS, type HttpMeasurement } from '../middleware/loadTest.js';
 import {
   cpuPerRequest,
   extraCpuPerRequest,
-  MIDDLEWARE_TARGET,
   overheadRatio,
   RAW_LOCK_TARGET,
   rawLockRatio,
@@ -17,16 +16,15 @@ import { formatCount, formatMicros, formatMs, formatRatio } from './format.js';
 import { renderTemplate } from './template.js';
 
 /** The targets, in words. */
-export const MIDDLEWARE_TARGET_TEXT = `with the middleware ≥ ${MIDDLEWARE_TARGET} × the same route without it, and ≥ ${RAW_LOCK_TARGET.toFixed(2)} × behind the raw lock`;
+export const MIDDLEWARE_TARGET_TEXT = `with the middleware ≥ ${RAW_LOCK_TARGET.toFixed(2)} × behind the raw lock (× the route without any lock is reported, not judged)`;
 
-/** Whether one framework met both targets (and every response was a 2xx). */
+/** Whether one framework met the target (and every response was a 2xx). */
 function met(result: MiddlewareResult): boolean {
   const clean = (m: HttpMeasurement): boolean => m.non2xx === 0 && m.errors === 0;
   return (
     clean(result.plain) &&
     clean(result.floor) &&
     clean(result.locked) &&
-    overheadRatio(result) >= MIDDLEWARE_TARGET &&
     rawLockRatio(result) >= RAW_LOCK_TARGET
   );
 }
