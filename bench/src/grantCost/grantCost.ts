@@ -1,0 +1,99 @@
+/**
+ * Client CPU per grant of deadbolt's acquire + release against the raw floor (SET NX PX, then an owner-checked
+ * DEL by EVALSHA), in one process on one fresh redis-server: a measuring tool beside `pnpm bench`, not one of its
+ * scenarios. Each variant runs on its own ioredis connection, `--in-flight` acquires at once on fresh keys
+ * (`item:<n>`), as the middleware scenario's app does; after a warm-up, every round measures every variant once
+ * (rotating the order), and the report gives the median µs per grant and its excess over the raw floor. Deadbolt
+ * runs with its defaults and with one option off at a time (renew, fair, wait) to attribute its cost.
+ *
+ * ```sh
+ * node --import=tsx --conditions=source bench/src/grantCost/grantCost.ts [--grants 20000] [--warmup 20000] \
+ *   [--rounds 5] [--in-flight 32] [--core /work/main]… [--only raw,default]
+ * ```
+ * Without `--core`, the core is `@deadbolt/core` as this process resolves it (its source with
+ * `--conditions=source`); with `--core DIR` (repeatable), the built `DIR/packages/core/dist` of each worktree.
+ * `node --cpu-prof … --only default` profiles deadbolt's loop.
+ */
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type * as DeadboltCore from '@deadbolt/core';
+import { RedisServer } from '@deadbolt/testing';
+import { Redis } from 'ioredis';
+import { DEADBOLT_SETTINGS, deadboltVariant, RAW_FLOOR, type GrantVariant } from './grantVariants.js';
+import { measureGrants } from './measureGrants.js';
+import { median, parseGrantArgs, type GrantPlan } from './grantPlan.js';
+
+/** The variants of `plan`: the raw floor, then each core with each of {@link DEADBOLT_SETTINGS}. */
+async function variantsOf(plan: GrantPlan): Promise<GrantVariant[]> {
+  const cores: [string, typeof DeadboltCore][] =
+    plan.cores.length === 0
+      ? [['', await import('@deadbolt/core')]]
+      : await Promise.all(
+          plan.cores.map(
+            async (root): Promise<[string, typeof DeadboltCore]> => [
+              `@${root}`,
+              (await import(pathToFileURL(resolve(root, 'packages/core/dist/index.js')).href)) as typeof DeadboltCore,
+            ],
+          ),
+        );
+  const all = [
+    RAW_FLOOR,
+    ...cores.flatMap(([suffix, core]) =>
+      DEADBOLT_SETTINGS.map(([name, options]) => deadboltVariant(core, `deadbolt ${name}${suffix}`, options)),
+    ),
+  ];
+  return plan.only.length === 0 ? all : all.filter((variant) => plan.only.some((part) => variant.name.includes(part)));
+}
+
+/**
+ * Runs `plan` on a redis-server of its own; resolves the report's lines.
+ *
+ * @example
+ * ```ts
+ * console.log((await grantCost(parseGrantArgs(['--rounds', '3']))).join('\n'))
+ * ```
+ */
+export async function grantCost(plan: GrantPlan): Promise<string[]> {
+  await using server = await RedisServer.start();
+  const variants = await variantsOf(plan);
+  const opened = await Promise.all(
+    variants.map(async (variant) => {
+      const redis = new Redis(server.url, { lazyConnect: true });
+      await redis.connect();
+      return { variant, redis, ...variant.open(redis), perGrant: [] as number[], wallMs: [] as number[] };
+    }),
+  );
+  try {
+    for (const run of opened) await measureGrants(run.grant, plan.warmup, plan.inFlight);
+    for (let round = 0; round < plan.rounds; round += 1) {
+      for (let i = 0; i < opened.length; i += 1) {
+        const run = opened[(i + round) % opened.length];
+        if (!run) continue;
+        const tally = await measureGrants(run.grant, plan.grants, plan.inFlight);
+        run.perGrant.push(tally.cpuUs / tally.grants);
+        run.wallMs.push(tally.wallMs);
+      }
+    }
+  } finally {
+    for (const run of opened) {
+      await run.close();
+      run.redis.disconnect();
+    }
+  }
+  const raw = opened.find((run) => run.variant === RAW_FLOOR);
+  const floor = raw ? median(raw.perGrant) : undefined;
+  return [
+    `grant cost: ${plan.rounds} rounds × ${plan.grants} grants, ${plan.inFlight} in flight, warm-up ${plan.warmup}; client CPU µs per grant (median [min–max])`,
+    ...opened.map(({ variant, perGrant, wallMs }) => {
+      const mid = median(perGrant);
+      const excess = floor === undefined ? '' : `  ${mid - floor >= 0 ? '+' : ''}${(mid - floor).toFixed(1)} over raw`;
+      const spread = `[${Math.min(...perGrant).toFixed(1)}–${Math.max(...perGrant).toFixed(1)}]`;
+      const rate = (plan.grants / median(wallMs)) * 1000;
+      return `${variant.name.padEnd(40)} ${mid.toFixed(1).padStart(7)} µs ${spread.padEnd(14)}${excess}  (${rate.toFixed(0)} grants/s)`;
+    }),
+  ];
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  console.log((await grantCost(parseGrantArgs(process.argv.slice(2)))).join('\n'));
+}
