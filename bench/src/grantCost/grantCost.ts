@@ -3,44 +3,55 @@
  * DEL by EVALSHA), in one process on one fresh redis-server: a measuring tool beside `pnpm bench`, not one of its
  * scenarios. Each variant runs on its own ioredis connection, `--in-flight` acquires at once on fresh keys
  * (`item:<n>`), as the middleware scenario's app does; after a warm-up, every round measures every variant once
- * (rotating the order), and the report gives the median µs per grant and its excess over the raw floor. Deadbolt
- * runs with its defaults and with one option off at a time (renew, fair, wait) to attribute its cost.
+ * (rotating the order), and the report gives the median µs per grant and its excess over the raw floor (and the
+ * redis-server's CPU per grant, from `INFO cpu`). Deadbolt
+ * runs with its defaults and with one option off at a time (renew, fair, wait) to attribute its cost, and as
+ * `lockRequests` calls it (`signal`: a frozen options object with a pooled abort signal).
  *
  * ```sh
  * node --import=tsx --conditions=source bench/src/grantCost/grantCost.ts [--grants 20000] [--warmup 20000] \
  *   [--rounds 5] [--in-flight 32] [--core /work/main]… [--only raw,default]
  * ```
  * Without `--core`, the core is `@deadbolt/core` as this process resolves it (its source with
- * `--conditions=source`); with `--core DIR` (repeatable), the built `DIR/packages/core/dist` of each worktree.
- * `node --cpu-prof … --only default` profiles deadbolt's loop.
+ * `--conditions=source`); with `--core DIR` (repeatable), the built `DIR/packages/core/dist` of each worktree
+ * (`--core source`: `@deadbolt/core` as resolved here, beside them).
+ * `node --cpu-prof … --only default` profiles deadbolt's loop; `node --max-semi-space-size=256 … --grants 2000` also
+ * reports the heap bytes allocated per grant (of the runs no garbage collection interrupted).
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as DeadboltCore from '@deadbolt/core';
-import { RedisServer } from '@deadbolt/testing';
+import { parseCpuSeconds, RedisServer } from '@deadbolt/testing';
 import { Redis } from 'ioredis';
-import { DEADBOLT_SETTINGS, deadboltVariant, RAW_FLOOR, type GrantVariant } from './grantVariants.js';
+import {
+  DEADBOLT_SETTINGS,
+  deadboltVariant,
+  RAW_FLOOR,
+  signalledVariant,
+  type GrantVariant,
+} from './grantVariants.js';
 import { measureGrants } from './measureGrants.js';
 import { median, parseGrantArgs, type GrantPlan } from './grantPlan.js';
 
 /** The variants of `plan`: the raw floor, then each core with each of {@link DEADBOLT_SETTINGS}. */
 async function variantsOf(plan: GrantPlan): Promise<GrantVariant[]> {
-  const cores: [string, typeof DeadboltCore][] =
-    plan.cores.length === 0
-      ? [['', await import('@deadbolt/core')]]
-      : await Promise.all(
-          plan.cores.map(
-            async (root): Promise<[string, typeof DeadboltCore]> => [
+  const cores = await Promise.all(
+    (plan.cores.length === 0 ? ['source'] : plan.cores).map(
+      async (root): Promise<[string, typeof DeadboltCore]> =>
+        root === 'source'
+          ? [plan.cores.length === 0 ? '' : '@source', await import('@deadbolt/core')]
+          : [
               `@${root}`,
               (await import(pathToFileURL(resolve(root, 'packages/core/dist/index.js')).href)) as typeof DeadboltCore,
             ],
-          ),
-        );
+    ),
+  );
   const all = [
     RAW_FLOOR,
-    ...cores.flatMap(([suffix, core]) =>
-      DEADBOLT_SETTINGS.map(([name, options]) => deadboltVariant(core, `deadbolt ${name}${suffix}`, options)),
-    ),
+    ...cores.flatMap(([suffix, core]) => [
+      ...DEADBOLT_SETTINGS.map(([name, options]) => deadboltVariant(core, `deadbolt ${name}${suffix}`, options)),
+      signalledVariant(core, `deadbolt signal${suffix}`, plan.inFlight),
+    ]),
   ];
   return plan.only.length === 0 ? all : all.filter((variant) => plan.only.some((part) => variant.name.includes(part)));
 }
@@ -56,11 +67,13 @@ async function variantsOf(plan: GrantPlan): Promise<GrantVariant[]> {
 export async function grantCost(plan: GrantPlan): Promise<string[]> {
   await using server = await RedisServer.start();
   const variants = await variantsOf(plan);
+  const admin = server.client();
+  const serverCpu = async (): Promise<number> => parseCpuSeconds(await admin.info('cpu')) * 1e6;
   const opened = await Promise.all(
     variants.map(async (variant) => {
       const redis = new Redis(server.url, { lazyConnect: true });
       await redis.connect();
-      return { variant, redis, ...variant.open(redis), perGrant: [] as number[], wallMs: [] as number[] };
+      return { variant, redis, ...variant.open(redis), perGrant: [] as number[], wallMs: [] as number[], bytes: [] as number[], serverUs: [] as number[] };
     }),
   );
   try {
@@ -69,9 +82,12 @@ export async function grantCost(plan: GrantPlan): Promise<string[]> {
       for (let i = 0; i < opened.length; i += 1) {
         const run = opened[(i + round) % opened.length];
         if (!run) continue;
+        const serverBefore = await serverCpu();
         const tally = await measureGrants(run.grant, plan.grants, plan.inFlight);
+        run.serverUs.push(((await serverCpu()) - serverBefore) / tally.grants);
         run.perGrant.push(tally.cpuUs / tally.grants);
         run.wallMs.push(tally.wallMs);
+        if (tally.heapBytes !== undefined) run.bytes.push(tally.heapBytes / tally.grants);
       }
     }
   } finally {
@@ -84,12 +100,13 @@ export async function grantCost(plan: GrantPlan): Promise<string[]> {
   const floor = raw ? median(raw.perGrant) : undefined;
   return [
     `grant cost: ${plan.rounds} rounds × ${plan.grants} grants, ${plan.inFlight} in flight, warm-up ${plan.warmup}; client CPU µs per grant (median [min–max])`,
-    ...opened.map(({ variant, perGrant, wallMs }) => {
+    ...opened.map(({ variant, perGrant, wallMs, bytes, serverUs }) => {
       const mid = median(perGrant);
       const excess = floor === undefined ? '' : `  ${mid - floor >= 0 ? '+' : ''}${(mid - floor).toFixed(1)} over raw`;
       const spread = `[${Math.min(...perGrant).toFixed(1)}–${Math.max(...perGrant).toFixed(1)}]`;
       const rate = (plan.grants / median(wallMs)) * 1000;
-      return `${variant.name.padEnd(40)} ${mid.toFixed(1).padStart(7)} µs ${spread.padEnd(14)}${excess}  (${rate.toFixed(0)} grants/s)`;
+      const heap = bytes.length === 0 ? '' : `, ${median(bytes).toFixed(0)} B heap/grant (${bytes.length} runs)`;
+      return `${variant.name.padEnd(40)} ${mid.toFixed(1).padStart(7)} µs ${spread.padEnd(14)}${excess}  (redis-server ${median(serverUs).toFixed(1)} µs; ${rate.toFixed(0)} grants/s${heap})`;
     }),
   ];
 }

@@ -8,7 +8,7 @@ export interface GrantPlan {
   readonly rounds: number;
   /** Acquires in flight at once; default 32. */
   readonly inFlight: number;
-  /** Worktrees whose built core (`packages/core/dist`) is measured; none: `@deadbolt/core` as resolved here. */
+  /** Worktrees whose built core (`packages/core/dist`) is measured (`source`: `@deadbolt/core` as resolved here); none: `source`. */
   readonly cores: readonly string[];
   /** Only the variants whose label contains one of these; empty: all. */
   readonly only: readonly string[];

@@ -77,6 +77,37 @@ export function deadboltVariant(
   };
 }
 
+/**
+ * `locker.acquire(key, options)` as `lockRequests` calls it: a frozen options object per abort signal (`wait` and
+ * the signal, which does not interrupt the first attempt), the signals of a pool of controllers, one per acquire
+ * in flight, reused in turn.
+ *
+ * @example
+ * ```ts
+ * const variant = signalledVariant(core, 'deadbolt signal', 32)
+ * ```
+ */
+export function signalledVariant(core: typeof DeadboltCore, label: string, pool: number): GrantVariant {
+  const options = Array.from({ length: pool }, () =>
+    Object.freeze({ wait: 10_000, signal: new AbortController().signal, interruptFirstAttempt: false }),
+  );
+  return {
+    name: label,
+    open(redis) {
+      const locker = core.createLocker(redis);
+      let next = 0;
+      return {
+        grant: async (key) => {
+          next = (next + 1) % pool;
+          const lock = await locker.acquire(key, options[next]);
+          return () => lock.release();
+        },
+        close: () => locker.close(),
+      };
+    },
+  };
+}
+
 /** The deadbolt settings measured by default, to attribute its cost: defaults, then one option off at a time. */
 export const DEADBOLT_SETTINGS: readonly [string, DeadboltCore.LockerOptions][] = [
   ['default', {}],

@@ -1,4 +1,10 @@
+import { getHeapStatistics } from 'node:v8';
+import { PerformanceObserver } from 'node:perf_hooks';
 import type { Grant } from './grantVariants.js';
+
+/** Garbage collections seen so far: a run with none between its ends allocated what its heap grew by. */
+let collections = 0;
+new PerformanceObserver((list) => (collections += list.getEntries().length)).observe({ entryTypes: ['gc'] });
 
 /** What {@link measureGrants} counted. */
 export interface GrantTally {
@@ -6,6 +12,11 @@ export interface GrantTally {
   /** Client CPU (user + system) of the process over the grants, in µs. */
   readonly cpuUs: number;
   readonly wallMs: number;
+  /**
+   * Heap bytes allocated over the grants, when no garbage collection ran meanwhile (run the tool with a large
+   * `--max-semi-space-size` and few grants); else `undefined`.
+   */
+  readonly heapBytes: number | undefined;
 }
 
 /** Keys of every run of this process: each grant locks a key no run used before (`item:<n>`). */
@@ -36,10 +47,16 @@ export async function measureGrants(grant: Grant, grants: number, inFlight: numb
     }
     releases.push(last);
   };
+  const seen = collections;
+  const heap = getHeapStatistics().used_heap_size;
   const cpu = process.cpuUsage();
   const began = performance.now();
   await Promise.all(Array.from({ length: inFlight }, loop));
   await Promise.all(releases);
   const used = process.cpuUsage(cpu);
-  return { grants, cpuUs: used.user + used.system, wallMs: performance.now() - began };
+  const wallMs = performance.now() - began;
+  const grown = getHeapStatistics().used_heap_size - heap;
+  await new Promise((turn) => setImmediate(turn)); // the observer hears of a collection in a later turn
+  const heapBytes = collections === seen ? grown : undefined;
+  return { grants, cpuUs: used.user + used.system, wallMs, heapBytes };
 }
