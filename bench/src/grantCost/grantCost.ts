@@ -10,7 +10,7 @@
  *
  * ```sh
  * node --import=tsx --conditions=source bench/src/grantCost/grantCost.ts [--grants 20000] [--warmup 20000] \
- *   [--rounds 5] [--in-flight 32] [--core /work/main]… [--only raw,default]
+ *   [--rounds 5] [--in-flight 32] [--core /work/main]… [--only raw,default] [--verbose]
  * ```
  * Without `--core`, the core is `@deadbolt/core` as this process resolves it (its source with
  * `--conditions=source`); with `--core DIR` (repeatable), the built `DIR/packages/core/dist` of each worktree
@@ -78,6 +78,7 @@ export async function grantCost(plan: GrantPlan): Promise<string[]> {
   );
   try {
     for (const run of opened) await measureGrants(run.grant, plan.warmup, plan.inFlight);
+    if (plan.verbose) console.log('grant cost: warmed up');
     for (let round = 0; round < plan.rounds; round += 1) {
       for (let i = 0; i < opened.length; i += 1) {
         const run = opened[(i + round) % opened.length];
@@ -88,6 +89,7 @@ export async function grantCost(plan: GrantPlan): Promise<string[]> {
         run.perGrant.push(tally.cpuUs / tally.grants);
         run.wallMs.push(tally.wallMs);
         if (tally.heapBytes !== undefined) run.bytes.push(tally.heapBytes / tally.grants);
+        if (plan.verbose) console.log(`grant cost: round ${round} ${run.variant.name} ${(tally.cpuUs / tally.grants).toFixed(1)} µs`);
       }
     }
   } finally {

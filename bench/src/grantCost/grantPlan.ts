@@ -12,10 +12,12 @@ export interface GrantPlan {
   readonly cores: readonly string[];
   /** Only the variants whose label contains one of these; empty: all. */
   readonly only: readonly string[];
+  /** Print every measured run as it ends (to line up with `--trace-deopt` output, for example). */
+  readonly verbose: boolean;
 }
 
 /**
- * Reads the tool's arguments: `[--grants N] [--warmup N] [--rounds N] [--in-flight N] [--core DIR]… [--only a,b]`.
+ * Reads the tool's arguments: `[--grants N] [--warmup N] [--rounds N] [--in-flight N] [--core DIR]… [--only a,b] [--verbose]`.
  *
  * @example
  * ```ts
@@ -38,6 +40,7 @@ export function parseGrantArgs(argv: readonly string[]): GrantPlan {
     inFlight: option('in-flight', 32),
     cores: values('core'),
     only: values('only').flatMap((list) => list.split(',').filter((name) => name !== '')),
+    verbose: argv.includes('--verbose'),
   };
 }
 

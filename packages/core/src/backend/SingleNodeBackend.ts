@@ -13,11 +13,32 @@ import { isModeToken } from '../config/mode.js';
 import { ModeOperations } from './ModeOperations.js';
 import { parseRelease, RELEASE, releaseFlags, type ReleaseReply } from '../scripts/release.js';
 import type { ScriptClient } from '../redis/RedisClient.js';
-import { ScriptRunner } from '../redis/ScriptRunner.js';
+import { ScriptRunner, type Script } from '../redis/ScriptRunner.js';
 import { parseWakeup } from '../wait/wakeupMessage.js';
 import type { AttemptRequest, AttemptResult, LockBackend } from './LockBackend.js';
 import type { LockTarget } from '../keys/target.js';
 import { fenceTtl } from '../lease/fenceCounter.js';
+
+/**
+ * `ACQUIRE`'s variant for each attempt on one node (no clock floor), indexed by {@link attemptIndex}: an attempt
+ * looks its script up without building a flags object and string.
+ */
+const ATTEMPT_SCRIPTS = Array.from({ length: 16 }, (_, index) =>
+  ACQUIRE.get(
+    attemptFlags({
+      fair: (index & 1) !== 0,
+      wait: (index & 2) !== 0,
+      handOver: (index & 4) !== 0,
+      queued: (index & 8) !== 0,
+      clockFloor: false,
+    }),
+  ),
+);
+
+/** The index of an attempt's flags in {@link ATTEMPT_SCRIPTS}. */
+function attemptIndex(fair: boolean, wait: boolean, handOver: boolean, queued: boolean): number {
+  return (fair ? 1 : 0) | (wait ? 2 : 0) | (handOver ? 4 : 0) | (queued ? 8 : 0);
+}
 
 /** Delivers a wake-up that a release answered instead of publishing it, as if it had come on `channel`. */
 export type LocalWakeup = (channel: string, message: string) => void;
@@ -82,7 +103,7 @@ export class SingleNodeBackend implements LockBackend {
   attempt(request: AttemptRequest): Promise<AttemptResult> {
     const { target, token, ttl, fair, wait, queued = true, handOver = false } = request;
     if (isModeToken(token)) return this.#modes.attempt(request);
-    const script = ACQUIRE.get(attemptFlags({ fair, wait, handOver, queued, clockFloor: false }));
+    const script = ATTEMPT_SCRIPTS[attemptIndex(fair, wait, handOver, queued)] as Script;
     return this.#runner.runParsed(script, target.leases, [token, ttl], parseAttempt);
   }
 
