@@ -42,18 +42,24 @@ async function variantsOf(plan: GrantPlan): Promise<GrantVariant[]> {
           ? [plan.cores.length === 0 ? '' : '@source', await import('@deadbolt/core')]
           : [
               `@${root}`,
-              (await import(pathToFileURL(resolve(root, 'packages/core/dist/index.js')).href)) as typeof DeadboltCore,
+              (await import(
+                pathToFileURL(resolve(root, 'packages/core/dist/index.js')).href
+              )) as typeof DeadboltCore,
             ],
     ),
   );
   const all = [
     RAW_FLOOR,
     ...cores.flatMap(([suffix, core]) => [
-      ...DEADBOLT_SETTINGS.map(([name, options]) => deadboltVariant(core, `deadbolt ${name}${suffix}`, options)),
+      ...DEADBOLT_SETTINGS.map(([name, options]) =>
+        deadboltVariant(core, `deadbolt ${name}${suffix}`, options),
+      ),
       signalledVariant(core, `deadbolt signal${suffix}`, plan.inFlight),
     ]),
   ];
-  return plan.only.length === 0 ? all : all.filter((variant) => plan.only.some((part) => variant.name.includes(part)));
+  return plan.only.length === 0
+    ? all
+    : all.filter((variant) => plan.only.some((part) => variant.name.includes(part)));
 }
 
 /**
@@ -73,7 +79,15 @@ export async function grantCost(plan: GrantPlan): Promise<string[]> {
     variants.map(async (variant) => {
       const redis = new Redis(server.url, { lazyConnect: true });
       await redis.connect();
-      return { variant, redis, ...variant.open(redis), perGrant: [] as number[], wallMs: [] as number[], bytes: [] as number[], serverUs: [] as number[] };
+      return {
+        variant,
+        redis,
+        ...variant.open(redis),
+        perGrant: [] as number[],
+        wallMs: [] as number[],
+        bytes: [] as number[],
+        serverUs: [] as number[],
+      };
     }),
   );
   try {
@@ -89,7 +103,10 @@ export async function grantCost(plan: GrantPlan): Promise<string[]> {
         run.perGrant.push(tally.cpuUs / tally.grants);
         run.wallMs.push(tally.wallMs);
         if (tally.heapBytes !== undefined) run.bytes.push(tally.heapBytes / tally.grants);
-        if (plan.verbose) console.log(`grant cost: round ${round} ${run.variant.name} ${(tally.cpuUs / tally.grants).toFixed(1)} µs`);
+        if (plan.verbose)
+          console.log(
+            `grant cost: round ${round} ${run.variant.name} ${(tally.cpuUs / tally.grants).toFixed(1)} µs`,
+          );
       }
     }
   } finally {
@@ -104,10 +121,12 @@ export async function grantCost(plan: GrantPlan): Promise<string[]> {
     `grant cost: ${plan.rounds} rounds × ${plan.grants} grants, ${plan.inFlight} in flight, warm-up ${plan.warmup}; client CPU µs per grant (median [min–max])`,
     ...opened.map(({ variant, perGrant, wallMs, bytes, serverUs }) => {
       const mid = median(perGrant);
-      const excess = floor === undefined ? '' : `  ${mid - floor >= 0 ? '+' : ''}${(mid - floor).toFixed(1)} over raw`;
+      const excess =
+        floor === undefined ? '' : `  ${mid - floor >= 0 ? '+' : ''}${(mid - floor).toFixed(1)} over raw`;
       const spread = `[${Math.min(...perGrant).toFixed(1)}–${Math.max(...perGrant).toFixed(1)}]`;
       const rate = (plan.grants / median(wallMs)) * 1000;
-      const heap = bytes.length === 0 ? '' : `, ${median(bytes).toFixed(0)} B heap/grant (${bytes.length} runs)`;
+      const heap =
+        bytes.length === 0 ? '' : `, ${median(bytes).toFixed(0)} B heap/grant (${bytes.length} runs)`;
       return `${variant.name.padEnd(40)} ${mid.toFixed(1).padStart(7)} µs ${spread.padEnd(14)}${excess}  (redis-server ${median(serverUs).toFixed(1)} µs; ${rate.toFixed(0)} grants/s${heap})`;
     }),
   ];

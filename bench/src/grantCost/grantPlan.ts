@@ -32,7 +32,9 @@ export function parseGrantArgs(argv: readonly string[]): GrantPlan {
     return value;
   };
   const values = (name: string): string[] =>
-    argv.flatMap((arg, at) => (arg === `--${name}` && argv[at + 1] !== undefined ? [argv[at + 1] ?? ''] : []));
+    argv.flatMap((arg, at) =>
+      arg === `--${name}` && argv[at + 1] !== undefined ? [argv[at + 1] ?? ''] : [],
+    );
   return {
     grants: option('grants', 20_000),
     warmup: option('warmup', 20_000),
@@ -48,5 +50,7 @@ export function parseGrantArgs(argv: readonly string[]): GrantPlan {
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+  return sorted.length % 2 === 1
+    ? (sorted[middle] ?? 0)
+    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }
