@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { commandMicros } from '../bench/src/grantCost/commandTime.js';
 import { grantCost } from '../bench/src/grantCost/grantCost.js';
 import { median, parseGrantArgs } from '../bench/src/grantCost/grantPlan.js';
 
@@ -24,6 +25,16 @@ describe('bench grant cost tool', () => {
     expect(median([4, 1, 3, 2])).to.equal(2.5);
   });
 
+  it('sums the time of every command but INFO', () => {
+    const info = [
+      '# Commandstats',
+      'cmdstat_evalsha:calls=2,usec=19,usec_per_call=9.50,rejected_calls=0,failed_calls=0',
+      'cmdstat_info:calls=1,usec=40,usec_per_call=40.00,rejected_calls=0,failed_calls=0',
+      'cmdstat_set:calls=3,usec=6,usec_per_call=2.00,rejected_calls=0,failed_calls=0',
+    ].join('\r\n');
+    expect(commandMicros(info)).to.equal(25);
+  });
+
   it('measures the raw floor and deadbolt on a redis-server of its own', async function () {
     this.timeout(60_000);
     const report = await grantCost(
@@ -32,7 +43,10 @@ describe('bench grant cost tool', () => {
     expect(report[0]).to.match(/^grant cost: 2 rounds × 300 grants, 32 in flight/);
     const names = report.slice(1).map((line) => line.slice(0, 40).trim());
     expect(names).to.deep.equal(['raw', 'deadbolt default', 'deadbolt signal']);
-    for (const line of report.slice(1)) expect(line).to.match(/\d+\.\d µs \[.*redis-server \d+\.\d µs/);
+    for (const line of report.slice(1)) {
+      expect(line).to.match(/\d+\.\d µs \[.*redis-server \d+\.\d µs, in commands (\d+\.\d) µs/);
+      expect(Number(/in commands (\d+\.\d)/.exec(line)?.[1]), line).to.be.greaterThan(0);
+    }
     expect(report[2]).to.match(/[+-]\d+\.\d over raw/);
   });
 });

@@ -4,7 +4,7 @@
  * scenarios. Each variant runs on its own ioredis connection, `--in-flight` acquires at once on fresh keys
  * (`item:<n>`), as the middleware scenario's app does; after a warm-up, every round measures every variant once
  * (rotating the order), and the report gives the median µs per grant and its excess over the raw floor (and the
- * redis-server's CPU per grant, from `INFO cpu`). Deadbolt
+ * redis-server's CPU per grant, from `INFO cpu`, and its time in commands, from `INFO commandstats`). Deadbolt
  * runs with its defaults and with one option off at a time (renew, fair, wait) to attribute its cost, and as
  * `lockRequests` calls it (`signal`: a frozen options object with a pooled abort signal).
  *
@@ -30,6 +30,7 @@ import {
   signalledVariant,
   type GrantVariant,
 } from './grantVariants.js';
+import { commandMicros } from './commandTime.js';
 import { measureGrants } from './measureGrants.js';
 import { median, parseGrantArgs, type GrantPlan } from './grantPlan.js';
 
@@ -74,7 +75,11 @@ export async function grantCost(plan: GrantPlan): Promise<string[]> {
   await using server = await RedisServer.start();
   const variants = await variantsOf(plan);
   const admin = server.client();
-  const serverCpu = async (): Promise<number> => parseCpuSeconds(await admin.info('cpu')) * 1e6;
+  /** The server's CPU and its time in commands so far, in µs. */
+  const serverTime = async (): Promise<[number, number]> => {
+    const info = await admin.info('cpu');
+    return [parseCpuSeconds(info) * 1e6, commandMicros(await admin.info('commandstats'))];
+  };
   const opened = await Promise.all(
     variants.map(async (variant) => {
       const redis = new Redis(server.url, { lazyConnect: true });
@@ -87,6 +92,7 @@ export async function grantCost(plan: GrantPlan): Promise<string[]> {
         wallMs: [] as number[],
         bytes: [] as number[],
         serverUs: [] as number[],
+        commandUs: [] as number[],
       };
     }),
   );
@@ -97,9 +103,11 @@ export async function grantCost(plan: GrantPlan): Promise<string[]> {
       for (let i = 0; i < opened.length; i += 1) {
         const run = opened[(i + round) % opened.length];
         if (!run) continue;
-        const serverBefore = await serverCpu();
+        const [cpuBefore, commandsBefore] = await serverTime();
         const tally = await measureGrants(run.grant, plan.grants, plan.inFlight);
-        run.serverUs.push(((await serverCpu()) - serverBefore) / tally.grants);
+        const [cpuAfter, commandsAfter] = await serverTime();
+        run.serverUs.push((cpuAfter - cpuBefore) / tally.grants);
+        run.commandUs.push((commandsAfter - commandsBefore) / tally.grants);
         run.perGrant.push(tally.cpuUs / tally.grants);
         run.wallMs.push(tally.wallMs);
         if (tally.heapBytes !== undefined) run.bytes.push(tally.heapBytes / tally.grants);
@@ -119,7 +127,7 @@ export async function grantCost(plan: GrantPlan): Promise<string[]> {
   const floor = raw ? median(raw.perGrant) : undefined;
   return [
     `grant cost: ${plan.rounds} rounds × ${plan.grants} grants, ${plan.inFlight} in flight, warm-up ${plan.warmup}; client CPU µs per grant (median [min–max])`,
-    ...opened.map(({ variant, perGrant, wallMs, bytes, serverUs }) => {
+    ...opened.map(({ variant, perGrant, wallMs, bytes, serverUs, commandUs }) => {
       const mid = median(perGrant);
       const excess =
         floor === undefined ? '' : `  ${mid - floor >= 0 ? '+' : ''}${(mid - floor).toFixed(1)} over raw`;
@@ -127,7 +135,7 @@ export async function grantCost(plan: GrantPlan): Promise<string[]> {
       const rate = (plan.grants / median(wallMs)) * 1000;
       const heap =
         bytes.length === 0 ? '' : `, ${median(bytes).toFixed(0)} B heap/grant (${bytes.length} runs)`;
-      return `${variant.name.padEnd(40)} ${mid.toFixed(1).padStart(7)} µs ${spread.padEnd(14)}${excess}  (redis-server ${median(serverUs).toFixed(1)} µs; ${rate.toFixed(0)} grants/s${heap})`;
+      return `${variant.name.padEnd(40)} ${mid.toFixed(1).padStart(7)} µs ${spread.padEnd(14)}${excess}  (redis-server ${median(serverUs).toFixed(1)} µs, in commands ${median(commandUs).toFixed(1)} µs; ${rate.toFixed(0)} grants/s${heap})`;
     }),
   ];
 }
