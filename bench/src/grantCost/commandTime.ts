@@ -1,7 +1,8 @@
 /**
  * The time a redis-server spent running commands, in µs, from the text of `INFO commandstats` (the `usec` of every
  * `cmdstat_` line, without `info` itself): the server's work for its clients, without its I/O and event loop,
- * so less sensitive to a loaded machine than its CPU time.
+ * so less sensitive to a loaded machine than its CPU time. Redis counts the commands a script runs both in the
+ * script's time and in their own: an upper bound for a client that runs scripts.
  *
  * @example
  * ```ts
