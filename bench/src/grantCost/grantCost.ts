@@ -32,7 +32,8 @@ import {
 } from './grantVariants.js';
 import { commandMicros } from './commandTime.js';
 import { measureGrants } from './measureGrants.js';
-import { median, parseGrantArgs, type GrantPlan } from './grantPlan.js';
+import { median } from '../results.js';
+import { parseGrantArgs, type GrantPlan } from './grantPlan.js';
 
 /** The variants of `plan`: the raw floor, then each core with each of {@link DEADBOLT_SETTINGS}. */
 async function variantsOf(plan: GrantPlan): Promise<GrantVariant[]> {

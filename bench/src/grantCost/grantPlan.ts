@@ -45,12 +45,3 @@ export function parseGrantArgs(argv: readonly string[]): GrantPlan {
     verbose: argv.includes('--verbose'),
   };
 }
-
-/** The median of `values` (not empty). */
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] ?? 0)
-    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
-}
