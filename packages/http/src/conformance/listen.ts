@@ -6,7 +6,7 @@ export interface Listening {
   /** `http://127.0.0.1:<port>`, no trailing slash. */
   readonly url: string;
   /** Stops the server, dropping open connections (keep-alive ones too); resolves once it is closed. */
-  close(): Promise<void>;
+  readonly close: () => Promise<void>;
 }
 
 /**
