@@ -67,19 +67,30 @@ const WITH_FIFO: readonly LibraryId[] = ['raw', 'fifo', 'deadbolt', 'redlock', '
 /** The raw floor has no quorum mode. */
 const QUORUM: readonly LibraryId[] = ['deadbolt', 'redlock', 'redis-semaphore'];
 
-/** Quorum on three independent masters, uncontended; also the base of its paused-master variant. */
-const QUORUM3: Scenario = {
-  id: 'quorum3',
-  title: 'Redlock quorum on 3 independent masters, uncontended, one client',
-  target: 'none set; ratios against the peers',
+/** One client acquiring and releasing a key of its own on one Redis; the base of the other uncontended scenarios. */
+const UNCONTENDED: Scenario = {
+  id: 'uncontended',
+  title: 'Uncontended acquire+release, one client',
+  target: 'deadbolt ≥ 0.95 × the raw floor',
   processes: 1,
   clientsPerProcess: 1,
   sharedClient: false,
   sharedKey: false,
   holdMs: 0,
   rounds: 15,
-  masters: 3,
+  masters: 1,
   pausedMaster: false,
+  libraries: WITH_FENCED,
+  baseline: 'raw',
+};
+
+/** Quorum on three independent masters, uncontended; also the base of its paused-master variant. */
+const QUORUM3: Scenario = {
+  ...UNCONTENDED,
+  id: 'quorum3',
+  title: 'Redlock quorum on 3 independent masters, uncontended, one client',
+  target: 'none set; ratios against the peers',
+  masters: 3,
   libraries: QUORUM,
   baseline: 'deadbolt',
 };
@@ -89,35 +100,14 @@ const QUORUM3: Scenario = {
  * Redlock quorum scenarios of issue 4 (no target in the brief: ratios against the peers).
  */
 export const SCENARIOS: readonly Scenario[] = [
+  UNCONTENDED,
   {
-    id: 'uncontended',
-    title: 'Uncontended acquire+release, one client',
-    target: 'deadbolt ≥ 0.95 × the raw floor',
-    processes: 1,
-    clientsPerProcess: 1,
-    sharedClient: false,
-    sharedKey: false,
-    holdMs: 0,
-    rounds: 15,
-    masters: 1,
-    pausedMaster: false,
-    libraries: WITH_FENCED,
-    baseline: 'raw',
-  },
-  {
+    ...UNCONTENDED,
     id: 'distinct-keys',
     title: '64 concurrent clients on distinct keys (4 processes × 16)',
     target: 'deadbolt ≥ 0.95 × the raw floor and ≥ every peer',
     processes: 4,
     clientsPerProcess: 16,
-    sharedClient: false,
-    sharedKey: false,
-    holdMs: 0,
-    rounds: 15,
-    masters: 1,
-    pausedMaster: false,
-    libraries: WITH_FENCED,
-    baseline: 'raw',
   },
   {
     id: 'one-key',

@@ -4,15 +4,9 @@
 import { expect, use } from 'chai';
 import chaiAsPromised from 'chai-as-promised';
 import fc from 'fast-check';
-import {
-  createLocker,
-  encodeKey,
-  LockConfigError,
-  lockKeys,
-  MAX_KEY_BYTES,
-  type Locker,
-} from '@deadbolt/core';
+import { createLocker, encodeKey, LockConfigError, lockKeys, MAX_KEY_BYTES } from '@deadbolt/core';
 import { eachBackend } from '../../packages/core/test/support/backends.js';
+import { lockerPerTest } from './support/lockerPerTest.js';
 import { LUA_INJECTION_KEYS, NAMESPACE_ESCAPE_KEYS } from './support/hostileKeys.js';
 
 use(chaiAsPromised);
@@ -70,48 +64,40 @@ describe('security: a lock key cannot escape its namespace', function () {
   });
 
   eachBackend((backend) => {
-    let prefix: string;
-    let locker: Locker;
-    beforeEach(function () {
-      prefix = backend().prefix();
-      locker = createLocker(backend().connect(), { prefix, ttl: 5_000, wait: 0 });
-    });
-    afterEach(async function () {
-      await locker.close();
-    });
+    const t = lockerPerTest(backend);
 
     it('hostile keys are locked independently of each other, and only under the prefix', async function () {
       const hostile = [...NAMESPACE_ESCAPE_KEYS, ...LUA_INJECTION_KEYS];
       const before = new Set(await backend().connect().keys('*'));
       // All held at once with wait 0: if one key landed on another's lease, fence or queue, an acquire fails.
-      const locks = await Promise.all(hostile.map((key) => locker.acquire(key)));
+      const locks = await Promise.all(hostile.map((key) => t.locker.acquire(key)));
       expect(locks.map((lock) => lock.key)).to.deep.equal(hostile);
-      const keys = await backend().keys(prefix);
+      const keys = await backend().keys(t.prefix);
       // Every key these acquires created, wherever it landed (the root included), is under the prefix.
       const created = (await backend().connect().keys('*')).filter((key) => !before.has(key));
       expect(created.length, 'the acquires created keys').to.be.at.least(hostile.length);
-      expect(created.filter((key) => !key.startsWith(`${prefix}:{`))).to.deep.equal([]);
+      expect(created.filter((key) => !key.startsWith(`${t.prefix}:{`))).to.deep.equal([]);
       for (const { key } of keys) {
-        expect(key.startsWith(`${prefix}:{`)).to.equal(true);
+        expect(key.startsWith(`${t.prefix}:{`)).to.equal(true);
         expect(hostile.map(encodeKey)).to.include(hashTag(key));
       }
       // A key shaped like another lock's fence counter did not touch that counter: `x` still grants in order.
       const x = locks[hostile.indexOf('x')];
       const fence = x?.fence ?? 0;
       await Promise.all(locks.map((lock) => lock.release()));
-      const again = await locker.acquire('x');
+      const again = await t.locker.acquire('x');
       expect(again.fence).to.be.greaterThan(fence);
       await again.release();
-      expect(await backend().keys(prefix)).to.satisfy((left: { key: string }[]) =>
+      expect(await backend().keys(t.prefix)).to.satisfy((left: { key: string }[]) =>
         left.every(({ key }) => key.endsWith(':fence')),
       );
     });
 
     it('refuses an oversized, empty or malformed key before sending anything', async function () {
       for (const key of ['', 'x'.repeat(MAX_KEY_BYTES + 1), 'é'.repeat(MAX_KEY_BYTES / 2 + 1), '\ud800']) {
-        await expect(locker.acquire(key)).to.be.rejectedWith(LockConfigError);
+        await expect(t.locker.acquire(key)).to.be.rejectedWith(LockConfigError);
       }
-      expect(await backend().keys(prefix)).to.deep.equal([]);
+      expect(await backend().keys(t.prefix)).to.deep.equal([]);
     });
   });
 });

@@ -5,9 +5,10 @@ import { expect, use } from 'chai';
 import chaiAsPromised from 'chai-as-promised';
 import crypto from 'node:crypto';
 import { syncBuiltinESMExports } from 'node:module';
-import { createLocker, lockKeys, LockLostError, type Locker } from '@deadbolt/core';
+import { createLocker, lockKeys, LockLostError } from '@deadbolt/core';
 import { newToken, SECRET_BYTES as TOKEN_BYTES } from '../../packages/core/src/keys/token.js';
 import { eachBackend } from '../../packages/core/test/support/backends.js';
+import { lockerPerTest } from './support/lockerPerTest.js';
 
 use(chaiAsPromised);
 
@@ -29,27 +30,19 @@ function tokenBytes(token: string): Buffer {
 
 describe('security: owner tokens are unguessable', function () {
   eachBackend((backend) => {
-    let prefix: string;
-    let locker: Locker;
-    beforeEach(function () {
-      prefix = backend().prefix();
-      locker = createLocker(backend().connect(), { prefix, ttl: 5_000, wait: 0 });
-    });
-    afterEach(async function () {
-      await locker.close();
-    });
+    const t = lockerPerTest(backend);
 
     it('every grant gets a fresh 144-bit token, and the lease in Redis holds exactly that token', async function () {
       const admin = backend().connect();
       const seen = new Set<string>();
       for (let i = 0; i < 50; i += 1) {
-        const lock = await locker.acquire(`order:${i}`);
+        const lock = await t.locker.acquire(`order:${i}`);
         ownerTokenBytes(lock.token);
-        expect(await admin.get(lockKeys(prefix, lock.key).lease)).to.equal(lock.token);
+        expect(await admin.get(lockKeys(t.prefix, lock.key).lease)).to.equal(lock.token);
         seen.add(lock.token);
         await lock.release();
       }
-      const again = await locker.acquire('order:0');
+      const again = await t.locker.acquire('order:0');
       seen.add(again.token);
       await again.release();
       expect(seen.size).to.equal(51);
@@ -58,10 +51,10 @@ describe('security: owner tokens are unguessable', function () {
 
     it('another locker that knows only the key cannot take the lease over', async function () {
       const admin = backend().connect();
-      const lock = await locker.acquire('order:1');
-      const { lease } = lockKeys(prefix, lock.key);
+      const lock = await t.locker.acquire('order:1');
+      const { lease } = lockKeys(t.prefix, lock.key);
       // Another process that only knows the key (not the token) cannot take the lease over.
-      const other = createLocker(backend().connect(), { prefix, ttl: 5_000, wait: 0 });
+      const other = createLocker(backend().connect(), { prefix: t.prefix, ttl: 5_000, wait: 0 });
       expect(await other.tryAcquire('order:1')).to.equal(null);
       await other.close();
       expect(await admin.get(lease)).to.equal(lock.token);
@@ -70,12 +63,12 @@ describe('security: owner tokens are unguessable', function () {
     });
     it('a former holder whose lease expired cannot release or extend the next holder’s lease', async function () {
       const admin = backend().connect();
-      const stale = createLocker(backend().connect(), { prefix, ttl: 60, renew: false });
+      const stale = createLocker(backend().connect(), { prefix: t.prefix, ttl: 60, renew: false });
       const old = await stale.acquire('order:2');
-      const { lease } = lockKeys(prefix, old.key);
+      const { lease } = lockKeys(t.prefix, old.key);
       await new Promise((resolve) => old.signal.addEventListener('abort', resolve));
       await waitUntil(async () => (await admin.exists(lease)) === 0);
-      const current = await locker.acquire('order:2');
+      const current = await t.locker.acquire('order:2');
       expect(await old.release()).to.equal(false);
       await expect(old.extend()).to.be.rejectedWith(LockLostError);
       expect(await admin.get(lease)).to.equal(current.token);

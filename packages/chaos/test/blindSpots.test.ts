@@ -1,24 +1,24 @@
 import { expect } from 'chai';
 import {
   ALL_FAULTS,
-  History,
   assertLockCorrect,
   brokenLocks,
-  checkHistory,
   deadboltAdapter,
   runChaos,
-  type HistoryEvent,
   type LockAdapter,
 } from '@deadbolt/chaos';
+import {
+  grant as granted,
+  lease as leaseBy,
+  messagesOf as check,
+  opEvent,
+  probe as probeOf,
+} from './support/events.js';
 import { explain } from './support/explain.js';
 import { replay } from './support/replay.js';
 
 // Issue 18's blind spots: each new invariant and each generator change ships a broken lock that only it catches,
 // with a shrunk counterexample that replays (ttl included).
-
-const params = { ttl: 1000, driftFactor: 0.01, retryBound: 200, renews: true };
-const check = (events: HistoryEvent[]) =>
-  checkHistory(new History(params, () => 0, events)).map((v) => `${v.invariant} ${v.message}`);
 
 /** Runs `lock` until it fails, replays its counterexample in one run, and returns both. */
 async function caughtAndReplayed(lock: LockAdapter, options: Parameters<typeof runChaos>[0] = {}) {
@@ -37,34 +37,11 @@ describe('blind spots (issue 18)', function () {
   this.timeout(300_000);
 
   describe('S7 lease continuity', () => {
-    const grant: HistoryEvent = {
-      type: 'op',
-      id: 1,
-      client: 0,
-      op: 'acquire',
-      key: 'k',
-      tInv: 0,
-      tRes: 1,
-      result: 'ok',
-      ttl: 1000,
-      token: 'a',
-      fence: 7,
-    };
-    const lease = (t: number, owner: string | null, expireAt: number | null = t + 1000): HistoryEvent => ({
-      type: 'lease',
-      t,
-      key: 'k',
-      owner,
-      expireAt,
-      by: 0,
-    });
-    const probe = (t: number): HistoryEvent => ({
-      type: 'probe',
-      t,
-      key: 'k',
-      owner: 'a',
-      believers: [{ client: 0, token: 'a' }],
-    });
+    const grant = granted(1, 0, 0, 'a', 7);
+    /** c0's lease of `owner`. */
+    const lease = (t: number, owner: string | null, expireAt?: number | null) =>
+      leaseBy(t, owner, 0, expireAt);
+    const probe = (t: number) => probeOf(t, 'a', [0, 'a']);
 
     it('flags a lease that comes back under the old grant, and the belief in it, where S1 sees nothing', () => {
       // The lease expired at 1000; at 1200 the holder's renewal set it again with the same token.
@@ -76,18 +53,7 @@ describe('blind spots (issue 18)', function () {
     });
 
     it('flags an extend that succeeded and a write made after the lease ended', () => {
-      const extend: HistoryEvent = {
-        type: 'op',
-        id: 2,
-        client: 0,
-        op: 'extend',
-        key: 'k',
-        tInv: 1100,
-        tRes: 1101,
-        result: 'ok',
-        ttl: 1000,
-        token: 'a',
-      };
+      const extend = opEvent(2, 0, 1100, 1101, 'ok', { op: 'extend', token: 'a' });
       const found = check([lease(0, 'a'), grant, lease(500, null, null), extend]);
       // S9 (issue 24) judges the extend's own answer too: the lease was not its token's while it ran.
       expect(found).to.deep.equal([

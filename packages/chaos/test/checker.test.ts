@@ -1,48 +1,8 @@
 import { expect } from 'chai';
-import { History, checkHistory, type HistoryEvent, type Invariant } from '@deadbolt/chaos';
+import { type HistoryEvent } from '@deadbolt/chaos';
+import { checked, end, fault, grant, invariantsOf, lease, opEvent, probe } from './support/events.js';
 
-const params = { ttl: 1000, driftFactor: 0.01, retryBound: 200, renews: true };
-
-function check(events: HistoryEvent[]): Invariant[] {
-  return checkHistory(new History(params, () => 0, events)).map((v) => v.invariant);
-}
-
-const grant = (
-  id: number,
-  client: number,
-  t: number,
-  token: string,
-  fence: number,
-  tRes = t + 1,
-): HistoryEvent => ({
-  type: 'op',
-  id,
-  client,
-  op: 'acquire',
-  key: 'k',
-  tInv: t,
-  tRes,
-  result: 'ok',
-  ttl: 1000,
-  token,
-  fence,
-});
-const lease = (
-  t: number,
-  owner: string | null,
-  by?: number,
-  expireAt: number | null = t + 1000,
-): HistoryEvent =>
-  by === undefined
-    ? { type: 'lease', t, key: 'k', owner, expireAt }
-    : { type: 'lease', t, key: 'k', owner, expireAt, by };
-const probe = (t: number, owner: string | null, ...believers: [number, string][]): HistoryEvent => ({
-  type: 'probe',
-  t,
-  key: 'k',
-  owner,
-  believers: believers.map(([client, token]) => ({ client, token })),
-});
+const check = invariantsOf;
 const write = (
   t: number,
   client: number,
@@ -62,12 +22,6 @@ const write = (
   resource: extra.resource ?? 'plain',
   owner: extra.owner === undefined ? token : extra.owner,
   ...(extra.lastWriter === undefined ? {} : { lastWriter: extra.lastWriter }),
-});
-const end = (leakedKeys: string[] = [], leakedTimers = 0): HistoryEvent => ({
-  type: 'end',
-  t: 99_000,
-  leakedKeys,
-  leakedTimers,
 });
 
 describe('checkHistory on hand-written histories', () => {
@@ -95,17 +49,7 @@ describe('checkHistory on hand-written histories', () => {
 
   it('S2 flags two believers and an unknown acquire that holds the lease', () => {
     expect(check([probe(5, 'a', [0, 'a'], [1, 'b'])])).to.include('S2');
-    const unknown: HistoryEvent = {
-      type: 'op',
-      id: 1,
-      client: 0,
-      op: 'acquire',
-      key: 'k',
-      tInv: 0,
-      tRes: 200,
-      result: 'unknown',
-      ttl: 1000,
-    };
+    const unknown = opEvent(1, 0, 0, 200, 'unknown');
     expect(check([unknown, lease(1, 'x', 0), probe(300, 'x', [1, 'b'])])).to.include('S2');
     expect(
       check([unknown, lease(1, 'x', 0), lease(250, null, 0), lease(260, 'b', 1), probe(300, 'b', [1, 'b'])]),
@@ -114,13 +58,11 @@ describe('checkHistory on hand-written histories', () => {
 
   it('S3 flags a lost update, on the fenced resource always as a bug', () => {
     expect(check([write(5, 0, 'a', 3, 3)])).to.deep.equal([]);
-    const lost = checkHistory(
-      new History(params, () => 0, [
-        { type: 'fault', kind: 'stall', t: 0, client: 0, duration: 5000, beyond: true },
-        write(5, 0, 'a', 3, 4, { lastWriter: 1 }),
-        write(6, 0, 'a', 3, 4, { lastWriter: 1, resource: 'fenced' }),
-      ]),
-    );
+    const lost = checked([
+      fault('stall', 0, { client: 0, duration: 5000, beyond: true }),
+      write(5, 0, 'a', 3, 4, { lastWriter: 1 }),
+      write(6, 0, 'a', 3, 4, { lastWriter: 1, resource: 'fenced' }),
+    ]);
     expect(lost.filter((v) => v.invariant === 'S3').map((v) => v.label)).to.deep.equal([
       'beyond-bounds',
       'bug',
@@ -143,14 +85,16 @@ describe('checkHistory on hand-written histories', () => {
   it('S5 knows a lease by the client that reported its token: a release may hand the lock over', () => {
     const handOver = [lease(0, 'a', 0), grant(1, 0, 0, 'a', 10), lease(5, 'b', 0)];
     // c0's release granted c1's token; c1 extending it is fine, c0 deleting it again is not.
-    expect(check([...handOver, grant(2, 1, 1, 'b', 11, 6), lease(6, 'b', 1, 1006)])).to.deep.equal([]);
-    expect(check([...handOver, grant(2, 1, 1, 'b', 11, 6), lease(7, null, 0)])).to.include('S5');
+    expect(check([...handOver, grant(2, 1, 1, 'b', 11, { tRes: 6 }), lease(6, 'b', 1, 1006)])).to.deep.equal(
+      [],
+    );
+    expect(check([...handOver, grant(2, 1, 1, 'b', 11, { tRes: 6 }), lease(7, null, 0)])).to.include('S5');
   });
 
   it('S6 flags a slow grant that claims a fresh lease', () => {
     const slow = (remaining: number): HistoryEvent[] => [
       lease(0, 'a', 0),
-      { ...(grant(1, 0, 0, 'a', 1, 400) as object), remaining } as HistoryEvent,
+      grant(1, 0, 0, 'a', 1, { tRes: 400, remaining }),
     ];
     expect(check(slow(580))).to.deep.equal([]);
     expect(check(slow(988))).to.include('S6');
@@ -160,89 +104,39 @@ describe('checkHistory on hand-written histories', () => {
     const retried = (remaining: number): HistoryEvent[] => [
       lease(0, 'a', 0, 1000),
       lease(14, 'a', 0, 1014),
-      { ...(grant(1, 0, 0, 'a', 1, 14) as object), remaining } as HistoryEvent,
+      grant(1, 0, 0, 'a', 1, { tRes: 14, remaining }),
     ];
     expect(check(retried(988))).to.deep.equal([]);
     expect(check(retried(1002))).to.include('S6');
   });
 
   it('L1 flags a waiter refused while the lock was free', () => {
-    const refused: HistoryEvent = {
-      type: 'op',
-      id: 3,
-      client: 1,
-      op: 'acquire',
-      key: 'k',
-      tInv: 0,
-      tRes: 1500,
-      result: 'fail',
-      ttl: 1000,
-      wait: 1500,
-    };
+    const refused = opEvent(3, 1, 0, 1500, 'fail', { wait: 1500 });
     expect(check([lease(0, 'a', 0), lease(1000, null, 0), refused])).to.include('L1');
     const renewed = [lease(0, 'a', 0, 1000), lease(400, 'a', 0, 1400), lease(1400, null, 0)];
     expect(check([...renewed, refused])).to.deep.equal([]);
   });
 
   it('L2 flags an acquire that settles past wait + retry bound, unless its own client was faulted', () => {
-    const late = (tRes?: number): HistoryEvent => ({
-      type: 'op',
-      id: 4,
-      client: 1,
-      op: 'acquire',
-      key: 'k',
-      tInv: 0,
-      ...(tRes === undefined ? {} : { tRes }),
-      result: 'unknown',
-      ttl: 1000,
-      wait: 1000,
-    });
+    const late = (tRes?: number) => opEvent(4, 1, 0, tRes, 'unknown', { wait: 1000 });
     expect(check([late(1200)])).to.deep.equal([]);
     expect(check([late(1201)])).to.deep.equal(['L2']);
     // A Redis stall does not excuse it; a stall of its own client does.
-    const redisStall: HistoryEvent = {
-      type: 'fault',
-      kind: 'redisStall',
-      t: 900,
-      node: 0,
-      duration: 5000,
-      beyond: false,
-    };
+    const redisStall = fault('redisStall', 900, { node: 0, duration: 5000 });
     expect(check([redisStall, late(6000)])).to.deep.equal(['L2']);
-    const ownStall: HistoryEvent = {
-      type: 'fault',
-      kind: 'waiterStall',
-      t: 900,
-      client: 1,
-      duration: 5000,
-      beyond: false,
-    };
+    const ownStall = fault('waiterStall', 900, { client: 1, duration: 5000 });
     expect(check([ownStall, late(6000)])).to.deep.equal([]);
     // Never settled: judged at the end of the history.
     expect(check([late(), end()])).to.deep.equal(['L2']);
   });
 
   it('L5 flags a lease no grant holds that outlives a dropped acquire, unless another fault excuses it', () => {
-    const drop: HistoryEvent = {
-      type: 'fault',
-      kind: 'dropInFlight',
-      t: 100,
-      client: 1,
-      duration: 300,
-      beyond: false,
-    };
+    const drop = fault('dropInFlight', 100, { client: 1, duration: 300 });
     // Limit: drop end (400) + ttl / 4 (250) = 650.
     expect(check([drop, lease(120, 'orphan', undefined, 1120)])).to.deep.equal(['L5']);
     expect(check([drop, lease(120, 'orphan', undefined, 1120), lease(600, null)])).to.deep.equal([]);
     expect(check([drop, grant(1, 1, 100, 'orphan', 1), lease(120, 'orphan', 1, 1120)])).to.deep.equal([]);
-    const pause: HistoryEvent = {
-      type: 'fault',
-      kind: 'pause',
-      t: 50,
-      client: 2,
-      duration: 100,
-      beyond: false,
-    };
+    const pause = fault('pause', 50, { client: 2, duration: 100 });
     expect(check([pause, drop, lease(120, 'orphan', undefined, 1120)])).to.deep.equal([]);
   });
 
@@ -252,12 +146,7 @@ describe('checkHistory on hand-written histories', () => {
       { type: 'loss', t: 900, client: 0, token: 'a', reason: 'expired' },
     ];
     expect(check(lost)).to.include('L3');
-    expect(
-      check([
-        { type: 'fault', kind: 'renewalFailure', t: 300, client: 0, duration: 700, beyond: false },
-        ...lost,
-      ]),
-    ).to.deep.equal([]);
+    expect(check([fault('renewalFailure', 300, { client: 0, duration: 700 }), ...lost])).to.deep.equal([]);
   });
 
   it('L4 flags leaked keys and timers', () => {
@@ -267,12 +156,10 @@ describe('checkHistory on hand-written histories', () => {
   });
 
   it('labels violations of a client that suffered a fault beyond the bounds', () => {
-    const violations = checkHistory(
-      new History(params, () => 0, [
-        { type: 'fault', kind: 'clockJump', t: 0, client: 1, amount: -2000, beyond: true },
-        probe(5, 'a', [0, 'a'], [1, 'b']),
-      ]),
-    );
+    const violations = checked([
+      fault('clockJump', 0, { client: 1, amount: -2000, beyond: true }),
+      probe(5, 'a', [0, 'a'], [1, 'b']),
+    ]);
     expect(violations.find((v) => v.invariant === 'S2')).to.include({ label: 'beyond-bounds' });
     expect(violations.find((v) => v.invariant === 'S1')).to.include({ label: 'beyond-bounds' });
   });

@@ -1,20 +1,12 @@
 import { expect } from 'chai';
-import {
-  History,
-  checkHistory,
-  type HistoryEvent,
-  type HistoryParams,
-  type Invariant,
-} from '@deadbolt/chaos';
+import { type HistoryEvent, type HistoryParams } from '@deadbolt/chaos';
+import { HISTORY_PARAMS as base, invariantsOf, lease, opEvent, probe as probeOf } from './support/events.js';
 
 // The checker's rules for the counted modes (issue 21), on hand-made histories: at most `limit` believed holders
 // (S2), no exclusive holder beside another (S2), a permit that never comes back (L1), arrival order across modes
 // (L6). Each case has a twin that must pass, so that a rule that flags everything fails here too.
 
-const base = { ttl: 1000, driftFactor: 0.01, retryBound: 200, renews: true };
-
-const check = (params: HistoryParams, events: HistoryEvent[]): Invariant[] =>
-  checkHistory(new History(params, () => 0, events)).map((v) => v.invariant);
+const check = (params: HistoryParams, events: HistoryEvent[]) => invariantsOf(events, params);
 
 /** An acquire of key `k` by `client`, invoked at `t` and answered at `tRes`. */
 function acquire(
@@ -25,19 +17,7 @@ function acquire(
   result: 'ok' | 'fail',
   extra: { token?: string; fence?: number; shared?: true; wait?: number } = {},
 ): HistoryEvent {
-  return {
-    type: 'op',
-    op: 'acquire',
-    key: 'k',
-    ttl: 1000,
-    wait: 0,
-    id,
-    client,
-    tInv: t,
-    tRes,
-    result,
-    ...extra,
-  };
+  return opEvent(id, client, t, tRes, result, { wait: 0, ...extra });
 }
 const holders = (t: number, ...tokens: string[]): HistoryEvent => ({
   type: 'holders',
@@ -45,16 +25,9 @@ const holders = (t: number, ...tokens: string[]): HistoryEvent => ({
   key: 'k',
   holders: tokens.map((token) => ({ token, expireAt: t + 1000 })),
 });
+/** A probe at `t` of the holder `tokens` the server counts (no owner) and the clients that believe they hold. */
 const probe = (t: number, tokens: string[], ...believers: [number, string, boolean?][]): HistoryEvent => ({
-  type: 'probe',
-  t,
-  key: 'k',
-  owner: null,
-  believers: believers.map(([client, token, shared]) => ({
-    client,
-    token,
-    ...(shared ? { shared: true as const } : {}),
-  })),
+  ...probeOf(t, null, ...believers),
   holders: tokens,
 });
 
@@ -100,19 +73,13 @@ describe('checker, counted modes', () => {
 
   it('L1 takes a writer lease set at the instant a reader was granted for a lease, not for a mode marker', () => {
     // Seed 2026 of `--shared-ratio 0.5`: readers released and a writer was granted, all at t = 0.
-    const lease = (owner: string | null): HistoryEvent => ({
-      type: 'lease',
-      t: 0,
-      key: 'k',
-      owner,
-      expireAt: 5000,
-    });
+    const leaseAt0 = (owner: string | null) => lease(0, owner, undefined, 5000);
     const events = [
       acquire(1, 0, 0, 0, 'ok', { token: 'r', fence: 1, shared: true }),
       acquire(2, 1, 0, 0, 'ok', { token: 'w', fence: 2 }),
-      lease('~s'),
-      lease(null),
-      lease('w'),
+      leaseAt0('~s'),
+      leaseAt0(null),
+      leaseAt0('w'),
       acquire(3, 2, 0, 2700, 'fail', { wait: 2700, shared: true }),
     ];
     expect(check({ ...base, shared: true }, events)).to.not.include('L1');

@@ -1,10 +1,11 @@
 import { CLOCK_STEP_TOLERANCE_MS, QUEUE_ENTRY_MS } from '@deadbolt/core';
 import { expect } from 'chai';
-import { History, checkHistory, deadboltAdapter, runChaos, type HistoryEvent } from '@deadbolt/chaos';
+import { deadboltAdapter, runChaos, type HistoryEvent } from '@deadbolt/chaos';
 import { resolveChaosOptions } from '../src/options.js';
 import { CLOCK_STEP_RUNS } from '../scripts/mutation/battery.js';
 import { CLOCK_STEP_MUTANTS } from '../scripts/mutation/mutants.js';
 import { runMutant } from '../scripts/mutation/runMutant.js';
+import { checked, fault, grant, opEvent, probe } from './support/events.js';
 import { explain } from './support/explain.js';
 
 // The `clockStep` fault: a real redis-server's wall clock steps (docs/operations.md "Clock steps"). The servers of a
@@ -15,54 +16,24 @@ const retryBound = deadboltAdapter().retryBound(1_400);
 const slack = deadboltAdapter().clockStepSlack ?? 0;
 
 /** A sampled (real-backend) history of deadbolt's bounds; `events` given as they happened. */
-function violations(events: HistoryEvent[], keyLifetime = 60_001): ReturnType<typeof checkHistory> {
-  const params = {
+function violations(events: HistoryEvent[], keyLifetime = 60_001): ReturnType<typeof checked> {
+  return checked(events, {
     ttl: 1_400,
     driftFactor: 0.01,
     retryBound,
     clockStepSlack: slack,
     keyLifetime,
     renews: true,
-    leases: 'sampled' as const,
-  };
-  return checkHistory(new History(params, () => 0, events));
+    leases: 'sampled',
+  });
 }
 
-const step = (t: number, amount: number): HistoryEvent => ({
-  type: 'fault',
-  kind: 'clockStep',
-  t,
-  node: 0,
-  amount,
-  beyond: amount > 0,
-});
+const step = (t: number, amount: number) => fault('clockStep', t, { node: 0, amount, beyond: amount > 0 });
 /** c`client` waited from `tInv` and was refused busy at `tRes`, while no lease was on the key. */
-const refused = (id: number, client: number, tInv: number, tRes: number): HistoryEvent => ({
-  type: 'op',
-  id,
-  client,
-  op: 'acquire',
-  key: 'k',
-  tInv,
-  tRes,
-  result: 'fail',
-  ttl: 1_400,
-  wait: tRes - tInv,
-  error: 'LockBusyError',
-});
-const granted = (id: number, client: number, t: number, token: string, fence: number): HistoryEvent => ({
-  type: 'op',
-  id,
-  client,
-  op: 'acquire',
-  key: 'k',
-  tInv: t,
-  tRes: t + 1,
-  result: 'ok',
-  ttl: 1_400,
-  token,
-  fence,
-});
+const refused = (id: number, client: number, tInv: number, tRes: number) =>
+  opEvent(id, client, tInv, tRes, 'fail', { ttl: 1_400, wait: tRes - tInv, error: 'LockBusyError' });
+const granted = (id: number, client: number, t: number, token: string, fence: number) =>
+  grant(id, client, t, token, fence, { ttl: 1_400 });
 
 describe('the clockStep fault (a Redis server wall clock steps, real backend)', function () {
   // Real redis-server processes and real time (a schedule of ~12 s, twice), on a shared machine.
@@ -93,16 +64,7 @@ describe('the clockStep fault (a Redis server wall clock steps, real backend)', 
       granted(1, 0, 0, 'a', 1),
       step(100, 2_800),
       granted(2, 1, 200, 'b', 2),
-      {
-        type: 'probe',
-        t: 300,
-        key: 'k',
-        owner: 'b',
-        believers: [
-          { client: 0, token: 'a' },
-          { client: 1, token: 'b' },
-        ],
-      },
+      probe(300, 'b', [0, 'a'], [1, 'b']),
     ];
     const found = violations(events);
     expect(found.map((v) => v.invariant)).to.include('S2');

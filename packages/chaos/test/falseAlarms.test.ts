@@ -17,13 +17,19 @@ import {
 import { ChaosClient, type ClientEnv } from '../src/world/ChaosClient.js';
 import { ClientClock } from '../src/world/ClientClock.js';
 import { FencedResource, PlainResource } from '../src/world/Resources.js';
+import {
+  HISTORY_PARAMS as params,
+  end as endAt,
+  grant as granted,
+  lease as leaseOf,
+  messagesOf,
+  probe as probeOf,
+} from './support/events.js';
 import { explain } from './support/explain.js';
 import { replay } from './support/replay.js';
 
 // Each false alarm of issue 18, kept as a regression test: a red verdict must be a bug of the lock, never of the
 // harness's own instrumentation.
-
-const params = { ttl: 1000, driftFactor: 0.01, retryBound: 200, renews: true };
 
 /** A client whose owner reads answer only when the test says, on a clock the test moves. */
 function slowObserverClient(stallMargin = 0) {
@@ -126,24 +132,10 @@ describe('false alarms (issue 18), each a regression test', function () {
 
   describe('S6 on a grant that claims nothing', () => {
     const grant = (remaining: number, tRes: number): HistoryEvent[] => [
-      { type: 'lease', t: 0, key: 'k', owner: 'a', expireAt: 1000, by: 0 },
-      {
-        type: 'op',
-        id: 1,
-        client: 0,
-        op: 'acquire',
-        key: 'k',
-        tInv: 0,
-        tRes,
-        result: 'ok',
-        ttl: 1000,
-        token: 'a',
-        fence: 1,
-        remaining,
-      },
+      leaseOf(0, 'a', 0),
+      granted(1, 0, 0, 'a', 1, { tRes, remaining }),
     ];
-    const check = (events: HistoryEvent[]) =>
-      checkHistory(new History(params, () => 0, events)).map((v) => `${v.invariant} ${v.message}`);
+    const check = (events: HistoryEvent[]) => messagesOf(events);
 
     it('is not S6: its lease ending 2 ms before the reply makes no claim larger than the lease', () => {
       // It used to read "claims 0 ms of validity but its lease ends -2 ms after the reply".
@@ -179,42 +171,14 @@ describe('false alarms (issue 18), each a regression test', function () {
     // releases. That lease was first read after the reply. S7 took the lapsed provisional lease for the grant's and
     // reported "c0 still believed it held its grant at 3150, after its lease ended at 1500".
     const sampled = { ...params, ttl: 1500, leases: 'sampled' as const };
-    const check = (events: HistoryEvent[]) =>
-      checkHistory(new History(sampled, () => 0, events)).map((v) => `${v.invariant} ${v.message}`);
-    const lease = (t: number, owner: string | null): HistoryEvent => ({
-      type: 'lease',
-      t,
-      key: 'k',
-      owner,
-      expireAt: owner === null ? null : t + 1500,
-    });
-    const probe = (t: number, owner: string | null, client: number, token: string): HistoryEvent => ({
-      type: 'probe',
-      t,
-      key: 'k',
-      owner,
-      believers: [{ client, token }],
-    });
-    const end: HistoryEvent = { type: 'end', t: 9_000, leakedKeys: [], leakedTimers: 0 };
-    const acquire = (
-      client: number,
-      token: string,
-      tInv: number,
-      tRes: number,
-      fence: number,
-    ): HistoryEvent => ({
-      type: 'op',
-      id: client + 1,
-      client,
-      op: 'acquire',
-      key: 'k',
-      tInv,
-      tRes,
-      result: 'ok',
-      ttl: 1500,
-      token,
-      fence,
-    });
+    const check = (events: HistoryEvent[]) => messagesOf(events, sampled);
+    const lease = (t: number, owner: string | null) =>
+      leaseOf(t, owner, undefined, owner === null ? null : t + 1500);
+    const probe = (t: number, owner: string | null, client: number, token: string) =>
+      probeOf(t, owner, [client, token]);
+    const end = endAt([], 0, 9_000);
+    const acquire = (client: number, token: string, tInv: number, tRes: number, fence: number) =>
+      granted(client + 1, client, tInv, token, fence, { tRes, ttl: 1500 });
     const sleptThrough = (then: HistoryEvent[]): HistoryEvent[] => [
       lease(150, 'a'), // handed to the stopped c0
       acquire(2, 'c', 100, 1490, 3),

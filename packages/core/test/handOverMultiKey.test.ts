@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { createLocker, type Lock, type Locker } from '@deadbolt/core';
 import { eachBackend } from './support/backends.js';
-import { queued, suiteState } from './support/modes.js';
+import { suiteState } from './support/modes.js';
 import { subscribeByWaiting } from './support/waiting.js';
 
 // A release of a multi-key lock may hand any of its keys to a one-key waiter of the releasing locker. Such a
@@ -25,7 +25,7 @@ describe('hand-overs of a multi-key release to waiters of its own locker', funct
       const locks: Promise<Lock>[] = [];
       for (const key of keys) {
         locks.push(locker.acquire(key));
-        await queued(s.admin, s.prefix, key, 1);
+        await s.queued(key, 1);
       }
       return { locks: Promise.all(locks), attempts };
     }

@@ -62,11 +62,11 @@ describe('wake-ups of the counted modes: a release wakes only the waiters it mak
       const heard = await listen(backend().connect(), `${s.prefix}:{h}:wake*`);
       const held = await locker.acquire('h', { limit: 1 });
       const waiting = locker.acquire('h', { limit: 1 });
-      await queued(s.admin, s.prefix, 'h', 1);
+      await s.queued('h', 1);
       const [waiter] = await s.admin.zrange(lockKeys(s.prefix, 'h').queue, 0, 0);
       expect(await wakeupsDuring(s.admin, heard, s.prefix, 'h', () => held.release())).to.deep.equal([]);
       // The release granted the queued waiter the permit (it holds it before its acquire even resolves).
-      expect(await holders(s.admin, s.prefix, 'h')).to.deep.equal([waiter]);
+      expect(await s.holders('h')).to.deep.equal([waiter]);
       const lock = await waiting;
       expect(lock.token).to.equal(waiter);
       expect(lock.fence).to.be.greaterThan(held.fence);
@@ -102,19 +102,19 @@ describe('wake-ups of the counted modes: a release wakes only the waiters it mak
       const share = await holding.acquire('w', { shared: true });
       const giveUp = new AbortController();
       const writer = writing.acquire('w', { signal: giveUp.signal }).catch((error: unknown) => error);
-      await queued(s.admin, s.prefix, 'w', 1);
+      await s.queued('w', 1);
       const attempts: number[] = [];
       reading.on('acquired', (info) => attempts.push(info.attempts));
       const readers: Promise<Lock>[] = [];
       for (const behind of [2, 3]) {
         readers.push(reading.acquire('w', { shared: true }));
-        await queued(s.admin, s.prefix, 'w', behind);
+        await s.queued('w', behind);
       }
       giveUp.abort();
       expect(await writer).to.be.instanceOf(Error);
       const shares = await Promise.all(readers);
       expect(attempts, 'attempts of the readers').to.deep.equal([1, 1]);
-      expect((await holders(s.admin, s.prefix, 'w')).sort()).to.deep.equal(
+      expect((await s.holders('w')).sort()).to.deep.equal(
         [share.token, ...shares.map((lock) => lock.token)].sort(),
       );
       await Promise.all([holding, writing, reading].map((locker) => locker.close()));

@@ -5,17 +5,7 @@ import fc from 'fast-check';
 import { createLocker, LockBusyError, LockLostError, lockKeys, type Lock } from '@deadbolt/core';
 import { eachBackend } from './support/backends.js';
 import { deferred } from './support/deferred.js';
-import {
-  listen,
-  suiteState,
-  aborted,
-  grantOrder,
-  renewals,
-  holders,
-  keyNames,
-  lockers,
-  queued,
-} from './support/modes.js';
+import { listen, suiteState, aborted, grantOrder, renewals, keyNames, lockers } from './support/modes.js';
 
 use(chaiAsPromised);
 
@@ -26,14 +16,14 @@ describe('read-write locks: acquire(key, { shared: true })', function () {
     it('grants readers together and a writer alone', async function () {
       const locker = createLocker(backend().client(), { prefix: s.prefix });
       const readers = await Promise.all([1, 2, 3].map(() => locker.acquire('doc', { shared: true })));
-      expect(await holders(s.admin, s.prefix, 'doc')).to.have.members(readers.map((r) => r.token));
+      expect(await s.holders('doc')).to.have.members(readers.map((r) => r.token));
       expect(await locker.tryAcquire('doc')).to.equal(null);
       await Promise.all(readers.map((r) => r.release()));
       const writer = await locker.acquire('doc');
       expect(await locker.tryAcquire('doc', { shared: true })).to.equal(null);
       expect(await locker.tryAcquire('doc')).to.equal(null);
       await writer.release();
-      expect(await keyNames(backend(), s.prefix)).to.deep.equal(['{doc}:fence']);
+      expect(await s.keyNames()).to.deep.equal(['{doc}:fence']);
       await locker.close();
     });
 
@@ -81,19 +71,19 @@ describe('read-write locks: acquire(key, { shared: true })', function () {
     });
 
     it('grants consecutive readers at the head together when the writer releases', async function () {
-      const { all, close } = lockers(backend(), s.prefix, 4);
+      const { all, close } = s.lockers(4);
       const [w, ...readers] = all as [(typeof all)[0], ...(typeof all)[0][]];
       const heard = await listen(backend().connect(), `${lockKeys(s.prefix, 'r').channel}*`);
       const writer = await w.acquire('r');
       const waiting: Promise<Lock>[] = [];
       for (const [index, locker] of readers.entries()) {
         waiting.push(locker.acquire('r', { shared: true }));
-        await queued(s.admin, s.prefix, 'r', index + 1);
+        await s.queued('r', index + 1);
       }
       await writer.release();
       // All three hold it at once: none is released before every one is granted.
       const granted = await Promise.all(waiting);
-      expect(await holders(s.admin, s.prefix, 'r')).to.have.members(granted.map((r) => r.token));
+      expect(await s.holders('r')).to.have.members(granted.map((r) => r.token));
       for (const reader of granted) expect(reader.fence).to.be.greaterThan(writer.fence);
       // Woken, not polled: the first reader granted (the lowest fence) woke every reader still queued behind it.
       const [, ...behind] = [...granted].sort((a, b) => a.fence - b.fence);
@@ -106,17 +96,17 @@ describe('read-write locks: acquire(key, { shared: true })', function () {
     });
 
     it('does not starve a writer: a waiting writer blocks later readers', async function () {
-      const { all, close } = lockers(backend(), s.prefix, 3);
+      const { all, close } = s.lockers(3);
       const [a, b, c] = all as [(typeof all)[0], (typeof all)[0], (typeof all)[0]];
       const reader = await a.acquire('s', { shared: true });
       const { order, track } = grantOrder();
       const writer = track('writer', b.acquire('s'));
-      await queued(s.admin, s.prefix, 's', 1);
+      await s.queued('s', 1);
       expect(await a.tryAcquire('s', { shared: true }), 'a reader may not pass the waiting writer').to.equal(
         null,
       );
       const lateReader = track('late reader', c.acquire('s', { shared: true }));
-      await queued(s.admin, s.prefix, 's', 2);
+      await s.queued('s', 2);
       await reader.release();
       const held = await writer;
       await held.release();
@@ -127,7 +117,7 @@ describe('read-write locks: acquire(key, { shared: true })', function () {
     });
 
     it('serves mixed modes in arrival order (writers, runs of readers, writers)', async function () {
-      const { all, close } = lockers(backend(), s.prefix, 6);
+      const { all, close } = s.lockers(6);
       const [holderLocker, ...waiters] = all as [(typeof all)[0], ...(typeof all)[0][]];
       const plan: [string, boolean][] = [
         ['w1', false],
@@ -141,7 +131,7 @@ describe('read-write locks: acquire(key, { shared: true })', function () {
       const pending = new Map<string, Promise<Lock>>();
       for (const [index, [name, shared]] of plan.entries()) {
         pending.set(name, track(name, waiters[index]!.acquire('mix', { shared })));
-        await queued(s.admin, s.prefix, 'mix', index + 1);
+        await s.queued('mix', index + 1);
       }
       await holder.release();
       const w1 = await pending.get('w1')!;
@@ -166,7 +156,7 @@ describe('read-write locks: acquire(key, { shared: true })', function () {
     });
 
     it('a release wakes exactly the waiters it makes grantable', async function () {
-      const { all, close } = lockers(backend(), s.prefix, 3);
+      const { all, close } = s.lockers(3);
       const [a, b, c] = all as [(typeof all)[0], (typeof all)[0], (typeof all)[0]];
       const { messages: heard, close: stopListening } = await listen(
         backend().connect(),
@@ -174,9 +164,9 @@ describe('read-write locks: acquire(key, { shared: true })', function () {
       );
       const readers = [await a.acquire('x', { shared: true }), await a.acquire('x', { shared: true })];
       const writer = b.acquire('x');
-      await queued(s.admin, s.prefix, 'x', 1);
+      await s.queued('x', 1);
       const reader = c.acquire('x', { shared: true });
-      await queued(s.admin, s.prefix, 'x', 2);
+      await s.queued('x', 2);
       await readers[0]!.release(); // a reader is left: the writer cannot go yet, nobody is woken
       await readers[1]!.release(); // the last reader: the writer (only) is woken
       const held = await writer;
@@ -189,20 +179,20 @@ describe('read-write locks: acquire(key, { shared: true })', function () {
     });
 
     it('a waiting writer that gives up lets the readers behind it in', async function () {
-      const { all, close } = lockers(backend(), s.prefix, 3);
+      const { all, close } = s.lockers(3);
       const [a, b, c] = all as [(typeof all)[0], (typeof all)[0], (typeof all)[0]];
       const reader = await a.acquire('g', { shared: true });
       const controller = new AbortController();
       const writer = b.acquire('g', { signal: controller.signal });
-      await queued(s.admin, s.prefix, 'g', 1);
+      await s.queued('g', 1);
       const later = c.acquire('g', { shared: true });
-      await queued(s.admin, s.prefix, 'g', 2);
+      await s.queued('g', 2);
       controller.abort(new Error('writer gave up'));
       await expect(writer).to.be.rejectedWith('writer gave up');
       const second = await later; // while the first reader still holds
-      expect(await holders(s.admin, s.prefix, 'g')).to.have.members([reader.token, second.token]);
+      expect(await s.holders('g')).to.have.members([reader.token, second.token]);
       await Promise.all([reader.release(), second.release()]);
-      expect(await keyNames(backend(), s.prefix)).to.deep.equal(['{g}:fence']);
+      expect(await s.keyNames()).to.deep.equal(['{g}:fence']);
       await close();
     });
 
@@ -225,10 +215,10 @@ describe('read-write locks: acquire(key, { shared: true })', function () {
       const dying = createLocker(client, { prefix: s.prefix });
       const holder = await writerLocker.acquire('d');
       const doomed = dying.acquire('d', { shared: true, wait: 60_000 }).catch((e: unknown) => e);
-      await queued(s.admin, s.prefix, 'd', 1);
+      await s.queued('d', 1);
       backend().drop(client);
       const next = writerLocker.acquire('d', { wait: 10_000 });
-      await queued(s.admin, s.prefix, 'd', 2);
+      await s.queued('d', 2);
       await holder.release();
       const lock = await next;
       expect(await doomed).to.be.instanceOf(Error);
@@ -243,12 +233,12 @@ describe('read-write locks: acquire(key, { shared: true })', function () {
       await expect(locker.acquire('t', { shared: true, wait: 150 })).to.be.rejectedWith(LockBusyError);
       const controller = new AbortController();
       const waiting = locker.acquire('t', { shared: true, signal: controller.signal });
-      await queued(s.admin, s.prefix, 't', 1);
+      await s.queued('t', 1);
       controller.abort(new Error('gone'));
       await expect(waiting).to.be.rejectedWith('gone');
-      expect(await keyNames(backend(), s.prefix)).to.deep.equal(['{t}', '{t}:fence']);
+      expect(await s.keyNames()).to.deep.equal(['{t}', '{t}:fence']);
       await writer.release();
-      expect(await keyNames(backend(), s.prefix)).to.deep.equal(['{t}:fence']);
+      expect(await s.keyNames()).to.deep.equal(['{t}:fence']);
       await locker.close();
     });
 
@@ -263,7 +253,7 @@ describe('read-write locks: acquire(key, { shared: true })', function () {
       await share.extend(15_000);
       expect(await s.admin.pttl(lockKeys(s.prefix, 'e').lease)).to.be.greaterThan(10_000);
       expect(await share.release()).to.equal(true);
-      expect(await keyNames(backend(), s.prefix)).to.deep.equal(['{e}:fence']);
+      expect(await s.keyNames()).to.deep.equal(['{e}:fence']);
       const short = createLocker(backend().client(), { prefix: s.prefix, ttl: 100, renew: false });
       const lapsing = await short.acquire('e', { shared: true });
       await aborted(lapsing.signal);

@@ -13,17 +13,7 @@ import {
 } from '@deadbolt/core';
 import { eachBackend } from './support/backends.js';
 import { deferred } from './support/deferred.js';
-import {
-  listen,
-  suiteState,
-  aborted,
-  grantOrder,
-  renewals,
-  holders,
-  keyNames,
-  lockers,
-  queued,
-} from './support/modes.js';
+import { listen, suiteState, aborted, grantOrder, renewals, keyNames, lockers } from './support/modes.js';
 
 use(chaiAsPromised);
 
@@ -77,10 +67,10 @@ describe('semaphores: acquire(key, { limit })', function () {
       expect((error as LockBusyError).remaining)
         .to.be.greaterThan(0)
         .and.at.most(5_000);
-      expect(await holders(s.admin, s.prefix, 'k')).to.have.members(permits.map((p) => p.token));
-      expect(await keyNames(backend(), s.prefix)).to.deep.equal(['{k}', '{k}:fence', '{k}:holders']);
+      expect(await s.holders('k')).to.have.members(permits.map((p) => p.token));
+      expect(await s.keyNames()).to.deep.equal(['{k}', '{k}:fence', '{k}:holders']);
       await Promise.all(permits.map((p) => p.release()));
-      expect(await keyNames(backend(), s.prefix)).to.deep.equal(['{k}:fence']);
+      expect(await s.keyNames()).to.deep.equal(['{k}:fence']);
       await locker.close();
     });
 
@@ -106,7 +96,7 @@ describe('semaphores: acquire(key, { limit })', function () {
         expect((error as LockModeError).held).to.equal('{ limit: 3 }');
       }
       await expect(locker.tryAcquire('m', { limit: 1 })).to.be.rejectedWith(LockModeError);
-      expect(await keyNames(backend(), s.prefix)).to.deep.equal(['{m}', '{m}:fence', '{m}:holders']);
+      expect(await s.keyNames()).to.deep.equal(['{m}', '{m}:fence', '{m}:holders']);
       await held.release();
       // Once the last permit is gone, the key takes a new limit.
       await (await locker.acquire('m', { limit: 2 })).release();
@@ -133,7 +123,7 @@ describe('semaphores: acquire(key, { limit })', function () {
         LockConfigError,
         /"shared" must be a boolean/,
       );
-      expect(await keyNames(backend(), s.prefix)).to.deep.equal([]);
+      expect(await s.keyNames()).to.deep.equal([]);
       await locker.close();
     });
 
@@ -147,7 +137,7 @@ describe('semaphores: acquire(key, { limit })', function () {
       backend().drop(client); // no release, no renewal: the holder is gone
       // The only permit that can free is the dead holder's, when its lease ends.
       const lock = await survivor.acquire('c', { limit: 2, wait: 10_000 });
-      expect(await holders(s.admin, s.prefix, 'c')).to.have.members([alive.token, lock.token]);
+      expect(await s.holders('c')).to.have.members([alive.token, lock.token]);
       expect(lock.fence).to.be.greaterThan(dead.fence);
       await Promise.all([lock.release(), alive.release()]);
       await Promise.all([steady.close(), dying.close(), survivor.close()]);
@@ -164,19 +154,19 @@ describe('semaphores: acquire(key, { limit })', function () {
         (lock) => (doomedOutcome = lock),
         (error: unknown) => (doomedOutcome = error),
       );
-      await queued(s.admin, s.prefix, 'w', 1);
+      await s.queued('w', 1);
       const [doomedToken] = await s.admin.zrange(`${s.prefix}:{w}:queue`, 0, 0);
       backend().drop(client);
       // What the dead waiter believes at the moment the live one is granted.
       const waiting = live
         .acquire('w', { limit: 1, wait: 10_000 })
         .then((lock) => ({ lock, doomedHolds: (doomedOutcome as Partial<Lock> | undefined)?.held === true }));
-      await queued(s.admin, s.prefix, 'w', 2);
+      await s.queued('w', 2);
       await holder.release();
       // The release handed the permit to the dead waiter, whose entry accepted hand-overs: it holds the permit
       // provisionally, for the lifetime of a queue entry, and nobody renews it. (On a loaded machine its entry can
       // have expired before the release, which then hands the permit to the live waiter at once.)
-      const afterRelease = await holders(s.admin, s.prefix, 'w');
+      const afterRelease = await s.holders('w');
       const { lock, doomedHolds } = await waiting;
       expect([[doomedToken], [lock.token]], 'holder after the release').to.deep.include(afterRelease);
       // Its command connection is gone: its next heartbeat fails, or (its subscriber still up) it takes the
@@ -195,28 +185,28 @@ describe('semaphores: acquire(key, { limit })', function () {
       const controller = new AbortController();
       const reason = new Error('gone');
       const waiting = locker.acquire('t', { limit: 1, signal: controller.signal });
-      await queued(s.admin, s.prefix, 't', 1);
+      await s.queued('t', 1);
       controller.abort(reason);
       await expect(waiting).to.be.rejectedWith(reason);
-      expect(await keyNames(backend(), s.prefix)).to.deep.equal(['{t}', '{t}:fence', '{t}:holders']);
-      expect(await holders(s.admin, s.prefix, 't')).to.deep.equal([held.token]);
+      expect(await s.keyNames()).to.deep.equal(['{t}', '{t}:fence', '{t}:holders']);
+      expect(await s.holders('t')).to.deep.equal([held.token]);
       await held.release();
-      expect(await keyNames(backend(), s.prefix)).to.deep.equal(['{t}:fence']);
+      expect(await s.keyNames()).to.deep.equal(['{t}:fence']);
       await locker.close();
     });
 
     it('serves permit and exclusive waiters in arrival order: a waiting exclusive request is not passed', async function () {
-      const { all, close } = lockers(backend(), s.prefix, 4);
+      const { all, close } = s.lockers(4);
       const [a, b, c, d] = all as [(typeof all)[0], (typeof all)[0], (typeof all)[0], (typeof all)[0]];
       const first = await a.acquire('f', { limit: 2 });
       const second = await a.acquire('f', { limit: 2 });
       const { order, track } = grantOrder();
       const p3 = track('p3', b.acquire('f', { limit: 2 }));
-      await queued(s.admin, s.prefix, 'f', 1);
+      await s.queued('f', 1);
       const x = track('x', c.acquire('f'));
-      await queued(s.admin, s.prefix, 'f', 2);
+      await s.queued('f', 2);
       const p4 = track('p4', d.acquire('f', { limit: 2 }));
-      await queued(s.admin, s.prefix, 'f', 3);
+      await s.queued('f', 3);
       await first.release();
       const third = await p3;
       await second.release();
@@ -234,14 +224,14 @@ describe('semaphores: acquire(key, { limit })', function () {
     });
 
     it('a release hands the freed permit to exactly the next permit waiter: one freed permit, one waiter told', async function () {
-      const { all, close } = lockers(backend(), s.prefix, 3);
+      const { all, close } = s.lockers(3);
       const [a, b, c] = all as [(typeof all)[0], (typeof all)[0], (typeof all)[0]];
       const heard = await listen(backend().connect(), `${s.prefix}:{e}:wake*`);
       const held = [await a.acquire('e', { limit: 2 }), await a.acquire('e', { limit: 2 })];
       const p3 = b.acquire('e', { limit: 2 });
-      await queued(s.admin, s.prefix, 'e', 1);
+      await s.queued('e', 1);
       const p4 = c.acquire('e', { limit: 2 });
-      await queued(s.admin, s.prefix, 'e', 2);
+      await s.queued('e', 2);
       await held[0]?.release();
       const third = await p3;
       await waitUntil(() => heard.messages.length >= 1, { description: 'the first hand-over heard' });
@@ -277,7 +267,7 @@ describe('semaphores: acquire(key, { limit })', function () {
       const lapsing = await short.acquire('x', { limit: 3 });
       await aborted(lapsing.signal);
       await expect(lapsing.extend()).to.be.rejectedWith(LockLostError);
-      await waitUntil(async () => !(await holders(s.admin, s.prefix, 'x')).includes(lapsing.token), {
+      await waitUntil(async () => !(await s.holders('x')).includes(lapsing.token), {
         description: 'the lapsed permit gone from the holders',
       });
       expect(await lapsing.release()).to.equal(false);
@@ -317,7 +307,7 @@ describe('semaphores: acquire(key, { limit })', function () {
       expect(await unfair.tryAcquire('u', { limit: 2 }), 'still at most 2').to.equal(null);
       await Promise.all([held.release(), passer?.release()]);
       await s.admin.del(queue, queueExpiry);
-      expect(await keyNames(backend(), s.prefix)).to.deep.equal(['{u}:fence']);
+      expect(await s.keyNames()).to.deep.equal(['{u}:fence']);
       await Promise.all([fair.close(), unfair.close()]);
     });
 
@@ -326,7 +316,7 @@ describe('semaphores: acquire(key, { limit })', function () {
       const both = await locker.acquire(['m1', 'm2'], { limit: 1 });
       const blocker = await locker.tryAcquire(['m2', 'm3'], { limit: 1 });
       expect(blocker).to.equal(null);
-      expect(await holders(s.admin, s.prefix, 'm3')).to.deep.equal([]);
+      expect(await s.holders('m3')).to.deep.equal([]);
       await both.release();
       const next = await locker.acquire(['m2', 'm3'], { limit: 1 });
       expect(next.fence).to.be.greaterThan(both.fence);

@@ -3,12 +3,11 @@
 // type error here), and the key function can be typed through lockRequests' own type parameters.
 import { createLocker } from '@deadbolt/core';
 import { lockRequests } from '@deadbolt/express';
-import { get } from '@deadbolt/http/conformance';
+import { get, listen } from '@deadbolt/http/conformance';
 import { expect } from 'chai';
 import express from 'express';
 import RedisMock from 'ioredis-mock';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 
 describe('@deadbolt/express route typing', () => {
   it('keeps the route params typed after the middleware and types the key function on request', async () => {
@@ -31,16 +30,13 @@ describe('@deadbolt/express route typing', () => {
       limit: (req) => req.params.id.length, // the limit function sees the route's types too
     });
     app.get('/typed/:id', typedKey, (req, res) => void res.json({ id: req.params.id.toUpperCase() }));
-    const server = createServer(app);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const { url, close } = await listen(createServer(app));
     try {
       expect((await get(url, '/orders/42')).json()).to.include({ id: '42' });
       expect((await get(url, '/typed/ab')).json()).to.deep.equal({ id: 'AB' });
       expect(seen).to.deep.equal(['42']);
     } finally {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await close();
       await locker.close();
       redis.disconnect();
     }

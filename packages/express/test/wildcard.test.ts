@@ -3,15 +3,13 @@ import { lockRequests } from '@deadbolt/express';
 import { useRedisServer } from '@deadbolt/testing';
 import { expect } from 'chai';
 import express from 'express';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { get } from '@deadbolt/http/conformance';
+import { createServer } from 'node:http';
+import { get, listen, type Listening } from '@deadbolt/http/conformance';
 
 describe('@deadbolt/express on Express 5 wildcard params (arrays)', () => {
   const redis = useRedisServer();
   let locker: Locker;
-  let server: Server;
-  let url: string;
+  let served: Listening;
   const seen: (readonly string[] | undefined)[] = [];
 
   before(async () => {
@@ -26,25 +24,22 @@ describe('@deadbolt/express on Express 5 wildcard params (arrays)', () => {
         res.json({ keys: req.lock?.keys });
       },
     );
-    server = createServer(app);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    served = await listen(createServer(app));
   });
 
   after(async () => {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await served.close();
     await locker.close();
   });
 
   it('locks every segment of a wildcard, hostile segments included', async () => {
-    const answer = await get(url, '/files/b%0D%0A/%7Ba%7D/*/%E6%BC%A2');
+    const answer = await get(served.url, '/files/b%0D%0A/%7Ba%7D/*/%E6%BC%A2');
     expect(answer.status).to.equal(200);
     expect(seen).to.deep.equal([['file:*', 'file:b\r\n', 'file:{a}', 'file:漢']]);
   });
 
   it('answers 400 when one segment is too long to lock', async () => {
-    const answer = await get(url, `/files/a/${'x'.repeat(10_240)}`);
+    const answer = await get(served.url, `/files/a/${'x'.repeat(10_240)}`);
     expect(answer.status).to.equal(400);
     expect(answer.json()).to.include({ code: 'ERR_LOCK_KEY_INVALID' });
   });

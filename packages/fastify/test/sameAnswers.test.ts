@@ -3,32 +3,19 @@
 import { createLocker, type Locker } from '@deadbolt/core';
 import { lockRequests as lockExpress } from '@deadbolt/express';
 import { deadbolt, lockRequests as lockFastify } from '@deadbolt/fastify';
-import { get, type Answer } from '@deadbolt/http/conformance';
+import { get, listen, type Answer, type Listening } from '@deadbolt/http/conformance';
 import { lockRequests as lockKoa } from '@deadbolt/koa';
 import { RedisServer, useRedisServer } from '@deadbolt/testing';
 import { expect } from 'chai';
 import express from 'express';
 import Fastify from 'fastify';
 import Koa from 'koa';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 
 /** Every framework's app locking `item:<last path segment>` with `wait: 0`, listening; returns its URL. */
-type Serve = (locker: Locker) => Promise<{ url: string; close: () => Promise<void> }>;
+type Serve = (locker: Locker) => Promise<Listening>;
 
 const key = (path: string) => `item:${path.split('/').pop() ?? ''}`;
-
-async function listen(server: Server): Promise<{ url: string; close: () => Promise<void> }> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
-}
 
 const FRAMEWORKS: Record<string, Serve> = {
   express: (locker) => {

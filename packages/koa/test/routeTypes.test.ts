@@ -1,14 +1,13 @@
 // Issue 19, item 4: a route after lockRequests sees `ctx.state.lock` typed on a plain `new Router()` (no
 // `LockState` declared on the app or router); `pnpm run typecheck` compiles this file.
 import { createLocker } from '@deadbolt/core';
-import { get } from '@deadbolt/http/conformance';
+import { get, listen } from '@deadbolt/http/conformance';
 import { lockRequests } from '@deadbolt/koa';
 import Router from '@koa/router';
 import { expect } from 'chai';
 import RedisMock from 'ioredis-mock';
 import Koa from 'koa';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 
 describe('@deadbolt/koa state typing', () => {
   it('types ctx.state.lock in the route after the middleware', async () => {
@@ -22,16 +21,13 @@ describe('@deadbolt/koa state typing', () => {
     });
     app.use(router.routes());
     const handle = app.callback();
-    const server = createServer((req, res) => void handle(req, res));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const { url, close } = await listen(createServer((req, res) => void handle(req, res)));
     try {
       const body = (await get(url, '/orders/42')).json() as { fence: unknown; held: unknown };
       expect(typeof body.fence).to.equal('number');
       expect(body.held).to.equal(true);
     } finally {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await close();
       await locker.close();
       redis.disconnect();
     }

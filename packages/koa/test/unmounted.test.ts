@@ -3,15 +3,13 @@ import { lockRequests } from '@deadbolt/koa';
 import { useRedisServer } from '@deadbolt/testing';
 import { expect } from 'chai';
 import Koa from 'koa';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { get } from '@deadbolt/http/conformance';
+import { createServer } from 'node:http';
+import { get, listen, type Listening } from '@deadbolt/http/conformance';
 
 describe('@deadbolt/koa mounted with app.use and a key reading ctx.params', () => {
   const redis = useRedisServer();
   let locker: Locker;
-  let server: Server;
-  let url: string;
+  let served: Listening;
   const warnings: string[] = [];
   const errors: string[] = [];
 
@@ -28,19 +26,16 @@ describe('@deadbolt/koa mounted with app.use and a key reading ctx.params', () =
       ctx.body = 'unreachable';
     });
     const handle = app.callback();
-    server = createServer((req, res) => void handle(req, res));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    served = await listen(createServer((req, res) => void handle(req, res)));
   });
 
   after(async () => {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await served.close();
     await locker.close();
   });
 
   it('answers 400 ERR_LOCK_KEY_UNMOUNTED telling to mount per route, warned once, no error log', async () => {
-    const answers = [await get(url, '/orders/1'), await get(url, '/orders/2')];
+    const answers = [await get(served.url, '/orders/1'), await get(served.url, '/orders/2')];
     for (const answer of answers) {
       expect(answer.status).to.equal(400);
       const body = answer.json() as { code: string; detail: string };

@@ -14,9 +14,9 @@ import { ChaosClient, type ClientEnv } from '../world/ChaosClient.js';
 import type { ChaosWorld, ServerFaults } from '../world/ChaosWorld.js';
 import { CHAOS_KEY } from '../world/chaosKeys.js';
 import { ClientClock } from '../world/ClientClock.js';
-import { historyParams } from '../world/historyParams.js';
+import { worldHistoryParams } from '../world/historyParams.js';
+import { clientEnv } from '../world/clientEnv.js';
 import { processMembers } from '../world/processes.js';
-import { FencedResource, PlainResource } from '../world/Resources.js';
 import { seededRandom } from '../world/random.js';
 import type { WorldConfig } from '../world/WorldConfig.js';
 
@@ -71,19 +71,8 @@ export class MockWorld implements ChaosWorld {
     this.#clock = VirtualClock.install();
     this.#unwrapTimers = config.freezes === true ? ProcessFreeze.installTimers() : () => {};
     const { lock } = config;
-    this.history = new History(
-      historyParams(lock, {
-        key: CHAOS_KEY,
-        ttl: config.ttl,
-        clients: config.clients,
-        clientsPerProcess: config.clientsPerProcess ?? 1,
-        leases: 'exact',
-        ...(config.limit === undefined ? {} : { limit: config.limit }),
-        ...(config.shared === undefined ? {} : { shared: config.shared }),
-        ...((config.masters ?? 1) > 1 ? { voters: config.masters } : {}),
-      }),
-      () => this.#clock.now(),
-    );
+    const voters = (config.masters ?? 1) > 1 ? config.masters : undefined;
+    this.history = new History(worldHistoryParams(config, 'exact', voters), () => this.#clock.now());
     // ioredis-mock instances on different ports keep separate data: one port per master.
     this.#roots = Array.from({ length: config.masters ?? 1 }, (_, i) =>
       this.#clock.run(() => new RedisMock({ host: 'deadbolt-chaos', port: 1 + i })),
@@ -109,19 +98,7 @@ export class MockWorld implements ChaosWorld {
       new Map(this.#holdersKey === undefined ? [] : [[this.#holdersKey, CHAOS_KEY]]),
     );
     this.#entries = new TokenEntries(this.#roots, this.#leaseKey, !countedModes(this.history.params));
-    const env = {
-      history: this.history,
-      key: CHAOS_KEY,
-      leaseKey: this.#leaseKey,
-      ttl: config.ttl,
-      limit: config.limit ?? 1,
-      bounds: config.bounds,
-      isBusy: (error: unknown) => lock.isBusy?.(error) ?? false,
-      plain: new PlainResource(),
-      fenced: new FencedResource(),
-      observer: this.#observer,
-      entries: this.#entries,
-    };
+    const env = clientEnv(config, this.history, this.#observer, { entries: this.#entries });
     this.#clock.run(() => this.#connectClients(env));
   }
 

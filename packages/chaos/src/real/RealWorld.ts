@@ -2,11 +2,11 @@ import { performance } from 'node:perf_hooks';
 import { connectAdapter } from '../adapter/connectAdapter.js';
 import type { LockClient } from '../adapter/LockAdapter.js';
 import { countedModes, History } from '../history/History.js';
-import { ChaosClient, type ClientEnv } from '../world/ChaosClient.js';
+import { ChaosClient } from '../world/ChaosClient.js';
 import type { ChaosWorld, ServerFaults } from '../world/ChaosWorld.js';
 import { ClientClock } from '../world/ClientClock.js';
-import { FencedResource, PlainResource } from '../world/Resources.js';
-import { historyParams } from '../world/historyParams.js';
+import { worldHistoryParams } from '../world/historyParams.js';
+import { clientEnv } from '../world/clientEnv.js';
 import { processMembers } from '../world/processes.js';
 import { seededRandom } from '../world/random.js';
 import type { WorldConfig } from '../world/WorldConfig.js';
@@ -56,19 +56,9 @@ export class RealWorld implements ChaosWorld {
     this.#probeEvery = Math.max(20, Math.floor(config.ttl / 10));
     const started = performance.now();
     this.#origin = performance.timeOrigin + started;
-    const { lock } = config;
-    this.history = new History(
-      historyParams(lock, {
-        key: CHAOS_KEY,
-        ttl: config.ttl,
-        clients: config.clients,
-        clientsPerProcess: config.clientsPerProcess ?? 1,
-        leases: 'sampled',
-        ...(topology.quorum ? { voters: topology.servers.length } : {}),
-        ...(config.limit === undefined ? {} : { limit: config.limit }),
-        ...(config.shared === undefined ? {} : { shared: config.shared }),
-      }),
-      () => Math.round(performance.now() - started),
+    const voters = topology.quorum ? topology.servers.length : undefined;
+    this.history = new History(worldHistoryParams(config, 'sampled', voters), () =>
+      Math.round(performance.now() - started),
     );
     this.server = {
       nodes: topology.servers.length,
@@ -86,19 +76,12 @@ export class RealWorld implements ChaosWorld {
   static async create(config: RealWorldConfig, topology: RedisTopology): Promise<RealWorld> {
     await topology.reset();
     const world = new RealWorld(config, topology);
-    const env: ClientEnv = {
-      history: world.history,
-      key: CHAOS_KEY,
-      leaseKey: world.#leaseKey,
-      ttl: config.ttl,
-      limit: config.limit ?? 1,
-      bounds: config.bounds,
-      isBusy: (error: unknown) => config.lock.isBusy?.(error) ?? false,
-      plain: new PlainResource(),
-      fenced: new FencedResource(),
-      observer: { owner: (key) => world.#ownerWhenKnown(key) },
-      stallMargin: Math.max(50, config.ttl / 5),
-    };
+    const env = clientEnv(
+      config,
+      world.history,
+      { owner: (key) => world.#ownerWhenKnown(key) },
+      { stallMargin: Math.max(50, config.ttl / 5) },
+    );
     const child = config.processes === 'child';
     const spec = config.lock.child;
     if (child && !spec) throw new RangeError(`lock ${config.lock.name} cannot run in a child process`);

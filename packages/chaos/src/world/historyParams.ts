@@ -1,7 +1,8 @@
 import type { LockAdapter } from '../adapter/LockAdapter.js';
 import type { HistoryParams } from '../history/History.js';
 import { processOfClients } from './processes.js';
-import { CHAOS_OTHER_KEY } from './chaosKeys.js';
+import { CHAOS_KEY, CHAOS_OTHER_KEY } from './chaosKeys.js';
+import type { WorldConfig } from './WorldConfig.js';
 
 /**
  * What the checker must know about one run's lock and shape, the same for both backends: its ttl, the lock's
@@ -46,4 +47,30 @@ export function historyParams(
     ...(run.voters === undefined ? {} : { voters: run.voters }),
     ...(lock.replicaConfirmed === true ? { replicaConfirmed: true } : {}),
   };
+}
+
+/**
+ * {@link historyParams} of one world's run: its lock, ttl, clients and counted modes on the run's key, its leases
+ * observed `leases`, the lease a majority of `voters` masters holds (absent: one master).
+ *
+ * @example
+ * ```ts
+ * new History(worldHistoryParams(config, 'sampled', topology.quorum ? topology.servers.length : undefined), now)
+ * ```
+ */
+export function worldHistoryParams(
+  config: WorldConfig,
+  leases: 'exact' | 'sampled',
+  voters: number | undefined,
+): HistoryParams {
+  return historyParams(config.lock, {
+    key: CHAOS_KEY,
+    ttl: config.ttl,
+    clients: config.clients,
+    clientsPerProcess: config.clientsPerProcess ?? 1,
+    leases,
+    ...(voters === undefined ? {} : { voters }),
+    ...(config.limit === undefined ? {} : { limit: config.limit }),
+    ...(config.shared === undefined ? {} : { shared: config.shared }),
+  });
 }

@@ -3,15 +3,33 @@ import type { Redis } from 'ioredis';
 import { createLocker, lockKeys, type Lock, type Locker } from '@deadbolt/core';
 import type { Backend } from './backends.js';
 
-/** What a suite of the counted modes shares: an admin connection (per backend) and a fresh prefix per test. */
+/**
+ * What a suite of the counted modes shares: an admin connection (per backend) and a fresh prefix per test, with the
+ * helpers below bound to them.
+ */
 export interface SuiteState {
   admin: Redis;
   prefix: string;
+  /** {@link holders} of `key` under this test's prefix. */
+  holders(key: string): Promise<string[]>;
+  /** {@link queued}: waits until `count` waiters are queued on `key` under this test's prefix. */
+  queued(key: string, count: number): Promise<void>;
+  /** {@link keyNames} under this test's prefix. */
+  keyNames(): Promise<string[]>;
+  /** {@link lockers} of this test's prefix. */
+  lockers(count: number, options?: Parameters<typeof createLocker>[1]): ReturnType<typeof lockers>;
 }
 
 /** Registers the hooks that keep a {@link SuiteState} for the tests of one backend. */
 export function suiteState(backend: () => Backend): SuiteState {
-  const state = {} as SuiteState;
+  const state: SuiteState = {
+    admin: undefined as unknown as Redis,
+    prefix: '',
+    holders: (key) => holders(state.admin, state.prefix, key),
+    queued: (key, count) => queued(state.admin, state.prefix, key, count),
+    keyNames: () => keyNames(backend(), state.prefix),
+    lockers: (count, options) => lockers(backend(), state.prefix, count, options),
+  };
   before(function () {
     state.admin = backend().connect();
   });

@@ -1,9 +1,8 @@
 import { lockRequests } from '@deadbolt/express';
 import type { Express, NextFunction, Request, RequestHandler, Response } from 'express';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
-import { itemKey, modeOptions, type AppSpec, type Harness } from '@deadbolt/http/conformance';
+import { itemKey, listen, modeOptions, type AppSpec, type Harness } from '@deadbolt/http/conformance';
 
 /** Runs the shared request-lock suite on one Express major version. */
 export function expressHarness(name: string, create: () => Express): Harness {
@@ -42,17 +41,7 @@ export function expressHarness(name: string, create: () => Express): Harness {
       if (spec.locked === false) app.get('/items/:id', handler);
       else if (spec.mount === 'use') app.use(middleware).get('/items/:id', handler);
       else app.get('/items/:id', middleware, handler);
-      const server = createServer(app);
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-      const { port } = server.address() as AddressInfo;
-      return {
-        url: `http://127.0.0.1:${port}`,
-        close: () =>
-          new Promise<void>((resolve) => {
-            server.close(() => resolve());
-            server.closeAllConnections();
-          }),
-      };
+      return listen(createServer(app));
     },
   };
 }

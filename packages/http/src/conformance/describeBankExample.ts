@@ -1,5 +1,5 @@
 import { createServer, type RequestListener } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listen } from './listen.js';
 import { useRedisServer } from '@deadbolt/testing';
 import { expect } from 'chai';
 import type { Redis } from 'ioredis';
@@ -36,13 +36,11 @@ export function describeBankExample(
     ): Promise<{ statuses: number[]; balance: number | undefined }> {
       const { listener, accounts, locker } = make(redis.server.client(), locked);
       await accounts.open('acct', 100);
-      const server = createServer(listener);
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-      const { port } = server.address() as AddressInfo;
+      const served = await listen(createServer(listener));
       try {
         const responses = await Promise.all(
           Array.from({ length: 50 }, () =>
-            fetch(`http://127.0.0.1:${port}/accounts/acct/withdraw`, {
+            fetch(`${served.url}/accounts/acct/withdraw`, {
               method: 'POST',
               headers: { 'content-type': 'application/json' },
               body: '{"amount":1}',
@@ -52,8 +50,7 @@ export function describeBankExample(
         await Promise.all(responses.map((r) => r.arrayBuffer()));
         return { statuses: responses.map((r) => r.status), balance: await accounts.balance('acct') };
       } finally {
-        server.closeAllConnections();
-        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await served.close();
         await locker.close();
       }
     }

@@ -2,7 +2,8 @@ import { createLocker } from '@deadbolt/core';
 import { RedisServer, waitUntil } from '@deadbolt/testing';
 import { expect } from 'chai';
 import { once } from 'node:events';
-import { get } from './http.js';
+import type { AppSpec } from './Harness.js';
+import { get, type Answer } from './http.js';
 import { leaseHeld, stealLease } from './redisState.js';
 import type { SuiteContext } from './SuiteContext.js';
 
@@ -51,68 +52,69 @@ export function failureCases(context: () => SuiteContext): void {
   });
 
   it('aborts lock.signal and answers 503 when the lock is lost before the handler answered', async () => {
-    const ctx = context();
     let reason: unknown;
-    let entered = false;
-    const url = await ctx.serve({
-      options: { ttl: 300 },
-      handler: async (call) => {
-        entered = true;
-        const signal = call.lock?.signal;
-        if (signal === undefined) throw new Error('no lock');
-        if (!signal.aborted) await once(signal, 'abort');
-        reason = signal.reason;
-        return { status: 200, json: { ok: true } };
-      },
+    const lost = await lostWhileHandling(context(), 'lost', (signal) => {
+      if (signal === undefined) throw new Error('no lock');
+      reason = signal.reason;
     });
-    const answer = get(url, '/items/lost');
-    await waitUntil(() => entered, { description: 'the handler to hold the lock' });
-    await stealLease(ctx.client, 'item:lost');
-    const lost = await answer;
-    expect(lost.status).to.equal(503);
     expect(lost.json()).to.include({ code: 'ERR_LOCK_LOST', type: 'urn:deadbolt:problem:lock-lost' });
     expect(reason).to.have.property('code', 'ERR_LOCK_LOST');
-    await waitUntil(() => ctx.released('item:lost') === 1, { description: 'one release' });
   });
 
   it('answers 503 also when the handler stops by throwing the reason of the lost signal', async () => {
-    const ctx = context();
-    let entered = false;
-    const url = await ctx.serve({
-      options: { ttl: 300 },
-      handler: async (call) => {
-        entered = true;
-        const signal = call.lock?.signal;
-        if (signal !== undefined && !signal.aborted) await once(signal, 'abort');
-        signal?.throwIfAborted();
-        return { status: 200, json: {} };
-      },
-    });
-    const answer = get(url, '/items/thrown');
-    await waitUntil(() => entered, { description: 'the handler to hold the lock' });
-    await stealLease(ctx.client, 'item:thrown');
-    const lost = await answer;
-    expect(lost.status).to.equal(503);
+    const lost = await lostWhileHandling(context(), 'thrown', (signal) => signal?.throwIfAborted());
     expect(lost.json()).to.include({ code: 'ERR_LOCK_LOST' });
-    await waitUntil(() => ctx.released('item:thrown') === 1, { description: 'one release' });
   });
 
   it('ends a request that holds its lock longer than maxHold with 503 and frees the key', async () => {
     const ctx = context();
-    let entered = false;
-    const url = await ctx.serve({
-      options: { maxHold: 200 },
-      handler: async (call) => {
-        entered = true;
-        const signal = call.lock?.signal;
-        if (signal !== undefined && !signal.aborted) await once(signal, 'abort');
-        return { status: 200, json: {} };
-      },
-    });
-    const answer = await get(url, '/items/slow');
-    expect(entered).to.equal(true);
+    const held = await serveUntilAborted(ctx, { maxHold: 200 });
+    const answer = await get(held.url, '/items/slow');
+    expect(held.entered()).to.equal(true);
     expect(answer.status).to.equal(503);
     await waitUntil(() => ctx.released('item:slow') === 1, { description: 'the release' });
     expect(await leaseHeld(ctx.client, 'item:slow')).to.equal(false);
   });
+}
+
+/**
+ * Serves a handler that holds its lock until the lock's signal aborts, then calls `onAbort` with it (its signal is
+ * `undefined` without a lock) and answers 200.
+ */
+async function serveUntilAborted(
+  ctx: SuiteContext,
+  options: NonNullable<AppSpec['options']>,
+  onAbort: (signal: AbortSignal | undefined) => void = () => {},
+): Promise<{ url: string; entered: () => boolean }> {
+  let entered = false;
+  const url = await ctx.serve({
+    options,
+    handler: async (call) => {
+      entered = true;
+      const signal = call.lock?.signal;
+      if (signal !== undefined && !signal.aborted) await once(signal, 'abort');
+      onAbort(signal);
+      return { status: 200, json: {} };
+    },
+  });
+  return { url, entered: () => entered };
+}
+
+/**
+ * Requests `/items/<id>` of a handler {@link serveUntilAborted} with a ttl of 300 ms, steals its lease while the
+ * handler holds it, and resolves the answer once it is a 503 and the lock was released once.
+ */
+async function lostWhileHandling(
+  ctx: SuiteContext,
+  id: string,
+  onAbort: (signal: AbortSignal | undefined) => void,
+): Promise<Answer> {
+  const held = await serveUntilAborted(ctx, { ttl: 300 }, onAbort);
+  const answer = get(held.url, `/items/${id}`);
+  await waitUntil(held.entered, { description: 'the handler to hold the lock' });
+  await stealLease(ctx.client, `item:${id}`);
+  const lost = await answer;
+  expect(lost.status).to.equal(503);
+  await waitUntil(() => ctx.released(`item:${id}`) === 1, { description: 'one release' });
+  return lost;
 }

@@ -12,4 +12,5 @@ export {
   type KeyInput,
 } from './Harness.js';
 export { get, send, type Answer, type PendingRequest } from './http.js';
+export { listen, type Listening } from './listen.js';
 export { deferred, type Deferred } from './deferred.js';

@@ -3,9 +3,8 @@ import Router from '@koa/router';
 import type Koa from 'koa';
 import type { Context } from 'koa';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
-import { itemKey, modeOptions, type AppSpec, type Harness } from '@deadbolt/http/conformance';
+import { itemKey, listen, modeOptions, type AppSpec, type Harness } from '@deadbolt/http/conformance';
 
 type Params = Readonly<Record<string, unknown>> | undefined;
 
@@ -53,17 +52,7 @@ export function koaHarness(name: string, create: () => Koa<LockState>): Harness 
       else router.get('/items/:id', middleware, handler);
       app.use(router.routes());
       const handle = app.callback();
-      const server = createServer((req, res) => void handle(req, res));
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-      const { port } = server.address() as AddressInfo;
-      return {
-        url: `http://127.0.0.1:${port}`,
-        close: () =>
-          new Promise<void>((resolve) => {
-            server.close(() => resolve());
-            server.closeAllConnections();
-          }),
-      };
+      return listen(createServer((req, res) => void handle(req, res)));
     },
   };
 }
