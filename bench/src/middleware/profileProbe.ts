@@ -119,6 +119,8 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '5000' },
     top: { type: 'string', default: '25' },
     save: { type: 'string' },
+    /** Sample only what is still alive at the end (what survived GC), not everything allocated. */
+    live: { type: 'boolean', default: false },
   },
 });
 const requests = Number(values.requests);
@@ -140,8 +142,8 @@ try {
         await session.post('HeapProfiler.enable');
         await session.post('HeapProfiler.startSampling', {
           samplingInterval: 512,
-          includeObjectsCollectedByMajorGC: true,
-          includeObjectsCollectedByMinorGC: true,
+          includeObjectsCollectedByMajorGC: !values.live,
+          includeObjectsCollectedByMinorGC: !values.live,
         });
         await session.post('Profiler.start');
         await load(app.port, variant, requests, `p-${variant}`);
