@@ -218,14 +218,8 @@ export class RequestLockSession<Req> {
   #ended(phase: Extract<RequestLockPhase, { name: 'holding' | 'lost' }>, end: 'response' | 'handler'): void {
     const awaiting = afterEnd(phase.awaiting, end);
     if (awaiting === undefined) this.#release();
-    // Literals, not `{ ...phase, awaiting }`: a spread copies by the phase's shape, at a cost on every request.
-    else if (phase.name === 'holding') {
-      const { lock, since, maxHold } = phase;
-      this.#phase = { name: 'holding', lock, since, awaiting, maxHold };
-    } else {
-      const { lock, since, reason, reply } = phase;
-      this.#phase = { name: 'lost', lock, since, awaiting, reason, reply };
-    }
+    // In place: the phase is the session's own, and one end of two is not worth a new object per request.
+    else phase.awaiting = awaiting;
   }
 
   #granted(lock: Lock): RequestLockOutcome {
