@@ -64,7 +64,7 @@ export class RequestLockSession<Req> {
     receiver: RequestLockReceiver<Context>,
     context: Context,
   ): void {
-    this.#receiver = receiver as RequestLockReceiver<unknown>;
+    this.#receiver = receiver;
     this.#context = context;
     this.#starting = true;
     let settled: Promise<RequestLockOutcome>;
