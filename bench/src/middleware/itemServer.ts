@@ -21,6 +21,13 @@ import Koa, { type Context } from 'koa';
 import Fastify, { type FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import { closeRedis, connectRedis } from '../libraries/connect.js';
+import {
+  CORE_PREFIX,
+  coreLockExpress,
+  coreLockFastify,
+  coreLockHono,
+  coreLockKoa,
+} from './coreLockMiddleware.js';
 import { rawLockExpress, rawLockFastify, rawLockHono, rawLockKoa } from './rawLockMiddleware.js';
 import { PREFIX, ROUTE, type FrameworkId } from './frameworks.js';
 
@@ -30,11 +37,18 @@ export interface ItemServer {
   close(): Promise<void>;
 }
 
-/** Starts the app of `framework` on a free port of 127.0.0.1, locking on the Redis at `redisUrl`. */
-export async function startItemServer(framework: FrameworkId, redisUrl: string): Promise<ItemServer> {
+/**
+ * Starts the app of `framework` on a free port of 127.0.0.1, locking on the Redis at `redisUrl`; with `probe`,
+ * the route is also served behind the locker alone (`/core`, see `coreLockMiddleware.ts`; for the probes only).
+ */
+export async function startItemServer(
+  framework: FrameworkId,
+  redisUrl: string,
+  probe = false,
+): Promise<ItemServer> {
   const redis = await connectRedis(redisUrl);
   const locker = createLocker(redis);
-  const server = (await APPS[framework](locker, redis)).listen(0, '127.0.0.1');
+  const server = (await APPS[framework](locker, redis, probe)).listen(0, '127.0.0.1');
   await once(server, 'listening');
   return {
     port: (server.address() as AddressInfo).port,
@@ -51,14 +65,21 @@ export async function startItemServer(framework: FrameworkId, redisUrl: string):
 type Listenable = { listen(port: number, host: string): Server };
 
 /** Each framework's app, serving the three variants of the route, by id. */
-const APPS: Record<FrameworkId, (locker: Locker, redis: Redis) => Listenable | Promise<Listenable>> = {
+const APPS: Record<
+  FrameworkId,
+  (locker: Locker, redis: Redis, probe: boolean) => Listenable | Promise<Listenable>
+> = {
   express: expressApp,
   koa: koaApp,
   fastify: fastifyApp,
   hono: honoApp,
 };
 
-function expressApp(locker: Locker, redis: Redis): { listen(port: number, host: string): Server } {
+function expressApp(
+  locker: Locker,
+  redis: Redis,
+  probe: boolean,
+): { listen(port: number, host: string): Server } {
   const app = express();
   const handler = async (req: Request, res: Response): Promise<void> => {
     await nextTurn();
@@ -75,10 +96,17 @@ function expressApp(locker: Locker, redis: Redis): { listen(port: number, host: 
     lockExpress({ locker, key: (req) => `item:${String(req.params['id'])}` }),
     handler,
   );
+  if (probe) {
+    app.get(
+      `${CORE_PREFIX}${ROUTE}`,
+      coreLockExpress(locker, (req) => `core:${String(req.params['id'])}`),
+      handler,
+    );
+  }
   return app;
 }
 
-function koaApp(locker: Locker, redis: Redis): Koa<LockState> {
+function koaApp(locker: Locker, redis: Redis, probe: boolean): Koa<LockState> {
   const app = new Koa<LockState>();
   const router = new Router<LockState>();
   const handler = async (ctx: Context): Promise<void> => {
@@ -102,12 +130,22 @@ function koaApp(locker: Locker, redis: Redis): Koa<LockState> {
     lockKoa({ locker, key: (ctx) => `item:${ctx.params['id']}` }),
     handler,
   );
+  if (probe) {
+    router.get(
+      `${CORE_PREFIX}${ROUTE}`,
+      coreLockKoa(
+        locker,
+        (ctx) => `core:${String((ctx as Context & { params: Record<string, string> }).params['id'])}`,
+      ),
+      handler,
+    );
+  }
   app.use(router.routes());
   return app;
 }
 
 /** Fastify's router on a plain Node server, as Fastify's own `listen` would serve it. */
-async function fastifyApp(locker: Locker, redis: Redis): Promise<Server> {
+async function fastifyApp(locker: Locker, redis: Redis, probe: boolean): Promise<Server> {
   const app = Fastify();
   await app.register(deadbolt);
   type ItemRoute = { Params: { id: string } };
@@ -126,11 +164,18 @@ async function fastifyApp(locker: Locker, redis: Redis): Promise<Server> {
     { preHandler: lockFastify({ locker, key: (request) => `item:${request.params.id}` }) },
     handler,
   );
+  if (probe) {
+    app.get<ItemRoute>(
+      `${CORE_PREFIX}${ROUTE}`,
+      { preHandler: coreLockFastify(locker, (request) => `core:${request.params.id}`) },
+      handler,
+    );
+  }
   await app.ready();
   return createServer((req, res) => app.routing(req, res));
 }
 
-function honoApp(locker: Locker, redis: Redis): Listenable {
+function honoApp(locker: Locker, redis: Redis, probe: boolean): Listenable {
   const app = new Hono<LockEnv>();
   const handler = async (c: HonoContext<LockEnv>) => {
     await nextTurn();
@@ -143,6 +188,12 @@ function honoApp(locker: Locker, redis: Redis): Listenable {
     handler,
   );
   app.get(`${PREFIX.locked}${ROUTE}`, lockHono({ locker, key: (c) => `item:${c.req.param('id')}` }), handler);
+  if (probe)
+    app.get(
+      `${CORE_PREFIX}${ROUTE}`,
+      coreLockHono(locker, (c) => `core:${c.req.param('id')}`),
+      handler,
+    );
   const listener = getRequestListener(app.fetch);
   return createServer((req, res) => void listener(req, res));
 }

@@ -38,7 +38,7 @@ async function handle(message: ToWorker): Promise<FromWorker> {
       // Loaded on demand: the lock scenarios' workers need no web framework.
       const { startItemServer } = await import('../middleware/itemServer.js');
       await served?.close();
-      const server = await startItemServer(message.framework, message.redisUrl);
+      const server = await startItemServer(message.framework, message.redisUrl, message.probe);
       served = server;
       return { type: 'serving', port: server.port };
     }

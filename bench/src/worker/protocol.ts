@@ -55,6 +55,8 @@ export interface ServeMessage {
   readonly type: 'serve';
   readonly framework: FrameworkId;
   readonly redisUrl: string;
+  /** Also serve the probes' route behind the locker alone (see `coreLockMiddleware.ts`). */
+  readonly probe?: boolean;
 }
 
 /** Stops the app the last {@link ServeMessage} started. */

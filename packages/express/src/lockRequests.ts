@@ -1,4 +1,4 @@
-import { RequestLocker, writeProblem, type RequestLockOutcome } from '@deadbolt/http';
+import { RequestLocker, writeProblem, type RequestLockReceiver } from '@deadbolt/http';
 import type { NextFunction, Request, Response } from 'express';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type {
@@ -65,6 +65,42 @@ export function lockRequests<
     'lockRequests',
   );
   const { logger, onBusy } = requests.config;
+  type Res = Response<ResBody, Locals>;
+  /** One request's own values, the receiver's context. */
+  interface Handled {
+    readonly req: Req;
+    readonly res: Res;
+    readonly next: NextFunction;
+  }
+  // One receiver for every request of this middleware: a request allocates its context only, no closures.
+  const receiver: RequestLockReceiver<Handled> = {
+    outcome({ req, res, next }, outcome) {
+      switch (outcome.type) {
+        case 'proceed':
+          if (outcome.lock !== undefined) req.lock = outcome.lock;
+          next();
+          return;
+        case 'busy':
+          if (onBusy === undefined) writeProblem(res, outcome.info.reply);
+          else Promise.resolve(onBusy(req, res, next, outcome.info)).catch(next);
+          return;
+        case 'reply':
+          writeProblem(res, outcome.reply);
+          return;
+        case 'gone':
+          return;
+      }
+    },
+    // `next` hears of any error thrown by `onBusy` (also asynchronously) or by the key function.
+    failed: ({ next }, error) => next(error),
+    lost({ req, res }, reply) {
+      if (writeProblem(res, reply)) muteResponse(res);
+      else
+        logger.warn(
+          `deadbolt: the lock of ${req.method} ${req.originalUrl} was lost after the response began.`,
+        );
+    },
+  };
 
   return function deadboltLockRequests(
     incoming: IncomingMessage,
@@ -73,43 +109,13 @@ export function lockRequests<
   ): void {
     // Express passes its Request and Response; the signature names only their Node bases (see LockMiddleware).
     const req = incoming as Req;
-    const res = response as Response<ResBody, Locals>;
+    const res = response as Res;
     const session = requests.open('response');
     // Wired before any await, so no end of the response can be missed. `close` alone tells both ends: Node emits
     // it a tick after `finish`, or when the client went away; a `finish` listener beside Node's own would make
     // the response copy its listeners at every emit. `on`, not `once`, which would wrap the listener.
     res.on('close', () => session.responseDone());
-    session.onLost((reply) => {
-      if (writeProblem(res, reply)) muteResponse(res);
-      else
-        logger.warn(
-          `deadbolt: the lock of ${req.method} ${req.originalUrl} was lost after the response began.`,
-        );
-    });
-
-    // Not async: a request that proceeds allocates no promise for it. `next` hears of any error thrown here,
-    // by `onBusy` (also asynchronously) or by the key function (the acquire's rejection).
-    const proceed = (outcome: RequestLockOutcome): void => {
-      try {
-        switch (outcome.type) {
-          case 'proceed':
-            if (outcome.lock !== undefined) req.lock = outcome.lock;
-            next();
-            return;
-          case 'busy':
-            if (onBusy === undefined) writeProblem(res, outcome.info.reply);
-            else Promise.resolve(onBusy(req, res, next, outcome.info)).catch(next);
-            return;
-          case 'reply':
-            writeProblem(res, outcome.reply);
-            return;
-          case 'gone':
-            return;
-        }
-      } catch (error) {
-        next(error);
-      }
-    };
-    session.acquire(req, req.params).then(proceed, next);
+    // Not async, and no closure per outcome: a request that proceeds allocates no promise for it.
+    session.start(req, req.params, receiver, { req, res, next });
   };
 }

@@ -1,4 +1,4 @@
-import { RequestLocker, type RequestLockOutcome } from '@deadbolt/http';
+import { RequestLocker, type RequestLockReceiver } from '@deadbolt/http';
 import type {
   ContextConfigDefault,
   FastifyBaseLogger,
@@ -94,6 +94,44 @@ export function lockRequests<
     OnBusy<RouteGeneric, ContextConfig, SchemaCompiler, TypeProvider, Logger>
   >(options, 'lockRequests');
   const { logger, onBusy } = requests.config;
+  /** One request's own values, the receiver's context. */
+  interface Hooked {
+    readonly request: Req;
+    readonly reply: Reply;
+    readonly done: HookHandlerDoneFunction;
+  }
+  // One receiver for every request of this hook: a request allocates its context only, no closures.
+  const receiver: RequestLockReceiver<Hooked> = {
+    outcome({ request, reply, done }, outcome) {
+      switch (outcome.type) {
+        case 'proceed':
+          if (outcome.lock !== undefined) request.lock = outcome.lock;
+          done();
+          return;
+        case 'busy':
+          if (onBusy === undefined) sendProblem(reply, outcome.info.reply);
+          else {
+            Promise.resolve(onBusy(request, reply, outcome.info)).catch((error: unknown) => {
+              done(error as Error);
+            });
+          }
+          return;
+        case 'reply':
+          sendProblem(reply, outcome.reply);
+          return;
+        case 'gone':
+          return;
+      }
+    },
+    // `done` hears of any error thrown by `onBusy` (also asynchronously) or by the key function.
+    failed: ({ done }, error) => done(error as Error),
+    lost({ request, reply }, problem) {
+      if (!sendProblem(reply, problem))
+        logger.warn(
+          `deadbolt: the lock of ${request.method} ${request.url} was lost after the response began.`,
+        );
+    },
+  };
 
   return function deadboltLockRequests(request: Req, reply: Reply, done: HookHandlerDoneFunction): void {
     const session = requests.open('response');
@@ -101,37 +139,7 @@ export function lockRequests<
     // it a tick after `finish`, or when the client went away; a `finish` listener beside Node's own would make
     // the response copy its listeners at every emit. `on`, not `once`, which would wrap the listener.
     reply.raw.on('close', () => session.responseDone());
-    session.onLost((problem) => {
-      if (!sendProblem(reply, problem))
-        logger.warn(
-          `deadbolt: the lock of ${request.method} ${request.url} was lost after the response began.`,
-        );
-    });
-
-    // Not async: a request that proceeds allocates no promise for it. `done` hears of any error thrown here,
-    // by `onBusy` (also asynchronously) or by the key function (the acquire's rejection).
-    const failed = (error: unknown): void => done(error as Error);
-    const proceed = (outcome: RequestLockOutcome): void => {
-      try {
-        switch (outcome.type) {
-          case 'proceed':
-            if (outcome.lock !== undefined) request.lock = outcome.lock;
-            done();
-            return;
-          case 'busy':
-            if (onBusy === undefined) sendProblem(reply, outcome.info.reply);
-            else Promise.resolve(onBusy(request, reply, outcome.info)).catch(failed);
-            return;
-          case 'reply':
-            sendProblem(reply, outcome.reply);
-            return;
-          case 'gone':
-            return;
-        }
-      } catch (error) {
-        failed(error);
-      }
-    };
-    session.acquire(request, request.params).then(proceed, failed);
+    // Not async, and no closure per outcome: a request that proceeds allocates no promise for it.
+    session.start(request, request.params, receiver, { request, reply, done });
   };
 }

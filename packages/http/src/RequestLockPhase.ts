@@ -34,12 +34,15 @@ export type RequestLockPhase =
   | { readonly name: 'deriving' }
   /** The lock is being acquired; `stop` aborts the wait when the response ends (none for `wait: 0`). */
   | { readonly name: 'acquiring'; readonly stop: AcquireStop | undefined }
-  /** The request holds the lock since `since` (ms, `performance.now()`); released once `awaiting` came. */
+  /**
+   * The request holds the lock since `since` (ms, `performance.now()`); released once `awaiting` came (the one
+   * field the session updates in place: the first of two awaited ends costs no new phase object).
+   */
   | {
       readonly name: 'holding';
       readonly lock: Lock;
       readonly since: number;
-      readonly awaiting: AwaitedEnds;
+      awaiting: AwaitedEnds;
       readonly maxHold: NodeJS.Timeout | undefined;
     }
   /** The lock was lost while held (`reason`); `reply` is the 503 owed. Released once `awaiting` came. */
@@ -47,7 +50,7 @@ export type RequestLockPhase =
       readonly name: 'lost';
       readonly lock: Lock;
       readonly since: number;
-      readonly awaiting: AwaitedEnds;
+      awaiting: AwaitedEnds;
       readonly reason: unknown;
       readonly reply: ProblemReply;
     }

@@ -5,6 +5,7 @@ import { configFailure, failureOutcome } from './failureOutcome.js';
 import type { ProblemReply } from './problem.js';
 import { keyErrorReply, lockLostReply } from './replies.js';
 import { RequestLock } from './RequestLock.js';
+import type { RequestLockReceiver } from './RequestLockReceiver.js';
 import { GONE_OUTCOME, PROCEED_UNLOCKED, type RequestLockOutcome } from './RequestLockOutcome.js';
 import { afterEnd, DERIVING, GONE, UNLOCKED, type RequestLockPhase } from './RequestLockPhase.js';
 import type { ReleasePolicy, RequestLockShared } from './RequestLockShared.js';
@@ -24,6 +25,11 @@ export class RequestLockSession<Req> {
   /** The reason of a lock released at the request's end, once someone asked (see `#endReason`). */
   #closed: LockLostError | undefined;
   #onLost: ((reply: ProblemReply) => void) | undefined;
+  /** The adapter's receiver and this request's context, with `start` (see {@link RequestLockReceiver}). */
+  #receiver: RequestLockReceiver<unknown> | undefined;
+  #context: unknown;
+  /** Set while `start` runs `acquire` synchronously: the grant then goes to the receiver directly. */
+  #starting = false;
 
   constructor(shared: RequestLockShared<Req>, policy: ReleasePolicy) {
     this.#shared = shared;
@@ -44,6 +50,45 @@ export class RequestLockSession<Req> {
   /** Calls `listener` once if the lock is lost while the request holds it. */
   onLost(listener: (reply: ProblemReply) => void): void {
     this.#onLost = listener;
+  }
+
+  /**
+   * Derives the key(s), acquires, and tells `receiver` (with `context`, this request's own values) the outcome;
+   * `lost` if the lock is lost while held (instead of {@link onLost}). The callback form of {@link acquire}:
+   * an uncontended request allocates no closure and no promise of its own for its outcome, which comes in the
+   * turn the grant does. Never calls `receiver` synchronously.
+   */
+  start<Context>(
+    request: Req,
+    params: unknown,
+    receiver: RequestLockReceiver<Context>,
+    context: Context,
+  ): void {
+    this.#receiver = receiver;
+    this.#context = context;
+    this.#starting = true;
+    let settled: Promise<RequestLockOutcome>;
+    try {
+      settled = this.acquire(request, params);
+    } finally {
+      this.#starting = false;
+    }
+    // The grant's own callbacks told the receiver (see `#lock`); the other paths are told here.
+    if (settled === DELIVERED) return;
+    settled.then(
+      (outcome) => this.#deliver(outcome),
+      (error: unknown) => receiver.failed(context, error),
+    );
+  }
+
+  /** Tells the receiver `outcome`; what its handler throws goes to its `failed`. */
+  #deliver(outcome: RequestLockOutcome): void {
+    const receiver = this.#receiver as RequestLockReceiver<unknown>;
+    try {
+      receiver.outcome(this.#context, outcome);
+    } catch (error) {
+      receiver.failed(this.#context, error);
+    }
   }
 
   /**
@@ -95,24 +140,45 @@ export class RequestLockSession<Req> {
       // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the acquire's own error
       taking = Promise.reject(error);
     }
-    return taking.then(
+    const direct = this.#starting;
+    const settled = taking.then(
       (lock) => {
         if (stop !== undefined) stops.close(stop);
         holds.leave(line);
         this.#shared.outage.recovered();
-        return this.#granted(lock);
+        if (!direct) return this.#granted(lock);
+        let outcome: RequestLockOutcome;
+        try {
+          outcome = this.#granted(lock);
+        } catch (thrown) {
+          (this.#receiver as RequestLockReceiver<unknown>).failed(this.#context, thrown);
+          return GONE_OUTCOME;
+        }
+        this.#deliver(outcome);
+        return outcome;
       },
       (error: unknown) => {
         holds.leave(line);
+        let outcome: RequestLockOutcome;
         try {
-          if (this.phase === 'gone') return GONE_OUTCOME; // the response ended while acquiring
-          this.#phase = UNLOCKED;
-          return failureOutcome(error, keys, this.#shared);
+          if (this.phase === 'gone')
+            outcome = GONE_OUTCOME; // the response ended while acquiring
+          else {
+            this.#phase = UNLOCKED;
+            outcome = failureOutcome(error, keys, this.#shared);
+          }
+        } catch (thrown) {
+          if (!direct) throw thrown;
+          (this.#receiver as RequestLockReceiver<unknown>).failed(this.#context, thrown);
+          return GONE_OUTCOME;
         } finally {
           if (stop !== undefined) stops.close(stop); // after the phase left `acquiring`, synchronously
         }
+        if (direct) this.#deliver(outcome);
+        return outcome;
       },
     );
+    return direct ? DELIVERED : settled;
   }
 
   /**
@@ -152,14 +218,8 @@ export class RequestLockSession<Req> {
   #ended(phase: Extract<RequestLockPhase, { name: 'holding' | 'lost' }>, end: 'response' | 'handler'): void {
     const awaiting = afterEnd(phase.awaiting, end);
     if (awaiting === undefined) this.#release();
-    // Literals, not `{ ...phase, awaiting }`: a spread copies by the phase's shape, at a cost on every request.
-    else if (phase.name === 'holding') {
-      const { lock, since, maxHold } = phase;
-      this.#phase = { name: 'holding', lock, since, awaiting, maxHold };
-    } else {
-      const { lock, since, reason, reply } = phase;
-      this.#phase = { name: 'lost', lock, since, awaiting, reason, reply };
-    }
+    // In place: the phase is the session's own, and one end of two is not worth a new object per request.
+    else phase.awaiting = awaiting;
   }
 
   #granted(lock: Lock): RequestLockOutcome {
@@ -222,7 +282,8 @@ export class RequestLockSession<Req> {
     const { lock, since, awaiting } = phase;
     this.#phase = { name: 'lost', lock, since, awaiting, reason, reply };
     this.#end?.abort(reason);
-    this.#onLost?.(reply);
+    if (this.#receiver !== undefined) this.#receiver.lost(this.#context, reply);
+    else this.#onLost?.(reply);
   }
 
   #release(): void {
@@ -248,6 +309,12 @@ export class RequestLockSession<Req> {
     });
   }
 }
+
+/**
+ * What `#lock` returns to `start` when the grant's callbacks tell the receiver themselves: one promise for all,
+ * never settled and never awaited (`acquire` returns it only while `start` runs).
+ */
+const DELIVERED: Promise<RequestLockOutcome> = new Promise(() => undefined);
 
 /** A key function's error: rethrown, unless it is the TypeError of a key that reads route params under `app.use`. */
 function keyFunctionFailed(error: unknown, params: unknown, request: unknown): DerivedKeys {

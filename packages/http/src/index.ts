@@ -2,6 +2,7 @@
 // See README.md, "Writing an adapter".
 export { RequestLocker } from './RequestLocker.js';
 export type { RequestLockSession } from './RequestLockSession.js';
+export type { RequestLockReceiver } from './RequestLockReceiver.js';
 export { STORE_GRACE_MS } from './takeLock.js';
 export type { BusyInfo, RequestLockOutcome } from './RequestLockOutcome.js';
 export type { ReleasePolicy } from './RequestLockShared.js';
