@@ -163,7 +163,10 @@ class RenewalWatch {
 
   #extended(key: string): void {
     if (!key.startsWith('held:')) return;
-    const now = performance.now();
+    // Whole ms: kept in the map as small integers. A fraction would be a new heap number per renewal, kept
+    // until the lock's next renewal (promoted, then old-generation garbage): the watch's own GC cost, which
+    // the loops beside the locks would pay.
+    const now = Math.floor(performance.now());
     const last = this.#last.get(key);
     this.#last.set(key, now);
     this.renewals++;

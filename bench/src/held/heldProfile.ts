@@ -143,7 +143,7 @@ async function main(): Promise<void> {
       profile.connect();
       await profile.post('Profiler.enable');
       await profile.post('Profiler.start');
-      if (process.env['ALLOC']) await profile.post('HeapProfiler.startSampling', { samplingInterval: 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+      if (process.env['ALLOC']) await profile.post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
     }
     show('held, idle', await sample(admin, windowMs / 2));
     if (profile) {

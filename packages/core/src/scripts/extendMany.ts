@@ -80,25 +80,28 @@ export interface ExtendManyCall {
  */
 export function extendManyCall(batch: readonly Renewal[], ttl: number): ExtendManyCall {
   const keys: string[] = [];
-  let checks = '';
-  let tokens = '';
+  // Joined once, each into one flat string (appending would make a rope that writing the command flattens).
+  const checks: string[] = [];
+  const tokens: string[] = [];
   for (const renewal of batch) {
     const margin = renewal.fenceMargin;
     if (margin !== undefined && margin > ttl) {
       renewal.fenceMargin = margin - ttl;
-      checks += '0';
+      checks.push('0');
     } else {
-      checks += '1';
+      checks.push('1');
     }
     const { leases } = renewal.target;
     const { token } = renewal;
     if (token === '' || token.includes(',')) throw new LockRedisError(`Cannot renew with the token ${token}`);
     for (let index = 0; index < leases.length; index++) {
       keys.push(leases[index] as string);
-      tokens += index === 0 ? `${token},` : ',';
+      tokens.push(index === 0 ? token : '');
     }
   }
-  return { keys, args: [ttl, fenceTtl(ttl), checks, tokens], checks };
+  tokens.push(''); // so that `join` ends every field with ','
+  const checked = checks.join('');
+  return { keys, args: [ttl, fenceTtl(ttl), checked, tokens.join(',')], checks: checked };
 }
 
 /** The character code of `1`. */
