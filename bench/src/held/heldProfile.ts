@@ -4,8 +4,8 @@
  * from bench/. On a redis-server of its own (a free port), one connection and one locker hold `count` locks
  * (default 100 000, ttl 10 s); once their renewals are aligned it measures, over `windowMs` (default 20 000):
  * client CPU, GC pause time and Redis CPU per renewal with nothing else running, then the same with 16
- * acquire/release loops on other keys beside them, and the loops alone after the locks are released (client CPU
- * and GC per cycle). `PROFILE=file` also writes a CPU profile of the idle window (self time by function).
+ * acquire/release loops on other keys beside them; the loops run alone too, before the locks are acquired and
+ * after they are released (client CPU and GC per cycle). `IDLE_ONLY=1`: the locks alone. `PROFILE=file` also writes a CPU profile of the idle window (self time by function).
  */
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -122,6 +122,8 @@ async function main(): Promise<void> {
     locker.on('extended', () => renewals++);
     let lost = 0;
     locker.on('lost', () => lost++);
+    if (!process.env['IDLE_ONLY'])
+      show('none + loops', await sample(admin, cycleLoops(locker, windowMs, 'before')));
     (globalThis as { gc?: () => void }).gc?.();
     const heapBefore = process.memoryUsage().heapUsed;
     const locks: Lock[] = new Array<Lock>(count);
@@ -132,7 +134,9 @@ async function main(): Promise<void> {
       }),
     );
     (globalThis as { gc?: () => void }).gc?.();
-    console.log(`${count} held: ${Math.round((process.memoryUsage().heapUsed - heapBefore) / count)} B heap per lock`);
+    console.log(
+      `${count} held: ${Math.round((process.memoryUsage().heapUsed - heapBefore) / count)} B heap per lock`,
+    );
     // Two renewals each: aligned on their slots.
     while (renewals < 2 * count) await sleep(200);
     const idle = await sample(admin, windowMs / 2);
@@ -143,7 +147,12 @@ async function main(): Promise<void> {
       profile.connect();
       await profile.post('Profiler.enable');
       await profile.post('Profiler.start');
-      if (process.env['ALLOC']) await profile.post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+      if (process.env['ALLOC'])
+        await profile.post('HeapProfiler.startSampling', {
+          samplingInterval: 4096,
+          includeObjectsCollectedByMajorGC: true,
+          includeObjectsCollectedByMinorGC: true,
+        });
     }
     show('held, idle', await sample(admin, windowMs / 2));
     if (profile) {
