@@ -130,8 +130,8 @@ export const MUTANTS: readonly Mutant[] = [
   {
     id: 'renew-validity-from-reply',
     file: 'lease/RenewalSchedule.ts',
-    search: 'this.#deadline = start + ttl - this.#hooks.drift(ttl);',
-    replace: 'this.#deadline = this.#hooks.now() + ttl - this.#hooks.drift(ttl);',
+    search: 'this.#deadline = Math.floor(start + ttl - this.#hooks.drift(ttl));',
+    replace: 'this.#deadline = Math.floor(this.#hooks.now() + ttl - this.#hooks.drift(ttl));',
     breaks: "validity of a renewal counted from the reply, not from before the request's first byte",
   },
   {

@@ -21,7 +21,11 @@ export const MAX_RENEWAL_SLOTS = 128;
 const firstRenewals = new WeakMap<TimerQueue, number>();
 
 /**
- * Keeps one lease's deadline and its single timer, in the locker's {@link TimerQueue}. The timer fires at the
+ * Keeps one lease's deadline and its single timer, in the locker's {@link TimerQueue}. Its times are whole
+ * milliseconds, rounded down (a deadline or a renewal point at most 1 ms early; a renewal's start, from which
+ * its lease is counted, too): small integers, which V8 keeps in the object's fields, where a fraction would be
+ * a new heap number at every renewal, living until the next one (promoted, and old-generation garbage: with
+ * 100 000 held locks, most of the renewals' GC cost). The timer fires at the
  * next renewal point, or at the deadline when renewal is off, a renewal is in flight or the last one failed.
  * Reaching the deadline without a confirmed renewal reports the loss (once) even while Redis never answers.
  *
@@ -69,7 +73,7 @@ export class RenewalSchedule implements RenewalAnswers {
     this.#align = align;
     this.#ttl = grant.ttl;
     const validFor = grant.validFor ?? grant.ttl;
-    this.#deadline = grant.start + validFor - hooks.drift(grant.ttl);
+    this.#deadline = Math.floor(grant.start + validFor - hooks.drift(grant.ttl));
     this.#renewAt = this.#nextRenewal(grant.start, this.#period(validFor));
     this.#arm();
   }
@@ -91,7 +95,7 @@ export class RenewalSchedule implements RenewalAnswers {
 
   /** An explicit `extend(ttl)`: one round trip now; errors propagate to the caller. */
   async extendNow(ttl: number): Promise<void> {
-    const start = this.#hooks.now();
+    const start = Math.floor(this.#hooks.now());
     const extended = await this.#hooks.extend(ttl);
     this.#confirm(extended, start, ttl);
   }
@@ -106,15 +110,15 @@ export class RenewalSchedule implements RenewalAnswers {
    * [last + due / 2, last + 1.5 × due) (none may, for a hand-over's shorter first period: then unaligned).
    */
   #nextRenewal(last: number, due: number): number {
-    const renewAt = last + due;
+    const renewAt = Math.floor(last + due);
     if (!this.#align) return renewAt;
     const grid = this.#period();
     const slots = this.#block < 0 ? 1 : this.#slots();
     const offset = ((Math.max(0, this.#block) % slots) * grid) / slots;
     const down = Math.floor((renewAt - offset) / grid) * grid + offset;
-    if (down >= last + due / 2) return down;
+    if (down >= last + due / 2) return Math.floor(down);
     const up = down + grid;
-    return up < last + 1.5 * due ? up : renewAt;
+    return up < last + 1.5 * due ? Math.floor(up) : renewAt;
   }
 
   /** Slots of the period: a power of two, about one per {@link LEASES_PER_SLOT} timers in the queue. */
@@ -149,7 +153,7 @@ export class RenewalSchedule implements RenewalAnswers {
 
   /** Sends one renewal: batched without a promise where the hooks can, else as a promised extend. */
   #renewOnce(): void {
-    this.#sentAt = this.#hooks.now();
+    this.#sentAt = Math.floor(this.#hooks.now());
     this.#sentTtl = this.#ttl;
     this.#inFlight = true;
     this.#arm();
@@ -193,7 +197,7 @@ export class RenewalSchedule implements RenewalAnswers {
       MIN_RETRY_MS,
       Math.floor(Math.min(this.#period(), left / 3) * (0.5 + Math.random() / 2)),
     );
-    this.#renewAt = this.#hooks.now() + retryIn;
+    this.#renewAt = Math.floor(this.#hooks.now()) + retryIn;
     this.#arm();
   }
 
@@ -209,7 +213,7 @@ export class RenewalSchedule implements RenewalAnswers {
       firstRenewals.set(this.#timers, renewed + 1);
       this.#block = Math.floor(renewed / RENEWAL_BATCH_SIZE);
     }
-    this.#deadline = start + ttl - this.#hooks.drift(ttl);
+    this.#deadline = Math.floor(start + ttl - this.#hooks.drift(ttl));
     this.#renewAt = this.#nextRenewal(start, this.#period());
     this.#hooks.renewed(ttl);
     this.#arm();

@@ -68,11 +68,18 @@ export class TimerQueue {
   }
 
   /**
-   * Runs `run` once `now() ≥ at`, with `receiver` as its `this` (so a caller with many timers can pass one
+   * Runs `run` once `now() ≥ at` rounded up to a whole millisecond (Node's timers have that resolution; a whole
+   * number is kept in the entry's field, where a fraction would be a new heap number at every move), with `receiver` as its `this` (so a caller with many timers can pass one
    * shared function rather than a closure per timer); returns the handle that {@link TimerQueue.cancel} takes.
    */
   add<T>(at: number, run: (this: T) => void, receiver?: T): QueuedTimer {
-    const entry: Entry = { at, run: run as (this: unknown) => void, receiver, index: DONE, group: undefined };
+    const entry: Entry = {
+      at: Math.ceil(at),
+      run: run as (this: unknown) => void,
+      receiver,
+      index: DONE,
+      group: undefined,
+    };
     this.#enqueue(entry);
     return entry;
   }
@@ -85,6 +92,7 @@ export class TimerQueue {
    */
   reschedule(timer: QueuedTimer, at: number): QueuedTimer {
     const entry = timer as Entry;
+    at = Math.ceil(at);
     if (entry.index >= 0 && !this.#groups) {
       const earlier = at < entry.at;
       entry.at = at;
