@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { RedisServer } from '@deadbolt/testing';
+import { useRedisServer } from '@deadbolt/testing';
 import { createLocker, type Locker } from '@deadbolt/core';
 import RedisMock from 'ioredis-mock';
 import { LUA_INJECTION_KEYS, NAMESPACE_ESCAPE_KEYS } from './support/hostileKeys.js';
@@ -118,16 +118,10 @@ describe('security: user data reaches Redis only as KEYS and ARGV, never as scri
   });
 
   describe('on real Redis (MONITOR)', function () {
-    let server: RedisServer;
-    before(async function () {
-      server = await RedisServer.start();
-    });
-    after(async function () {
-      await server.stop();
-    });
+    const redis = useRedisServer();
 
     it('every EVAL/EVALSHA is one of the constant scripts, and injected Lua never runs', async function () {
-      const admin = server.client();
+      const admin = redis.server.client();
       const monitor = await admin.monitor();
       const calls: ScriptCall[] = [];
       const sentinel = `sentinel-${randomUUID()}`;
@@ -140,11 +134,11 @@ describe('security: user data reaches Redis only as KEYS and ARGV, never as scri
         if (call !== undefined) calls.push(call);
       });
       const prefix = 'app';
-      const locker = createLocker(server.client(), { prefix, ttl: 5_000 });
+      const locker = createLocker(redis.server.client(), { prefix, ttl: 5_000 });
       await exercise(locker, hostile);
       await locker.close();
       // MONITOR reports commands in execution order: once the sentinel shows up, every earlier one has.
-      const probe = server.client();
+      const probe = redis.server.client();
       await probe.echo(sentinel);
       await sentinelSeen;
       monitor.disconnect();

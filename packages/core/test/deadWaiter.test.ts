@@ -1,27 +1,21 @@
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { RedisServer, waitUntil } from '@deadbolt/testing';
+import { useRedisServer, waitUntil } from '@deadbolt/testing';
 import { expect } from 'chai';
 import { createLocker, HEARTBEAT_MS, QUEUE_ENTRY_MS } from '@deadbolt/core';
 
 const WAITING_PROCESS = fileURLToPath(new URL('./support/waitingProcess.ts', import.meta.url));
 
 describe('a waiter process killed while queued (real Redis)', function () {
-  let server: RedisServer;
-  before(async function () {
-    server = await RedisServer.start();
-  });
-  after(async function () {
-    await server.stop();
-  });
+  const redis = useRedisServer();
 
   it('delays the next waiter by no more than its queue entry’s lifetime, and leaves no entry', async function () {
-    const admin = server.client();
+    const admin = redis.server.client();
     const queue = 'dw:{k}:queue';
-    const holderLocker = createLocker(server.client(), { prefix: 'dw' });
+    const holderLocker = createLocker(redis.server.client(), { prefix: 'dw' });
     const holder = await holderLocker.acquire('k');
-    const child = fork(WAITING_PROCESS, [server.url, 'dw', 'k'], {
+    const child = fork(WAITING_PROCESS, [redis.server.url, 'dw', 'k'], {
       execArgv: ['--import=tsx', '--conditions=source'],
       stdio: 'ignore',
     });
@@ -31,7 +25,7 @@ describe('a waiter process killed while queued (real Redis)', function () {
       child.kill('SIGKILL');
       await once(child, 'exit');
 
-      const live = createLocker(server.client(), { prefix: 'dw' });
+      const live = createLocker(redis.server.client(), { prefix: 'dw' });
       // The documented bound: the dead entry lives QUEUE_ENTRY_MS after its last attempt, and the live waiter
       // tries again at least every HEARTBEAT_MS. A LockBusyError here would mean the queue stayed blocked.
       const waiting = live.acquire('k', { wait: QUEUE_ENTRY_MS + 2 * HEARTBEAT_MS + 2_000 });

@@ -1,4 +1,4 @@
-import { RedisServer } from '@deadbolt/testing';
+import { useRedisServer } from '@deadbolt/testing';
 import { expect } from 'chai';
 import type { Redis } from 'ioredis';
 import RedisMock from 'ioredis-mock';
@@ -69,16 +69,10 @@ async function keyState(redis: Redis): Promise<string[]> {
 }
 
 describe('differential: real Redis and ioredis-mock answer every core script alike', function () {
-  let server: RedisServer;
-  before(async function () {
-    server = await RedisServer.start();
-  });
-  after(async function () {
-    await server.stop();
-  });
+  const redis = useRedisServer();
 
   it('gives the same answers and leaves the same keys, step by step', async function () {
-    const real = server.client();
+    const real = redis.server.client();
     const mock = new RedisMock({ host: 'differential', port: 1 });
     const backends = [real, mock].map((client) => new SingleNodeBackend(client, 2_000));
     for (const [name, step] of steps) {

@@ -1,4 +1,4 @@
-import { RedisServer } from '@deadbolt/testing';
+import { RedisServer, useRedisServer } from '@deadbolt/testing';
 import { expect } from 'chai';
 import { createLocker, detectDriver, LockLostError, lockKeys, type LockLogger } from '../src/index.js';
 import { canEvictLocks, readEvictionSettings, warnIfEvicting } from '../src/redis/evictionPolicy.js';
@@ -30,17 +30,11 @@ describe('eviction policy', function () {
   });
 
   describe('on a real Redis with maxmemory and allkeys-lru', function () {
-    let server: RedisServer;
-    before(async function () {
-      server = await RedisServer.start({ args: ['--maxmemory', '3mb', '--maxmemory-policy', 'allkeys-lru'] });
-    });
-    after(async function () {
-      await server.stop();
-    });
+    const redis = useRedisServer({ args: ['--maxmemory', '3mb', '--maxmemory-policy', 'allkeys-lru'] });
 
     it('warns once through the logger at locker creation', async function () {
       const { logger, warnings, firstWarning } = recordingLogger();
-      const locker = createLocker(server.client(), { prefix: 'warn', logger });
+      const locker = createLocker(redis.server.client(), { prefix: 'warn', logger });
       expect(await firstWarning).to.match(/maxmemory-policy is allkeys-lru \(maxmemory 3145728 bytes\)/);
       await (await locker.acquire('a')).release();
       expect(warnings).to.have.length(1);
@@ -48,7 +42,7 @@ describe('eviction policy', function () {
     });
 
     it('a held lease that Redis evicts is reported lost at the next renewal; the next fence is still higher', async function () {
-      const client = server.client();
+      const client = redis.server.client();
       const locker = createLocker(client, { prefix: 'evict', ttl: 3_000 });
       const lock = await locker.acquire('held');
       const lost = new Promise<unknown>((resolve) =>

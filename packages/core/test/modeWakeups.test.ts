@@ -1,4 +1,4 @@
-import { RedisServer, waitUntil } from '@deadbolt/testing';
+import { useRedisServer, waitUntil } from '@deadbolt/testing';
 import { expect } from 'chai';
 import type { Redis } from 'ioredis';
 import { createLocker, lockKeys, type Lock, type Locker } from '@deadbolt/core';
@@ -123,17 +123,11 @@ describe('wake-ups of the counted modes: a release wakes only the waiters it mak
 });
 
 describe('cost of a counted-mode release (real Redis, INFO commandstats)', function () {
-  let server: RedisServer;
-  before(async function () {
-    server = await RedisServer.start();
-  });
-  after(async function () {
-    await server.stop();
-  });
+  const redis = useRedisServer();
 
   it('reads the scores of the waiters it wakes and no more, however long the queue', async function () {
-    const admin = server.client();
-    const locker = createLocker(server.client(), { prefix: 'cost', renew: false });
+    const admin = redis.server.client();
+    const locker = createLocker(redis.server.client(), { prefix: 'cost', renew: false });
     const reads: number[] = [];
     for (const [key, length] of [
       ['short', 3],
@@ -142,9 +136,9 @@ describe('cost of a counted-mode release (real Redis, INFO commandstats)', funct
       const permits = [await locker.acquire(key, { limit: 2 }), await locker.acquire(key, { limit: 2 })];
       const waiters = Array.from({ length }, (_, index) => `w${index}tag.secret~2`);
       await queueWaiters(admin, 'cost', key, waiters);
-      await server.resetStats();
+      await redis.server.resetStats();
       await permits[0]!.release();
-      const stats = await server.commandStats();
+      const stats = await redis.server.commandStats();
       // The woken waiter's entry only: the holder leaves with a ZREM, and once the freed permit is given again
       // no waiter after it could be granted, so none is read.
       expect(stats['zscore'], `ZSCORE calls with ${length} waiters`).to.equal(1);
@@ -158,9 +152,11 @@ describe('cost of a counted-mode release (real Redis, INFO commandstats)', funct
   });
 
   it('a permit that was waited for releases with a PING ahead in the same write; one granted at once, without', async function () {
-    const admin = server.client();
-    const [holding, handed, last] = [0, 1, 2].map(() => createLocker(server.client(), { prefix: 'led' }));
-    const pings = async (): Promise<number> => (await server.commandStats())['ping'] ?? 0;
+    const admin = redis.server.client();
+    const [holding, handed, last] = [0, 1, 2].map(() =>
+      createLocker(redis.server.client(), { prefix: 'led' }),
+    );
+    const pings = async (): Promise<number> => (await redis.server.commandStats())['ping'] ?? 0;
     // The waiters' channels are subscribed (they linger), so each wait pauses on its first refusal.
     await subscribeByWaiting(admin, 'led', 'k', holding!, handed!);
     await subscribeByWaiting(admin, 'led', 'k', holding!, last!);

@@ -2,7 +2,8 @@ import { expect, use } from 'chai';
 import chaiAsPromised from 'chai-as-promised';
 import { useRedisServer } from '@deadbolt/testing';
 import { LockRedisError } from '../src/errors/LockRedisError.js';
-import { ScriptRunner, defineScript } from '../src/redis/ScriptRunner.js';
+import { defineScript } from '../src/redis/Script.js';
+import { ScriptRunner } from '../src/redis/ScriptRunner.js';
 import type { ScriptClient } from '../src/redis/RedisClient.js';
 
 use(chaiAsPromised);

@@ -1,8 +1,8 @@
 import { QUEUE_ENTRY_MS } from '../acquire/queueTiming.js';
-import { defineScriptFamily } from '../redis/ScriptRunner.js';
+import { defineScriptFamily } from '../redis/ScriptFamily.js';
 import { flagCombinations } from './flagCombinations.js';
 import { fenceTtlLua } from '../lease/fenceCounter.js';
-import { derived, NEXT_FENCE, NOW, QUEUE_HEAD } from './lua.js';
+import { derived, FENCE_OF_KEYS, joinQueues, NEXT_FENCE, NOW, QUEUE_HEAD, refusal } from './lua.js';
 
 /** What one attempt asks of the acquire script, besides the token and ttl. */
 export interface AttemptFlags {
@@ -109,18 +109,7 @@ end
 if blocked then
   if enqueue > 0 then
     local ms = math.floor(clock() / 1000)
-    for _, lease in ipairs(KEYS) do
-      local queue, expiry = ${derived.queue('lease')}, ${derived.queueExpiry('lease')}
-      -- A first attempt's token is new: only a later attempt can find itself queued already.
-      if not (queued and redis.call('ZSCORE', queue, token)) then
-        local tail = redis.call('ZRANGE', queue, -1, -1, 'WITHSCORES')[2]
-        redis.call('ZADD', queue, (tonumber(tail) or 0) + 1, token)
-      end
-      redis.call('ZADD', expiry, ms + enqueue + hand_over, token)
-      -- Every entry expires at most \`enqueue\` ms after its waiter's last attempt: the queue lives as long.
-      redis.call('PEXPIRE', queue, enqueue)
-      redis.call('PEXPIRE', expiry, enqueue)
-    end
+    ${joinQueues('ms', 'queued')}
   end
   ${
     has('h')
@@ -130,14 +119,11 @@ if blocked then
   for _, lease in ipairs(KEYS) do
     seen = math.max(seen, tonumber(redis.call('GET', ${derived.fence('lease')})) or clock())
   end
-  return {-(holder_ttl + 2), string.format('%.0f', seen)}`
-      : 'return -(holder_ttl + 2)'
+  ${refusal(true)}`
+      : refusal(false)
   }
 end
-local fence = 0
-for _, lease in ipairs(KEYS) do
-  fence = math.max(fence, next_fence(${derived.fence('lease')}, ttl))
-end
+${FENCE_OF_KEYS}
 -- Every grant in quorum mode takes the server clock as a floor; the keys of a lock share its highest fence.
 if clock_floor then fence = math.max(fence, clock()) end
 local rewrite = clock_floor or #KEYS > 1

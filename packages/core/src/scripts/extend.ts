@@ -1,4 +1,4 @@
-import { defineScript } from '../redis/ScriptRunner.js';
+import { defineScript } from '../redis/Script.js';
 import { derived } from './lua.js';
 
 /**

@@ -149,3 +149,42 @@ local function release_reply(released)
   return released
 end
 `;
+
+/**
+ * Lua ending a refused attempt (`holder_ttl` in scope): `return -(holder_ttl + 2)`, or, for an attempt that
+ * accepts hand-overs (`seen` in scope: the fence counter it saw), `return {-(holder_ttl + 2), seen}` with `seen`
+ * as a whole-number string (see `parseAttempt` in `acquire.ts`, `parseModeAttempt` in `modeAcquire.ts`).
+ */
+export function refusal(handOver: boolean): string {
+  return handOver ? `return {-(holder_ttl + 2), string.format('%.0f', seen)}` : 'return -(holder_ttl + 2)';
+}
+
+/**
+ * Lua: `fence`, the highest next fence of the lock's keys (each counter taken once, see {@link NEXT_FENCE}), for
+ * a lease of `ttl` ms (in scope).
+ */
+export const FENCE_OF_KEYS = `local fence = 0
+for _, lease in ipairs(KEYS) do
+  fence = math.max(fence, next_fence(${derived.fence('lease')}, ttl))
+end`;
+
+/**
+ * Lua: a refused attempt joins every queue of the lock, in one atomic step at the tail (`last score + 1`), so
+ * all queues agree on the order of any two waiters; with `again` (a Lua boolean) a token already queued keeps
+ * its place. Its entry expires `enqueue + hand_over` ms after `ms` (a Lua expression: the server clock in ms);
+ * `token`, `enqueue` and `hand_over` are in scope.
+ */
+export function joinQueues(ms: string, again: string): string {
+  return `for _, lease in ipairs(KEYS) do
+      local queue, expiry = ${derived.queue('lease')}, ${derived.queueExpiry('lease')}
+      -- A first attempt's token is new: only a later attempt can find itself queued already.
+      if not (${again} and redis.call('ZSCORE', queue, token)) then
+        local tail = redis.call('ZRANGE', queue, -1, -1, 'WITHSCORES')[2]
+        redis.call('ZADD', queue, (tonumber(tail) or 0) + 1, token)
+      end
+      redis.call('ZADD', expiry, ${ms} + enqueue + hand_over, token)
+      -- Every entry expires at most \`enqueue\` ms after its waiter's last attempt: the queue lives as long.
+      redis.call('PEXPIRE', queue, enqueue)
+      redis.call('PEXPIRE', expiry, enqueue)
+    end`;
+}

@@ -1,9 +1,9 @@
 import { QUEUE_ENTRY_MS } from '../acquire/queueTiming.js';
 import { LockModeError } from '../errors/LockModeError.js';
-import { defineScriptFamily } from '../redis/ScriptRunner.js';
+import { defineScriptFamily } from '../redis/ScriptFamily.js';
 import { flagCombinations } from './flagCombinations.js';
 import { fenceTtlLua } from '../lease/fenceCounter.js';
-import { derived, NEXT_FENCE, NOW, WAKE } from './lua.js';
+import { derived, FENCE_OF_KEYS, joinQueues, NEXT_FENCE, NOW, refusal, WAKE } from './lua.js';
 import { holdersOf, MODES } from './modesLua.js';
 
 /**
@@ -99,28 +99,16 @@ for index, lease in ipairs(KEYS) do
 end
 if blocked then
   if enqueue > 0 then
-    for _, lease in ipairs(KEYS) do
-      local queue, expiry = ${derived.queue('lease')}, ${derived.queueExpiry('lease')}
-      if not (again and redis.call('ZSCORE', queue, token)) then
-        local tail = redis.call('ZRANGE', queue, -1, -1, 'WITHSCORES')[2]
-        redis.call('ZADD', queue, (tonumber(tail) or 0) + 1, token)
-      end
-      redis.call('ZADD', expiry, now + enqueue + hand_over, token)
-      redis.call('PEXPIRE', queue, enqueue)
-      redis.call('PEXPIRE', expiry, enqueue)
-    end
+    ${joinQueues('now', 'again')}
   end
   ${
     flags.includes('h')
       ? `local seen = tonumber(redis.call('GET', ${derived.fence('KEYS[1]')})) or now_us()
-  return {-(holder_ttl + 2), string.format('%.0f', seen)}`
-      : 'return -(holder_ttl + 2)'
+  ${refusal(true)}`
+      : refusal(false)
   }
 end
-local fence = 0
-for _, lease in ipairs(KEYS) do
-  fence = math.max(fence, next_fence(${derived.fence('lease')}, ttl))
-end
+${FENCE_OF_KEYS}
 for index, lease in ipairs(KEYS) do
   local holders, queue, expiry = ${holdersOf('lease')}, ${derived.queue('lease')}, ${derived.queueExpiry('lease')}
   if #KEYS > 1 then

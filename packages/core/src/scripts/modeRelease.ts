@@ -1,4 +1,4 @@
-import { defineScriptFamily } from '../redis/ScriptRunner.js';
+import { defineScriptFamily } from '../redis/ScriptFamily.js';
 import { flagCombinations } from './flagCombinations.js';
 import { derived, NEXT_FENCE, NOW, TELL_HANDED } from './lua.js';
 import { holdersOf, MODES, WAKE_GRANTABLE } from './modesLua.js';

@@ -1,4 +1,4 @@
-import { defineScriptFamily } from '../redis/ScriptRunner.js';
+import { defineScriptFamily } from '../redis/ScriptFamily.js';
 import { PUSH_FENCE } from './pushFence.js';
 import { RELEASE, RELEASE_FLAGS } from './release.js';
 

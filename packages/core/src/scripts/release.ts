@@ -1,4 +1,4 @@
-import { defineScriptFamily } from '../redis/ScriptRunner.js';
+import { defineScriptFamily } from '../redis/ScriptFamily.js';
 import { flagCombinations } from './flagCombinations.js';
 import { QUEUE_ENTRY_MS } from '../acquire/queueTiming.js';
 import { derived, NEXT_FENCE, NOW, QUEUE_HEAD, TELL_HANDED } from './lua.js';

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RedisServer, waitUntil } from '@deadbolt/testing';
+import { useRedisServer, waitUntil } from '@deadbolt/testing';
 import { expect } from 'chai';
 import type { Redis } from 'ioredis';
 import { createLocker, type Locker } from '@deadbolt/core';
@@ -53,24 +53,22 @@ const MODES: readonly { readonly name: string; readonly mode: { readonly limit?:
 
 describe('a waiter stalled while a release hands it the lock (real Redis, issue 17 defect 1)', function () {
   this.timeout(300_000);
-  let server: RedisServer;
+  const redis = useRedisServer();
   let admin: Redis;
-  before(async function () {
-    server = await RedisServer.start();
-    admin = server.client();
+  before(function () {
+    admin = redis.server.client();
   });
-  after(async function () {
+  after(function () {
     admin.disconnect();
-    await server.stop();
     rmSync(files, { recursive: true, force: true });
   });
 
   for (const stall of STALLS)
     for (const { name, mode } of MODES) {
       it(`never takes the stale hand-over of ${name} as a grant: ${TRIALS} trials with ${stall.name}`, async function () {
-        const waiter = await WaiterProcess.start(server.url, PREFIX);
-        const holders: Locker = createLocker(server.client(), { prefix: PREFIX });
-        const others: Locker = createLocker(server.client(), { prefix: PREFIX });
+        const waiter = await WaiterProcess.start(redis.server.url, PREFIX);
+        const holders: Locker = createLocker(redis.server.client(), { prefix: PREFIX });
+        const others: Locker = createLocker(redis.server.client(), { prefix: PREFIX });
         const violations: string[] = [];
         try {
           for (let trial = 0; trial < TRIALS; trial += 1) {
