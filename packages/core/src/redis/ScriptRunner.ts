@@ -5,9 +5,6 @@ import type { Script } from './Script.js';
 import { ScriptCall } from './ScriptCall.js';
 import { notConnectedError } from './scriptErrors.js';
 
-// `scripts/extendMany.ts` imports `defineScript` from here; the other scripts take it from `./Script.js`.
-export { defineScript } from './Script.js';
-
 /** Connection states in which ioredis would park a command in its offline queue instead of sending it. */
 const DOWN_STATES = new Set(['reconnecting', 'close', 'end']);
 /** States of a first connection, or of a reconnection once the connection had been ready. */

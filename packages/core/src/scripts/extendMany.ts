@@ -1,7 +1,7 @@
 import { LockRedisError } from '../errors/LockRedisError.js';
 import { FENCE_COUNTER_MIN_MS, fenceTtl } from '../lease/fenceCounter.js';
 import type { Renewal } from '../lease/RenewalBatcher.js';
-import { defineScript } from '../redis/ScriptRunner.js';
+import { defineScript } from '../redis/Script.js';
 import { derived } from './lua.js';
 
 /**
