@@ -15,12 +15,13 @@
  * cd bench && nice -n 19 node --expose-gc --import=tsx src/middleware/allocProbe.ts --requests 20000
  * ```
  */
-import { Agent, request as httpRequest } from 'node:http';
+import { Agent } from 'node:http';
 import { parseArgs } from 'node:util';
 import v8 from 'node:v8';
 import { RedisServer } from '@deadbolt/testing';
 import { PREFIX, selectFrameworks, type Variant } from './frameworks.js';
 import { startItemServer } from './itemServer.js';
+import { probeGet } from './probeGet.js';
 
 /** CPU and allocation per request of one variant. */
 interface Probe {
@@ -29,19 +30,6 @@ interface Probe {
 }
 
 const VARIANTS: readonly Variant[] = ['plain', 'floor', 'locked'];
-
-/** One GET over `agent`'s single connection; resolves once the body was read. */
-function get(agent: Agent, port: number, path: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, path, agent }, (res) => {
-      if (res.statusCode !== 200) reject(new Error(`${path}: ${res.statusCode}`));
-      res.resume();
-      res.on('end', resolve);
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 /** Bytes the heap grew by across the collections `statistics` lists, plus since the last one. */
 function allocatedBytes(profile: ReturnType<v8.GCProfiler['stop']>, before: number, after: number): number {
@@ -55,13 +43,13 @@ function allocatedBytes(profile: ReturnType<v8.GCProfiler['stop']>, before: numb
 async function measure(port: number, variant: Variant, requests: number, tag: string): Promise<Probe> {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   try {
-    await get(agent, port, `${PREFIX[variant]}/items/${tag}-open`);
+    await probeGet(agent, port, `${PREFIX[variant]}/items/${tag}-open`);
     globalThis.gc?.();
     const profiler = new v8.GCProfiler();
     const heapBefore = v8.getHeapStatistics().used_heap_size;
     profiler.start();
     const cpuBefore = process.cpuUsage();
-    for (let i = 0; i < requests; i++) await get(agent, port, `${PREFIX[variant]}/items/${tag}-${i}`);
+    for (let i = 0; i < requests; i++) await probeGet(agent, port, `${PREFIX[variant]}/items/${tag}-${i}`);
     const cpu = process.cpuUsage(cpuBefore);
     const heapAfter = v8.getHeapStatistics().used_heap_size;
     const profile = profiler.stop();

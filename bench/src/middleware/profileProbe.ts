@@ -12,13 +12,14 @@
  * cd bench && nice -n 19 node --import=tsx src/middleware/profileProbe.ts --framework fastify --requests 20000
  * ```
  */
-import { Agent, request as httpRequest } from 'node:http';
+import { Agent } from 'node:http';
 import { Session } from 'node:inspector/promises';
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { RedisServer } from '@deadbolt/testing';
 import { PREFIX, selectFrameworks, type Variant } from './frameworks.js';
 import { startItemServer } from './itemServer.js';
+import { probeGet } from './probeGet.js';
 
 interface CallFrame {
   functionName: string;
@@ -90,23 +91,11 @@ function heapTallies(root: HeapNode): { parts: Tally; functions: Tally } {
   return { parts, functions };
 }
 
-function get(agent: Agent, port: number, path: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, path, agent }, (res) => {
-      if (res.statusCode !== 200) reject(new Error(`${path}: ${res.statusCode}`));
-      res.resume();
-      res.on('end', resolve);
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
 async function load(port: number, variant: Variant, requests: number, tag: string): Promise<void> {
   const agent = new Agent({ keepAlive: true, maxSockets: 4 });
   let next = 0;
   const lane = async (): Promise<void> => {
-    while (next < requests) await get(agent, port, `${PREFIX[variant]}/items/${tag}-${next++}`);
+    while (next < requests) await probeGet(agent, port, `${PREFIX[variant]}/items/${tag}-${next++}`);
   };
   await Promise.all([lane(), lane(), lane(), lane()]);
   agent.destroy();
