@@ -32,6 +32,7 @@ function result(runs: Record<Variant, HttpMeasurement[]>): MiddlewareResult {
     floor: combine(runs.floor),
     locked: combine(runs.locked),
     rounds: runs.plain.length,
+    measuredMs: runs.plain.length * 1_000,
     runs,
   };
 }
@@ -41,6 +42,11 @@ describe('bench: the middleware scenario alternates its variants and pairs them 
     const orders = Array.from({ length: 6 }, (_, round) => roundOrder(round).join(','));
     expect(new Set(orders)).to.have.property('size', 6);
     for (const order of orders) expect(order.split(',').sort()).to.deep.equal(['floor', 'locked', 'plain']);
+  });
+
+  it('repeats the six orders in the next six rounds, so twelve rounds put every variant in every place twice', function () {
+    const orders = Array.from({ length: 12 }, (_, round) => roundOrder(round).join(','));
+    expect(orders.slice(6)).to.deep.equal(orders.slice(0, 6));
   });
 
   it('reads the ratio to the raw lock within each round, not from totals that a slow round skews', function () {

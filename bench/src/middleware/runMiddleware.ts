@@ -20,10 +20,18 @@ import {
  */
 export const RAW_LOCK_TARGET = 0.9;
 /**
- * Rounds per variant in a full run; `--quick` measures one. Six rounds run the three variants in each of their
- * six orders once (see {@link roundOrder}), so every variant runs first, second and last equally often.
+ * Rounds per variant in a full run; `--quick` measures one. Twelve rounds run the three variants in each of
+ * their six orders twice (see {@link roundOrder}), so every variant runs first, second and last equally often.
+ * The ratios are medians over rounds: with six rounds of under a second, one framework's ratio moved by up to
+ * 0.15 between two runs on this machine.
  */
-const ROUNDS = 6;
+const ROUNDS = 12;
+/**
+ * A full run measures each variant this many times `timing.measureMs` (3 × 5 s: twelve windows of 1.25 s), longer
+ * than the lock scenarios: a framework's route is one process answering 32 connections, whose throughput the
+ * machine's other load moves more than a lock's.
+ */
+const MEASURE_FACTOR = 3;
 /**
  * Requests each variant answers before a full run measures it (besides the timed warm-up), so that the JIT has
  * compiled its path however slowly the loaded machine serves it: the worker's CPU time includes the compiler's.
@@ -42,6 +50,8 @@ export interface MiddlewareResult {
   readonly floor: HttpMeasurement;
   readonly locked: HttpMeasurement;
   readonly rounds: number;
+  /** Each variant's measured time over all rounds, in ms. */
+  readonly measuredMs: number;
   /** Each variant's measurement in each round, in round order (see {@link variantRatio}). */
   readonly runs: Readonly<Record<Variant, readonly HttpMeasurement[]>>;
 }
@@ -114,13 +124,16 @@ export function roundOrder(round: number): Variant[] {
 
 /**
  * For each framework: the worker starts the app, autocannon (in this process) warms the variants up, then
- * measures them in short windows, `timing.measureMs` per variant split over the rounds, each round in another
+ * measures them in short windows, {@link MEASURE_FACTOR} × `timing.measureMs` per variant split over the rounds, each round in another
  * order (see {@link roundOrder}); the worker's CPU time is read around every window.
  */
 export async function runMiddleware(plan: MiddlewarePlan): Promise<MiddlewareResult[]> {
   const results: MiddlewareResult[] = [];
   const rounds = plan.timing.singleRound ? 1 : ROUNDS;
-  const windowMs = plan.timing.measureMs / rounds;
+  const measuredMs = plan.timing.singleRound
+    ? plan.timing.measureMs
+    : plan.timing.measureMs * MEASURE_FACTOR;
+  const windowMs = measuredMs / rounds;
   for (const framework of plan.frameworks ?? FRAMEWORKS) {
     const { port } = await plan.worker.request(
       { type: 'serve', framework: framework.id, redisUrl: plan.server.url },
@@ -146,6 +159,7 @@ export async function runMiddleware(plan: MiddlewarePlan): Promise<MiddlewareRes
         floor: combine(runs.floor),
         locked: combine(runs.locked),
         rounds,
+        measuredMs,
         runs,
       };
       plan.log(middlewareLine(result));

@@ -91,7 +91,7 @@ export function renderMiddleware(results: readonly MiddlewareResult[], timing: T
   const section = renderTemplate('middleware', {
     frameworks: FRAMEWORK_NAMES,
     connections: CONNECTIONS,
-    measureSeconds: timing.measureMs / 1000,
+    measureSeconds: first.measuredMs / 1000,
     rounds: first.rounds,
     warmup: `${timing.singleRound ? '' : `${formatCount(WARMUP_REQUESTS)} requests, then `}${timing.warmupMs / 1000} s`,
     target: MIDDLEWARE_TARGET_TEXT,
