@@ -130,9 +130,7 @@ export function roundOrder(round: number): Variant[] {
 export async function runMiddleware(plan: MiddlewarePlan): Promise<MiddlewareResult[]> {
   const results: MiddlewareResult[] = [];
   const rounds = plan.timing.singleRound ? 1 : ROUNDS;
-  const measuredMs = plan.timing.singleRound
-    ? plan.timing.measureMs
-    : plan.timing.measureMs * MEASURE_FACTOR;
+  const measuredMs = plan.timing.singleRound ? plan.timing.measureMs : plan.timing.measureMs * MEASURE_FACTOR;
   const windowMs = measuredMs / rounds;
   for (const framework of plan.frameworks ?? FRAMEWORKS) {
     const { port } = await plan.worker.request(
