@@ -69,8 +69,9 @@ export class TimerQueue {
 
   /**
    * Runs `run` once `now() ≥ at` rounded up to a whole millisecond (Node's timers have that resolution; a whole
-   * number is kept in the entry's field, where a fraction would be a new heap number at every move), with `receiver` as its `this` (so a caller with many timers can pass one
-   * shared function rather than a closure per timer); returns the handle that {@link TimerQueue.cancel} takes.
+   * number is kept in the entry's field, where a fraction would be a new heap number at every move), with
+   * `receiver` as its `this` (so a caller with many timers can pass one shared function rather than a closure
+   * per timer); returns the handle that {@link TimerQueue.cancel} takes.
    */
   add<T>(at: number, run: (this: T) => void, receiver?: T): QueuedTimer {
     const entry: Entry = {
