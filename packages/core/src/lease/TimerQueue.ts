@@ -8,7 +8,7 @@ import {
   TimerGroups,
 } from './TimerGroups.js';
 
-export type { QueuedTimer } from './TimerGroups.js';
+export type { QueuedTimer, TimerEntry } from './TimerGroups.js';
 
 /**
  * Most callbacks one firing runs; the rest run on the next firing, a timer turn later, so that I/O is served
@@ -81,6 +81,17 @@ export class TimerQueue {
       index: DONE,
       group: undefined,
     };
+    this.#enqueue(entry);
+    return entry;
+  }
+
+  /**
+   * {@link TimerQueue.add} for an entry that the caller made: `entry`, not waiting in a queue (`index` is `DONE`,
+   * `group` undefined), carries the entry's fields itself, so that an object made per timer anyway (a command in
+   * flight) needs no second one. It runs `entry.run` with `entry.receiver` as `this`.
+   */
+  addEntry(entry: Entry, at: number): QueuedTimer {
+    entry.at = Math.ceil(at);
     this.#enqueue(entry);
     return entry;
   }
