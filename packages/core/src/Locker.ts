@@ -224,7 +224,13 @@ export class Locker extends TypedEmitter<LockerEvents> {
     const token = ownerToken(this.#tag) + config.mode;
     const began = this.#config.now();
     const linked = config.signal ? new AbortScope([config.signal, this.#closing.signal]) : this.#unlinked;
-    return acquireLoop(this.#context, target, token, config, linked, began).then(
+    return acquireLoop(
+      this.#context,
+      target,
+      token,
+      config,
+      linked,
+      began,
       (outcome) =>
         outcome.granted && !linked.aborted
           ? this.#granted(target, token, config, outcome, began, linked)
