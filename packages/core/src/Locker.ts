@@ -75,6 +75,11 @@ export class Locker extends TypedEmitter<LockerEvents> {
       config,
       events: this,
       timers: this.#timers,
+      released: (key, fence, held, heldFor, wasLost) => {
+        this.#metrics.released(heldFor, wasLost);
+        if (this.listenerCount('released') > 0)
+          super.emit('released', { key, fence, held, heldFor, wasLost });
+      },
       forget: (lock) => this.#held.delete(lock),
       cleanup: (target, token) => this.#abandon(target, token),
     };
@@ -219,7 +224,13 @@ export class Locker extends TypedEmitter<LockerEvents> {
     const token = ownerToken(this.#tag) + config.mode;
     const began = this.#config.now();
     const linked = config.signal ? new AbortScope([config.signal, this.#closing.signal]) : this.#unlinked;
-    return acquireLoop(this.#context, target, token, config, linked, began).then(
+    return acquireLoop(
+      this.#context,
+      target,
+      token,
+      config,
+      linked,
+      began,
       (outcome) =>
         outcome.granted && !linked.aborted
           ? this.#granted(target, token, config, outcome, began, linked)
@@ -280,8 +291,12 @@ export class Locker extends TypedEmitter<LockerEvents> {
       contended: outcome.attempts > 1 || outcome.validFor !== undefined,
     });
     this.#held.add(lock);
+    // `emit`, without the event's object when no one listens (the metrics count it either way).
     const waited = Math.round(outcome.at - began);
-    this.emit('acquired', { key: lock.key, fence: lock.fence, waited, attempts: outcome.attempts });
+    this.#metrics.acquired(waited);
+    if (this.listenerCount('acquired') > 0) {
+      super.emit('acquired', { key: lock.key, fence: lock.fence, waited, attempts: outcome.attempts });
+    }
     return lock;
   }
 

@@ -74,17 +74,14 @@ export class MetricsRecorder {
   record<E extends keyof LockerEvents>(event: E, info: LockerEvents[E][0]): void {
     switch (event) {
       case 'acquired':
-        this.#counts.acquired += 1;
-        this.#wait.observe((info as LockerEvents['acquired'][0]).waited);
+        this.acquired((info as LockerEvents['acquired'][0]).waited);
         break;
       case 'busy':
         this.#counts.busy += 1;
         break;
       case 'released': {
         const released = info as LockerEvents['released'][0];
-        if (released.wasLost) break; // counted, with its hold, when it was lost
-        this.#counts.released += 1;
-        this.#hold.observe(released.heldFor);
+        this.released(released.heldFor, released.wasLost);
         break;
       }
       case 'lost':
@@ -101,6 +98,19 @@ export class MetricsRecorder {
         this.#counts.redisErrors += 1;
         break;
     }
+  }
+
+  /** Records an `acquired` event: a grant after `waited` ms (the locker's hot path, without the event's object). */
+  acquired(waited: number): void {
+    this.#counts.acquired += 1;
+    this.#wait.observe(waited);
+  }
+
+  /** Records a `released` event: held `heldFor` ms; a lock released after its loss was counted when it was lost. */
+  released(heldFor: number, wasLost: boolean): void {
+    if (wasLost) return;
+    this.#counts.released += 1;
+    this.#hold.observe(heldFor);
   }
 
   snapshot(held: number): LockerMetrics {

@@ -1,5 +1,6 @@
 import FakeTimers from '@sinonjs/fake-timers';
 import { expect } from 'chai';
+import { DONE } from '../src/lease/TimerGroups.js';
 import { TimerQueue } from '../src/lease/TimerQueue.js';
 
 describe('TimerQueue', function () {
@@ -31,6 +32,34 @@ describe('TimerQueue', function () {
     expect(ran.slice(1, 3)).to.have.members(['b@20', 'b2@20']);
     expect(ran[3]).to.equal('c@30');
     expect(timers.size).to.equal(0);
+  });
+
+  it("an entry of the caller's own runs with its receiver at its whole millisecond, and cancels as any timer", function () {
+    class Call {
+      at = 0;
+      index = DONE;
+      group = undefined;
+      constructor(readonly name: string) {}
+      get receiver(): Call {
+        return this;
+      }
+      get run(): (this: unknown) => void {
+        return function (this: unknown) {
+          ran.push(`${(this as Call).name}@${performance.now()}`);
+        };
+      }
+    }
+    const kept = new Call('kept');
+    const dropped = new Call('dropped');
+    expect(timers.addEntry(kept, at(9.2))).to.equal(kept);
+    timers.addEntry(dropped, at(5));
+    expect([kept.at, timers.size]).to.deep.equal([10, 2]);
+    timers.cancel(dropped);
+    clock.tick(9);
+    expect(ran).to.deep.equal([]);
+    clock.tick(1);
+    expect(ran).to.deep.equal(['kept@10']);
+    expect([kept.index, dropped.index, timers.size]).to.deep.equal([DONE, DONE, 0]);
   });
 
   it('a cancelled timer never runs, and cancelling twice or after it ran does nothing', function () {

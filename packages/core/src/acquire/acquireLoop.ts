@@ -41,10 +41,12 @@ export type AcquireOutcome =
  * can still be reached).
  *
  * The first attempt, unless the caller's signal may interrupt it, is sent here and read without an async frame:
- * most acquires end with its grant. Any other answer (refused, late, aborted meanwhile, failed) goes to the
- * loop, which takes that attempt as its first.
+ * most acquires end with its grant, which goes to `settled` in that attempt's own `then` (no promise between
+ * the answer and the caller's). Any other answer (refused, late, aborted meanwhile, failed) goes to the loop,
+ * which takes that attempt as its first. The loop's outcome goes to `settled` too; its rejection to `failed`
+ * (not `settled`'s own errors, which reject the promise as they are).
  */
-export function acquireLoop(
+export function acquireLoop<T>(
   context: AcquireContext,
   target: LockTarget,
   token: string,
@@ -53,20 +55,28 @@ export function acquireLoop(
   scope: AbortScope,
   /** When the acquire began, on the locker's clock: the first attempt starts then, and `wait` counts from it. */
   began: number,
-): Promise<AcquireOutcome> {
+  /** Makes the acquire's result of its outcome. */
+  settled: (outcome: AcquireOutcome) => T | PromiseLike<T>,
+  /** Sees the loop's rejection first; rethrows it. */
+  failed: (error: unknown) => never,
+): Promise<T> {
   if (scope.aborted || (config.signal !== undefined && config.interruptFirstAttempt)) {
-    return attemptUntilDone(context, target, token, config, scope, began, undefined);
+    return attemptUntilDone(context, target, token, config, scope, began, undefined).then(settled, failed);
   }
   const first = context.backend.attempt(firstRequest(context, target, token, config));
   const drift = driftFor(config.ttl, context.driftFactor);
-  const loop = (): Promise<AcquireOutcome> =>
-    attemptUntilDone(context, target, token, config, scope, began, first);
+  const loop = (): Promise<T> =>
+    attemptUntilDone(context, target, token, config, scope, began, first).then(settled, failed);
   return first.then((result) => {
+    let outcome: AcquireOutcome | undefined;
     if (result.granted && (config.signal === undefined || !scope.aborted)) {
-      const outcome = grantInTime(result.fence, began, context.now(), 1, config.ttl, drift);
-      if (outcome !== undefined) return outcome;
+      try {
+        outcome = grantInTime(result.fence, began, context.now(), 1, config.ttl, drift);
+      } catch (error) {
+        return failed(error); // the locker's clock threw: as a failure of the loop
+      }
     }
-    return loop();
+    return outcome === undefined ? loop() : settled(outcome);
   }, loop);
 }
 

@@ -27,12 +27,31 @@ export function newToken(): string {
   return encoded.substring(start, start + SECRET_CHARS);
 }
 
-/** A locker's tag (8 base64url characters): the part its owner tokens share, which names its wake-up channels. */
+/**
+ * A locker's tag (8 base64url characters): the part its owner tokens share, which names its wake-up channels.
+ *
+ * @example
+ * ```ts
+ * const tag = newLockerTag() // e.g. 'k3f9AbCd'
+ * ```
+ */
 export function newLockerTag(): string {
   return randomBytes(TAG_BYTES).toString('base64url');
 }
 
-/** An owner token of the locker tagged `tag`: `tag.secret`, where the secret is {@link newToken}'s 144 bits. */
+/**
+ * An owner token of the locker tagged `tag`: `tag.secret`, where the secret is {@link newToken}'s 144 bits.
+ *
+ * Invariant, which the scripts rely on: every owner token is made here (the locker appends only its mode
+ * suffix, `~s` or `~N`, see `config/mode.ts`), so it is never empty and holds only base64url characters, one
+ * `.` and that suffix, never a `,`: `EXTEND_MANY` sends a batch's tokens as one string of `,`-ended fields
+ * without checking each (see `test/ownerToken.test.ts`).
+ *
+ * @example
+ * ```ts
+ * ownerToken(newLockerTag()) // 'k3f9AbCd.' followed by 24 base64url characters
+ * ```
+ */
 export function ownerToken(tag: string): string {
   return `${tag}.${newToken()}`;
 }

@@ -133,8 +133,7 @@ export class Lock implements AsyncDisposable {
 
   /** Reports a release that Redis answered; `held`: whether the lease was still this owner's. */
   #released(held: boolean, wasLost: boolean): boolean {
-    const heldFor = this.#heldFor();
-    this.#host.events.emit('released', { key: this.key, fence: this.fence, held, heldFor, wasLost });
+    this.#host.released(this.key, this.fence, held, this.#heldFor(), wasLost);
     return held;
   }
 

@@ -1,6 +1,7 @@
 import type { QueuedTimer, TimerQueue } from './TimerQueue.js';
-import { RENEWAL_BATCH_SIZE, type RenewalOutcome } from './RenewalBatcher.js';
+import type { RenewalOutcome } from './RenewalBatcher.js';
 import type { RenewalAnswers, RenewalHooks } from './RenewalHooks.js';
+import { alignedRenewal, nextRenewalBlock } from './renewalGrid.js';
 
 export type { RenewalAnswers, RenewalHooks } from './RenewalHooks.js';
 
@@ -8,17 +9,6 @@ export type { RenewalAnswers, RenewalHooks } from './RenewalHooks.js';
 export const MIN_RENEW_INTERVAL_MS = 20;
 /** Shortest pause before retrying a failed renewal, in ms. */
 const MIN_RETRY_MS = 5;
-/**
- * Aligned renewals are spread over the period in slots of about this many leases (a power of two of slots,
- * at most {@link MAX_RENEWAL_SLOTS}): each slot's renewals fall due together, fill whole batches and run in one
- * firing of the timer queue (at most `MAX_RUN_PER_FIRING`), and the slots take turns over the period, so that
- * 100 000 held locks do not renew in one burst that holds the event loop and the connection.
- */
-const LEASES_PER_SLOT = 800;
-/** Most slots a period is cut into. */
-export const MAX_RENEWAL_SLOTS = 128;
-/** First confirmed renewals of the aligned schedules of each timer queue (of each locker): numbers their blocks. */
-const firstRenewals = new WeakMap<TimerQueue, number>();
 
 /**
  * Keeps one lease's deadline and its single timer, in the locker's {@link TimerQueue}. Its times are whole
@@ -33,9 +23,9 @@ const firstRenewals = new WeakMap<TimerQueue, number>();
  * batches renewals), it is moved onto the nearest point of its slot's grid that lies between half a period
  * and one and a half periods after the last renewal, so leases of one ttl and slot renew at the same moments
  * and share batches. The grid of slot `s` of `n` is the multiples of the period shifted by `s / n` of it; `n`
- * grows with the timers in the queue (about {@link LEASES_PER_SLOT} leases a slot), so many held locks renew
+ * grows with the timers in the queue (about 800 leases a slot, see `renewalGrid.ts`), so many held locks renew
  * a slot at a time, spread over the period. A lease takes its slot at its first confirmed renewal, a block of
- * {@link RENEWAL_BATCH_SIZE} consecutive first renewals to a slot (they were one batch: they stay one); until
+ * `RENEWAL_BATCH_SIZE` consecutive first renewals to a slot (they were one batch: they stay one); until
  * then it is on slot 0. A failed renewal's retries are never aligned. Either way at least half the validity is
  * left for retries.
  */
@@ -104,28 +94,10 @@ export class RenewalSchedule implements RenewalAnswers {
     return Math.max(MIN_RENEW_INTERVAL_MS, Math.floor((validFor - this.#hooks.drift(this.#ttl)) / 3));
   }
 
-  /**
-   * When to renew after a renewal (or grant) confirmed from `last`, due `due` ms later: then, or aligned to the
-   * point of its slot's grid (multiples of the regular period, shifted by the slot's share of it) that lies in
-   * [last + due / 2, last + 1.5 × due) (none may, for a hand-over's shorter first period: then unaligned).
-   */
+  /** When to renew after a renewal (or grant) confirmed from `last`, due `due` ms later (see `alignedRenewal`). */
   #nextRenewal(last: number, due: number): number {
-    const renewAt = Math.floor(last + due);
-    if (!this.#align) return renewAt;
-    const grid = this.#period();
-    const slots = this.#block < 0 ? 1 : this.#slots();
-    const offset = ((Math.max(0, this.#block) % slots) * grid) / slots;
-    const down = Math.floor((renewAt - offset) / grid) * grid + offset;
-    if (down >= last + due / 2) return Math.floor(down);
-    const up = down + grid;
-    return up < last + 1.5 * due ? Math.floor(up) : renewAt;
-  }
-
-  /** Slots of the period: a power of two, about one per {@link LEASES_PER_SLOT} timers in the queue. */
-  #slots(): number {
-    let slots = 1;
-    while (slots < MAX_RENEWAL_SLOTS && slots * LEASES_PER_SLOT < this.#timers.size) slots *= 2;
-    return slots;
+    if (!this.#align) return Math.floor(last + due);
+    return alignedRenewal(last, due, this.#period(), this.#block, this.#timers);
   }
 
   #arm(at = this.#renew && !this.#inFlight ? Math.min(this.#renewAt, this.#deadline) : this.#deadline): void {
@@ -208,11 +180,7 @@ export class RenewalSchedule implements RenewalAnswers {
       return;
     }
     this.#ttl = ttl;
-    if (this.#align && this.#block < 0) {
-      const renewed = firstRenewals.get(this.#timers) ?? 0;
-      firstRenewals.set(this.#timers, renewed + 1);
-      this.#block = Math.floor(renewed / RENEWAL_BATCH_SIZE);
-    }
+    if (this.#align && this.#block < 0) this.#block = nextRenewalBlock(this.#timers);
     this.#deadline = Math.floor(start + ttl - this.#hooks.drift(ttl));
     this.#renewAt = this.#nextRenewal(start, this.#period());
     this.#hooks.renewed(ttl);

@@ -8,7 +8,7 @@ import {
   TimerGroups,
 } from './TimerGroups.js';
 
-export type { QueuedTimer } from './TimerGroups.js';
+export type { QueuedTimer, TimerEntry } from './TimerGroups.js';
 
 /**
  * Most callbacks one firing runs; the rest run on the next firing, a timer turn later, so that I/O is served
@@ -69,8 +69,9 @@ export class TimerQueue {
 
   /**
    * Runs `run` once `now() ≥ at` rounded up to a whole millisecond (Node's timers have that resolution; a whole
-   * number is kept in the entry's field, where a fraction would be a new heap number at every move), with `receiver` as its `this` (so a caller with many timers can pass one
-   * shared function rather than a closure per timer); returns the handle that {@link TimerQueue.cancel} takes.
+   * number is kept in the entry's field, where a fraction would be a new heap number at every move), with
+   * `receiver` as its `this` (so a caller with many timers can pass one shared function rather than a closure
+   * per timer); returns the handle that {@link TimerQueue.cancel} takes.
    */
   add<T>(at: number, run: (this: T) => void, receiver?: T): QueuedTimer {
     const entry: Entry = {
@@ -80,6 +81,17 @@ export class TimerQueue {
       index: DONE,
       group: undefined,
     };
+    this.#enqueue(entry);
+    return entry;
+  }
+
+  /**
+   * {@link TimerQueue.add} for an entry that the caller made: `entry`, not waiting in a queue (`index` is `DONE`,
+   * `group` undefined), carries the entry's fields itself, so that an object made per timer anyway (a command in
+   * flight) needs no second one. It runs `entry.run` with `entry.receiver` as `this`.
+   */
+  addEntry(entry: Entry, at: number): QueuedTimer {
+    entry.at = Math.ceil(at);
     this.#enqueue(entry);
     return entry;
   }

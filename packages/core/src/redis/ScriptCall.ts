@@ -1,4 +1,5 @@
-import type { QueuedTimer, TimerQueue } from '../lease/TimerQueue.js';
+import { DONE, type TimerGroup } from '../lease/TimerGroups.js';
+import type { TimerEntry, TimerQueue } from '../lease/TimerQueue.js';
 import type { Script } from './Script.js';
 import { redisError, timeoutError } from './scriptErrors.js';
 
@@ -14,7 +15,8 @@ function captureSettlers(resolve: (value: unknown) => void, reject: (reason: unk
 
 /**
  * One `ScriptRunner` call in flight: its promise, settled once by the answer, the failure or the deadline.
- * One object per call (the deadline runs `expire` on it), so a call allocates no closures for its settlement.
+ * One object per call, which is also its deadline's entry in the runner's {@link TimerQueue} (`addEntry`): a
+ * call allocates no closures for its settlement, and no timer entry.
  *
  * @example
  * ```ts
@@ -23,12 +25,15 @@ function captureSettlers(resolve: (value: unknown) => void, reject: (reason: unk
  * return call.promise;
  * ```
  */
-export class ScriptCall {
+export class ScriptCall implements TimerEntry {
   readonly promise: Promise<unknown>;
   readonly #resolve: (value: unknown) => void;
   readonly #reject: (reason: unknown) => void;
   readonly #deadlines: TimerQueue;
-  readonly #deadline: QueuedTimer;
+  /** The deadline, as its timer entry: when (whole ms on the queue's clock), its place, and never a group. */
+  at = 0;
+  index = DONE;
+  group: TimerGroup | undefined = undefined;
   readonly script: Script;
   readonly keys: readonly string[];
   readonly args: readonly (string | number)[];
@@ -57,12 +62,22 @@ export class ScriptCall {
     this.#timeout = timeout;
     this.#who = who;
     this.#parse = parse;
-    this.#deadline = deadlines.add(deadlines.now() + timeout, ScriptCall.#expire, this);
+    deadlines.addEntry(this, deadlines.now() + timeout);
+  }
+
+  /** The deadline entry's callback, run with the call as `this`. */
+  get run(): (this: unknown) => void {
+    return ScriptCall.#expire as (this: unknown) => void;
+  }
+
+  /** The deadline entry's `this`: the call. */
+  get receiver(): ScriptCall {
+    return this;
   }
 
   /** Settles the call with Redis' answer (read by `parse` first, when given); stops the deadline. */
   answered(value: unknown): void {
-    this.#deadlines.cancel(this.#deadline);
+    this.#deadlines.cancel(this);
     const parse = this.#parse;
     if (parse === undefined) {
       this.#resolve(value);
@@ -77,7 +92,7 @@ export class ScriptCall {
 
   /** Rejects the call with `error` as a `LockRedisError`; stops the deadline. */
   failed(error: unknown): void {
-    this.#deadlines.cancel(this.#deadline);
+    this.#deadlines.cancel(this);
     this.#reject(redisError(this.script, error));
   }
 

@@ -93,7 +93,7 @@ export class ScriptRunner {
     const call = new ScriptCall(this.#deadlines, script, keys, args, timeout, who, parse);
     try {
       if (this.#loaded.has(script.sha)) {
-        this.#client.evalsha(script.sha, keys.length, ...keys, ...args).then(
+        evalsha(this.#client, script.sha, keys, args).then(
           (value: unknown) => call.answered(value),
           (error: unknown) => this.#reloadOrFail(call, error),
         );
@@ -166,6 +166,26 @@ export class ScriptRunner {
       return result;
     });
   }
+}
+
+/**
+ * `client.evalsha` with `keys` and `args` spread, written out for the shapes of an acquire (one key, token and
+ * ttl) and a release (one key, token): a call with spread arguments builds an array of them first, one more on
+ * every command.
+ */
+function evalsha(
+  client: ScriptClient,
+  sha: string,
+  keys: readonly string[],
+  args: readonly (string | number)[],
+): Promise<unknown> {
+  if (keys.length === 1) {
+    const [key] = keys as [string];
+    if (args.length === 2)
+      return client.evalsha(sha, 1, key, args[0] as string | number, args[1] as string | number);
+    if (args.length === 1) return client.evalsha(sha, 1, key, args[0] as string | number);
+  }
+  return client.evalsha(sha, keys.length, ...keys, ...args);
 }
 
 function ignore(): void {}

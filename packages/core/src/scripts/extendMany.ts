@@ -9,13 +9,13 @@ import { derived } from './lua.js';
  * held by its token (the same check as `EXTEND`, lock by lock). KEYS: the leases of every lock, lock after
  * lock. ARGV: ttl (ms), fence ttl (ms), a string of one character per lock (`1`: check its fence counters,
  * `0`: skip them), then the owner tokens as one string of one field per key in KEYS, in order, each field
- * ended by `,`: the lock's owner token for its first key, an empty field for each further key of the same lock
- * (a token is never empty and holds no `,`; the same lock twice in a batch is two locks here). One argument
- * rather than one per key: ioredis encodes, and Redis parses, half the arguments (a batch of 100 locks sends
- * 104 rather than 203). Returns a string of one character per lock, in order: `1` when extended, `0` when any
- * of its keys is no longer ours (a string, not a table: ioredis-mock's Lua cannot return a table built
- * element by element; the string is joined once with `table.concat`, as appending a character per lock would
- * copy the string each time).
+ * ended by `,`: the lock's owner token for its first key, an empty field for each further key of the same
+ * lock (an owner token is never empty and holds no `,`, see `ownerToken`; the same lock twice in a batch is
+ * two locks here). One argument rather than one per key: ioredis encodes, and Redis parses, half the
+ * arguments (a batch of 100 locks sends 104 rather than 203). Returns a string of one character per lock, in
+ * order: `1` when extended, `0` when any of its keys is no longer ours (a string, not a table: ioredis-mock's
+ * Lua cannot return a table built element by element; the string is joined once with `table.concat`, as
+ * appending a character per lock would copy the string each time).
  *
  * A checked fence counter is pushed to the fence ttl only once less than the ttl plus half the fence ttl is
  * left of it (every few renewals rather than each): then it outlives the lease it fences by at least half the
@@ -92,8 +92,8 @@ export function extendManyCall(batch: readonly Renewal[], ttl: number): ExtendMa
       checks.push('1');
     }
     const { leases } = renewal.target;
+    // Every token here is a locker's own (`ownerToken`, plus a mode suffix): never empty, never a ','.
     const { token } = renewal;
-    if (token === '' || token.includes(',')) throw new LockRedisError(`Cannot renew with the token ${token}`);
     for (let index = 0; index < leases.length; index++) {
       keys.push(leases[index] as string);
       tokens.push(index === 0 ? token : '');
