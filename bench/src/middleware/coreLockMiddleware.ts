@@ -14,6 +14,30 @@ import type { Context, Next } from 'koa';
 /** The path prefix of the route behind the locker alone. */
 export const CORE_PREFIX = '/core';
 
+/** The path prefixes of experimental variants of the core route (Fastify only; see {@link coreLockFastifyWith}). */
+export const CORE_EXPERIMENTS = {
+  coreSignal: '/core-signal',
+  coreFence: '/core-fence',
+  locked2: '/locked2',
+  lockedB: '/locked-b',
+} as const;
+
+/**
+ * A directory holding another build of the adapters (`node_modules/@deadbolt/{http,fastify,hono,koa,express}`
+ * with their `package.json` and `dist/`, `core` linked to this one): with it, the probes' app also serves the
+ * route behind that build's `lockRequests` at `/locked-b`, so two builds are compared in one process (variant
+ * `lockedB` of `cpuProbe.ts`).
+ */
+export const BUILD_B_DIR = process.env['DEADBOLT_PROBE_B'];
+
+/** The adapter package `name` of the build in {@link BUILD_B_DIR}. */
+export async function importBuildB<Module>(name: string): Promise<Module> {
+  const { pathToFileURL } = await import('node:url');
+  return (await import(
+    pathToFileURL(`${BUILD_B_DIR}/node_modules/@deadbolt/${name}/dist/index.js`).href
+  )) as Module;
+}
+
 /** The options `lockRequests` passes by default, without its abort signal. */
 const OPTIONS: AcquireOptions = Object.freeze({ wait: 5_000 });
 
@@ -53,6 +77,43 @@ export function coreLockFastify<Route extends RouteGenericInterface>(
   ): void => {
     locker.acquire(key(request), OPTIONS).then(
       (lock) => {
+        reply.raw.on('close', () => void lock.release().catch(ignore));
+        done();
+      },
+      (error: unknown) => done(error as Error),
+    );
+  };
+}
+
+/**
+ * Fastify, for A/B experiments on what `lockRequests` adds: `signal` passes a pooled abort controller's signal
+ * (frozen options per signal, as `@deadbolt/http` does), `fence` sets `request.lock` so the body carries the fence.
+ */
+export function coreLockFastifyWith<Route extends RouteGenericInterface>(
+  locker: Locker,
+  key: (request: FastifyRequest<Route>) => string,
+  { signal = false, fence = false }: { signal?: boolean; fence?: boolean },
+) {
+  const pool: AbortController[] = [];
+  const optionsOf = new WeakMap<AbortSignal, AcquireOptions>();
+  return (
+    request: FastifyRequest<Route>,
+    reply: FastifyReply<Route>,
+    done: HookHandlerDoneFunction,
+  ): void => {
+    let controller: AbortController | undefined;
+    let options = OPTIONS;
+    if (signal) {
+      controller = pool.pop() ?? new AbortController();
+      const known = optionsOf.get(controller.signal);
+      options =
+        known ?? Object.freeze({ wait: 5_000, signal: controller.signal, interruptFirstAttempt: false });
+      if (known === undefined) optionsOf.set(controller.signal, options);
+    }
+    locker.acquire(key(request), options).then(
+      (lock) => {
+        if (controller !== undefined) pool.push(controller);
+        if (fence) (request as unknown as { lock: unknown }).lock = lock;
         reply.raw.on('close', () => void lock.release().catch(ignore));
         done();
       },

@@ -3,15 +3,23 @@
  * process serves the app (`itemServer.ts`, `@deadbolt/*` from their built `dist/`), and autocannon (in this
  * process) sends it a fixed number of requests per window with {@link CONNECTIONS} connections, each to a fresh
  * key. The worker's `process.cpuUsage()` is read around every window. Variants alternate (`floor`, `core`,
- * `locked`, then the reverse, …; `core` is the route behind the locker alone, see `coreLockMiddleware.ts`) for `--rounds` rounds; the report is the median over rounds of each variant's CPU
- * µs per request and of `locked − floor` within each round (what `lockRequests` costs beyond the raw lock), and
- * of `locked − core` (what it costs beyond the locker's acquire and release).
+ * `locked`, then the reverse, …; `core` is the route behind the locker alone, see `coreLockMiddleware.ts`) for
+ * `--rounds` rounds; the report is the median over rounds of each variant's CPU µs per request and of
+ * `locked − floor` within each round (what `lockRequests` costs beyond the raw lock), and of `locked − core`
+ * (what it costs beyond the locker's acquire and release).
  * `--node-option` passes flags to the worker (e.g. `--cpu-prof`, `--trace-deopt`); `--only` serves one
- * variant only (for a profile of it alone).
+ * variant only (for a profile of it alone); `--variants` a comma-separated list, also of the experiments of
+ * `CORE_EXPERIMENTS` (Fastify; `lockedB` on Fastify and Hono: another build of the adapters, given as
+ * `DEADBOLT_PROBE_B=<dir>`, see `BUILD_B_DIR`, for an A/B of two builds in one process).
+ *
+ * Noise: on a loaded 2-core machine, an A/A (`locked,lockedB` with B a copy of this build) spreads ±10–40 µs
+ * per round; use 30–40 rounds of 1500 requests and compare medians of within-round differences.
  *
  * @example
  * ```sh
  * cd bench && nice -n 19 node --import=tsx src/middleware/cpuProbe.ts --framework fastify --rounds 8 --requests 4000
+ * DEADBOLT_PROBE_B=/tmp/old-build nice -n 19 node --import=tsx src/middleware/cpuProbe.ts --framework fastify \
+ *   --rounds 40 --requests 1500 --variants locked,lockedB
  * ```
  */
 import { parseArgs } from 'node:util';
@@ -19,7 +27,7 @@ import autocannon from 'autocannon';
 import { RedisServer } from '@deadbolt/testing';
 import { median } from '../results.js';
 import { WorkerHandle } from '../WorkerHandle.js';
-import { CORE_PREFIX } from './coreLockMiddleware.js';
+import { CORE_EXPERIMENTS, CORE_PREFIX } from './coreLockMiddleware.js';
 import { PREFIX, selectFrameworks } from './frameworks.js';
 import { CONNECTIONS } from './loadTest.js';
 
@@ -32,16 +40,22 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '4000' },
     rounds: { type: 'string', default: '6' },
     only: { type: 'string' },
+    variants: { type: 'string' },
     'node-option': { type: 'string', multiple: true, default: [] },
   },
 });
 const requests = Number(values.requests);
 const rounds = Number(values.rounds);
 /** The route's variants this probe measures: the two of the scenario, and the route behind the locker alone. */
-const PATHS = { floor: PREFIX.floor, locked: PREFIX.locked, core: CORE_PREFIX } as const;
+const PATHS = { floor: PREFIX.floor, locked: PREFIX.locked, core: CORE_PREFIX, ...CORE_EXPERIMENTS } as const;
 type Probed = keyof typeof PATHS;
+/** `--only` one variant, or `--variants` a comma-separated list (experimental ones: Fastify only). */
 const variants: readonly Probed[] =
-  values.only === undefined ? ['floor', 'core', 'locked'] : [values.only as Probed];
+  values.only !== undefined
+    ? [values.only as Probed]
+    : values.variants !== undefined
+      ? (values.variants.split(',') as Probed[])
+      : ['floor', 'core', 'locked'];
 
 /** Sends `amount` requests to `variant`; resolves the worker's CPU µs per request over them. */
 async function window(worker: WorkerHandle, port: number, variant: Probed, amount: number, tag: string) {
@@ -75,17 +89,14 @@ try {
       );
       for (const variant of variants)
         await window(worker, port, variant, Number(values.warmup), `w-${variant}`);
-      const runs: Record<Probed, number[]> = { floor: [], core: [], locked: [] };
-      const extra: number[] = [];
-      const beyondCore: number[] = [];
+      const runs = Object.fromEntries(variants.map((variant) => [variant, [] as number[]])) as Record<
+        Probed,
+        number[]
+      >;
       for (let round = 0; round < rounds; round++) {
         const order = round % 2 === 0 ? variants : [...variants].reverse();
         for (const variant of order)
           runs[variant].push(await window(worker, port, variant, requests, `r${round}`));
-        if (variants.length > 1) {
-          extra.push((runs.locked[round] ?? 0) - (runs.floor[round] ?? 0));
-          beyondCore.push((runs.locked[round] ?? 0) - (runs.core[round] ?? 0));
-        }
       }
       const f = (n: number): string => n.toFixed(1);
       const list = (xs: number[]): string => xs.map(f).join(' ');
@@ -94,10 +105,17 @@ try {
           `${framework.name} ${variant}: median ${f(median(runs[variant]))} µs/req [${list(runs[variant])}]`,
         );
       }
-      if (extra.length > 0) {
-        console.log(`${framework.name} locked−floor: median ${f(median(extra))} µs/req [${list(extra)}]`);
+      // Within-round differences: each variant beyond `core` and `floor`, and build B beyond this build.
+      const pairs: [Probed, Probed][] = [
+        ...variants.filter((v) => v !== 'core' && v !== 'floor').map((v): [Probed, Probed] => [v, 'core']),
+        ['locked', 'floor'],
+        ['lockedB', 'locked'],
+      ];
+      for (const [variant, base] of pairs) {
+        if (!variants.includes(variant) || !variants.includes(base)) continue;
+        const diffs = runs[variant].map((value, round) => value - (runs[base][round] ?? 0));
         console.log(
-          `${framework.name} locked−core: median ${f(median(beyondCore))} µs/req [${list(beyondCore)}]`,
+          `${framework.name} ${variant}−${base}: median ${f(median(diffs))} µs/req [${list(diffs)}]`,
         );
       }
       await worker.request({ type: 'unserve' }, 'unserved', GRACE_MS);

@@ -22,9 +22,13 @@ import Fastify, { type FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import { closeRedis, connectRedis } from '../libraries/connect.js';
 import {
+  BUILD_B_DIR,
+  CORE_EXPERIMENTS,
   CORE_PREFIX,
+  importBuildB,
   coreLockExpress,
   coreLockFastify,
+  coreLockFastifyWith,
   coreLockHono,
   coreLockKoa,
 } from './coreLockMiddleware.js';
@@ -170,12 +174,35 @@ async function fastifyApp(locker: Locker, redis: Redis, probe: boolean): Promise
       { preHandler: coreLockFastify(locker, (request) => `core:${request.params.id}`) },
       handler,
     );
+    app.get<ItemRoute>(
+      `${CORE_EXPERIMENTS.coreSignal}${ROUTE}`,
+      { preHandler: coreLockFastifyWith(locker, (request) => `cs:${request.params.id}`, { signal: true }) },
+      handler,
+    );
+    if (BUILD_B_DIR !== undefined) {
+      const b = await importBuildB<{ lockRequests: typeof lockFastify }>('fastify');
+      app.get<ItemRoute>(
+        `${CORE_EXPERIMENTS.lockedB}${ROUTE}`,
+        { preHandler: b.lockRequests({ locker, key: (request) => `ib:${request.params.id}` }) },
+        handler,
+      );
+    }
+    app.get<ItemRoute>(
+      `${CORE_EXPERIMENTS.locked2}${ROUTE}`,
+      { preHandler: lockFastify({ locker, key: (request) => `i2:${request.params.id}` }) },
+      handler,
+    );
+    app.get<ItemRoute>(
+      `${CORE_EXPERIMENTS.coreFence}${ROUTE}`,
+      { preHandler: coreLockFastifyWith(locker, (request) => `cf:${request.params.id}`, { fence: true }) },
+      handler,
+    );
   }
   await app.ready();
   return createServer((req, res) => app.routing(req, res));
 }
 
-function honoApp(locker: Locker, redis: Redis, probe: boolean): Listenable {
+async function honoApp(locker: Locker, redis: Redis, probe: boolean): Promise<Listenable> {
   const app = new Hono<LockEnv>();
   const handler = async (c: HonoContext<LockEnv>) => {
     await nextTurn();
@@ -188,12 +215,21 @@ function honoApp(locker: Locker, redis: Redis, probe: boolean): Listenable {
     handler,
   );
   app.get(`${PREFIX.locked}${ROUTE}`, lockHono({ locker, key: (c) => `item:${c.req.param('id')}` }), handler);
-  if (probe)
+  if (probe) {
     app.get(
       `${CORE_PREFIX}${ROUTE}`,
       coreLockHono(locker, (c) => `core:${c.req.param('id')}`),
       handler,
     );
+    if (BUILD_B_DIR !== undefined) {
+      const b = await importBuildB<{ lockRequests: typeof lockHono }>('hono');
+      app.get(
+        `${CORE_EXPERIMENTS.lockedB}${ROUTE}`,
+        b.lockRequests({ locker, key: (c) => `ib:${c.req.param('id')}` }),
+        handler,
+      );
+    }
+  }
   const listener = getRequestListener(app.fetch);
   return createServer((req, res) => void listener(req, res));
 }

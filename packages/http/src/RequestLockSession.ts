@@ -10,6 +10,7 @@ import { GONE_OUTCOME, PROCEED_UNLOCKED, type RequestLockOutcome } from './Reque
 import { afterEnd, DERIVING, GONE, UNLOCKED, type RequestLockPhase } from './RequestLockPhase.js';
 import type { ReleasePolicy, RequestLockShared } from './RequestLockShared.js';
 import { takeLock } from './takeLock.js';
+import type { AcquireStop } from './AcquireStops.js';
 
 /**
  * One request's lock, from key derivation to the single release: a state machine over one
@@ -28,8 +29,9 @@ export class RequestLockSession<Req> {
   /** The adapter's receiver and this request's context, with `start` (see {@link RequestLockReceiver}). */
   #receiver: RequestLockReceiver<unknown> | undefined;
   #context: unknown;
-  /** Set while `start` runs `acquire` synchronously: the grant then goes to the receiver directly. */
-  #starting = false;
+  /** The acquire in flight: its stop (kept here, since `responseDone` replaces the phase) and keys. */
+  #stop: AcquireStop | undefined;
+  #keys: readonly string[] = NO_KEYS;
 
   constructor(shared: RequestLockShared<Req>, policy: ReleasePolicy) {
     this.#shared = shared;
@@ -55,8 +57,9 @@ export class RequestLockSession<Req> {
   /**
    * Derives the key(s), acquires, and tells `receiver` (with `context`, this request's own values) the outcome;
    * `lost` if the lock is lost while held (instead of {@link onLost}). The callback form of {@link acquire}:
-   * an uncontended request allocates no closure and no promise of its own for its outcome, which comes in the
-   * turn the grant does. Never calls `receiver` synchronously.
+   * when the key function answers synchronously, the acquire's own callbacks tell the receiver, so an uncontended
+   * request allocates no closure and no promise of its own for its outcome, which comes in the turn the grant
+   * does. Never calls `receiver` synchronously.
    */
   start<Context>(
     request: Req,
@@ -66,19 +69,49 @@ export class RequestLockSession<Req> {
   ): void {
     this.#receiver = receiver;
     this.#context = context;
-    this.#starting = true;
-    let settled: Promise<RequestLockOutcome>;
+    let begun: Promise<Lock> | RequestLockOutcome;
     try {
-      settled = this.acquire(request, params);
-    } finally {
-      this.#starting = false;
+      const derived = this.#derive(request, params);
+      if (derived instanceof Promise) {
+        this.#tell(derived.then((awaited) => this.#settled(request, awaited)));
+        return;
+      }
+      begun = this.#begin(request, derived);
+    } catch (error) {
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the key function's own error
+      this.#tell(Promise.reject(error));
+      return;
     }
-    // The grant's own callbacks told the receiver (see `#lock`); the other paths are told here.
-    if (settled === DELIVERED) return;
+    if (isOutcome(begun)) this.#tell(Promise.resolve(begun));
+    else {
+      begun.then(
+        (lock) => this.#deliverOrFail(lock, this.#taken),
+        (error: unknown) => this.#deliverOrFail(error, this.#refused),
+      );
+    }
+  }
+
+  /** Tells the receiver the outcome `settled` resolves, or its rejection (a key, mode or limit function's error). */
+  #tell(settled: Promise<RequestLockOutcome>): void {
     settled.then(
       (outcome) => this.#deliver(outcome),
-      (error: unknown) => receiver.failed(context, error),
+      (error: unknown) => (this.#receiver as RequestLockReceiver<unknown>).failed(this.#context, error),
     );
+  }
+
+  /** Tells the receiver the outcome `settle(value)` works out, or what that throws. */
+  #deliverOrFail<Value>(
+    value: Value,
+    settle: (this: RequestLockSession<Req>, value: Value) => RequestLockOutcome,
+  ): void {
+    let outcome: RequestLockOutcome;
+    try {
+      outcome = settle.call(this, value);
+    } catch (thrown) {
+      (this.#receiver as RequestLockReceiver<unknown>).failed(this.#context, thrown);
+      return;
+    }
+    this.#deliver(outcome);
   }
 
   /** Tells the receiver `outcome`; what its handler throws goes to its `failed`. */
@@ -98,87 +131,81 @@ export class RequestLockSession<Req> {
    * unmounted (see `hasRouteParams`): one function for every request, e.g. Hono's `(c) => c.req.param()`.
    */
   acquire(request: Req, params: unknown): Promise<RequestLockOutcome> {
-    // Not async: an uncontended request reads its grant in one `then` (see `#take`), without an async frame.
+    // Not async: an uncontended request reads its grant in one `then` (see `#settled`), without an async frame.
     try {
       const derived = this.#derive(request, params);
       return derived instanceof Promise
-        ? derived.then((awaited) => this.#lock(request, awaited))
-        : this.#lock(request, derived);
+        ? derived.then((awaited) => this.#settled(request, awaited))
+        : this.#settled(request, derived);
     } catch (error) {
       // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the key function's own error
       return Promise.reject(error);
     }
   }
 
-  /** Acquires the derived keys, or answers without a lock; throws an error of the mode or limit function. */
-  #lock(request: Req, derived: DerivedKeys): Promise<RequestLockOutcome> {
-    if (this.#phase.name !== 'deriving') return Promise.resolve(GONE_OUTCOME);
+  /** The outcome of acquiring the derived keys; throws an error of the mode or limit function. */
+  #settled(request: Req, derived: DerivedKeys): Promise<RequestLockOutcome> {
+    const begun = this.#begin(request, derived);
+    if (isOutcome(begun)) return Promise.resolve(begun);
+    return begun.then(
+      (lock) => this.#taken(lock),
+      (error: unknown) => this.#refused(error),
+    );
+  }
+
+  /**
+   * Starts acquiring the derived keys (the acquire's promise), or answers without a lock (the outcome); throws an
+   * error of the mode or limit function.
+   */
+  #begin(request: Req, derived: DerivedKeys): Promise<Lock> | RequestLockOutcome {
+    if (this.#phase.name !== 'deriving') return GONE_OUTCOME;
     if (derived.type !== 'lock') {
       this.#phase = UNLOCKED;
-      if (derived.type === 'skip') return Promise.resolve(PROCEED_UNLOCKED);
+      if (derived.type === 'skip') return PROCEED_UNLOCKED;
       if (derived.error.code === 'ERR_LOCK_KEY_UNMOUNTED') this.#shared.misuse(derived.error);
-      return Promise.resolve({ type: 'reply', reply: keyErrorReply(derived.error) });
+      return { type: 'reply', reply: keyErrorReply(derived.error) };
     }
     const { keys } = derived;
     const { wait, modeOf } = this.#shared.config;
     const mode = modeOf === undefined ? undefined : modeOf(request);
     if (mode instanceof LockConfigError) {
       this.#phase = UNLOCKED;
-      return Promise.resolve(configFailure(mode, this.#shared));
+      return configFailure(mode, this.#shared);
     }
-    const { stops, holds } = this.#shared;
-    const stop = wait === 0 ? undefined : stops.open();
+    const stop = wait === 0 ? undefined : this.#shared.stops.open();
     this.#phase = { name: 'acquiring', stop };
+    this.#stop = stop;
+    this.#keys = keys;
     // While it acquires, the request is in line for its first key (see `defaultRetryAfter`); it has left the
-    // line when its own outcome is worked out.
-    const line = keys[0] ?? '';
-    holds.enter(line);
-    let taking: Promise<Lock>;
+    // line when its own outcome is worked out (`#taken`, `#refused`).
+    this.#shared.holds.enter(keys[0] ?? '');
     try {
-      taking = takeLock(this.#shared.config, this.#shared.exclusive, keys, stop, mode);
+      return takeLock(this.#shared.config, this.#shared.exclusive, keys, stop, mode);
     } catch (error) {
       // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the acquire's own error
-      taking = Promise.reject(error);
+      return Promise.reject(error);
     }
-    const direct = this.#starting;
-    const settled = taking.then(
-      (lock) => {
-        if (stop !== undefined) stops.close(stop);
-        holds.leave(line);
-        this.#shared.outage.recovered();
-        if (!direct) return this.#granted(lock);
-        let outcome: RequestLockOutcome;
-        try {
-          outcome = this.#granted(lock);
-        } catch (thrown) {
-          (this.#receiver as RequestLockReceiver<unknown>).failed(this.#context, thrown);
-          return GONE_OUTCOME;
-        }
-        this.#deliver(outcome);
-        return outcome;
-      },
-      (error: unknown) => {
-        holds.leave(line);
-        let outcome: RequestLockOutcome;
-        try {
-          if (this.phase === 'gone')
-            outcome = GONE_OUTCOME; // the response ended while acquiring
-          else {
-            this.#phase = UNLOCKED;
-            outcome = failureOutcome(error, keys, this.#shared);
-          }
-        } catch (thrown) {
-          if (!direct) throw thrown;
-          (this.#receiver as RequestLockReceiver<unknown>).failed(this.#context, thrown);
-          return GONE_OUTCOME;
-        } finally {
-          if (stop !== undefined) stops.close(stop); // after the phase left `acquiring`, synchronously
-        }
-        if (direct) this.#deliver(outcome);
-        return outcome;
-      },
-    );
-    return direct ? DELIVERED : settled;
+  }
+
+  /** The acquire granted `lock`: the request proceeds (or, gone meanwhile, releases it). */
+  #taken(lock: Lock): RequestLockOutcome {
+    const { stops, holds, outage } = this.#shared;
+    if (this.#stop !== undefined) stops.close(this.#stop);
+    holds.leave(this.#keys[0] ?? '');
+    outage.recovered();
+    return this.#granted(lock);
+  }
+
+  /** The acquire failed with `error` (busy, Redis down, aborted because the response ended, …). */
+  #refused(error: unknown): RequestLockOutcome {
+    this.#shared.holds.leave(this.#keys[0] ?? '');
+    try {
+      if (this.phase === 'gone') return GONE_OUTCOME; // the response ended while acquiring
+      this.#phase = UNLOCKED;
+      return failureOutcome(error, this.#keys, this.#shared);
+    } finally {
+      if (this.#stop !== undefined) this.#shared.stops.close(this.#stop); // after the phase left `acquiring`
+    }
   }
 
   /**
@@ -310,11 +337,12 @@ export class RequestLockSession<Req> {
   }
 }
 
-/**
- * What `#lock` returns to `start` when the grant's callbacks tell the receiver themselves: one promise for all,
- * never settled and never awaited (`acquire` returns it only while `start` runs).
- */
-const DELIVERED: Promise<RequestLockOutcome> = new Promise(() => undefined);
+const NO_KEYS: readonly string[] = [];
+
+/** Whether `begun` is an outcome at once rather than the acquire's promise. */
+function isOutcome(begun: Promise<Lock> | RequestLockOutcome): begun is RequestLockOutcome {
+  return 'type' in begun;
+}
 
 /** A key function's error: rethrown, unless it is the TypeError of a key that reads route params under `app.use`. */
 function keyFunctionFailed(error: unknown, params: unknown, request: unknown): DerivedKeys {
