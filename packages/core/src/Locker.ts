@@ -174,7 +174,10 @@ export class Locker extends TypedEmitter<LockerEvents> {
     return this.#metrics.snapshot(this.#held.size);
   }
 
-  /** Every event is counted by {@link Locker.metrics}, whether or not anyone listens. */
+  /**
+   * Every event is counted by {@link Locker.metrics}, whether or not anyone listens: here, except `acquired` and
+   * `released`, which the locker counts where they happen and emits (with `super.emit`) only to listeners.
+   */
   override emit<E extends keyof LockerEvents>(event: E, ...args: LockerEvents[E]): boolean {
     this.#metrics.record(event, args[0]);
     return super.emit(event, ...args);
@@ -291,7 +294,7 @@ export class Locker extends TypedEmitter<LockerEvents> {
       contended: outcome.attempts > 1 || outcome.validFor !== undefined,
     });
     this.#held.add(lock);
-    // `emit`, without the event's object when no one listens (the metrics count it either way).
+    // Counted here; the event's object is built only for listeners (see `emit`).
     const waited = Math.round(outcome.at - began);
     this.#metrics.acquired(waited);
     if (this.listenerCount('acquired') > 0) {

@@ -57,7 +57,10 @@ export interface LockerMetrics {
   readonly holdMs: Histogram;
 }
 
-/** Counts what a locker does; `record` is called for every event, listened to or not. */
+/**
+ * Counts what a locker does, listened to or not: `record` for every event the locker emits, and `acquired` and
+ * `released` where those happen (the locker builds their event objects only for listeners).
+ */
 export class MetricsRecorder {
   readonly #counts = {
     acquired: 0,
@@ -73,17 +76,9 @@ export class MetricsRecorder {
 
   record<E extends keyof LockerEvents>(event: E, info: LockerEvents[E][0]): void {
     switch (event) {
-      case 'acquired':
-        this.acquired((info as LockerEvents['acquired'][0]).waited);
-        break;
       case 'busy':
         this.#counts.busy += 1;
         break;
-      case 'released': {
-        const released = info as LockerEvents['released'][0];
-        this.released(released.heldFor, released.wasLost);
-        break;
-      }
       case 'lost':
         this.#counts.lost += 1;
         this.#hold.observe((info as LockerEvents['lost'][0]).heldFor);
