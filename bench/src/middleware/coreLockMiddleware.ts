@@ -14,7 +14,7 @@ import type { Context, Next } from 'koa';
 /** The path prefix of the route behind the locker alone. */
 export const CORE_PREFIX = '/core';
 
-/** The path prefixes of experimental variants of the core route (Fastify only; see {@link coreLockFastifyWith}). */
+/** The path prefixes of experimental variants of the core route (Fastify only; see {@link coreLockFastify}). */
 export const CORE_EXPERIMENTS = {
   coreSignal: '/core-signal',
   coreFence: '/core-fence',
@@ -65,34 +65,15 @@ export function coreLockKoa(locker: Locker, key: (ctx: Context) => string) {
   };
 }
 
-/** Fastify: a route `preHandler` hook; releases on `close` of the raw response. */
+/**
+ * Fastify: a route `preHandler` hook; releases on `close` of the raw response. For A/B experiments on what
+ * `lockRequests` adds (see {@link CORE_EXPERIMENTS}): `signal` passes a pooled abort controller's signal (frozen
+ * options per signal, as `@deadbolt/http` does), `fence` sets `request.lock` so the body carries the fence.
+ */
 export function coreLockFastify<Route extends RouteGenericInterface>(
   locker: Locker,
   key: (request: FastifyRequest<Route>) => string,
-) {
-  return (
-    request: FastifyRequest<Route>,
-    reply: FastifyReply<Route>,
-    done: HookHandlerDoneFunction,
-  ): void => {
-    locker.acquire(key(request), OPTIONS).then(
-      (lock) => {
-        reply.raw.on('close', () => void lock.release().catch(ignore));
-        done();
-      },
-      (error: unknown) => done(error as Error),
-    );
-  };
-}
-
-/**
- * Fastify, for A/B experiments on what `lockRequests` adds: `signal` passes a pooled abort controller's signal
- * (frozen options per signal, as `@deadbolt/http` does), `fence` sets `request.lock` so the body carries the fence.
- */
-export function coreLockFastifyWith<Route extends RouteGenericInterface>(
-  locker: Locker,
-  key: (request: FastifyRequest<Route>) => string,
-  { signal = false, fence = false }: { signal?: boolean; fence?: boolean },
+  { signal = false, fence = false }: { signal?: boolean; fence?: boolean } = {},
 ) {
   const pool: AbortController[] = [];
   const optionsOf = new WeakMap<AbortSignal, AcquireOptions>();

@@ -28,7 +28,6 @@ import {
   importBuildB,
   coreLockExpress,
   coreLockFastify,
-  coreLockFastifyWith,
   coreLockHono,
   coreLockKoa,
 } from './coreLockMiddleware.js';
@@ -176,7 +175,7 @@ async function fastifyApp(locker: Locker, redis: Redis, probe: boolean): Promise
     );
     app.get<ItemRoute>(
       `${CORE_EXPERIMENTS.coreSignal}${ROUTE}`,
-      { preHandler: coreLockFastifyWith(locker, (request) => `cs:${request.params.id}`, { signal: true }) },
+      { preHandler: coreLockFastify(locker, (request) => `cs:${request.params.id}`, { signal: true }) },
       handler,
     );
     if (BUILD_B_DIR !== undefined) {
@@ -194,7 +193,7 @@ async function fastifyApp(locker: Locker, redis: Redis, probe: boolean): Promise
     );
     app.get<ItemRoute>(
       `${CORE_EXPERIMENTS.coreFence}${ROUTE}`,
-      { preHandler: coreLockFastifyWith(locker, (request) => `cf:${request.params.id}`, { fence: true }) },
+      { preHandler: coreLockFastify(locker, (request) => `cf:${request.params.id}`, { fence: true }) },
       handler,
     );
   }
