@@ -17,12 +17,11 @@
  * ```
  * `node --cpu-prof … --core .` profiles one core's loop without ioredis' socket and parser.
  */
-import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type * as DeadboltCore from '@deadbolt/core';
 import { Command, type Redis } from 'ioredis';
 import { median } from '../results.js';
 import { parseGrantArgs } from './grantPlan.js';
+import { planCores, planVariants } from './planCores.js';
 import { deadboltVariant, signalledVariant, type GrantVariant } from './grantVariants.js';
 import { measureGrants } from './measureGrants.js';
 
@@ -65,17 +64,6 @@ export class FakeIoredis {
   }
 }
 
-/** Each `--core` DIR's built core (`packages/core/dist`), or `@deadbolt/core` as resolved here without one. */
-async function coresOf(roots: readonly string[]): Promise<[string, typeof DeadboltCore][]> {
-  if (roots.length === 0) return [['source', await import('@deadbolt/core')]];
-  return Promise.all(
-    roots.map(async (root): Promise<[string, typeof DeadboltCore]> => [
-      root,
-      (await import(pathToFileURL(resolve(root, 'packages/core/dist/index.js')).href)) as typeof DeadboltCore,
-    ]),
-  );
-}
-
 /**
  * Runs the comparison for `argv` (the arguments of `grantCost.ts`); resolves the report's lines.
  *
@@ -86,13 +74,11 @@ async function coresOf(roots: readonly string[]): Promise<[string, typeof Deadbo
  */
 export async function coreOnly(argv: readonly string[]): Promise<string[]> {
   const plan = parseGrantArgs(argv);
-  const variants: GrantVariant[] = (await coresOf(plan.cores)).flatMap(([root, core]) => [
+  const variants: GrantVariant[] = (await planCores(plan)).flatMap(([root, core]) => [
     deadboltVariant(core, `default@${root}`),
     signalledVariant(core, `signal@${root}`, plan.inFlight),
   ]);
-  const chosen = variants.filter(
-    (variant) => plan.only.length === 0 || plan.only.some((part) => variant.name.includes(part)),
-  );
+  const chosen = planVariants(plan, variants);
   const runs = chosen.map((variant) => {
     const client = new FakeIoredis();
     const opened = variant.open(client as unknown as Redis);

@@ -18,9 +18,7 @@
  * `node --cpu-prof … --only default` profiles deadbolt's loop; `node --max-semi-space-size=256 … --grants 2000` also
  * reports the heap bytes allocated per grant (of the runs no garbage collection interrupted).
  */
-import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type * as DeadboltCore from '@deadbolt/core';
 import { parseCpuSeconds, RedisServer } from '@deadbolt/testing';
 import { Redis } from 'ioredis';
 import {
@@ -34,34 +32,24 @@ import { commandMicros } from './commandTime.js';
 import { measureGrants } from './measureGrants.js';
 import { median } from '../results.js';
 import { parseGrantArgs, type GrantPlan } from './grantPlan.js';
+import { planCores, planVariants } from './planCores.js';
 
 /** The variants of `plan`: the raw floor, then each core with each of {@link DEADBOLT_SETTINGS}. */
 async function variantsOf(plan: GrantPlan): Promise<GrantVariant[]> {
-  const cores = await Promise.all(
-    (plan.cores.length === 0 ? ['source'] : plan.cores).map(
-      async (root): Promise<[string, typeof DeadboltCore]> =>
-        root === 'source'
-          ? [plan.cores.length === 0 ? '' : '@source', await import('@deadbolt/core')]
-          : [
-              `@${root}`,
-              (await import(
-                pathToFileURL(resolve(root, 'packages/core/dist/index.js')).href
-              )) as typeof DeadboltCore,
-            ],
-    ),
-  );
+  const cores = await planCores(plan);
   const all = [
     RAW_FLOOR,
-    ...cores.flatMap(([suffix, core]) => [
-      ...DEADBOLT_SETTINGS.map(([name, options]) =>
-        deadboltVariant(core, `deadbolt ${name}${suffix}`, options),
-      ),
-      signalledVariant(core, `deadbolt signal${suffix}`, plan.inFlight),
-    ]),
+    ...cores.flatMap(([root, core]) => {
+      const suffix = plan.cores.length === 0 ? '' : `@${root}`;
+      return [
+        ...DEADBOLT_SETTINGS.map(([name, options]) =>
+          deadboltVariant(core, `deadbolt ${name}${suffix}`, options),
+        ),
+        signalledVariant(core, `deadbolt signal${suffix}`, plan.inFlight),
+      ];
+    }),
   ];
-  return plan.only.length === 0
-    ? all
-    : all.filter((variant) => plan.only.some((part) => variant.name.includes(part)));
+  return planVariants(plan, all);
 }
 
 /**
