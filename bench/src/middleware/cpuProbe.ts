@@ -6,7 +6,8 @@
  * `locked`, then the reverse, …; `core` is the route behind the locker alone, see `coreLockMiddleware.ts`) for
  * `--rounds` rounds; the report is the median over rounds of each variant's CPU µs per request and of
  * `locked − floor` within each round (what `lockRequests` costs beyond the raw lock), and of `locked − core`
- * (what it costs beyond the locker's acquire and release).
+ * (what it costs beyond the locker's acquire and release); the same for the Redis server's CPU per request
+ * (`INFO cpu` around every window).
  * `--node-option` passes flags to the worker (e.g. `--cpu-prof`, `--trace-deopt`); `--only` serves one
  * variant only (for a profile of it alone); `--variants` a comma-separated list, also of the experiments of
  * `CORE_EXPERIMENTS` (Fastify; `lockedB` on Fastify and Hono: another build of the adapters, given as
@@ -57,11 +58,24 @@ const variants: readonly Probed[] =
       ? (values.variants.split(',') as Probed[])
       : ['floor', 'core', 'locked'];
 
-/** Sends `amount` requests to `variant`; resolves the worker's CPU µs per request over them. */
-async function window(worker: WorkerHandle, port: number, variant: Probed, amount: number, tag: string) {
+/** CPU µs per request of one window: the app's worker process, and the Redis server. */
+interface WindowCost {
+  readonly app: number;
+  readonly redis: number;
+}
+
+/** Sends `amount` requests to `variant`; resolves the worker's and Redis's CPU µs per request over them. */
+async function window(
+  worker: WorkerHandle,
+  port: number,
+  variant: Probed,
+  amount: number,
+  tag: string,
+): Promise<WindowCost> {
   const cpu = async (): Promise<number> =>
     (await worker.request({ type: 'usage' }, 'usage', GRACE_MS)).cpuMicros;
   let next = 0;
+  const redisBefore = await redis.cpuSeconds();
   const before = await cpu();
   const result = await autocannon({
     url: `http://127.0.0.1:${port}`,
@@ -72,9 +86,10 @@ async function window(worker: WorkerHandle, port: number, variant: Probed, amoun
     ],
   });
   const used = (await cpu()) - before;
+  const redisUsed = ((await redis.cpuSeconds()) - redisBefore) * 1e6;
   if (result.non2xx + result.errors > 0)
     console.error(`${variant}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-  return used / result.requests.total;
+  return { app: used / result.requests.total, redis: redisUsed / result.requests.total };
 }
 
 const redis = await RedisServer.start();
@@ -89,9 +104,9 @@ try {
       );
       for (const variant of variants)
         await window(worker, port, variant, Number(values.warmup), `w-${variant}`);
-      const runs = Object.fromEntries(variants.map((variant) => [variant, [] as number[]])) as Record<
+      const runs = Object.fromEntries(variants.map((variant) => [variant, [] as WindowCost[]])) as Record<
         Probed,
-        number[]
+        WindowCost[]
       >;
       for (let round = 0; round < rounds; round++) {
         const order = round % 2 === 0 ? variants : [...variants].reverse();
@@ -100,23 +115,26 @@ try {
       }
       const f = (n: number): string => n.toFixed(1);
       const list = (xs: number[]): string => xs.map(f).join(' ');
-      for (const variant of variants) {
-        console.log(
-          `${framework.name} ${variant}: median ${f(median(runs[variant]))} µs/req [${list(runs[variant])}]`,
-        );
-      }
       // Within-round differences: each variant beyond `core` and `floor`, and build B beyond this build.
       const pairs: [Probed, Probed][] = [
         ...variants.filter((v) => v !== 'core' && v !== 'floor').map((v): [Probed, Probed] => [v, 'core']),
         ['locked', 'floor'],
         ['lockedB', 'locked'],
       ];
-      for (const [variant, base] of pairs) {
-        if (!variants.includes(variant) || !variants.includes(base)) continue;
-        const diffs = runs[variant].map((value, round) => value - (runs[base][round] ?? 0));
-        console.log(
-          `${framework.name} ${variant}−${base}: median ${f(median(diffs))} µs/req [${list(diffs)}]`,
-        );
+      for (const side of ['app', 'redis'] as const) {
+        const of = (variant: Probed): number[] => runs[variant].map((run) => run[side]);
+        for (const variant of variants) {
+          console.log(
+            `${framework.name} ${side} ${variant}: median ${f(median(of(variant)))} µs/req [${list(of(variant))}]`,
+          );
+        }
+        for (const [variant, base] of pairs) {
+          if (!variants.includes(variant) || !variants.includes(base)) continue;
+          const diffs = of(variant).map((value, round) => value - (of(base)[round] ?? 0));
+          console.log(
+            `${framework.name} ${side} ${variant}−${base}: median ${f(median(diffs))} µs/req [${list(diffs)}]`,
+          );
+        }
       }
       await worker.request({ type: 'unserve' }, 'unserved', GRACE_MS);
     } finally {
