@@ -47,8 +47,14 @@ const { values } = parseArgs({
 });
 const requests = Number(values.requests);
 const rounds = Number(values.rounds);
-/** The route's variants this probe measures: the two of the scenario, and the route behind the locker alone. */
-const PATHS = { floor: PREFIX.floor, locked: PREFIX.locked, core: CORE_PREFIX, ...CORE_EXPERIMENTS } as const;
+/** The route's variants this probe can measure: the three of the scenario, and the route behind the locker alone. */
+const PATHS = {
+  plain: PREFIX.plain,
+  floor: PREFIX.floor,
+  locked: PREFIX.locked,
+  core: CORE_PREFIX,
+  ...CORE_EXPERIMENTS,
+} as const;
 type Probed = keyof typeof PATHS;
 /** `--only` one variant, or `--variants` a comma-separated list (experimental ones: Fastify only). */
 const variants: readonly Probed[] =
