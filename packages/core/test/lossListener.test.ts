@@ -1,6 +1,4 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { isCollected as collected } from '@deadbolt/testing';
 import { expect } from 'chai';
 import { createLocker, type Lock, type Locker, type LockLostError } from '@deadbolt/core';
 import { eachBackend } from './support/backends.js';
@@ -11,16 +9,6 @@ import { eachBackend } from './support/backends.js';
 // promoted with it: ~10 µs of GC per request in the middleware benchmark, and twice the p99 latency. A released
 // or lost lock must let go of its listener. Checked with a real GC: what the listener holds is collected while
 // the test still holds the lock.
-
-setFlagsFromString('--expose-gc');
-const collectGarbage = runInNewContext('gc') as () => void;
-
-/** Whether what `ref` points to is gone after a full GC (after a turn: a WeakRef keeps its target that long). */
-async function collected(ref: WeakRef<object>): Promise<boolean> {
-  await nextTurn();
-  collectGarbage();
-  return ref.deref() === undefined;
-}
 
 /** Registers a listener on `lock` that holds a fresh object; returns a weak reference to that object. */
 function listenWithPayload(lock: Lock, calls: LockLostError[]): WeakRef<object> {

@@ -325,6 +325,11 @@ export class RequestLockSession<Req> {
     this.#shared.holds.observeHold(performance.now() - phase.since);
     this.#end?.abort(this.#endReason());
     this.#releaseLock(lock);
+    // Nothing is told after the release: the request's objects go with the receiver's context (`req.lock` may
+    // keep this session reachable a while; see `Lock.release` in core for what that cost).
+    this.#receiver = undefined;
+    this.#context = undefined;
+    this.#onLost = undefined;
   }
 
   #releaseLock(lock: Lock): void {

@@ -1,5 +1,6 @@
 import { createLocker } from '@deadbolt/core';
 import { RequestLocker, type RequestLockOutcome, type RequestLockReceiver } from '@deadbolt/http';
+import { isCollected } from '@deadbolt/testing';
 import { expect } from 'chai';
 import RedisMock from 'ioredis-mock';
 
@@ -27,6 +28,26 @@ function recorder(): RequestLockReceiver<string> & Heard & { settled: Promise<vo
       events.push({ event: 'lost', context, detail: reply.status });
     },
   };
+}
+
+type Session = ReturnType<RequestLocker<{ id: string }>['open']>;
+
+/** Starts `session` with a context of its own (made here, so no test scope keeps it); a weak reference to it. */
+function startWithPayload(
+  session: Session,
+  id: string,
+  receiver: RequestLockReceiver<object>,
+): WeakRef<object> {
+  const context = { request: new Array<number>(1_000).fill(1) };
+  session.start({ id }, { id }, receiver, context);
+  return new WeakRef(context);
+}
+
+/** Registers an `onLost` listener holding an object of its own; a weak reference to that object. */
+function listenWithPayload(session: Session): WeakRef<object> {
+  const ctx = { request: new Array<number>(1_000).fill(1) };
+  session.onLost(() => void ctx);
+  return new WeakRef(ctx);
 }
 
 describe('RequestLockSession.start (the callback form of acquire)', () => {
@@ -115,5 +136,42 @@ describe('RequestLockSession.start (the callback form of acquire)', () => {
     ]);
     expect(session.lostReply?.status).to.equal(503);
     session.responseDone();
+  });
+  // `req.lock` (and with it the session) may stay reachable after the response; what the session holds of the
+  // request must not (see `Lock.release` in core: kept, every request's objects were promoted by the GC).
+  it('lets go of the request context once released, while the session stays reachable', async () => {
+    const requests = new RequestLocker<{ id: string }>({ locker, key: (r) => `start:${r.id}` }, 'test');
+    const session = requests.open('response');
+    let lock: RequestLockOutcome | undefined;
+    let contextRef: WeakRef<object> | undefined;
+    await new Promise<void>((resolve) => {
+      const receiver: RequestLockReceiver<object> = {
+        outcome: (_context, outcome) => {
+          lock = outcome;
+          resolve();
+        },
+        failed: () => undefined,
+        lost: () => undefined,
+      };
+      contextRef = startWithPayload(session, '5', receiver);
+    });
+    expect(lock?.type).to.equal('proceed');
+    if (contextRef === undefined) throw new Error('not started');
+    expect(await isCollected(contextRef)).to.equal(false); // held: the context is kept
+    session.responseDone();
+    expect(session.phase).to.equal('released');
+    expect(await isCollected(contextRef)).to.equal(true);
+    expect(lock?.type).to.equal('proceed'); // the lock (and through it the session) is still reachable here
+  });
+
+  it('lets go of an onLost listener once released (the acquire form)', async () => {
+    const requests = new RequestLocker<{ id: string }>({ locker, key: (r) => `start:${r.id}` }, 'test');
+    const session = requests.open('response');
+    const outcome = await session.acquire({ id: '6' }, { id: '6' });
+    const ctxRef = listenWithPayload(session);
+    expect(await isCollected(ctxRef)).to.equal(false);
+    session.responseDone();
+    expect(await isCollected(ctxRef)).to.equal(true);
+    expect(outcome.type).to.equal('proceed');
   });
 });

@@ -8,6 +8,7 @@ export {
   type RedisServerLookup,
 } from './RedisServerNotFoundError.js';
 export { freeClusterPort, freePort } from './freePort.js';
+export { isCollected } from './isCollected.js';
 export { RedisCluster, type RedisClusterOptions } from './RedisCluster.js';
 export { RedisMasters } from './RedisMasters.js';
 export { RedisReplicaSet, type RedisReplicaSetOptions } from './RedisReplicaSet.js';
